@@ -1,0 +1,140 @@
+import { spawn, type SpawnOptions } from 'node:child_process';
+import { closeSync, openSync, readFileSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** Raised when local infrastructure cannot be fetched or started; the message says what to do. */
+export class InfraError extends Error {
+  readonly type = 'InfraError';
+  readonly retriable = false;
+  constructor(message: string) {
+    super(message);
+    this.name = 'InfraError';
+  }
+}
+
+export interface StartedProcess {
+  pid: number;
+  logFile: string;
+}
+
+/**
+ * Starts a server process with its output in a log file. Detached so that `infra:up` can leave it
+ * running; callers that own it for their lifetime stop it by PID.
+ */
+export function startProcess(command: string, args: string[], logFile: string, options: SpawnOptions = {}): StartedProcess {
+  const out = openSync(logFile, 'a');
+  try {
+    const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', out, out] });
+    if (child.pid === undefined) throw new InfraError(`could not start ${command}: no process id (is it installed?)`);
+    child.on('error', () => undefined);
+    child.unref();
+    return { pid: child.pid, logFile };
+  } finally {
+    closeSync(out);
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Stops one process we started: SIGTERM, wait, then SIGKILL that same PID. */
+export async function stopProcess(pid: number, graceMs = 15_000): Promise<void> {
+  if (!isAlive(pid)) return;
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) return;
+    await sleep(100);
+  }
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    return;
+  }
+  while (isAlive(pid)) await sleep(50);
+}
+
+export function tail(file: string, lines = 30): string {
+  if (!existsSync(file)) return '(no log written)';
+  return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+}
+
+/**
+ * Polls until `probe` succeeds. Fails early with the log tail if the process died, or after the
+ * budget. Budgets are generous: a 2-core machine starting three JVM/Go servers is slow.
+ */
+export async function waitUntilReady(
+  name: string,
+  probe: () => Promise<unknown>,
+  options: { pid?: number; logFile?: string; timeoutMs?: number; onWait?: (elapsedMs: number) => void },
+): Promise<void> {
+  const started = Date.now();
+  const timeoutMs = options.timeoutMs ?? 90_000;
+  let lastError: unknown;
+  let lastReport = started;
+  for (;;) {
+    try {
+      await probe();
+      return;
+    } catch (err) {
+      lastError = err;
+    }
+    if (options.pid !== undefined && !isAlive(options.pid)) {
+      throw new InfraError(`${name} exited during start-up. Last lines of ${options.logFile}:\n${tail(options.logFile ?? '')}`);
+    }
+    const elapsed = Date.now() - started;
+    if (elapsed > timeoutMs) {
+      throw new InfraError(
+        `${name} did not answer within ${Math.round(timeoutMs / 1000)} s (${String((lastError as Error)?.message ?? lastError)}).` +
+          (options.logFile ? ` Last lines of ${options.logFile}:\n${tail(options.logFile)}` : ''),
+      );
+    }
+    if (Date.now() - lastReport > 5_000) {
+      lastReport = Date.now();
+      options.onWait?.(elapsed);
+    }
+    await sleep(250);
+  }
+}
+
+/** A free loopback port: bind port 0, read it, close. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Fails with the variable to change when a port we want to listen on is taken. */
+export async function assertPortFree(port: number, variable: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        new InfraError(
+          err.code === 'EADDRINUSE'
+            ? `port ${port} on 127.0.0.1 is already in use; stop what uses it or set ${variable} to another port`
+            : `cannot listen on 127.0.0.1:${port} (${err.message}); set ${variable} to another port`,
+        ),
+      ),
+    );
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
+  });
+}

@@ -1,0 +1,195 @@
+import { z } from 'zod';
+
+/** Raised when the environment does not describe a runnable configuration; names every bad variable. */
+export class ConfigError extends Error {
+  readonly type = 'ConfigError';
+  readonly retriable = false;
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const hostPort = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233')
+  .refine((value) => {
+    const port = Number(value.slice(value.lastIndexOf(':') + 1));
+    return port >= 1 && port <= 65535;
+  }, 'port must be from 1 to 65535');
+
+const port = z.coerce
+  .number({ error: 'must be a port number' })
+  .int('must be a whole number')
+  .min(1, 'must be from 1 to 65535')
+  .max(65535, 'must be from 1 to 65535');
+
+const flag = z.stringbool({ error: 'must be true or false' });
+
+const postgresUrl = z
+  .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL, e.g. postgres://user:pass@host:5432/lienthong' })
+  .refine((value) => new URL(value).pathname.length > 1, 'must name a database, e.g. postgres://host:5432/lienthong');
+
+export const infraModes = ['local', 'external', 'containers', 'auto'] as const;
+export type InfraMode = (typeof infraModes)[number];
+
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * Every environment variable Lienthong reads, with its default and rule. Keys are the variable
+ * names so a zod issue path is the variable to fix. The README's configuration table mirrors this.
+ */
+export const EnvSchema = z.object({
+  INFRA_MODE: z.enum(infraModes, { error: `must be one of ${infraModes.join(', ')}` }).default('local'),
+  DATA_DIR: z.string().min(1).default('.data'),
+  INFRA_CACHE_DIR: z.string().min(1).default('.infra'),
+  LOG_LEVEL: z.enum(logLevels, { error: `must be one of ${logLevels.join(', ')}` }).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty', 'auto'], { error: 'must be json, pretty or auto' }).default('auto'),
+
+  TEMPORAL_ADDRESS: hostPort.optional(),
+  TEMPORAL_NAMESPACE: z.string().regex(/^[A-Za-z0-9._-]{1,255}$/, 'must be a Temporal namespace name').default('default'),
+  TEMPORAL_TLS: flag.default(false),
+  TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_CA_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_UI: flag.default(true),
+
+  KAFKA_BROKERS: z
+    .string()
+    .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean))
+    .pipe(z.array(hostPort).min(1, 'must list at least one host:port'))
+    .optional(),
+  KAFKA_CLIENT_ID: z.string().min(1).default('lienthong'),
+  KAFKA_SSL: flag.default(false),
+  KAFKA_SSL_CA_PATH: z.string().min(1).optional(),
+  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512'], { error: 'must be plain, scram-sha-256 or scram-sha-512' }).optional(),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+  KAFKA_TOPIC_PARTITIONS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(3),
+  KAFKA_REPLICATION_FACTOR: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(1),
+  KAFKA_PORT: port.default(19092),
+  KAFKA_CONTROLLER_PORT: port.default(19093),
+
+  DATABASE_URL: postgresUrl.optional(),
+  POSTGRES_PORT: port.default(15432),
+});
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface TemporalSettings {
+  address?: string;
+  namespace: string;
+  tls?: { certPath?: string; keyPath?: string; caPath?: string; serverName?: string };
+  apiKey?: string;
+  port: number;
+  uiPort: number;
+  ui: boolean;
+}
+
+export interface KafkaSettings {
+  brokers?: string[];
+  clientId: string;
+  ssl?: { caPath?: string };
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+  partitions: number;
+  replicationFactor: number;
+  port: number;
+  controllerPort: number;
+}
+
+/** The one typed configuration object; code below a composition root receives it, never process.env. */
+export interface Config {
+  mode: InfraMode;
+  dataDir: string;
+  cacheDir: string;
+  log: { level: (typeof logLevels)[number]; format: 'json' | 'pretty' | 'auto' };
+  temporal: TemporalSettings;
+  kafka: KafkaSettings;
+  database: { url?: string; port: number };
+}
+
+const endpointVariables = ['TEMPORAL_ADDRESS', 'KAFKA_BROKERS', 'DATABASE_URL'] as const;
+
+/** Parses the environment once, at start-up; throws ConfigError naming each bad variable and its rule. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const relevant = Object.fromEntries(
+    Object.keys(EnvSchema.shape)
+      .filter((key) => env[key] !== undefined && env[key] !== '')
+      .map((key) => [key, env[key]]),
+  );
+  const parsed = EnvSchema.safeParse(relevant);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')}: ${issue.message} (got ${JSON.stringify(relevant[String(issue.path[0])] ?? null)})`),
+    );
+  }
+  const e = parsed.data;
+  const problems = crossFieldProblems(e);
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    mode: e.INFRA_MODE,
+    dataDir: e.DATA_DIR,
+    cacheDir: e.INFRA_CACHE_DIR,
+    log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      tls: e.TEMPORAL_TLS
+        ? { certPath: e.TEMPORAL_TLS_CERT_PATH, keyPath: e.TEMPORAL_TLS_KEY_PATH, caPath: e.TEMPORAL_TLS_CA_PATH, serverName: e.TEMPORAL_TLS_SERVER_NAME }
+        : undefined,
+      apiKey: e.TEMPORAL_API_KEY,
+      port: e.TEMPORAL_PORT,
+      uiPort: e.TEMPORAL_UI_PORT,
+      ui: e.TEMPORAL_UI,
+    },
+    kafka: {
+      brokers: e.KAFKA_BROKERS,
+      clientId: e.KAFKA_CLIENT_ID,
+      ssl: e.KAFKA_SSL ? { caPath: e.KAFKA_SSL_CA_PATH } : undefined,
+      sasl: e.KAFKA_SASL_MECHANISM
+        ? { mechanism: e.KAFKA_SASL_MECHANISM, username: e.KAFKA_SASL_USERNAME ?? '', password: e.KAFKA_SASL_PASSWORD ?? '' }
+        : undefined,
+      partitions: e.KAFKA_TOPIC_PARTITIONS,
+      replicationFactor: e.KAFKA_REPLICATION_FACTOR,
+      port: e.KAFKA_PORT,
+      controllerPort: e.KAFKA_CONTROLLER_PORT,
+    },
+    database: { url: e.DATABASE_URL, port: e.POSTGRES_PORT },
+  };
+}
+
+function crossFieldProblems(e: Env): string[] {
+  const problems: string[] = [];
+  if (e.INFRA_MODE === 'external') {
+    for (const name of endpointVariables) {
+      if (e[name] === undefined) problems.push(`${name}: is required when INFRA_MODE=external`);
+    }
+  } else {
+    for (const name of endpointVariables) {
+      if (e[name] !== undefined) problems.push(`${name}: is only used when INFRA_MODE=external (now ${e.INFRA_MODE}); set INFRA_MODE=external or unset ${name}`);
+    }
+  }
+  if ((e.TEMPORAL_TLS_CERT_PATH === undefined) !== (e.TEMPORAL_TLS_KEY_PATH === undefined)) {
+    problems.push('TEMPORAL_TLS_CERT_PATH: must be set together with TEMPORAL_TLS_KEY_PATH (mutual TLS needs both)');
+  }
+  if (e.KAFKA_SASL_MECHANISM && (!e.KAFKA_SASL_USERNAME || !e.KAFKA_SASL_PASSWORD)) {
+    problems.push('KAFKA_SASL_USERNAME: KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required when KAFKA_SASL_MECHANISM is set');
+  }
+  const localPorts: [string, number][] = [
+    ['TEMPORAL_PORT', e.TEMPORAL_PORT],
+    ['TEMPORAL_UI_PORT', e.TEMPORAL_UI_PORT],
+    ['KAFKA_PORT', e.KAFKA_PORT],
+    ['KAFKA_CONTROLLER_PORT', e.KAFKA_CONTROLLER_PORT],
+    ['POSTGRES_PORT', e.POSTGRES_PORT],
+  ];
+  for (const [i, [name, value]] of localPorts.entries()) {
+    const clash = localPorts.slice(0, i).find(([, other]) => other === value);
+    if (clash) problems.push(`${name}: port ${value} is already used by ${clash[0]}; give each server its own port`);
+  }
+  return problems;
+}

@@ -1,0 +1,33 @@
+/** Where the three servers answer, whichever infrastructure mode provided them. */
+export interface Endpoints {
+  temporal: { address: string; namespace: string; uiUrl?: string };
+  kafka: { brokers: string[] };
+  /** A connection URL to the platform database; agency databases share host and credentials. */
+  postgres: { url: string };
+}
+
+/** The URL of another database on the same PostgreSQL server. */
+export function databaseUrl(endpoints: Endpoints, database: string): string {
+  const url = new URL(endpoints.postgres.url);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/** A URL safe to print or log: the password is masked. */
+export function withoutPassword(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}
+
+/** Human-readable endpoint list, shared by `infra:up` and `npm start`. */
+export function describeEndpoints(endpoints: Endpoints): string {
+  return [
+    `  Temporal gRPC   ${endpoints.temporal.address} (namespace ${endpoints.temporal.namespace})`,
+    endpoints.temporal.uiUrl ? `  Temporal Web UI ${endpoints.temporal.uiUrl}` : undefined,
+    `  Kafka brokers   ${endpoints.kafka.brokers.join(',')}`,
+    `  PostgreSQL      ${withoutPassword(endpoints.postgres.url)}`,
+  ]
+    .filter(Boolean)
+    .join('\n');
+}

@@ -1,0 +1,41 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startLocalStack, type LocalStack } from '../../infra/stack';
+import type { Endpoints } from '../../platform/endpoints';
+import { createLogger } from '../../platform/logger';
+import { freePort } from '../../infra/process';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    endpoints: Endpoints;
+  }
+}
+
+let stack: LocalStack | undefined;
+let dataDir: string | undefined;
+
+/** Starts throw-away Temporal, Kafka and PostgreSQL on free loopback ports, once per test run. */
+export async function setup(project: TestProject): Promise<void> {
+  const log = createLogger({ level: process.env.LOG_LEVEL === 'debug' ? 'debug' : 'info', format: 'json' }, { process: 'test-infra' });
+  dataDir = mkdtempSync(join(tmpdir(), 'lienthong-test-'));
+  const started = Date.now();
+  stack = await startLocalStack({
+    cacheDir: resolve(process.env.INFRA_CACHE_DIR ?? '.infra'),
+    dataDir,
+    persistent: false,
+    ports: { temporal: await freePort(), temporalUi: await freePort(), kafka: await freePort(), kafkaController: await freePort(), postgres: await freePort() },
+    ui: false,
+    namespace: 'default',
+    partitions: 3,
+    log,
+  });
+  log.info({ seconds: (Date.now() - started) / 1000, endpoints: stack.endpoints }, 'test infrastructure ready');
+  project.provide('endpoints', stack.endpoints);
+}
+
+export async function teardown(): Promise<void> {
+  await stack?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+}
