@@ -7,7 +7,7 @@ const nodeBuiltins = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.infra/**', '.data/**', 'dist/**', 'docs/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', '.infra/**', '.data/**', 'dist/**', 'docs/**/*.json', 'docs/**/*.yaml', 'coverage/**'] },
   ...tseslint.configs.recommended,
   {
     languageOptions: {
