@@ -19,13 +19,14 @@ export interface StartedProcess {
 }
 
 /**
- * Starts a server process with its output in a log file. Detached so that `infra:up` can leave it
- * running; callers that own it for their lifetime stop it by PID.
+ * Starts a server process with its output in a log file. Unreferenced so that `infra:up` can exit
+ * and leave it running; not detached, so a Ctrl-C in the terminal reaches it too (also during
+ * start-up). Callers that own it stop it by PID.
  */
 export function startProcess(command: string, args: string[], logFile: string, options: SpawnOptions = {}): StartedProcess {
   const out = openSync(logFile, 'a');
   try {
-    const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', out, out] });
+    const child = spawn(command, args, { ...options, detached: false, stdio: ['ignore', out, out] });
     if (child.pid === undefined) throw new InfraError(`could not start ${command}: no process id (is it installed?)`);
     child.on('error', () => undefined);
     child.unref();

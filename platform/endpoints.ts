@@ -31,3 +31,14 @@ export function describeEndpoints(endpoints: Endpoints): string {
     .filter(Boolean)
     .join('\n');
 }
+
+/** Endpoint fields for a log line: flat names (so address redaction of personal data does not hide them), no password. */
+export function loggableEndpoints(endpoints: Endpoints): Record<string, unknown> {
+  return {
+    temporalAddress: endpoints.temporal.address,
+    temporalNamespace: endpoints.temporal.namespace,
+    temporalUiUrl: endpoints.temporal.uiUrl,
+    kafkaBrokers: endpoints.kafka.brokers,
+    postgresUrl: withoutPassword(endpoints.postgres.url),
+  };
+}

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startLocalStack, type LocalStack } from '../../infra/stack';
-import type { Endpoints } from '../../platform/endpoints';
+import { loggableEndpoints, type Endpoints } from '../../platform/endpoints';
 import { createLogger } from '../../platform/logger';
 import { freePort } from '../../infra/process';
 
@@ -31,7 +31,7 @@ export async function setup(project: TestProject): Promise<void> {
     partitions: 3,
     log,
   });
-  log.info({ seconds: (Date.now() - started) / 1000, endpoints: stack.endpoints }, 'test infrastructure ready');
+  log.info({ seconds: (Date.now() - started) / 1000, ...loggableEndpoints(stack.endpoints) }, 'test infrastructure ready');
   project.provide('endpoints', stack.endpoints);
 }
 

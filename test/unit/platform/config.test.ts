@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../../platform/config';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('defaults to local infrastructure with documented ports', () => {
+    const config = loadConfig({});
+    expect(config.mode).toBe('local');
+    expect(config.temporal).toMatchObject({ namespace: 'default', port: 7233, uiPort: 8233, ui: true });
+    expect(config.kafka).toMatchObject({ port: 19092, controllerPort: 19093, partitions: 3, replicationFactor: 1, clientId: 'lienthong' });
+    expect(config.database).toEqual({ url: undefined, port: 15432 });
+    expect(config.dataDir).toBe('.data');
+    expect(config.log).toEqual({ level: 'info', format: 'auto' });
+  });
+
+  it('reads an external cluster with TLS, API key and SASL', () => {
+    const config = loadConfig({
+      INFRA_MODE: 'external',
+      TEMPORAL_ADDRESS: 'lienthong.a1b2c.tmprl.cloud:7233',
+      TEMPORAL_NAMESPACE: 'lienthong.a1b2c',
+      TEMPORAL_API_KEY: 'secret-key',
+      KAFKA_BROKERS: 'kafka-1.gov.vn:9093, kafka-2.gov.vn:9093',
+      KAFKA_SSL: 'true',
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: 'lienthong',
+      KAFKA_SASL_PASSWORD: 'pw',
+      DATABASE_URL: 'postgres://app:pw@db.gov.vn:5432/lienthong',
+    });
+    expect(config.mode).toBe('external');
+    expect(config.temporal.apiKey).toBe('secret-key');
+    expect(config.kafka.brokers).toEqual(['kafka-1.gov.vn:9093', 'kafka-2.gov.vn:9093']);
+    expect(config.kafka.ssl).toEqual({ caPath: undefined });
+    expect(config.kafka.sasl).toEqual({ mechanism: 'scram-sha-512', username: 'lienthong', password: 'pw' });
+    expect(config.database.url).toBe('postgres://app:pw@db.gov.vn:5432/lienthong');
+  });
+
+  it.each([
+    [{ INFRA_MODE: 'external', TEMPORAL_ADDRESS: 'not-a-host:x', KAFKA_BROKERS: 'k:9092', DATABASE_URL: 'postgres://h:5432/db' }, 'TEMPORAL_ADDRESS: must be host:port'],
+    [{ TEMPORAL_ADDRESS: 'not-a-host:x' }, 'TEMPORAL_ADDRESS: must be host:port'],
+    [{ INFRA_MODE: 'external', TEMPORAL_ADDRESS: 'h:70000', KAFKA_BROKERS: 'k:9092', DATABASE_URL: 'postgres://h:5432/db' }, 'TEMPORAL_ADDRESS: port must be from 1 to 65535'],
+    [{ INFRA_MODE: 'cloud' }, 'INFRA_MODE: must be one of local, external, containers, auto'],
+    [{ KAFKA_PORT: 'ninety' }, 'KAFKA_PORT: must be a port number'],
+    [{ POSTGRES_PORT: '0' }, 'POSTGRES_PORT: must be from 1 to 65535'],
+    [{ KAFKA_TOPIC_PARTITIONS: '2.5' }, 'KAFKA_TOPIC_PARTITIONS: must be a whole number'],
+    [{ TEMPORAL_TLS: 'maybe' }, 'TEMPORAL_TLS: must be true or false'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: must be one of'],
+    [{ INFRA_MODE: 'external' }, 'TEMPORAL_ADDRESS: is required when INFRA_MODE=external'],
+    [{ INFRA_MODE: 'external', TEMPORAL_ADDRESS: 'h:7233', KAFKA_BROKERS: ' , ', DATABASE_URL: 'postgres://h:5432/db' }, 'KAFKA_BROKERS: must list at least one host:port'],
+    [{ INFRA_MODE: 'external', TEMPORAL_ADDRESS: 'h:7233', KAFKA_BROKERS: 'k:9092', DATABASE_URL: 'mysql://h/db' }, 'DATABASE_URL: must be a postgres:// URL'],
+    [{ INFRA_MODE: 'external', TEMPORAL_ADDRESS: 'h:7233', KAFKA_BROKERS: 'k:9092', DATABASE_URL: 'postgres://h:5432' }, 'DATABASE_URL: must name a database'],
+    [{ DATABASE_URL: 'postgres://h:5432/db' }, 'DATABASE_URL: is only used when INFRA_MODE=external'],
+    [{ KAFKA_PORT: '7233' }, 'KAFKA_PORT: port 7233 is already used by TEMPORAL_PORT'],
+    [{ TEMPORAL_TLS_CERT_PATH: '/tls/client.pem' }, 'TEMPORAL_TLS_CERT_PATH: must be set together with TEMPORAL_TLS_KEY_PATH'],
+    [{ KAFKA_SASL_MECHANISM: 'plain' }, 'KAFKA_SASL_USERNAME: KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required'],
+  ])('refuses %j naming the variable and the rule', (env, expected) => {
+    expect(problemsOf(env).join('\n')).toContain(expected);
+  });
+
+  it('reports every bad variable at once, with the offending value', () => {
+    const problems = problemsOf({ KAFKA_PORT: 'x', LOG_LEVEL: 'loud' });
+    expect(problems).toHaveLength(2);
+    expect(problems.join('\n')).toContain('(got "x")');
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ TEMPORAL_ADDRESS: '', LOG_LEVEL: '' }).log.level).toBe('info');
+  });
+});
