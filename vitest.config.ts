@@ -8,12 +8,15 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          // Unit tests run first and fast; the integration group follows.
+          sequence: { groupOrder: 0 },
         },
       },
       {
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          sequence: { groupOrder: 1 },
           // Real Temporal, Kafka and PostgreSQL, started once for the whole run.
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 120_000,

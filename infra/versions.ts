@@ -4,6 +4,8 @@
  */
 export const versions = {
   temporalCli: '1.8.2',
+  /** Time-skipping test server for workflow tests (Java SDK test server, native build). */
+  temporalTestServer: '1.40.0',
   kafka: '3.9.1',
   kafkaScala: '2.13',
   slf4jReload4j: '1.7.36',
