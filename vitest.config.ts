@@ -14,9 +14,20 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'workflow',
+          include: ['test/workflow/**/*.test.ts'],
+          // Time-skipping test server with fake activities: no Kafka, no database.
+          sequence: { groupOrder: 1 },
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          maxWorkers: 1,
+        },
+      },
+      {
+        test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 2 },
           // Real Temporal, Kafka and PostgreSQL, started once for the whole run.
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 120_000,

@@ -1,3 +1,5 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
 /**
  * Custom search attributes every dossier workflow upserts, so the api and operators can list and
  * find stuck dossiers through Temporal visibility. Local infrastructure registers exactly these.
@@ -14,3 +16,15 @@ export const searchAttributes = {
 } as const satisfies Record<string, 'Text' | 'Keyword' | 'Int' | 'Double' | 'Bool' | 'Datetime' | 'KeywordList'>;
 
 export type SearchAttributeName = keyof typeof searchAttributes;
+
+/** Typed keys for upserting (workflows) and building visibility queries (api). */
+export const dossierSearchKeys = {
+  DossierStatus: defineSearchAttributeKey('DossierStatus', SearchAttributeType.KEYWORD),
+  ProcedureKind: defineSearchAttributeKey('ProcedureKind', SearchAttributeType.KEYWORD),
+  CitizenId: defineSearchAttributeKey('CitizenId', SearchAttributeType.KEYWORD),
+  CurrentSteps: defineSearchAttributeKey('CurrentSteps', SearchAttributeType.KEYWORD_LIST),
+  AgenciesWaitedOn: defineSearchAttributeKey('AgenciesWaitedOn', SearchAttributeType.KEYWORD_LIST),
+  EarliestDueTime: defineSearchAttributeKey('EarliestDueTime', SearchAttributeType.DATETIME),
+  Overdue: defineSearchAttributeKey('Overdue', SearchAttributeType.BOOL),
+  Failing: defineSearchAttributeKey('Failing', SearchAttributeType.BOOL),
+} as const satisfies Record<SearchAttributeName, unknown>;

@@ -4,7 +4,7 @@ import { searchAttributes } from '../contracts/search-attributes';
 import type { Logger } from '../platform/logger';
 import { startProcess, waitUntilReady, type StartedProcess } from './process';
 
-const indexedValueType = { Text: 1, Keyword: 2, Int: 3, Double: 4, Bool: 5, Datetime: 6, KeywordList: 7 } as const;
+export const indexedValueType = { Text: 1, Keyword: 2, Int: 3, Double: 4, Bool: 5, Datetime: 6, KeywordList: 7 } as const;
 
 export interface TemporalServerOptions {
   binary: string;
