@@ -76,6 +76,12 @@ export const EnvSchema = z.object({
   KAFKA_CONTROLLER_PORT: port.default(19093),
 
   DATABASE_URL: postgresUrl.optional(),
+
+  PAYLOAD_KEYS: z
+    .string()
+    .regex(/^\s*[A-Za-z0-9._-]+:[A-Za-z0-9+/]{43}=\s*(,\s*[A-Za-z0-9._-]+:[A-Za-z0-9+/]{43}=\s*)*$/, 'must be id:base64 pairs of 32-byte keys separated by commas, e.g. k1:<44 base64 characters>')
+    .optional(),
+  PAYLOAD_ACTIVE_KEY_ID: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be a key id from PAYLOAD_KEYS').optional(),
   POSTGRES_PORT: port.default(15432),
 });
 export type Env = z.infer<typeof EnvSchema>;
@@ -110,6 +116,8 @@ export interface Config {
   temporal: TemporalSettings;
   kafka: KafkaSettings;
   database: { url?: string; port: number };
+  /** Temporal payload encryption keys; unset in local mode = a development key under DATA_DIR. */
+  payloadKeys?: { spec: string; activeKeyId?: string };
 }
 
 const endpointVariables = ['TEMPORAL_ADDRESS', 'KAFKA_BROKERS', 'DATABASE_URL'] as const;
@@ -160,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       controllerPort: e.KAFKA_CONTROLLER_PORT,
     },
     database: { url: e.DATABASE_URL, port: e.POSTGRES_PORT },
+    payloadKeys: e.PAYLOAD_KEYS ? { spec: e.PAYLOAD_KEYS, activeKeyId: e.PAYLOAD_ACTIVE_KEY_ID } : undefined,
   };
 }
 
@@ -173,6 +182,12 @@ function crossFieldProblems(e: Env): string[] {
     for (const name of endpointVariables) {
       if (e[name] !== undefined) problems.push(`${name}: is only used when INFRA_MODE=external (now ${e.INFRA_MODE}); set INFRA_MODE=external or unset ${name}`);
     }
+  }
+  if (e.INFRA_MODE === 'external' && e.PAYLOAD_KEYS === undefined) {
+    problems.push('PAYLOAD_KEYS: is required when INFRA_MODE=external (personal data in Temporal payloads is encrypted; development keys are only for local mode)');
+  }
+  if (e.PAYLOAD_ACTIVE_KEY_ID && !(e.PAYLOAD_KEYS ?? '').split(',').some((pair) => pair.trim().startsWith(`${e.PAYLOAD_ACTIVE_KEY_ID}:`))) {
+    problems.push(`PAYLOAD_ACTIVE_KEY_ID: key "${e.PAYLOAD_ACTIVE_KEY_ID}" is not in PAYLOAD_KEYS`);
   }
   if ((e.TEMPORAL_TLS_CERT_PATH === undefined) !== (e.TEMPORAL_TLS_KEY_PATH === undefined)) {
     problems.push('TEMPORAL_TLS_CERT_PATH: must be set together with TEMPORAL_TLS_KEY_PATH (mutual TLS needs both)');

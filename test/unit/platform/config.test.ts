@@ -11,6 +11,8 @@ function problemsOf(env: Record<string, string>): string[] {
   throw new Error('expected a ConfigError');
 }
 
+const key = Buffer.alloc(32, 7).toString('base64');
+
 describe('loadConfig', () => {
   it('defaults to local infrastructure with documented ports', () => {
     const config = loadConfig({});
@@ -34,6 +36,8 @@ describe('loadConfig', () => {
       KAFKA_SASL_USERNAME: 'lienthong',
       KAFKA_SASL_PASSWORD: 'pw',
       DATABASE_URL: 'postgres://app:pw@db.gov.vn:5432/lienthong',
+      PAYLOAD_KEYS: `k2:${key}, k1:${key}`,
+      PAYLOAD_ACTIVE_KEY_ID: 'k1',
     });
     expect(config.mode).toBe('external');
     expect(config.temporal.apiKey).toBe('secret-key');
@@ -41,6 +45,7 @@ describe('loadConfig', () => {
     expect(config.kafka.ssl).toEqual({ caPath: undefined });
     expect(config.kafka.sasl).toEqual({ mechanism: 'scram-sha-512', username: 'lienthong', password: 'pw' });
     expect(config.database.url).toBe('postgres://app:pw@db.gov.vn:5432/lienthong');
+    expect(config.payloadKeys).toEqual({ spec: `k2:${key}, k1:${key}`, activeKeyId: 'k1' });
   });
 
   it.each([
@@ -61,6 +66,9 @@ describe('loadConfig', () => {
     [{ KAFKA_PORT: '7233' }, 'KAFKA_PORT: port 7233 is already used by TEMPORAL_PORT'],
     [{ TEMPORAL_TLS_CERT_PATH: '/tls/client.pem' }, 'TEMPORAL_TLS_CERT_PATH: must be set together with TEMPORAL_TLS_KEY_PATH'],
     [{ KAFKA_SASL_MECHANISM: 'plain' }, 'KAFKA_SASL_USERNAME: KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required'],
+    [{ INFRA_MODE: 'external', TEMPORAL_ADDRESS: 'h:7233', KAFKA_BROKERS: 'k:9092', DATABASE_URL: 'postgres://h:5432/db' }, 'PAYLOAD_KEYS: is required when INFRA_MODE=external'],
+    [{ PAYLOAD_KEYS: 'k1:tooshort' }, 'PAYLOAD_KEYS: must be id:base64 pairs of 32-byte keys'],
+    [{ PAYLOAD_KEYS: `k1:${Buffer.alloc(32).toString('base64')}`, PAYLOAD_ACTIVE_KEY_ID: 'k9' }, 'PAYLOAD_ACTIVE_KEY_ID: key "k9" is not in PAYLOAD_KEYS'],
   ])('refuses %j naming the variable and the rule', (env, expected) => {
     expect(problemsOf(env).join('\n')).toContain(expected);
   });
