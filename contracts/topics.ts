@@ -1,5 +1,9 @@
 import type { z } from 'zod';
 import { agencyIds, type AgencyId } from './agencies';
+import { civilStatusCommands, civilStatusEvents } from './agency-messages/civil-status';
+import { residenceCommands, residenceEvents } from './agency-messages/residence';
+import { socialInsuranceCommands, socialInsuranceEvents } from './agency-messages/social-insurance';
+import { DossierStatusChanged } from './dossier-status';
 
 /** Commands for one agency, published by orchestrator activities; keyed by dossier id. */
 export const commandTopic = (agency: AgencyId) => `agency.${agency}.commands` as const;
@@ -21,6 +25,48 @@ export interface TopicSpec {
   producer: string;
   consumer: string;
   messages: Record<string, z.ZodType>;
+}
+
+const agencyMessages: Record<AgencyId, { commands: Record<string, z.ZodType>; events: Record<string, z.ZodType> }> = {
+  'civil-status': { commands: civilStatusCommands, events: civilStatusEvents },
+  residence: { commands: residenceCommands, events: residenceEvents },
+  'social-insurance': { commands: socialInsuranceCommands, events: socialInsuranceEvents },
+};
+
+/** Every topic with the messages it may carry. */
+export const topicSpecs: TopicSpec[] = [
+  ...agencyIds.flatMap((agency): TopicSpec[] => [
+    {
+      name: commandTopic(agency),
+      description: `Commands for the ${agency} agency, one per step attempt (the command id is the CloudEvent id).`,
+      producer: 'orchestrator',
+      consumer: agency,
+      messages: agencyMessages[agency].commands,
+    },
+    {
+      name: eventTopic(agency),
+      description: `Results, acknowledgements and information requests from the ${agency} agency, published through its outbox.`,
+      producer: agency,
+      consumer: 'event-bridge',
+      messages: agencyMessages[agency].events,
+    },
+  ]),
+  {
+    name: notificationsTopic,
+    description: 'Every dossier status change, for citizens following their dossier.',
+    producer: 'orchestrator',
+    consumer: 'api',
+    messages: { 'DossierStatusChanged.v1': DossierStatusChanged },
+  },
+];
+
+const byName = new Map(topicSpecs.map((spec) => [spec.name, spec]));
+
+/** The spec of a topic by name; throws for a topic the contracts do not define. */
+export function topicSpec(name: string): TopicSpec {
+  const spec = byName.get(name);
+  if (!spec) throw new Error(`unknown topic ${name}`);
+  return spec;
 }
 
 /** Every topic the system uses (dead-letter topics included); created at start-up. */

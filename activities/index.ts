@@ -1,0 +1,64 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { AgencyId } from '../contracts/agencies';
+import { commandTopic, notificationsTopic, topicSpec, type TopicSpec } from '../contracts/topics';
+import type { DossierStatusChanged } from '../contracts/dossier-status';
+
+/** What the activities need from the event bus: validated, keyed CloudEvents publishing. */
+export interface ActivityPublisher {
+  publish(topic: TopicSpec, event: { id: string; type: string; subject: string; source: string; data: unknown }): Promise<unknown>;
+}
+
+/** One attempt of one step's agency command, as the workflow asks for it. */
+export interface AgencyCommandRequest {
+  agency: AgencyId;
+  dossierId: string;
+  stepId: string;
+  /** Deterministic (dossier/step/attempt), so a re-sent activity publishes the same command id. */
+  commandId: string;
+  attempt: number;
+  type: string;
+  data: Record<string, unknown>;
+}
+
+const source = 'lienthong/orchestrator';
+
+/** Side effects of the dossier workflows, built over injected clients. */
+export function createActivities(deps: { publisher: ActivityPublisher }) {
+  const publish = async (topic: TopicSpec, event: Parameters<ActivityPublisher['publish']>[1]) => {
+    try {
+      await deps.publisher.publish(topic, event);
+    } catch (err) {
+      // A message its own schema refuses will never fit: fail the activity for good, and the step
+      // waits for an operator with the reason, instead of retrying for ever.
+      if ((err as { retriable?: boolean }).retriable === false) {
+        throw ApplicationFailure.nonRetryable((err as Error).message, (err as { type?: string }).type ?? 'InvalidMessage');
+      }
+      throw err;
+    }
+  };
+  return {
+    /** Publishes a step's command to its agency's command topic; the command id is the CloudEvent id. */
+    async sendAgencyCommand(command: AgencyCommandRequest): Promise<void> {
+      await publish(topicSpec(commandTopic(command.agency)), {
+        id: command.commandId,
+        type: command.type,
+        subject: command.dossierId,
+        source,
+        data: { ...command.data, dossierId: command.dossierId, stepId: command.stepId, commandId: command.commandId, attempt: command.attempt },
+      });
+    },
+
+    /** Tells the citizen (and anyone following the dossier) that its status changed. */
+    async publishDossierNotification(notification: DossierStatusChanged): Promise<void> {
+      await publish(topicSpec(notificationsTopic), {
+        id: `${notification.dossierId}/${notification.status}/${notification.changedAt}`,
+        type: 'DossierStatusChanged.v1',
+        subject: notification.dossierId,
+        source,
+        data: notification,
+      });
+    },
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,86 @@
+import { fileURLToPath } from 'node:url';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { vi } from 'vitest';
+import type { AgencyCommandRequest, createActivities } from '../../activities';
+import type { DossierSettings } from '../../contracts/dossier-workflow';
+import type { DossierStatusChanged } from '../../contracts/dossier-status';
+import type { BirthBundleInput, DeathBundleInput } from '../../contracts/dossiers';
+import { agencyEventSignal } from '../../workflows/dossier-machine';
+
+export const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
+
+export async function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath, logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } });
+}
+
+let sequence = 0;
+
+/**
+ * A real worker on the time-skipping server whose activities are fakes that record what the
+ * workflow sent; the test plays the agencies by signalling events back, as the bridge would.
+ */
+export async function createDossierHarness(env: TestWorkflowEnvironment, workflowBundle: WorkflowBundleWithSourceMap) {
+  const taskQueue = `dossiers-${++sequence}`;
+  const commands: AgencyCommandRequest[] = [];
+  const notifications: DossierStatusChanged[] = [];
+  const sendFailures = { remaining: 0 };
+  const activities: ReturnType<typeof createActivities> = {
+    async sendAgencyCommand(command) {
+      if (sendFailures.remaining > 0) {
+        sendFailures.remaining -= 1;
+        throw new Error('broker unavailable');
+      }
+      commands.push(command);
+    },
+    async publishDossierNotification(notification) {
+      notifications.push(notification);
+    },
+  };
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities });
+  const running = worker.run();
+  let eventSequence = 0;
+
+  const harness = {
+    commands,
+    notifications,
+    sendFailures,
+    start(args: { dossierId: string; input: BirthBundleInput | DeathBundleInput; settings?: Partial<DossierSettings> }) {
+      const workflow = args.input.procedure === 'birth-bundle' ? 'birthBundle' : 'deathBundle';
+      return env.client.workflow.start(workflow, { taskQueue, workflowId: args.dossierId, args: [args] });
+    },
+    /** Waits until the workflow sent the command for a step (the given attempt, else the latest). */
+    async command(dossierId: string, stepId: string, attempt?: number): Promise<AgencyCommandRequest> {
+      return vi.waitFor(
+        () => {
+          const found = commands.filter((c) => c.dossierId === dossierId && c.stepId === stepId && !c.commandId.endsWith('/cancel') && (attempt === undefined || c.attempt === attempt));
+          const last = found.at(-1);
+          if (!last) throw new Error(`no ${stepId} command${attempt ? ` attempt ${attempt}` : ''} yet`);
+          return last;
+        },
+        { timeout: 15_000, interval: 50 },
+      );
+    },
+    /** Plays the agency: signals an event answering a command, as the event bridge delivers it. */
+    async answer(handle: WorkflowHandle, command: AgencyCommandRequest, type: string, data: Record<string, unknown> = {}, eventId = `evt-${++eventSequence}`) {
+      await handle.signal(agencyEventSignal, {
+        eventId,
+        type,
+        agency: command.agency,
+        stepId: command.stepId,
+        commandId: command.commandId,
+        occurredAt: new Date().toISOString(),
+        data: { dossierId: command.dossierId, stepId: command.stepId, commandId: command.commandId, ...data },
+      });
+      return eventId;
+    },
+    async stop() {
+      worker.shutdown();
+      await running;
+    },
+  };
+  return harness;
+}
+
+export type DossierHarness = Awaited<ReturnType<typeof createDossierHarness>>;

@@ -1,0 +1,2 @@
+export { birthBundle } from './birth-bundle';
+export { deathBundle } from './death-bundle';
