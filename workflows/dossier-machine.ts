@@ -22,7 +22,7 @@ import {
   type DossierSettings,
 } from '../contracts/dossier-workflow';
 import { dossierSearchKeys } from '../contracts/search-attributes';
-import type { DossierStatus, DossierStatusView, ProcedureKind, StepStatus, StepView } from '../contracts/dossier-status';
+import type { DossierStatus, DossierStatusChanged, DossierStatusView, ProcedureKind, StepStatus, StepView } from '../contracts/dossier-status';
 import { dueAt, realDelayUntil, simulatedNow, workingDaysCalendar, type WorkingDaysCalendar } from '../contracts/calendar';
 import { classifyAgencyEvent } from '../contracts/agency-outcomes';
 
@@ -69,7 +69,7 @@ export class Dossier {
   private readonly supplements = new Map<string, Record<string, string>>();
   private readonly operatorActions = new Map<string, OperatorAction>();
   private withdrawal: WithdrawInput | undefined;
-  private readonly notifications: DossierStatusView['status'][] = [];
+  private readonly notifications: DossierStatusChanged[] = [];
   private lastSearchAttributes = '';
 
   constructor(
@@ -194,6 +194,7 @@ export class Dossier {
     step.dueAt = dueAt(this.now(), plan.workingDays, this.calendar).toISOString();
     let supplement: Record<string, string> | undefined;
     let backoffSeconds = this.settings.resendBackoffSeconds;
+    let resendingOverdue = false;
 
     for (;;) {
       if (this.withdrawn) return this.cancel(plan, step);
@@ -214,7 +215,8 @@ export class Dossier {
         continue;
       }
       step.sentAt = this.now().toISOString();
-      this.setStep(step, 'sent');
+      this.setStep(step, resendingOverdue ? 'retrying' : 'sent');
+      resendingOverdue = false;
 
       const outcome = await this.awaitOutcome(plan, step);
       switch (outcome.kind) {
@@ -255,7 +257,7 @@ export class Dossier {
           if (step.attempts < this.settings.maxAttempts) {
             const interrupted = await condition(() => this.withdrawn || this.operatorActions.has(plan.stepId), `${backoffSeconds} seconds`);
             backoffSeconds *= 2;
-            if (!interrupted) this.setStep(step, 'retrying');
+            resendingOverdue = !interrupted;
             continue;
           }
           step.lastError = `no answer from ${plan.agency} after ${step.attempts} attempts`;
@@ -380,6 +382,9 @@ export class Dossier {
   setStep(step: StepView, status: StepStatus): void {
     step.status = status;
     this.refresh();
+    // Citizens and operators hear of a step that missed its deadline or needs an operator, even
+    // when the dossier's portal status does not change.
+    if (status === 'overdue' || status === 'failed') this.queueNotification();
   }
 
   setDossierStatus(status: DossierStatus): void {
@@ -392,7 +397,7 @@ export class Dossier {
     if (decided) this.view.status = decided;
     else if (!finalDossierStatuses.includes(before) && before !== 'processed') this.view.status = portalStatus(this.view.steps.map((s) => s.status));
     this.view.updatedAt = this.now().toISOString();
-    if (this.view.status !== before) this.notifications.push(this.view.status);
+    if (this.view.status !== before) this.queueNotification();
     const open = this.view.steps.filter((s) => !finalStepStatuses.includes(s.status) && s.status !== 'pending');
     const dues = open.map((s) => s.dueAt).filter((d): d is string => Boolean(d)).sort();
     const attributes = {
@@ -418,13 +423,19 @@ export class Dossier {
     ]);
   }
 
-  /** Publishes queued status changes in order; runs beside the stages until the dossier ends. */
+  /** Snapshots the dossier for the notifications topic, as it is at this change. */
+  private queueNotification(): void {
+    const { dossierId, procedure, citizenId, status, updatedAt, steps } = this.view;
+    this.notifications.push(JSON.parse(JSON.stringify({ dossierId, procedure, citizenId, status, changedAt: updatedAt, steps })) as DossierStatusChanged);
+  }
+
+  /** Publishes queued changes in order; runs beside the stages until the dossier ends. */
   async notifyLoop(done: () => boolean): Promise<void> {
     for (;;) {
       await condition(() => this.notifications.length > 0 || done());
-      const status = this.notifications.shift();
-      if (status === undefined) return;
-      await publishDossierNotification({ dossierId: this.dossierId, procedure: this.view.procedure, citizenId: this.view.citizenId, status, changedAt: this.view.updatedAt, steps: this.view.steps });
+      const notification = this.notifications.shift();
+      if (notification === undefined) return;
+      await publishDossierNotification(notification);
     }
   }
 
