@@ -1,5 +1,7 @@
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { vi } from 'vitest';
@@ -8,6 +10,9 @@ import type { DossierSettings } from '../../contracts/dossier-workflow';
 import type { DossierStatusChanged } from '../../contracts/dossier-status';
 import type { BirthBundleInput, DeathBundleInput } from '../../contracts/dossiers';
 import { agencyEventSignal } from '../../workflows/dossier-machine';
+import { testDataConverter } from './workflow-env';
+
+const historiesDir = fileURLToPath(new URL('../histories/', import.meta.url));
 
 export const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
 
@@ -38,7 +43,7 @@ export async function createDossierHarness(env: TestWorkflowEnvironment, workflo
       notifications.push(notification);
     },
   };
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities });
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities, dataConverter: testDataConverter });
   const running = worker.run();
   let eventSequence = 0;
 
@@ -74,6 +79,15 @@ export async function createDossierHarness(env: TestWorkflowEnvironment, workflo
         data: { dossierId: command.dossierId, stepId: command.stepId, commandId: command.commandId, ...data },
       });
       return eventId;
+    },
+    /**
+     * With RECORD_HISTORIES=1, stores the finished workflow's history for the replay tests
+     * (test/histories/<name>.json); otherwise does nothing.
+     */
+    async record(handle: WorkflowHandle, name: string) {
+      if (process.env.RECORD_HISTORIES !== '1') return;
+      const history = await handle.fetchHistory();
+      writeFileSync(`${historiesDir}${name}.json`, `${historyToJSON(history)}\n`);
     },
     async stop() {
       worker.shutdown();

@@ -56,6 +56,7 @@ describe('birth bundle', () => {
     expect(final.steps[0]?.acknowledgedAt).toBeDefined();
     const statuses = h.notifications.filter((x) => x.dossierId === id).map((x) => x.status);
     expect(statuses).toEqual(['received', 'processing', 'processed', 'result-returned']);
+    await h.record(handle, 'birth-bundle-completed');
   });
 
   it('rejects the dossier when the birth registration is rejected, cancelling the later steps', async () => {
@@ -68,6 +69,7 @@ describe('birth bundle', () => {
     expect(final.steps.map((s) => s.status)).toEqual(['rejected', 'cancelled', 'cancelled']);
     expect(final.steps[0]?.rejection).toEqual({ reasonCode: 'LATE_REGISTRATION', message: 'born more than 60 days ago' });
     expect(h.commands.filter((c) => c.dossierId === id).map((c) => c.stepId)).toEqual(['register-birth']);
+    await h.record(handle, 'birth-bundle-rejected');
   });
 
   it('ends partially completed when one parallel step is rejected and the other completes', async () => {
@@ -99,6 +101,7 @@ describe('birth bundle', () => {
     await h.answer(handle, await h.command(id, 'register-residence'), 'PermanentResidenceRegistered.v1', residenceResult);
     await h.answer(handle, await h.command(id, 'issue-health-insurance-card'), 'HealthInsuranceCardIssued.v1', cardResult);
     expect((await handle.result()).status).toBe('result-returned');
+    await h.record(handle, 'birth-bundle-information-supplied');
   });
 
   it('rejects the dossier when the information is not supplied within 7 working days', async () => {

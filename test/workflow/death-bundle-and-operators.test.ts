@@ -48,6 +48,7 @@ describe('death bundle variants', () => {
     expect(final.steps.map((s) => s.stepId)).toEqual(steps);
     expect(final.steps.every((s) => s.status === 'completed')).toBe(true);
     expect(new Set(h.commands.filter((c) => c.dossierId === id).map((c) => c.stepId))).toEqual(new Set(steps));
+    await h.record(handle, `death-bundle-variant-${variant}`);
   });
 });
 
@@ -93,6 +94,7 @@ describe('deadlines, retries and operators', () => {
     const final: DossierStatusView = await handle.result();
     expect(final.status).toBe('result-returned');
     expect(final.operatorActions).toEqual([expect.objectContaining({ action: 'retry-step', stepId: 'delete-residence', actor: 'op-1', reason: 'police system back after outage' })]);
+    await h.record(handle, 'death-bundle-operator-retry');
   });
 
   it('lets an operator skip a failed step with a manual result', async () => {
@@ -107,6 +109,7 @@ describe('deadlines, retries and operators', () => {
     const final: DossierStatusView = await handle.result();
     expect(final.status).toBe('result-returned');
     expect(final.steps[2]).toMatchObject({ status: 'skipped', result: { decisionNumber: 'QĐ-GIẤY-12', amountVnd: 23_400_000, skippedBy: 'op-2' } });
+    await h.record(handle, 'death-bundle-operator-skip');
   });
 
   it('retries sending while the broker is down and never loses the command', async () => {
@@ -149,5 +152,6 @@ describe('deadlines, retries and operators', () => {
       ['social-insurance', `${id}/survivor-benefit/1`],
     ]);
     await expect(handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'again please', requestedBy: 'citizen' }] })).rejects.toThrow();
+    await h.record(handle, 'death-bundle-withdrawn');
   });
 });
