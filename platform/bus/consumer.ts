@@ -1,0 +1,137 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Partitioners, type Consumer, type IHeaders, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
+import type { CloudEvent } from '../../contracts/cloudevents';
+import { deadLetterTopic, type TopicSpec } from '../../contracts/topics';
+import type { Logger } from '../logger';
+import { decodeEvent } from './envelope';
+import { DeadLetterError } from './errors';
+
+/** Where a handled message came from. */
+export interface MessageCoordinates {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | undefined;
+}
+
+export type EventHandler = (event: CloudEvent, coordinates: MessageCoordinates) => Promise<void>;
+
+export interface ConsumerOptions {
+  kafka: Kafka;
+  groupId: string;
+  topics: TopicSpec[];
+  handler: EventHandler;
+  log: Logger;
+  /** Tries of a throwing handler before the message is dead-lettered (default 5). */
+  maxAttempts?: number;
+  /** First backoff between tries, doubled each time up to 10 s (default 200 ms). */
+  initialBackoffMs?: number;
+  fromBeginning?: boolean;
+  sessionTimeoutMs?: number;
+}
+
+export interface RunningConsumer {
+  /** Finishes the message in hand, commits what was handled, leaves the group. */
+  stop(): Promise<void>;
+  /** Messages handled, dead-lettered, and handler retries so far. */
+  readonly stats: { handled: number; deadLettered: number; retries: number };
+}
+
+/** Backoff before retry `attempt` (1-based) of a failing handler. */
+export function backoffMs(attempt: number, initialMs: number): number {
+  return Math.min(initialMs * 2 ** (attempt - 1), 10_000);
+}
+
+/** The headers a dead-lettered message carries beside its original ones. */
+export function deadLetterHeaders(original: IHeaders | undefined, info: { reason: string; error: string; topic: string; partition: number; offset: string; groupId: string; at: Date }): IHeaders {
+  return {
+    ...(original ?? {}),
+    dlq_reason: info.reason,
+    dlq_error: info.error.slice(0, 2000),
+    dlq_original_topic: info.topic,
+    dlq_original_partition: String(info.partition),
+    dlq_original_offset: info.offset,
+    dlq_consumer_group: info.groupId,
+    dlq_time: info.at.toISOString(),
+  };
+}
+
+/**
+ * Consumes topics through the bus: every message is parsed and validated against its topic's
+ * schemas; what cannot be parsed or handled goes to `<topic>.dlq` with the reason in its headers,
+ * and the consumer moves on. An offset is resolved (and so committed) only after its message was
+ * handled or dead-lettered, so a consumer that dies mid-batch redelivers, never loses.
+ */
+export async function runConsumer(options: ConsumerOptions): Promise<RunningConsumer> {
+  const { kafka, groupId, handler } = options;
+  const log = options.log.child({ module: 'bus-consumer', groupId });
+  const maxAttempts = options.maxAttempts ?? 5;
+  const initialBackoffMs = options.initialBackoffMs ?? 200;
+  const specs = new Map(options.topics.map((spec) => [spec.name, spec]));
+  const stats = { handled: 0, deadLettered: 0, retries: 0 };
+  let stopping = false;
+
+  const dlqProducer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  await dlqProducer.connect();
+  const consumer: Consumer = kafka.consumer({ groupId, sessionTimeout: options.sessionTimeoutMs ?? 30_000, heartbeatInterval: Math.min(3_000, (options.sessionTimeoutMs ?? 30_000) / 3) });
+  await consumer.connect();
+  for (const spec of options.topics) await consumer.subscribe({ topic: spec.name, fromBeginning: options.fromBeginning ?? true });
+
+  const deadLetter = async (topic: string, partition: number, message: KafkaMessage, reason: string, error: string) => {
+    await dlqProducer.send({
+      topic: deadLetterTopic(topic),
+      acks: -1,
+      messages: [{ key: message.key, value: message.value, headers: deadLetterHeaders(message.headers, { reason, error, topic, partition, offset: message.offset, groupId, at: new Date() }) }],
+    });
+    stats.deadLettered += 1;
+    log.warn({ topic, partition, offset: message.offset, reason, error }, 'message dead-lettered');
+  };
+
+  const handle = async (topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>) => {
+    const spec = specs.get(topic);
+    const decoded = spec ? decodeEvent(spec, message) : ({ ok: false, reason: 'unknown-type', error: `no spec for ${topic}` } as const);
+    if (!decoded.ok) return deadLetter(topic, partition, message, decoded.reason, decoded.error);
+    const coordinates = { topic, partition, offset: message.offset, key: message.key?.toString() };
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await handler(decoded.event, coordinates);
+        stats.handled += 1;
+        return;
+      } catch (err) {
+        if (err instanceof DeadLetterError) return deadLetter(topic, partition, message, err.reason, err.message);
+        if (attempt >= maxAttempts || stopping) {
+          if (stopping && attempt < maxAttempts) throw err;
+          return deadLetter(topic, partition, message, 'handler-failed', `${(err as Error).message} (after ${attempt} attempts)`);
+        }
+        stats.retries += 1;
+        log.warn({ topic, partition, offset: message.offset, attempt, err }, 'handler failed, retrying');
+        await sleep(backoffMs(attempt, initialBackoffMs));
+        await heartbeat();
+      }
+    }
+  };
+
+  await consumer.run({
+    eachBatchAutoResolve: false,
+    autoCommit: true,
+    eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      for (const message of batch.messages) {
+        if (!isRunning() || isStale() || stopping) return;
+        await handle(batch.topic, batch.partition, message, heartbeat);
+        resolveOffset(message.offset);
+        await heartbeat();
+      }
+    },
+  });
+  log.info({ topics: [...specs.keys()] }, 'consumer running');
+
+  return {
+    stats,
+    async stop() {
+      stopping = true;
+      await consumer.disconnect();
+      await dlqProducer.disconnect();
+      log.info(stats, 'consumer stopped');
+    },
+  };
+}

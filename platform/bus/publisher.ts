@@ -1,0 +1,35 @@
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import type { TopicSpec } from '../../contracts/topics';
+import type { Logger } from '../logger';
+import { encodeEvent, type OutgoingEvent } from './envelope';
+
+export interface EventPublisher {
+  /** Validates and publishes one event, keyed by its subject (the dossier id); resolves once all replicas have it. */
+  publish(spec: TopicSpec, event: OutgoingEvent): Promise<void>;
+  /** The same for many events of one topic in one request. */
+  publishBatch(spec: TopicSpec, events: OutgoingEvent[]): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+/**
+ * The bus's producer: idempotent (one in-flight request, so retries cannot reorder or duplicate),
+ * acks from all in-sync replicas, and nothing leaves that does not fit its topic's schema.
+ */
+export async function createPublisher(kafka: Kafka, log: Logger): Promise<EventPublisher> {
+  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const child = log.child({ module: 'bus-publisher' });
+  return {
+    async publish(spec, event) {
+      await producer.send({ topic: spec.name, acks: -1, messages: [encodeEvent(spec, event)] });
+    },
+    async publishBatch(spec, events) {
+      if (events.length === 0) return;
+      await producer.send({ topic: spec.name, acks: -1, messages: events.map((event) => encodeEvent(spec, event)) });
+    },
+    async disconnect() {
+      await producer.disconnect();
+      child.debug('publisher disconnected');
+    },
+  };
+}
