@@ -1,0 +1,146 @@
+import type { Pool } from '../platform/database';
+import type { Logger } from '../platform/logger';
+import { centurySexDigit, communes, provinceCodes, type ProvinceCode, type Sex } from '../contracts/values';
+
+/** One citizen of the simulated national population database. */
+export interface Citizen {
+  personalId: string;
+  fullName: string;
+  sex: Sex;
+  birthDate: string;
+  provinceCode: ProvinceCode;
+  commune: string;
+  street: string;
+  householdId: string;
+  householdHead: boolean;
+  owner: boolean;
+  contributionMonths: number;
+  pensioner: boolean;
+  alive: boolean;
+}
+
+const surnames = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Huỳnh', 'Phan', 'Vũ', 'Võ', 'Đặng', 'Bùi', 'Đỗ', 'Hồ', 'Ngô', 'Dương', 'Lý'];
+const middle = { male: ['Văn', 'Minh', 'Đức', 'Quang', 'Hữu'], female: ['Thị', 'Ngọc', 'Thu', 'Thanh', 'Phương'] };
+const given = { male: ['An', 'Bình', 'Cường', 'Dũng', 'Hùng', 'Khang', 'Long', 'Nam', 'Phúc', 'Quân', 'Sơn', 'Tuấn'], female: ['Anh', 'Chi', 'Hạnh', 'Hoa', 'Lan', 'Linh', 'Mai', 'Ngân', 'Oanh', 'Thảo', 'Trang', 'Yến'] };
+const streets = ['Lê Lợi', 'Trần Hưng Đạo', 'Nguyễn Trãi', 'Hai Bà Trưng', 'Lý Thường Kiệt', 'Điện Biên Phủ', 'Hùng Vương'];
+
+/** A small seedable PRNG (mulberry32): the same seed gives the same population on every machine. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Generates `size` citizens in households, with valid, unique personal ID numbers (rule 1), real
+ * province names, Vietnamese names, contribution months and life status. Deterministic per seed.
+ */
+export function generatePopulation(size: number, seed = 1): Citizen[] {
+  const random = prng(seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const citizens: Citizen[] = [];
+  const used = new Set<string>();
+  let household = 0;
+  while (citizens.length < size) {
+    household += 1;
+    const provinceCode = pick(provinceCodes);
+    const address = { provinceCode, commune: pick(communes[provinceCode]), street: `${1 + Math.floor(random() * 300)} ${pick(streets)}` };
+    const members = 1 + Math.floor(random() * 4);
+    const surname = pick(surnames);
+    for (let m = 0; m < members && citizens.length < size; m += 1) {
+      const sex: Sex = random() < 0.5 ? 'male' : 'female';
+      const year = 1940 + Math.floor(random() * 66);
+      const birthDate = `${year}-${String(1 + Math.floor(random() * 12)).padStart(2, '0')}-${String(1 + Math.floor(random() * 28)).padStart(2, '0')}`;
+      let personalId: string;
+      do {
+        personalId = `${provinceCode}${centurySexDigit(year, sex)}${String(year % 100).padStart(2, '0')}${String(Math.floor(random() * 1_000_000)).padStart(6, '0')}`;
+      } while (used.has(personalId));
+      used.add(personalId);
+      citizens.push({
+        personalId,
+        fullName: `${m === 0 ? surname : pick(surnames)} ${pick(middle[sex])} ${pick(given[sex])}`,
+        sex,
+        birthDate,
+        ...address,
+        householdId: `HK-${provinceCode}-${String(household).padStart(7, '0')}`,
+        householdHead: m === 0,
+        owner: m === 0,
+        contributionMonths: year > 2004 ? 0 : Math.floor(random() * 400),
+        pensioner: year < 1962 && random() < 0.6,
+        alive: random() > 0.02,
+      });
+    }
+  }
+  return citizens;
+}
+
+/** Loads citizens into the agency database's `reference` schema, in batches; idempotent per personal ID. */
+export async function loadPopulation(pool: Pool, citizens: Citizen[], log: Logger): Promise<void> {
+  await pool.query(`create schema if not exists reference;
+    create table if not exists reference.citizens (
+      personal_id text primary key, full_name text not null, sex text not null, birth_date date not null,
+      province_code text not null, commune text not null, street text not null, household_id text not null,
+      household_head boolean not null, owner boolean not null, contribution_months int not null,
+      pensioner boolean not null, alive boolean not null, died_on date)`);
+  const columns = 13;
+  const batch = 1000;
+  for (let start = 0; start < citizens.length; start += batch) {
+    const rows = citizens.slice(start, start + batch);
+    const values = rows.flatMap((c) => [c.personalId, c.fullName, c.sex, c.birthDate, c.provinceCode, c.commune, c.street, c.householdId, c.householdHead, c.owner, c.contributionMonths, c.pensioner, c.alive]);
+    const placeholders = rows.map((_, r) => `(${Array.from({ length: columns }, (_, c) => `$${r * columns + c + 1}`).join(',')})`).join(',');
+    await pool.query(`insert into reference.citizens values ${placeholders} on conflict (personal_id) do nothing`, values);
+    if ((start / batch) % 20 === 19) log.info({ loaded: start + rows.length, total: citizens.length }, 'loading population');
+  }
+}
+
+/** Read access to the population database (only civil status marks people dead). */
+export function createPopulationRegistry(pool: Pool) {
+  const toCitizen = (r: Record<string, unknown>): Citizen => ({
+    personalId: r.personal_id as string,
+    fullName: r.full_name as string,
+    sex: r.sex as Sex,
+    birthDate: r.birth_date as string,
+    provinceCode: r.province_code as ProvinceCode,
+    commune: r.commune as string,
+    street: r.street as string,
+    householdId: r.household_id as string,
+    householdHead: r.household_head as boolean,
+    owner: r.owner as boolean,
+    contributionMonths: r.contribution_months as number,
+    pensioner: r.pensioner as boolean,
+    alive: r.alive as boolean,
+  });
+  return {
+    async find(personalId: string): Promise<Citizen | undefined> {
+      const { rows } = await pool.query('select * from reference.citizens where personal_id = $1', [personalId]);
+      return rows[0] ? toCitizen(rows[0] as Record<string, unknown>) : undefined;
+    },
+    async markDeceased(personalId: string, diedOn: string, client: { query: Pool['query'] } = pool): Promise<void> {
+      await client.query('update reference.citizens set alive = false, died_on = $2 where personal_id = $1', [personalId, diedOn]);
+    },
+    async add(citizen: Citizen, client: { query: Pool['query'] } = pool): Promise<void> {
+      await client.query('insert into reference.citizens values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) on conflict (personal_id) do nothing', [
+        citizen.personalId, citizen.fullName, citizen.sex, citizen.birthDate, citizen.provinceCode, citizen.commune, citizen.street, citizen.householdId, citizen.householdHead, citizen.owner, citizen.contributionMonths, citizen.pensioner, citizen.alive,
+      ]);
+    },
+  };
+}
+
+export type PopulationRegistry = ReturnType<typeof createPopulationRegistry>;
+
+/**
+ * Known citizens the demo and the end-to-end tests apply with: two parents in Hà Nội (the mother
+ * owns the dwelling the child is registered at), and a deceased pensioner with his daughter.
+ */
+export const demoCitizens: Citizen[] = [
+  { personalId: '001190012345', fullName: 'Nguyễn Thị Lan', sex: 'female', birthDate: '1990-03-14', provinceCode: '001', commune: 'Phường Ba Đình', street: '12 Phố Đội Cấn', householdId: 'HK-001-DEMO001', householdHead: true, owner: true, contributionMonths: 96, pensioner: false, alive: true },
+  { personalId: '079088123456', fullName: 'Trần Văn Hùng', sex: 'male', birthDate: '1988-07-02', provinceCode: '001', commune: 'Phường Ba Đình', street: '12 Phố Đội Cấn', householdId: 'HK-001-DEMO001', householdHead: false, owner: false, contributionMonths: 120, pensioner: false, alive: true },
+  { personalId: '001050098765', fullName: 'Lê Văn Bảo', sex: 'male', birthDate: '1950-04-12', provinceCode: '001', commune: 'Phường Cầu Giấy', street: '45 Trần Thái Tông', householdId: 'HK-001-DEMO002', householdHead: true, owner: true, contributionMonths: 300, pensioner: true, alive: true },
+  { personalId: '001180054321', fullName: 'Lê Thị Hạnh', sex: 'female', birthDate: '1980-09-30', provinceCode: '001', commune: 'Phường Cầu Giấy', street: '45 Trần Thái Tông', householdId: 'HK-001-DEMO002', householdHead: false, owner: false, contributionMonths: 180, pensioner: false, alive: true },
+  { personalId: '001055011111', fullName: 'Phạm Thị Mơ', sex: 'female', birthDate: '1955-01-20', provinceCode: '001', commune: 'Phường Cầu Giấy', street: '45 Trần Thái Tông', householdId: 'HK-001-DEMO002', householdHead: false, owner: false, contributionMonths: 0, pensioner: true, alive: true },
+];

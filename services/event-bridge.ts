@@ -1,0 +1,59 @@
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Kafka } from 'kafkajs';
+import { agencyIds, type AgencyId } from '../contracts/agencies';
+import type { AgencyEventDelivery } from '../contracts/dossier-workflow';
+import { eventTopic, topicSpec } from '../contracts/topics';
+import { DeadLetterError, runConsumer, type EventHandler, type RunningConsumer } from '../platform/bus';
+import type { Logger } from '../platform/logger';
+import { agencyEventSignal } from '../workflows/dossier-machine';
+
+const agencyByTopic = new Map<string, AgencyId>(agencyIds.map((agency) => [eventTopic(agency), agency]));
+
+/**
+ * Delivers agency events to their dossier workflow as signals. Safe to run as several instances
+ * and to redeliver: the workflow ignores an event id it has already applied. What cannot be
+ * routed (no such dossier, dossier already closed, event without routing fields) is dead-lettered.
+ */
+export function createEventBridgeHandler(client: Client, log: Logger): EventHandler {
+  const child = log.child({ module: 'event-bridge' });
+  return async (event, at) => {
+    const agency = agencyByTopic.get(at.topic);
+    const data = event.data as Record<string, unknown> & { dossierId?: string; stepId?: string; commandId?: string };
+    if (!agency) throw new DeadLetterError('unknown-topic', `the bridge does not route ${at.topic}`);
+    if (data.dossierId !== event.attributes.subject) throw new DeadLetterError('subject-mismatch', `event subject ${event.attributes.subject} is not its dossier ${String(data.dossierId)}`);
+    const delivery: AgencyEventDelivery = {
+      eventId: event.attributes.id,
+      type: event.attributes.type,
+      agency,
+      stepId: String(data.stepId),
+      commandId: String(data.commandId),
+      occurredAt: event.attributes.time,
+      data,
+    };
+    const handle = client.workflow.getHandle(event.attributes.subject);
+    try {
+      await handle.signal(agencyEventSignal, delivery);
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      let closedAs: string | undefined;
+      try {
+        closedAs = (await handle.describe()).status.name;
+      } catch {
+        throw new DeadLetterError('unknown-dossier', `no dossier ${event.attributes.subject} for ${event.attributes.type}`);
+      }
+      throw new DeadLetterError('workflow-closed', `dossier ${event.attributes.subject} is already ${closedAs}; ${event.attributes.type} arrived too late`);
+    }
+    child.debug({ dossierId: event.attributes.subject, stepId: delivery.stepId, eventType: delivery.type }, 'event delivered');
+  };
+}
+
+/** Runs the bridge: one consumer group over every agency event topic. */
+export async function startEventBridge(deps: { kafka: Kafka; client: Client; log: Logger; groupId?: string }): Promise<RunningConsumer> {
+  return runConsumer({
+    kafka: deps.kafka,
+    groupId: deps.groupId ?? 'lienthong-event-bridge',
+    topics: agencyIds.map((agency) => topicSpec(eventTopic(agency))),
+    handler: createEventBridgeHandler(deps.client, deps.log),
+    log: deps.log,
+  });
+}

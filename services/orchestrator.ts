@@ -1,0 +1,52 @@
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Kafka } from 'kafkajs';
+import { createActivities } from '../activities';
+import { orchestratorTaskQueue } from '../contracts/dossier-workflow';
+import { createPublisher } from '../platform/bus';
+import type { AesGcmPayloadCodec } from '../platform/codec';
+import type { TemporalSettings } from '../platform/config';
+import type { Logger } from '../platform/logger';
+import { temporalConnectionOptions } from '../platform/temporal';
+
+export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+export interface RunningOrchestrator {
+  /** Resolves when the worker stops; rejects if it fails. */
+  done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The orchestrator worker: runs the dossier workflows and their activities. */
+export async function startOrchestrator(deps: {
+  address: string;
+  namespace: string;
+  temporal?: Pick<TemporalSettings, 'tls' | 'apiKey'>;
+  codec: AesGcmPayloadCodec;
+  kafka: Kafka;
+  log: Logger;
+  taskQueue?: string;
+}): Promise<RunningOrchestrator> {
+  const publisher = await createPublisher(deps.kafka, deps.log);
+  const connection = await NativeConnection.connect(temporalConnectionOptions(deps.address, deps.temporal) as Parameters<typeof NativeConnection.connect>[0]);
+  const worker = await Worker.create({
+    connection,
+    namespace: deps.namespace,
+    taskQueue: deps.taskQueue ?? orchestratorTaskQueue,
+    workflowsPath,
+    activities: createActivities({ publisher }),
+    dataConverter: { payloadCodecs: [deps.codec] },
+  });
+  const done = worker.run().finally(async () => {
+    await connection.close();
+    await publisher.disconnect();
+  });
+  deps.log.info({ taskQueue: deps.taskQueue ?? orchestratorTaskQueue }, 'orchestrator worker running');
+  return {
+    done,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import { Client, Connection } from '@temporalio/client';
+import type { Kafka } from 'kafkajs';
+import { agencyDatabase, agencyIds, type AgencyId } from '../../contracts/agencies';
+import { workingDaysCalendar } from '../../contracts/calendar';
+import { demoCitizens, generatePopulation, loadPopulation } from '../../agencies/reference';
+import { startAgency, type DecisionPolicy, type RunningAgency } from '../../agencies/service';
+import type { RunningConsumer } from '../../platform/bus';
+import { createPool, type Pool } from '../../platform/database';
+import { databaseUrl, type Endpoints } from '../../platform/endpoints';
+import { createKafka } from '../../platform/kafka';
+import type { Logger } from '../../platform/logger';
+import { startEventBridge } from '../../services/event-bridge';
+import { startOrchestrator, type RunningOrchestrator } from '../../services/orchestrator';
+import { testDataConverter } from './workflow-env';
+
+/** The whole system in one test process, on the real servers of the global setup. */
+export async function startSystem(endpoints: Endpoints, log: Logger, policies: Partial<Record<AgencyId, DecisionPolicy>> = {}) {
+  const kafka: Kafka = createKafka(endpoints.kafka.brokers, { clientId: 'e2e' }, log);
+  const codec = testDataConverter.payloadCodecs[0]!;
+  const pools = Object.fromEntries(agencyIds.map((a) => [a, createPool(databaseUrl(endpoints, agencyDatabase[a]))])) as Record<AgencyId, Pool>;
+  const population = [...generatePopulation(2_000, 7), ...demoCitizens];
+  await Promise.all(agencyIds.map((a) => loadPopulation(pools[a], population, log)));
+  const calendar = workingDaysCalendar();
+  const clock = { realEpochMs: 0, simulatedEpochMs: 0, factor: 1 };
+  const agencies = {} as Record<AgencyId, RunningAgency>;
+  const startOne = async (agency: AgencyId, policy: DecisionPolicy) => {
+    agencies[agency] = await startAgency({ agency, pool: pools[agency], kafka, log, policy, processingDelayMs: 0, clock, calendar, pollIntervalMs: 50 });
+  };
+  for (const agency of agencyIds) await startOne(agency, policies[agency] ?? 'auto');
+  const connection = await Connection.connect({ address: endpoints.temporal.address });
+  const client = new Client({ connection, namespace: endpoints.temporal.namespace, dataConverter: testDataConverter });
+  let orchestrator: RunningOrchestrator = await startOrchestrator({ address: endpoints.temporal.address, namespace: endpoints.temporal.namespace, codec, kafka, log });
+  const bridge: RunningConsumer = await startEventBridge({ kafka, client, log });
+  return {
+    kafka,
+    client,
+    pools,
+    agencies,
+    async restartAgency(agency: AgencyId, policy: DecisionPolicy) {
+      await agencies[agency].stop();
+      await startOne(agency, policy);
+    },
+    async restartOrchestrator() {
+      await orchestrator.stop();
+      orchestrator = await startOrchestrator({ address: endpoints.temporal.address, namespace: endpoints.temporal.namespace, codec, kafka, log });
+    },
+    async stopOrchestrator() {
+      await orchestrator.stop();
+    },
+    async stop() {
+      await bridge.stop();
+      await orchestrator.stop();
+      await Promise.all(agencyIds.map((a) => agencies[a].stop()));
+      await connection.close();
+      await Promise.all(Object.values(pools).map((p) => p.end()));
+    },
+  };
+}
