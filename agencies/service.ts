@@ -7,7 +7,7 @@ import type { CloudEvent } from '../contracts/cloudevents';
 import { stepTimeLimits, type StepId } from '../contracts/steps';
 import { commandTopic, eventTopic, topicSpec } from '../contracts/topics';
 import { createPublisher, runConsumer, type RunningConsumer } from '../platform/bus';
-import type { Pool } from '../platform/database';
+import { checkout, type Pool } from '../platform/database';
 import type { Logger } from '../platform/logger';
 import { decisionEvent } from './results';
 import { createPopulationRegistry, type PopulationRegistry } from './reference';
@@ -56,7 +56,7 @@ export async function startAgency(options: AgencyOptions) {
   let running = true;
 
   const inTransaction = async <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
-    const client = await pool.connect();
+    const client = await checkout(pool);
     try {
       await client.query('begin');
       const value = await work(client);

@@ -4,7 +4,7 @@ import type { Logger } from '../platform/logger';
 import { startContainerStack } from './containers';
 import { kafkaVersion } from './kafka-server';
 import { postgresVersion } from './postgres-server';
-import { isAlive } from './process';
+import { InfraError, isAlive } from './process';
 import { resolveMode, testcontainersProbe, type EngineProbe, type ResolvedMode } from './select';
 import { provision, startLocalStack, type ServerName } from './stack';
 import { readState, removeState, writeState } from './state';
@@ -97,4 +97,17 @@ export async function bringUp(config: Config, log: Logger, probe: EngineProbe = 
       removeState(config.dataDir);
     },
   };
+}
+
+/**
+ * Endpoints for a service process started on its own: the configured cluster in external mode,
+ * else the local servers that `npm run infra:up` (or `npm start`) recorded.
+ */
+export function runningEndpoints(config: Config): Endpoints {
+  if (config.mode === 'external') return externalEndpoints(config);
+  const state = readState(config.dataDir);
+  if (!state || !Object.values(state.processes).every((p) => isAlive(p.pid))) {
+    throw new InfraError(`no local infrastructure is running for DATA_DIR=${config.dataDir}: start it with npm run infra:up (or run everything with npm start)`);
+  }
+  return state.endpoints;
 }

@@ -2,10 +2,12 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 
 const ENCODING = 'binary/encrypted';
 const KEY_ID_METADATA = 'encryption-key-id';
+// @temporalio/proto is CommonJS: Node's ESM loader only offers it as a default export.
+const { temporal } = proto;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 

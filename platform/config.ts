@@ -77,6 +77,20 @@ export const EnvSchema = z.object({
 
   DATABASE_URL: postgresUrl.optional(),
 
+  AGENCY_POLICY: z.enum(['auto', 'manual', 'review'], { error: 'must be auto, manual or review' }).default('auto'),
+  AGENCY_POLICY_CIVIL_STATUS: z.enum(['auto', 'manual', 'review'], { error: 'must be auto, manual or review' }).optional(),
+  AGENCY_POLICY_RESIDENCE: z.enum(['auto', 'manual', 'review'], { error: 'must be auto, manual or review' }).optional(),
+  AGENCY_POLICY_SOCIAL_INSURANCE: z.enum(['auto', 'manual', 'review'], { error: 'must be auto, manual or review' }).optional(),
+  AGENCY_PROCESSING_DELAY_MS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must not be negative').default(0),
+  AGENCY_LATENCY_MS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must not be negative').default(0),
+  AGENCY_FAILURE_RATE: z.coerce.number({ error: 'must be a number' }).min(0, 'must be from 0 to 1').max(1, 'must be from 0 to 1').default(0),
+  AGENCY_OUTAGES: z
+    .string()
+    .regex(/^(civil-status|residence|social-insurance)@[^/,]+\/[^/,]+(,(civil-status|residence|social-insurance)@[^/,]+\/[^/,]+)*$/, 'must be agency@from/to pairs of ISO times, e.g. residence@2026-11-23T09:00:00Z/2026-11-23T09:10:00Z')
+    .optional(),
+  CLOCK_FACTOR: z.coerce.number({ error: 'must be a number' }).min(1, 'must be at least 1 (real time)').max(1_000_000, 'must be at most 1000000').default(1),
+  POPULATION_SIZE: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must not be negative').max(5_000_000, 'must be at most 5000000').default(20_000),
+
   PAYLOAD_KEYS: z
     .string()
     .regex(/^\s*[A-Za-z0-9._-]+:[A-Za-z0-9+/]{43}=\s*(,\s*[A-Za-z0-9._-]+:[A-Za-z0-9+/]{43}=\s*)*$/, 'must be id:base64 pairs of 32-byte keys separated by commas, e.g. k1:<44 base64 characters>')
@@ -116,6 +130,16 @@ export interface Config {
   temporal: TemporalSettings;
   kafka: KafkaSettings;
   database: { url?: string; port: number };
+  agencies: {
+    policy: Record<'civil-status' | 'residence' | 'social-insurance', 'auto' | 'manual' | 'review'>;
+    processingDelayMs: number;
+    latencyMs: number;
+    failureRate: number;
+    outages: { agency: 'civil-status' | 'residence' | 'social-insurance'; from: Date; to: Date }[];
+    populationSize: number;
+  };
+  /** The scaled clock shared by workflows and agencies: simulated time runs `factor` times faster. */
+  clockFactor: number;
   /** Temporal payload encryption keys; unset in local mode = a development key under DATA_DIR. */
   payloadKeys?: { spec: string; activeKeyId?: string };
 }
@@ -169,11 +193,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     database: { url: e.DATABASE_URL, port: e.POSTGRES_PORT },
     payloadKeys: e.PAYLOAD_KEYS ? { spec: e.PAYLOAD_KEYS, activeKeyId: e.PAYLOAD_ACTIVE_KEY_ID } : undefined,
+    agencies: {
+      policy: {
+        'civil-status': e.AGENCY_POLICY_CIVIL_STATUS ?? e.AGENCY_POLICY,
+        residence: e.AGENCY_POLICY_RESIDENCE ?? e.AGENCY_POLICY,
+        'social-insurance': e.AGENCY_POLICY_SOCIAL_INSURANCE ?? e.AGENCY_POLICY,
+      },
+      processingDelayMs: e.AGENCY_PROCESSING_DELAY_MS,
+      latencyMs: e.AGENCY_LATENCY_MS,
+      failureRate: e.AGENCY_FAILURE_RATE,
+      outages: parseOutages(e.AGENCY_OUTAGES),
+      populationSize: e.POPULATION_SIZE,
+    },
+    clockFactor: e.CLOCK_FACTOR,
   };
+}
+
+function parseOutages(spec: string | undefined): Config['agencies']['outages'] {
+  if (!spec) return [];
+  return spec.split(',').map((part) => {
+    const [agency, window] = part.split('@') as [Config['agencies']['outages'][number]['agency'], string];
+    const [from, to] = window.split('/') as [string, string];
+    return { agency, from: new Date(from), to: new Date(to) };
+  });
 }
 
 function crossFieldProblems(e: Env): string[] {
   const problems: string[] = [];
+  for (const outage of parseOutages(e.AGENCY_OUTAGES)) {
+    if (Number.isNaN(outage.from.getTime()) || Number.isNaN(outage.to.getTime()) || outage.to <= outage.from) {
+      problems.push(`AGENCY_OUTAGES: ${outage.agency}'s window must be two ISO times, the end after the start`);
+    }
+  }
   if (e.INFRA_MODE === 'external') {
     for (const name of endpointVariables) {
       if (e[name] === undefined) problems.push(`${name}: is required when INFRA_MODE=external`);

@@ -5,7 +5,23 @@ export type Pool = pg.Pool;
 // Calendar dates stay YYYY-MM-DD strings: a JS Date at local midnight shifts with the time zone.
 pg.types.setTypeParser(1082, (value: string) => value);
 
-/** A connection pool for one database; callers end() it when they close. */
-export function createPool(url: string, options: { max?: number; applicationName?: string } = {}): pg.Pool {
-  return new pg.Pool({ connectionString: url, max: options.max ?? 10, application_name: options.applicationName ?? 'lienthong', connectionTimeoutMillis: 10_000 });
+/**
+ * A connection pool for one database; callers end() it when they close. An idle connection the
+ * server drops (restart, shutdown) is reported, not allowed to crash the process.
+ */
+export function createPool(url: string, options: { max?: number; applicationName?: string; onIdleError?: (err: Error) => void } = {}): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, application_name: options.applicationName ?? 'lienthong', connectionTimeoutMillis: 10_000 });
+  pool.on('error', options.onIdleError ?? (() => undefined));
+  return pool;
+}
+
+/**
+ * Checks a client out of the pool for a transaction. A connection lost while checked out emits
+ * 'error' on the client; the query in flight rejects anyway, so the event itself is only absorbed
+ * here rather than crashing the process.
+ */
+export async function checkout(pool: pg.Pool): Promise<pg.PoolClient> {
+  const client = await pool.connect();
+  if (client.listenerCount('error') === 0) client.on('error', () => undefined);
+  return client;
 }

@@ -68,7 +68,7 @@ export function kafkaLogCreator(log: Logger): KafkaLogCreator {
   return () => ({ namespace, level, log: entry }) => {
     const { message, timestamp: _timestamp, ...rest } = entry;
     const fields = { kafkaNamespace: namespace, ...rest };
-    switch (level) {
+    switch (expectedNotices.has(message) ? KafkaLogLevel.DEBUG : level) {
       case KafkaLogLevel.ERROR:
         child.error(fields, message);
         break;
@@ -83,6 +83,13 @@ export function kafkaLogCreator(log: Logger): KafkaLogCreator {
     }
   };
 }
+
+/**
+ * kafkajs notices that describe a choice made on purpose, kept at debug so they do not read as
+ * problems: the bus bounds producer retries (a publish must fail within an activity's timeout) and
+ * relies on idempotent consumers, not on exactly-once delivery.
+ */
+const expectedNotices = new Set(['Limiting retries for the idempotent producer may invalidate EoS guarantees']);
 
 /** The kafkajs level matching a pino level, so kafkajs does not build lines pino would drop. */
 export function kafkaLogLevel(level: Config['log']['level']): KafkaLogLevel {

@@ -1,37 +1,38 @@
+import { agencyIds } from '../contracts/agencies';
 import { bringUp } from '../infra/bring-up';
-import { InfraError } from '../infra/process';
-import { ConfigError, loadConfig } from '../platform/config';
 import { describeEndpoints, loggableEndpoints } from '../platform/endpoints';
-import { createLogger } from '../platform/logger';
+import { runProcess } from '../services/process';
+import { startServices } from '../services/runtime';
 
 /**
  * `npm start`: the all-in-one development process. Brings up the infrastructure of the configured
- * mode, prints the endpoints and stays in the foreground; Ctrl-C stops everything it started.
+ * mode, then the orchestrator worker, the event bridge and the three agencies; Ctrl-C stops
+ * everything it started.
  */
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const log = createLogger(config.log, { process: 'dev' });
-  // Listen before starting anything, so a Ctrl-C during start-up still stops what was started.
-  const signalled = new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+runProcess('dev', async (config, log) => {
   const started = Date.now();
   const infra = await bringUp(config, log);
+  let services;
+  try {
+    services = await startServices(config, infra.endpoints, log, { orchestrator: true, bridge: true, agencies: [...agencyIds] });
+  } catch (err) {
+    await infra.stop();
+    throw err;
+  }
   log.info({ mode: infra.mode, owned: infra.owned, seconds: (Date.now() - started) / 1000, ...loggableEndpoints(infra.endpoints) }, 'lienthong is up');
-  process.stdout.write(`\nLienthong is up (${infra.mode} infrastructure${infra.owned ? '' : ', started elsewhere'}):\n${describeEndpoints(infra.endpoints)}\nPress Ctrl-C to stop.\n\n`);
-
-  // Server processes are unreferenced children; this timer keeps the foreground process alive.
-  const keepAlive = setInterval(() => undefined, 60_000);
-  const signal = await signalled;
-  clearInterval(keepAlive);
-  log.info({ signal }, 'shutting down');
-  await infra.stop();
-  log.info('stopped');
-}
-
-main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof InfraError) process.stderr.write(`${err.message}\n`);
-  else process.stderr.write(`lienthong failed to start: ${(err as Error)?.stack ?? String(err)}\n`);
-  process.exit(1);
+  const policies = agencyIds.map((a) => `${a}=${config.agencies.policy[a]}`).join(', ');
+  process.stdout.write(
+    `\nLienthong is up (${infra.mode} infrastructure${infra.owned ? '' : ', started elsewhere'}):\n${describeEndpoints(infra.endpoints)}\n` +
+      `  Services        orchestrator worker, event bridge, agencies (${policies})\n` +
+      'Try: npm run demo -- --procedure birth\nPress Ctrl-C to stop.\n\n',
+  );
+  return {
+    async stop() {
+      try {
+        await services.stop();
+      } finally {
+        await infra.stop();
+      }
+    },
+  };
 });

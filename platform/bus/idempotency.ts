@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { Pool } from '../database';
+import { checkout, type Pool } from '../database';
 
 /** Creates the processed-events table if missing. */
 export async function migrateProcessedEvents(pool: Pool): Promise<void> {
@@ -16,7 +16,7 @@ export async function migrateProcessedEvents(pool: Pool): Promise<void> {
  * the effect, so a redelivered event (or a concurrent duplicate, which waits on the key) is skipped.
  */
 export async function withIdempotency<T>(pool: Pool, consumer: string, eventId: string, effect: (client: pg.PoolClient) => Promise<T>): Promise<{ applied: true; value: T } | { applied: false }> {
-  const client = await pool.connect();
+  const client = await checkout(pool);
   try {
     await client.query('begin');
     const inserted = await client.query('insert into processed_events (consumer, event_id) values ($1, $2) on conflict do nothing', [consumer, eventId]);

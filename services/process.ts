@@ -1,0 +1,38 @@
+import { InfraError } from '../infra/process';
+import { ConfigError, loadConfig, type Config } from '../platform/config';
+import { createLogger, type Logger } from '../platform/logger';
+import { installTemporalRuntime } from '../platform/temporal-runtime';
+
+/**
+ * The life of a service process: parse config once, one pino root (Temporal's runtime logs
+ * included), start, run until SIGINT/SIGTERM, stop everything, exit non-zero on a fatal error.
+ */
+export function runProcess(name: string, start: (config: Config, log: Logger) => Promise<{ stop(): Promise<void> }>): void {
+  let log: Logger | undefined;
+  const main = async () => {
+    const config = loadConfig();
+    log = createLogger(config.log, { process: name });
+    installTemporalRuntime(log, config.log.level);
+    const signalled = new Promise<NodeJS.Signals>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    const running = await start(config, log);
+    log.info('started');
+    const keepAlive = setInterval(() => undefined, 60_000);
+    const signal = await signalled;
+    clearInterval(keepAlive);
+    log.info({ signal }, 'shutting down');
+    await running.stop();
+    log.info('stopped');
+  };
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      if (err instanceof ConfigError || err instanceof InfraError) process.stderr.write(`${err.message}\n`);
+      else if (log) log.fatal({ err }, `${name} failed`);
+      else process.stderr.write(`${name} failed: ${(err as Error)?.stack ?? String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

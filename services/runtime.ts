@@ -1,0 +1,102 @@
+import { Client, Connection } from '@temporalio/client';
+import { agencyDatabase, type AgencyId } from '../contracts/agencies';
+import { workingDaysCalendar } from '../contracts/calendar';
+import { demoCitizens, generatePopulation, loadPopulation } from '../agencies/reference';
+import { startAgency, type RunningAgency } from '../agencies/service';
+import type { RunningConsumer } from '../platform/bus';
+import { payloadCodecFor } from '../platform/codec';
+import type { Config } from '../platform/config';
+import { createPool, type Pool } from '../platform/database';
+import { databaseUrl, type Endpoints } from '../platform/endpoints';
+import { createKafka, ensureTopics } from '../platform/kafka';
+import type { Logger } from '../platform/logger';
+import { allTopicNames } from '../contracts/topics';
+import { temporalConnectionOptions } from '../platform/temporal';
+import { startEventBridge } from './event-bridge';
+import { startOrchestrator, type RunningOrchestrator } from './orchestrator';
+
+export interface ServiceSelection {
+  orchestrator?: boolean;
+  bridge?: boolean;
+  agencies?: AgencyId[];
+}
+
+/** The scaled clock everything shares: simulated time = real time, running `factor` times faster from process start. */
+export function sharedClock(config: Config) {
+  const now = Date.now();
+  return { realEpochMs: now, simulatedEpochMs: now, factor: config.clockFactor };
+}
+
+/** Loads the simulated population into an agency database once (skipped when it is already there). */
+async function ensurePopulation(pool: Pool, size: number, log: Logger): Promise<void> {
+  const exists = await pool.query("select count(*)::int as n from information_schema.tables where table_schema = 'reference' and table_name = 'citizens'");
+  if ((exists.rows[0] as { n: number }).n === 1) {
+    const { rows } = await pool.query('select count(*)::int as n from reference.citizens');
+    if ((rows[0] as { n: number }).n >= size + demoCitizens.length) return;
+  }
+  const started = Date.now();
+  const citizens = [...generatePopulation(size, 1), ...demoCitizens];
+  await loadPopulation(pool, citizens, log);
+  log.info({ citizens: citizens.length, seconds: (Date.now() - started) / 1000 }, 'population loaded');
+}
+
+/**
+ * Starts the chosen services against the given endpoints and returns one stop() for all. Used by
+ * every composition root in workers/, including the all-in-one `npm start`.
+ */
+export async function startServices(config: Config, endpoints: Endpoints, log: Logger, selection: ServiceSelection) {
+  const kafka = createKafka(endpoints.kafka.brokers, config.kafka, log, config.log.level === 'debug' ? 'info' : 'warn');
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, allTopicNames(), config.kafka.partitions, config.kafka.replicationFactor);
+  await admin.disconnect();
+  const codec = payloadCodecFor(config);
+  const stops: (() => Promise<void>)[] = [];
+  const agencies: Partial<Record<AgencyId, RunningAgency>> = {};
+  const clock = sharedClock(config);
+  const calendar = workingDaysCalendar();
+  try {
+    for (const agency of selection.agencies ?? []) {
+      const pool = createPool(databaseUrl(endpoints, agencyDatabase[agency]), { applicationName: `lienthong-${agency}`, onIdleError: (err) => log.warn({ err, agency }, 'idle database connection lost') });
+      stops.push(() => pool.end());
+      await ensurePopulation(pool, config.agencies.populationSize, log.child({ agency }));
+      const running = await startAgency({
+        agency,
+        pool,
+        kafka,
+        log,
+        policy: config.agencies.policy[agency],
+        processingDelayMs: config.agencies.processingDelayMs,
+        clock,
+        calendar,
+        faults: { latencyMs: config.agencies.latencyMs, failureRate: config.agencies.failureRate, outages: config.agencies.outages.filter((o) => o.agency === agency) },
+      });
+      agencies[agency] = running;
+      stops.push(() => running.stop());
+    }
+    if (selection.orchestrator) {
+      const orchestrator: RunningOrchestrator = await startOrchestrator({ address: endpoints.temporal.address, namespace: endpoints.temporal.namespace, temporal: config.temporal, codec, kafka, log });
+      stops.push(() => orchestrator.stop());
+    }
+    if (selection.bridge) {
+      const connection = await Connection.connect(temporalConnectionOptions(endpoints.temporal.address, config.temporal));
+      stops.push(() => connection.close());
+      const client = new Client({ connection, namespace: endpoints.temporal.namespace, dataConverter: { payloadCodecs: [codec] } });
+      const bridge: RunningConsumer = await startEventBridge({ kafka, client, log });
+      stops.push(() => bridge.stop());
+    }
+  } catch (err) {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    throw err;
+  }
+  return {
+    agencies,
+    /** Stops in reverse order of start (bridge and orchestrator before agencies and pools), past any that fails. */
+    async stop() {
+      const failures: unknown[] = [];
+      for (const stop of stops.reverse()) await stop().catch((err: unknown) => failures.push(err));
+      if (failures.length > 0) log.warn({ failures: failures.map((f) => (f as Error).message) }, 'some services did not stop cleanly');
+    },
+  };
+}
+
