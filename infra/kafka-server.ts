@@ -27,15 +27,26 @@ export async function startKafkaServer(options: KafkaServerOptions): Promise<Sta
   const log4j = join(home, 'log4j.properties');
   writeFileSync(log4j, log4jProperties);
   const clusterIdFile = join(home, 'cluster-id');
-  if (!existsSync(clusterIdFile)) writeFileSync(clusterIdFile, randomBytes(16).toString('base64url'));
+  if (!existsSync(clusterIdFile)) writeFileSync(clusterIdFile, newClusterId());
   const classpath = `${options.libs}/*`;
   const jvm = ['-Xms256m', '-Xmx512m', '-Djava.awt.headless=true', `-Dlog4j.configuration=file:${log4j}`, '-cp', classpath];
   try {
-    await run(options.java, [...jvm, 'kafka.tools.StorageTool', 'format', '-t', readFileSync(clusterIdFile, 'utf8').trim(), '-c', properties, '--ignore-formatted']);
+    await run(options.java, [...jvm, 'kafka.tools.StorageTool', 'format', `--cluster-id=${readFileSync(clusterIdFile, 'utf8').trim()}`, '-c', properties, '--ignore-formatted']);
   } catch (err) {
     throw new InfraError(`formatting Kafka storage in ${home} failed: ${(err as { stderr?: string }).stderr ?? (err as Error).message}`);
   }
   return startProcess(options.java, [...jvm, 'kafka.Kafka', properties], join(options.dataDir, 'kafka.log'));
+}
+
+/**
+ * A KRaft cluster id: 16 random bytes in base64url, like Kafka's own Uuid. Like Kafka, never one
+ * that starts with '-', which the storage tool would read as an option (1 start in 64 failed so).
+ */
+export function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 export async function kafkaVersion(brokers: string[]): Promise<string> {
