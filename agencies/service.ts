@@ -5,7 +5,7 @@ import type { AgencyId } from '../contracts/agencies';
 import { dueAt, simulatedNow, type ScaledClock, type WorkingDaysCalendar } from '../contracts/calendar';
 import type { CloudEvent } from '../contracts/cloudevents';
 import { stepTimeLimits, type StepId } from '../contracts/steps';
-import { commandTopic, eventTopic, topicSpec } from '../contracts/topics';
+import { commandTopic, eventTopic, topicSpec, type TopicSpec } from '../contracts/topics';
 import { createPublisher, runConsumer, type RunningConsumer } from '../platform/bus';
 import { checkout, type Pool } from '../platform/database';
 import type { Logger } from '../platform/logger';
@@ -38,6 +38,16 @@ export interface AgencyOptions {
   faults?: Faults;
   groupId?: string;
   pollIntervalMs?: number;
+  /**
+   * The topics it consumes and publishes to; the agency's own topics by default. Tests give each
+   * run its own pair so agencies of different tests never answer each other's commands.
+   */
+  topics?: { commands: TopicSpec; events: TopicSpec };
+  /**
+   * Whether this process runs the outbox relay (default true). Off, results wait in the outbox
+   * until a process with a relay starts: how a crash between commit and publish looks from outside.
+   */
+  relay?: boolean;
 }
 
 type CaseRow = { command_id: string; dossier_id: string; step_id: string; command_type: string; command: Record<string, unknown> };
@@ -52,7 +62,8 @@ export async function startAgency(options: AgencyOptions) {
   const publisher = await createPublisher(options.kafka, root);
   const now = () => simulatedNow(options.clock, Date.now());
   const faults = options.faults ?? { latencyMs: 0, failureRate: 0, outages: [] };
-  const events = topicSpec(eventTopic(agency));
+  const events = options.topics?.events ?? topicSpec(eventTopic(agency));
+  const commands = options.topics?.commands ?? topicSpec(commandTopic(agency));
   let running = true;
 
   const inTransaction = async <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
@@ -175,12 +186,12 @@ export async function startAgency(options: AgencyOptions) {
       await sleep(options.pollIntervalMs ?? 100);
     }
   };
-  const loops = [loop('decider', decideDue), loop('outbox-relay', relay)];
+  const loops = [loop('decider', decideDue), ...(options.relay === false ? [] : [loop('outbox-relay', relay)])];
 
   const consumer: RunningConsumer = await runConsumer({
     kafka: options.kafka,
     groupId: options.groupId ?? `lienthong-agency-${agency}`,
-    topics: [topicSpec(commandTopic(agency))],
+    topics: [commands],
     handler: intake,
     log: root,
   });
