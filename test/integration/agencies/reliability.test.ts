@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createKafka } from '../../../platform/kafka';
+import { createLogger } from '../../../platform/logger';
+import { birthInput } from '../../fixtures/dossiers';
+import { isolatedAgency } from '../../support/agency-fixtures';
+
+/** The agency's guarantees: each command once, nothing lost between commit and publish, one worker per task. */
+const endpoints = inject('endpoints');
+const log = createLogger({ level: 'warn', format: 'json' });
+const kafka = createKafka(endpoints.kafka.brokers, { clientId: 'agency-reliability' }, log);
+
+const birth = birthInput(10);
+const registerBirth = { applicant: birth.applicant, child: birth.child, mother: birth.mother, father: birth.father, birthCertificateReference: birth.birthCertificateReference };
+const birthRegistration = { birthCertificateNumber: '001/2026/KS-999998', childPersonalIdNumber: '001226999998' };
+const distinctIds = (events: { attributes: { id: string } }[]) => new Set(events.map((e) => e.attributes.id)).size;
+
+describe('civil status and social insurance handle each command once', () => {
+  let civil: Awaited<ReturnType<typeof isolatedAgency>>;
+  let insurance: Awaited<ReturnType<typeof isolatedAgency>>;
+  beforeAll(async () => {
+    civil = await isolatedAgency(kafka, endpoints, 'civil-status', log);
+    insurance = await isolatedAgency(kafka, endpoints, 'social-insurance', log);
+  });
+  afterAll(async () => {
+    await civil?.stop();
+    await insurance?.stop();
+  });
+
+  it('issues one certificate and one ID number for a birth command delivered twice, and answers the duplicate with the same events', async () => {
+    const commandId = await civil.send('RegisterBirth.v1', registerBirth, 'HS-DUP-1', 'register-birth');
+    const first = await civil.events.waitFor(commandId, 'BirthRegistered.v1');
+    await civil.send('RegisterBirth.v1', registerBirth, 'HS-DUP-1', 'register-birth');
+    await expect.poll(() => civil.events.of(commandId).length, { timeout: 15_000 }).toBe(4);
+    const all = civil.events.of(commandId);
+    expect(distinctIds(all)).toBe(2);
+    const registered = all.filter((e) => e.attributes.type === 'BirthRegistered.v1');
+    expect(registered[1]?.data).toEqual(registered[0]?.data);
+    expect(first.find((e) => e.attributes.type === 'BirthRegistered.v1')?.data).toEqual(registered[0]?.data);
+    const { rows } = await civil.pool.query<{ kind: string }>('select kind from issued_numbers where command_id = $1 order by kind', [commandId]);
+    expect(rows.map((r) => r.kind)).toEqual(['birth-certificate', 'personal-id']);
+    expect((await civil.pool.query('select 1 from cases where command_id = $1', [commandId])).rowCount).toBe(1);
+  });
+
+  it('issues one card for a card command delivered twice', async () => {
+    const data = { birthRegistration, child: birth.child, residence: birth.residence };
+    const commandId = await insurance.send('IssueHealthInsuranceCard.v1', data, 'HS-DUP-2', 'issue-health-insurance-card');
+    await insurance.events.waitFor(commandId, 'HealthInsuranceCardIssued.v1');
+    await insurance.send('IssueHealthInsuranceCard.v1', data, 'HS-DUP-2', 'issue-health-insurance-card');
+    await expect.poll(() => insurance.events.of(commandId).length, { timeout: 15_000 }).toBe(4);
+    const cards = insurance.events.of(commandId).filter((e) => e.attributes.type === 'HealthInsuranceCardIssued.v1').map((e) => (e.data as { cardNumber: string }).cardNumber);
+    expect(new Set(cards).size).toBe(1);
+    // The card number derives from the one social-insurance number issued for the command.
+    const { rows } = await insurance.pool.query<{ kind: string }>('select kind from issued_numbers where command_id = $1', [commandId]);
+    expect(rows).toEqual([{ kind: 'social-insurance-number' }]);
+  });
+});
+
+describe('the transactional outbox', () => {
+  it('publishes results committed before a crash exactly once after the restart', async () => {
+    const civil = await isolatedAgency(kafka, endpoints, 'civil-status', log, { relay: false });
+    try {
+      const commandId = await civil.send('RegisterBirth.v1', registerBirth, 'HS-OUTBOX-1', 'register-birth');
+      // The decision is committed with its events in the outbox, but no relay runs: the crash window.
+      await expect.poll(async () => (await civil.pool.query('select event_type from outbox where command_id = $1 and published_at is null', [commandId])).rowCount, { timeout: 15_000 }).toBe(2);
+      await civil.stopAgency();
+      const offsets = async () => (await (async () => {
+        const admin = kafka.admin();
+        await admin.connect();
+        try {
+          return await admin.fetchTopicOffsets(civil.topics.events.name);
+        } finally {
+          await admin.disconnect();
+        }
+      })()).reduce((sum, p) => sum + Number(p.high), 0);
+      expect(await offsets()).toBe(0);
+
+      await civil.restart({ relay: true });
+      const events = await civil.events.waitFor(commandId, 'BirthRegistered.v1');
+      await expect.poll(async () => (await civil.pool.query('select 1 from outbox where published_at is null')).rowCount).toBe(0);
+      expect(events.map((e) => e.attributes.type)).toEqual(['CommandReceived.v1', 'BirthRegistered.v1']);
+      // Settle, then check nothing was published twice.
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await offsets()).toBe(2);
+      expect((await civil.pool.query('select 1 from issued_numbers where command_id = $1', [commandId])).rowCount).toBe(2);
+    } finally {
+      await civil.stop();
+    }
+  });
+});
+
+describe('the back office', () => {
+  it('lets exactly one of many concurrent claims win a task', async () => {
+    const residence = await isolatedAgency(kafka, endpoints, 'residence', log, { policy: 'manual' });
+    try {
+      const data = { birthRegistration, child: birth.child, parentIdNumber: birth.mother!.personalIdNumber, residence: birth.residence };
+      const taskId = await residence.send('RegisterPermanentResidence.v1', data, 'HS-CLAIM-1', 'register-residence');
+      await expect.poll(async () => (await residence.agency.backOffice.listTasks()).map((t) => t.taskId), { timeout: 15_000 }).toContain(taskId);
+      const workers = Array.from({ length: 25 }, (_, i) => `officer-${i}`);
+      const claims = await Promise.all(workers.map((w) => residence.agency.backOffice.claim(taskId, w)));
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      const winner = workers[claims.indexOf(true)]!;
+      const loser = workers.find((w) => w !== winner)!;
+      expect(await residence.agency.backOffice.complete(taskId, loser, { decision: 'approve' })).toBe(false);
+      expect(await residence.agency.backOffice.release(taskId, loser)).toBe(false);
+      expect(await residence.agency.backOffice.release(taskId, winner)).toBe(true);
+      expect(await residence.agency.backOffice.claim(taskId, loser)).toBe(true);
+      expect(await residence.agency.backOffice.complete(taskId, loser, { decision: 'approve' })).toBe(true);
+      const events = await residence.events.waitFor(taskId, 'PermanentResidenceRegistered.v1');
+      expect(events.map((e) => e.attributes.type)).toEqual(['CommandReceived.v1', 'PermanentResidenceRegistered.v1']);
+      expect((await residence.pool.query('select decided_by from cases where command_id = $1', [taskId])).rows[0]).toEqual({ decided_by: loser });
+    } finally {
+      await residence.stop();
+    }
+  });
+});
