@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { Partitioners } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { orchestratorTaskQueue } from '../../contracts/dossier-workflow';
+import { eventTopic, topicSpec } from '../../contracts/topics';
+import { createPublisher, listDeadLetters, type EventPublisher, type RunningConsumer } from '../../platform/bus';
+import { createKafka } from '../../platform/kafka';
+import { createLogger } from '../../platform/logger';
+import { startEventBridge } from '../../services/event-bridge';
+import { birthInput } from '../fixtures/dossiers';
+import { testDataConverter } from '../support/workflow-env';
+
+/** What the event bridge cannot route goes to the dead-letter topic with a reason, and the bridge moves on. */
+const endpoints = inject('endpoints');
+const log = createLogger({ level: 'error', format: 'json' });
+const kafka = createKafka(endpoints.kafka.brokers, { clientId: 'bridge-test' }, log);
+const events = topicSpec(eventTopic('civil-status'));
+let connection: Connection;
+let client: Client;
+let bridge: RunningConsumer;
+let publisher: EventPublisher;
+
+beforeAll(async () => {
+  connection = await Connection.connect({ address: endpoints.temporal.address });
+  client = new Client({ connection, namespace: endpoints.temporal.namespace, dataConverter: testDataConverter });
+  publisher = await createPublisher(kafka, log);
+  bridge = await startEventBridge({ kafka, client, log, groupId: `bridge-test-${randomUUID()}` });
+});
+afterAll(async () => {
+  await bridge?.stop();
+  await publisher?.disconnect();
+  await connection?.close();
+});
+
+const registered = (dossierId: string) => ({
+  id: `${dossierId}/register-birth/1/decided`,
+  type: 'BirthRegistered.v1',
+  subject: dossierId,
+  source: 'lienthong/agency/civil-status',
+  data: { dossierId, stepId: 'register-birth', commandId: `${dossierId}/register-birth/1`, birthCertificateNumber: '001/2026/KS-000001', childPersonalIdNumber: '001226000001', registeredAt: new Date().toISOString() },
+});
+
+async function deadLetterOf(id: string) {
+  let found: Awaited<ReturnType<typeof listDeadLetters>>[number] | undefined;
+  await expect.poll(async () => (found = (await listDeadLetters(kafka, events.name)).find((d) => d.id === id)), { timeout: 30_000, interval: 500 }).toBeDefined();
+  return found!;
+}
+
+describe('event bridge dead letters', () => {
+  it('dead-letters an event for a dossier that does not exist', async () => {
+    const event = registered(`HS-NONE-${randomUUID().slice(0, 8)}`);
+    await publisher.publish(events, event);
+    expect(await deadLetterOf(event.id)).toMatchObject({ reason: 'unknown-dossier', originalTopic: events.name, type: 'BirthRegistered.v1', key: event.subject });
+  });
+
+  it('dead-letters an event that arrives after its dossier closed', async () => {
+    const dossierId = `HS-CLOSED-${randomUUID().slice(0, 8)}`;
+    const handle = await client.workflow.start('birthBundle', { taskQueue: `${orchestratorTaskQueue}-nobody`, workflowId: dossierId, args: [{ dossierId, input: birthInput(3) }] });
+    await handle.terminate('test: closed before the agency answered');
+    const event = registered(dossierId);
+    await publisher.publish(events, event);
+    const dead = await deadLetterOf(event.id);
+    expect(dead.reason).toBe('workflow-closed');
+    expect(dead.error).toContain('TERMINATED');
+  });
+
+  it('dead-letters an event whose subject is not its dossier, and one that does not fit its schema', async () => {
+    const mismatched = { ...registered(`HS-A-${randomUUID().slice(0, 8)}`), subject: 'HS-SOMEONE-ELSE' };
+    await publisher.publish(events, mismatched);
+    expect(await deadLetterOf(mismatched.id)).toMatchObject({ reason: 'subject-mismatch' });
+
+    // Straight through kafkajs: the bus's own publisher refuses what does not fit.
+    const raw = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await raw.connect();
+    const id = `bad-${randomUUID()}`;
+    await raw.send({
+      topic: events.name,
+      messages: [{ key: 'HS-BAD', value: JSON.stringify({ dossierId: 'HS-BAD', stepId: 'register-birth' }), headers: { ce_id: id, ce_source: 'test', ce_type: 'BirthRegistered.v1', ce_specversion: '1.0', ce_subject: 'HS-BAD', ce_time: new Date().toISOString(), 'content-type': 'application/json' } }],
+    });
+    await raw.disconnect();
+    const dead = await deadLetterOf(id);
+    expect(dead.reason).toBe('schema-mismatch');
+    expect(dead.error).toMatch(/commandId/);
+  });
+});
