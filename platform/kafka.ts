@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { setTimeout } from 'node:timers/promises';
 import { Kafka, type Admin, type KafkaConfig } from 'kafkajs';
 import type { KafkaSettings } from './config';
 import { kafkaLogCreator, kafkaLogLevel, type Logger } from './logger';
@@ -21,14 +22,25 @@ export function createKafka(brokers: string[], settings: Pick<KafkaSettings, 'cl
   return new Kafka(config);
 }
 
-/** Creates the topics that do not exist yet; existing topics are left as they are. */
-export async function ensureTopics(admin: Admin, topics: string[], partitions: number, replicationFactor: number): Promise<string[]> {
+/**
+ * Creates the topics that do not exist yet (existing ones are left as they are) and waits until
+ * every partition of them has a leader. A broker that has just created a topic may answer its
+ * metadata with "unknown topic" for a moment, which kafkajs's own leader wait does not retry.
+ */
+export async function ensureTopics(admin: Admin, topics: string[], partitions: number, replicationFactor: number, timeoutMs = 30_000): Promise<string[]> {
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter((topic) => !existing.has(topic));
   if (missing.length === 0) return [];
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor })),
-  });
-  return missing;
+  await admin.createTopics({ waitForLeaders: false, topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor })) });
+  const deadline = Date.now() + timeoutMs;
+  for (let wait = 50; ; wait = Math.min(wait * 2, 1_000)) {
+    try {
+      const { topics: described } = await admin.fetchTopicMetadata({ topics: missing });
+      if (described.length === missing.length && described.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return missing;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+    if (Date.now() > deadline) throw new Error(`topics ${missing.join(', ')} have no leader after ${timeoutMs} ms`);
+    await setTimeout(wait);
+  }
 }

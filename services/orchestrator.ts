@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Kafka } from 'kafkajs';
-import { createActivities } from '../activities';
+import { createActivities, type ActivityPublisher } from '../activities';
 import { orchestratorTaskQueue } from '../contracts/dossier-workflow';
 import { createPublisher } from '../platform/bus';
 import type { AesGcmPayloadCodec } from '../platform/codec';
@@ -26,8 +26,11 @@ export async function startOrchestrator(deps: {
   kafka: Kafka;
   log: Logger;
   taskQueue?: string;
+  /** Where activities publish; the bus over `kafka` by default (the benchmark's baseline swaps it). */
+  publisher?: ActivityPublisher;
 }): Promise<RunningOrchestrator> {
-  const publisher = await createPublisher(deps.kafka, deps.log);
+  const bus = deps.publisher ? undefined : await createPublisher(deps.kafka, deps.log);
+  const publisher: ActivityPublisher = deps.publisher ?? bus!;
   const connection = await NativeConnection.connect(temporalConnectionOptions(deps.address, deps.temporal) as Parameters<typeof NativeConnection.connect>[0]);
   const worker = await Worker.create({
     connection,
@@ -39,7 +42,7 @@ export async function startOrchestrator(deps: {
   });
   const done = worker.run().finally(async () => {
     await connection.close();
-    await publisher.disconnect();
+    await bus?.disconnect();
   });
   deps.log.info({ taskQueue: deps.taskQueue ?? orchestratorTaskQueue }, 'orchestrator worker running');
   return {

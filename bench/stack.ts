@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort } from '../infra/process';
+import { startLocalStack } from '../infra/stack';
+import { loggableEndpoints, type Endpoints } from '../platform/endpoints';
+import type { Logger } from '../platform/logger';
+
+/**
+ * Throw-away Temporal, Kafka and PostgreSQL on free loopback ports for one benchmark run, so
+ * figures never depend on (or disturb) a running `npm start`.
+ */
+export async function benchStack(log: Logger): Promise<{ endpoints: Endpoints; stop(): Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lienthong-bench-'));
+  const started = Date.now();
+  log.info('starting throw-away servers for the benchmark');
+  const stack = await startLocalStack({
+    cacheDir: resolve(process.env.INFRA_CACHE_DIR ?? '.infra'),
+    dataDir,
+    persistent: false,
+    ports: { temporal: await freePort(), temporalUi: await freePort(), kafka: await freePort(), kafkaController: await freePort(), postgres: await freePort() },
+    ui: false,
+    namespace: 'default',
+    partitions: 3,
+    log,
+  });
+  log.info({ seconds: (Date.now() - started) / 1000, ...loggableEndpoints(stack.endpoints) }, 'benchmark servers ready');
+  return {
+    endpoints: stack.endpoints,
+    async stop() {
+      await stack.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Percentile of already sorted values. */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/** A row of the side-by-side table every benchmark prints. */
+export interface BenchRow {
+  name: string;
+  count: number;
+  seconds: number;
+  latenciesMs: number[];
+}
+
+export function printTable(title: string, rows: BenchRow[], baseline: string): void {
+  const base = rows.find((r) => r.name === baseline);
+  const lines = rows.map((r) => {
+    const sorted = [...r.latenciesMs].sort((a, b) => a - b);
+    const rate = r.count / r.seconds;
+    const ratio = base ? rate / (base.count / base.seconds) : Number.NaN;
+    return [r.name.padEnd(28), String(r.count).padStart(8), rate.toFixed(1).padStart(12), percentile(sorted, 50).toFixed(1).padStart(9), percentile(sorted, 95).toFixed(1).padStart(9), percentile(sorted, 99).toFixed(1).padStart(9), `${(ratio * 100).toFixed(0)}%`.padStart(10)].join(' ');
+  });
+  process.stdout.write(
+    [`\n${title}`, `${'run'.padEnd(28)} ${'count'.padStart(8)} ${'per second'.padStart(12)} ${'p50 ms'.padStart(9)} ${'p95 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${`of ${baseline}`.padStart(10)}`, ...lines, ''].join('\n'),
+  );
+}
