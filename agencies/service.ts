@@ -221,6 +221,8 @@ export type WorkerDecision =
   | { decision: 'request-information'; fields: string[]; message: string };
 
 /** The agency worker's back office: the inbox of tasks, claim, release, complete. */
+export type BackOffice = ReturnType<typeof createBackOffice>;
+
 function createBackOffice(deps: {
   pool: Pool;
   inTransaction: <T>(work: (client: pg.PoolClient) => Promise<T>) => Promise<T>;

@@ -97,6 +97,15 @@ export const EnvSchema = z.object({
     .optional(),
   PAYLOAD_ACTIVE_KEY_ID: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be a key id from PAYLOAD_KEYS').optional(),
   POSTGRES_PORT: port.default(15432),
+  API_HOST: z.string().min(1).default('127.0.0.1'),
+  API_PORT: port.default(8080),
+  API_BODY_LIMIT_BYTES: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1_024, 'must be at least 1024').max(10_485_760, 'must be at most 10485760').default(262_144),
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(1_000_000, 'must be at most 1000000').default(600),
+  AUTH_ISSUER: z.string().min(1).default('lienthong-dev'),
+  AUTH_AUDIENCE: z.string().min(1).default('lienthong-api'),
+  AUTH_JWKS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of the issuer\'s JWKS' }).optional(),
+  AUTH_DEV_LOGIN: flag.optional(),
+  AUTH_DEV_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
 });
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -142,6 +151,12 @@ export interface Config {
   clockFactor: number;
   /** Temporal payload encryption keys; unset in local mode = a development key under DATA_DIR. */
   payloadKeys?: { spec: string; activeKeyId?: string };
+  api: { host: string; port: number; bodyLimitBytes: number; rateLimitPerMinute: number };
+  /**
+   * Bearer tokens: verified against `jwksUrl` in production; the development identity provider
+   * (POST /auth/dev-login, HS256 with `devSecret` or a key under DATA_DIR) only when `devLogin`.
+   */
+  auth: { issuer: string; audience: string; jwksUrl?: string; devLogin: boolean; devSecret?: string };
 }
 
 const endpointVariables = ['TEMPORAL_ADDRESS', 'KAFKA_BROKERS', 'DATABASE_URL'] as const;
@@ -206,6 +221,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       populationSize: e.POPULATION_SIZE,
     },
     clockFactor: e.CLOCK_FACTOR,
+    api: { host: e.API_HOST, port: e.API_PORT, bodyLimitBytes: e.API_BODY_LIMIT_BYTES, rateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE },
+    auth: { issuer: e.AUTH_ISSUER, audience: e.AUTH_AUDIENCE, jwksUrl: e.AUTH_JWKS_URL, devLogin: e.AUTH_DEV_LOGIN ?? e.INFRA_MODE !== 'external', devSecret: e.AUTH_DEV_SECRET },
   };
 }
 
@@ -233,6 +250,12 @@ function crossFieldProblems(e: Env): string[] {
     for (const name of endpointVariables) {
       if (e[name] !== undefined) problems.push(`${name}: is only used when INFRA_MODE=external (now ${e.INFRA_MODE}); set INFRA_MODE=external or unset ${name}`);
     }
+  }
+  if (!e.AUTH_JWKS_URL && (e.AUTH_DEV_LOGIN ?? e.INFRA_MODE !== 'external') === false) {
+    problems.push('AUTH_JWKS_URL: is required when the development login is off (AUTH_DEV_LOGIN=false or INFRA_MODE=external): the api needs an issuer to verify tokens');
+  }
+  if (e.AUTH_JWKS_URL && e.AUTH_DEV_LOGIN === true) {
+    problems.push('AUTH_DEV_LOGIN: cannot be true together with AUTH_JWKS_URL; development tokens are for machines without an identity provider');
   }
   if (e.INFRA_MODE === 'external' && e.PAYLOAD_KEYS === undefined) {
     problems.push('PAYLOAD_KEYS: is required when INFRA_MODE=external (personal data in Temporal payloads is encrypted; development keys are only for local mode)');

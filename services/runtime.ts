@@ -12,6 +12,7 @@ import { createKafka, ensureTopics } from '../platform/kafka';
 import type { Logger } from '../platform/logger';
 import { allTopicNames } from '../contracts/topics';
 import { temporalConnectionOptions } from '../platform/temporal';
+import { startApi, type RunningApi } from './api';
 import { startEventBridge } from './event-bridge';
 import { startOrchestrator, type RunningOrchestrator } from './orchestrator';
 
@@ -19,6 +20,8 @@ export interface ServiceSelection {
   orchestrator?: boolean;
   bridge?: boolean;
   agencies?: AgencyId[];
+  /** The portal api; it reaches the back offices of the agencies started in the same process. */
+  api?: boolean;
 }
 
 /** The scaled clock everything shares: simulated time = real time, running `factor` times faster from process start. */
@@ -55,6 +58,7 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
   const agencies: Partial<Record<AgencyId, RunningAgency>> = {};
   const clock = sharedClock(config);
   const calendar = workingDaysCalendar();
+  let api: RunningApi | undefined;
   try {
     for (const agency of selection.agencies ?? []) {
       const pool = createPool(databaseUrl(endpoints, agencyDatabase[agency]), { applicationName: `lienthong-${agency}`, onIdleError: (err) => log.warn({ err, agency }, 'idle database connection lost') });
@@ -78,12 +82,19 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
       const orchestrator: RunningOrchestrator = await startOrchestrator({ address: endpoints.temporal.address, namespace: endpoints.temporal.namespace, temporal: config.temporal, codec, kafka, log });
       stops.push(() => orchestrator.stop());
     }
-    if (selection.bridge) {
+    if (selection.bridge || selection.api) {
       const connection = await Connection.connect(temporalConnectionOptions(endpoints.temporal.address, config.temporal));
       stops.push(() => connection.close());
       const client = new Client({ connection, namespace: endpoints.temporal.namespace, dataConverter: { payloadCodecs: [codec] } });
-      const bridge: RunningConsumer = await startEventBridge({ kafka, client, log });
-      stops.push(() => bridge.stop());
+      if (selection.bridge) {
+        const bridge: RunningConsumer = await startEventBridge({ kafka, client, log });
+        stops.push(() => bridge.stop());
+      }
+      if (selection.api) {
+        const backOffices = Object.fromEntries(Object.entries(agencies).map(([agency, running]) => [agency, running.backOffice]));
+        api = await startApi({ config, endpoints, log, client, kafka, codec, backOffices, clock });
+        stops.push(() => api!.stop());
+      }
     }
   } catch (err) {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
@@ -91,6 +102,7 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
   }
   return {
     agencies,
+    api,
     /** Stops in reverse order of start (bridge and orchestrator before agencies and pools), past any that fails. */
     async stop() {
       const failures: unknown[] = [];

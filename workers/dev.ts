@@ -6,7 +6,7 @@ import { startServices } from '../services/runtime';
 
 /**
  * `npm start`: the all-in-one development process. Brings up the infrastructure of the configured
- * mode, then the orchestrator worker, the event bridge and the three agencies; Ctrl-C stops
+ * mode, then the orchestrator worker, the event bridge, the three agencies and the portal api; Ctrl-C stops
  * everything it started.
  */
 runProcess('dev', async (config, log) => {
@@ -14,7 +14,7 @@ runProcess('dev', async (config, log) => {
   const infra = await bringUp(config, log);
   let services;
   try {
-    services = await startServices(config, infra.endpoints, log, { orchestrator: true, bridge: true, agencies: [...agencyIds] });
+    services = await startServices(config, infra.endpoints, log, { orchestrator: true, bridge: true, agencies: [...agencyIds], api: true });
   } catch (err) {
     await infra.stop();
     throw err;
@@ -24,6 +24,7 @@ runProcess('dev', async (config, log) => {
   process.stdout.write(
     `\nLienthong is up (${infra.mode} infrastructure${infra.owned ? '' : ', started elsewhere'}):\n${describeEndpoints(infra.endpoints)}\n` +
       `  Services        orchestrator worker, event bridge, agencies (${policies})\n` +
+      `  Portal api      ${services.api?.url ?? 'not started'}  (OpenAPI: ${services.api?.url ?? ''}/docs)\n` +
       'Try: npm run demo -- --procedure birth\nPress Ctrl-C to stop.\n\n',
   );
   return {

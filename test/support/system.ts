@@ -3,7 +3,7 @@ import type { Kafka } from 'kafkajs';
 import { agencyDatabase, agencyIds, type AgencyId } from '../../contracts/agencies';
 import { workingDaysCalendar } from '../../contracts/calendar';
 import { demoCitizens, generatePopulation, loadPopulation } from '../../agencies/reference';
-import { startAgency, type DecisionPolicy, type RunningAgency } from '../../agencies/service';
+import { startAgency, type DecisionPolicy, type Faults, type RunningAgency } from '../../agencies/service';
 import type { RunningConsumer } from '../../platform/bus';
 import { createPool, type Pool } from '../../platform/database';
 import { databaseUrl, type Endpoints } from '../../platform/endpoints';
@@ -23,8 +23,8 @@ export async function startSystem(endpoints: Endpoints, log: Logger, policies: P
   const calendar = workingDaysCalendar();
   const clock = { realEpochMs: 0, simulatedEpochMs: 0, factor: 1 };
   const agencies = {} as Record<AgencyId, RunningAgency>;
-  const startOne = async (agency: AgencyId, policy: DecisionPolicy) => {
-    agencies[agency] = await startAgency({ agency, pool: pools[agency], kafka, log, policy, processingDelayMs: 0, clock, calendar, pollIntervalMs: 50 });
+  const startOne = async (agency: AgencyId, policy: DecisionPolicy, faults?: Faults) => {
+    agencies[agency] = await startAgency({ agency, pool: pools[agency], kafka, log, policy, processingDelayMs: 0, clock, calendar, pollIntervalMs: 50, faults });
   };
   for (const agency of agencyIds) await startOne(agency, policies[agency] ?? 'auto');
   const connection = await Connection.connect({ address: endpoints.temporal.address });
@@ -36,9 +36,9 @@ export async function startSystem(endpoints: Endpoints, log: Logger, policies: P
     client,
     pools,
     agencies,
-    async restartAgency(agency: AgencyId, policy: DecisionPolicy) {
+    async restartAgency(agency: AgencyId, policy: DecisionPolicy, faults?: Faults) {
       await agencies[agency].stop();
-      await startOne(agency, policy);
+      await startOne(agency, policy, faults);
     },
     async restartOrchestrator() {
       await orchestrator.stop();

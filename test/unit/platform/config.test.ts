@@ -38,8 +38,11 @@ describe('loadConfig', () => {
       DATABASE_URL: 'postgres://app:pw@db.gov.vn:5432/lienthong',
       PAYLOAD_KEYS: `k2:${key}, k1:${key}`,
       PAYLOAD_ACTIVE_KEY_ID: 'k1',
+      AUTH_JWKS_URL: 'https://id.gov.vn/.well-known/jwks.json',
+      AUTH_ISSUER: 'https://id.gov.vn',
     });
     expect(config.mode).toBe('external');
+    expect(config.auth).toEqual({ issuer: 'https://id.gov.vn', audience: 'lienthong-api', jwksUrl: 'https://id.gov.vn/.well-known/jwks.json', devLogin: false, devSecret: undefined });
     expect(config.temporal.apiKey).toBe('secret-key');
     expect(config.kafka.brokers).toEqual(['kafka-1.gov.vn:9093', 'kafka-2.gov.vn:9093']);
     expect(config.kafka.ssl).toEqual({ caPath: undefined });
@@ -53,6 +56,12 @@ describe('loadConfig', () => {
     [{ TEMPORAL_ADDRESS: 'not-a-host:x' }, 'TEMPORAL_ADDRESS: must be host:port'],
     [{ INFRA_MODE: 'external', TEMPORAL_ADDRESS: 'h:70000', KAFKA_BROKERS: 'k:9092', DATABASE_URL: 'postgres://h:5432/db' }, 'TEMPORAL_ADDRESS: port must be from 1 to 65535'],
     [{ INFRA_MODE: 'cloud' }, 'INFRA_MODE: must be one of local, external, containers, auto'],
+    [{ AUTH_DEV_LOGIN: 'false' }, 'AUTH_JWKS_URL: is required when the development login is off'],
+    [{ AUTH_DEV_LOGIN: 'true', AUTH_JWKS_URL: 'https://id.gov.vn/jwks' }, 'AUTH_DEV_LOGIN: cannot be true together with AUTH_JWKS_URL'],
+    [{ AUTH_JWKS_URL: 'ftp://id.gov.vn/jwks' }, "AUTH_JWKS_URL: must be an http(s) URL"],
+    [{ API_PORT: '0' }, 'API_PORT: must be from 1 to 65535'],
+    [{ API_BODY_LIMIT_BYTES: '10' }, 'API_BODY_LIMIT_BYTES: must be at least 1024'],
+    [{ AUTH_DEV_SECRET: 'short' }, 'AUTH_DEV_SECRET: must be at least 32 characters'],
     [{ KAFKA_PORT: 'ninety' }, 'KAFKA_PORT: must be a port number'],
     [{ POSTGRES_PORT: '0' }, 'POSTGRES_PORT: must be from 1 to 65535'],
     [{ KAFKA_TOPIC_PARTITIONS: '2.5' }, 'KAFKA_TOPIC_PARTITIONS: must be a whole number'],

@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import type { Kafka } from 'kafkajs';
+import type { AgencyId } from '../contracts/agencies';
+import type { DossierSettings } from '../contracts/dossier-workflow';
+import type { BackOffice } from '../agencies/service';
+import { createAuditLog } from '../platform/audit';
+import { createTokenVerifier, type VerifierOptions } from '../platform/auth';
+import type { AesGcmPayloadCodec } from '../platform/codec';
+import type { Config } from '../platform/config';
+import { createPool } from '../platform/database';
+import type { Endpoints } from '../platform/endpoints';
+import type { Logger } from '../platform/logger';
+import { buildApi } from '../web/app';
+import { defaultQueries } from '../web/context';
+import { createDossierGateway } from '../web/dossiers';
+import { createNotificationHub, feedFromKafka } from '../web/notifications';
+
+/** The development token secret: configured, or generated once under DATA_DIR (never in external mode). */
+export function developmentAuthSecret(config: Config): Uint8Array {
+  if (config.auth.devSecret) return new TextEncoder().encode(config.auth.devSecret);
+  const file = join(config.dataDir, 'dev-auth-secret');
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  }
+  return new TextEncoder().encode(readFileSync(file, 'utf8').trim());
+}
+
+export interface RunningApi {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the portal api over the given clients; back offices are those of agencies in this process. */
+export async function startApi(deps: { config: Config; endpoints: Endpoints; log: Logger; client: Client; kafka: Kafka; codec: AesGcmPayloadCodec; backOffices: Partial<Record<AgencyId, BackOffice>>; clock: DossierSettings['clock'] }): Promise<RunningApi> {
+  const { config, log } = deps;
+  const pool = createPool(deps.endpoints.postgres.url, { applicationName: 'lienthong-api', onIdleError: (err) => log.warn({ err }, 'idle database connection lost') });
+  const audit = createAuditLog(pool);
+  await audit.migrate();
+  const secret = config.auth.devLogin ? developmentAuthSecret(config) : undefined;
+  const verifierOptions: VerifierOptions = config.auth.jwksUrl
+    ? { issuer: config.auth.issuer, audience: config.auth.audience, jwksUrl: config.auth.jwksUrl }
+    : { issuer: config.auth.issuer, audience: config.auth.audience, secret: secret! };
+  const notifications = createNotificationHub();
+  const feed = await feedFromKafka(notifications, deps.kafka, log);
+  const app = await buildApi({
+    context: {
+      dossiers: createDossierGateway(deps.client, { clock: deps.clock }),
+      notifications,
+      backOffices: deps.backOffices,
+      audit,
+      kafka: deps.kafka,
+      temporalUiUrl: deps.endpoints.temporal.uiUrl,
+      namespace: deps.endpoints.temporal.namespace,
+      codec: deps.codec,
+      queries: defaultQueries,
+    },
+    verifier: createTokenVerifier(verifierOptions),
+    devLogin: secret ? { issuer: config.auth.issuer, audience: config.auth.audience, secret } : undefined,
+    log,
+    bodyLimitBytes: config.api.bodyLimitBytes,
+    rateLimitPerMinute: config.api.rateLimitPerMinute,
+    ready: async () => {
+      const check = async (probe: () => Promise<unknown>) => probe().then(() => true, () => false);
+      const admin = deps.kafka.admin();
+      return {
+        temporal: await check(() => deps.client.workflowService.getSystemInfo({})),
+        kafka: await check(async () => {
+          await admin.connect();
+          try {
+            await admin.describeCluster();
+          } finally {
+            await admin.disconnect();
+          }
+        }),
+        postgres: await check(() => pool.query('select 1')),
+      };
+    },
+  });
+  const url = await app.listen({ host: config.api.host, port: config.api.port });
+  log.info({ url, docs: `${url}/docs`, devLogin: Boolean(secret) }, 'api listening');
+  return {
+    url,
+    async stop() {
+      await app.close();
+      await feed.stop();
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,229 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { DossierSettings } from '../../contracts/dossier-workflow';
+import type { DossierStatusView } from '../../contracts/dossier-status';
+import { createAuditLog } from '../../platform/audit';
+import { createTokenVerifier, issueDevelopmentToken } from '../../platform/auth';
+import { createPool, type Pool } from '../../platform/database';
+import { createLogger } from '../../platform/logger';
+import { buildApi } from '../../web/app';
+import { devUsers } from '../../web/auth';
+import { defaultQueries } from '../../web/context';
+import { createDossierGateway } from '../../web/dossiers';
+import { createNotificationHub, feedFromKafka } from '../../web/notifications';
+import { birthInput, deathInput } from '../fixtures/dossiers';
+import { startSystem } from '../support/system';
+import { testDataConverter } from '../support/workflow-env';
+
+/**
+ * The portal api over the real system: Temporal, Kafka, PostgreSQL and the three agencies, called
+ * over HTTP with development tokens, as the three kinds of users would.
+ */
+const endpoints = inject('endpoints');
+const log = createLogger({ level: 'warn', format: 'json' });
+const auth = { issuer: 'lienthong-test', audience: 'lienthong-api', secret: new TextEncoder().encode('integration-secret-of-at-least-32-bytes') };
+let system: Awaited<ReturnType<typeof startSystem>>;
+let pool: Pool;
+const apps: Awaited<ReturnType<typeof buildApi>>[] = [];
+const stops: (() => Promise<void>)[] = [];
+
+async function startPortal(settings: Partial<DossierSettings> = {}) {
+  const audit = createAuditLog(pool);
+  await audit.migrate();
+  const notifications = createNotificationHub();
+  const feed = await feedFromKafka(notifications, system.kafka, log);
+  stops.push(() => feed.stop());
+  const app = await buildApi({
+    context: { dossiers: createDossierGateway(system.client, settings), notifications, backOffices: Object.fromEntries(Object.entries(system.agencies).map(([a, r]) => [a, r.backOffice])), audit, kafka: system.kafka, namespace: endpoints.temporal.namespace, codec: testDataConverter.payloadCodecs[0]!, queries: defaultQueries },
+    verifier: createTokenVerifier(auth),
+    devLogin: auth,
+    log,
+    bodyLimitBytes: 256 * 1024,
+    rateLimitPerMinute: 10_000,
+    ready: async () => ({ temporal: true }),
+  });
+  apps.push(app);
+  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  const tokens: Record<string, string> = {};
+  const call = async (who: keyof typeof devUsers, method: string, path: string, body?: unknown) => {
+    tokens[who] ??= await issueDevelopmentToken(devUsers[who]!, auth);
+    const response = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${tokens[who]}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await response.text();
+    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
+  };
+  /** Reads the dossier's event stream until the server ends it; returns the statuses seen. */
+  const follow = async (who: keyof typeof devUsers, dossierId: string, timeoutMs = 60_000) => {
+    tokens[who] ??= await issueDevelopmentToken(devUsers[who]!, auth);
+    const response = await fetch(`${base}/api/dossiers/${dossierId}/events`, { headers: { authorization: `Bearer ${tokens[who]}` }, signal: AbortSignal.timeout(timeoutMs) });
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    const statuses: string[] = [];
+    let last: DossierStatusView | undefined;
+    let buffer = '';
+    const decoder = new TextDecoder();
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      buffer += decoder.decode(chunk, { stream: true });
+      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+        const data = buffer.slice(0, end).split('\n').find((line) => line.startsWith('data: '));
+        buffer = buffer.slice(end + 2);
+        if (data) {
+          last = JSON.parse(data.slice(6)) as DossierStatusView;
+          statuses.push(last.status);
+        }
+      }
+    }
+    return { statuses, last: last! };
+  };
+  return { call, follow };
+}
+
+let portal: Awaited<ReturnType<typeof startPortal>>;
+
+beforeAll(async () => {
+  system = await startSystem(endpoints, log);
+  pool = createPool(endpoints.postgres.url);
+  portal = await startPortal();
+});
+afterAll(async () => {
+  for (const app of apps) await app.close();
+  for (const stop of stops) await stop();
+  await system?.stop();
+  await pool?.end();
+});
+
+const waitFor = async <T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> => {
+  let found: T | undefined;
+  await expect.poll(async () => (found = await probe()), { timeout: timeoutMs, interval: 250 }).toBeDefined();
+  return found!;
+};
+
+describe('citizens', () => {
+  it('submit both bundles, follow each stream to the end, and see the results; a retried submission returns the same dossier', async () => {
+    const birth = await portal.call('citizen-lan', 'POST', '/api/dossiers', birthInput(7));
+    expect(birth.status).toBe(201);
+    const dossierId = birth.body!.dossierId as string;
+    const followed = await portal.follow('citizen-lan', dossierId);
+    expect(followed.last.status).toBe('result-returned');
+    expect(followed.last.steps.map((s) => s.status)).toEqual(['completed', 'completed', 'completed']);
+    const seen = await portal.call('citizen-lan', 'GET', `/api/dossiers/${dossierId}`);
+    expect((seen.body!.steps as { result?: Record<string, unknown> }[])[0]!.result).toMatchObject({ birthCertificateNumber: expect.stringMatching(/KS-\d{6}$/) });
+    await expect.poll(async () => ((await portal.call('citizen-lan', 'GET', '/api/dossiers')).body as unknown as { dossierId: string }[]).map((d) => d.dossierId), { timeout: 15_000 }).toContain(dossierId);
+    expect((await portal.call('citizen-hanh', 'GET', `/api/dossiers/${dossierId}`)).status).toBe(404);
+
+    const key = `death-${Date.now()}`;
+    const first = await portalWithKey('citizen-hanh', deathInput(3, 2), key);
+    const again = await portalWithKey('citizen-hanh', deathInput(3, 2), key);
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(200);
+    expect(again.body.dossierId).toBe(first.body.dossierId);
+    const death = await portal.follow('citizen-hanh', first.body.dossierId);
+    expect(death.last.status).toBe('result-returned');
+    expect(death.last.steps.find((s) => s.stepId === 'funeral-allowance')?.result).toMatchObject({ amountVnd: 23_400_000 });
+  });
+
+  it('supply information an agency worker asked for, and withdraw a dossier that waits', async () => {
+    await system.restartAgency('civil-status', 'manual');
+    try {
+      const { body } = await portal.call('citizen-lan', 'POST', '/api/dossiers', birthInput(4));
+      const dossierId = body!.dossierId as string;
+      const task = await waitFor(async () => ((await portal.call('worker-civil-status', 'GET', '/api/agencies/civil-status/tasks')).body as unknown as { taskId: string; dossierId: string }[]).find((t) => t.dossierId === dossierId));
+      expect((await portal.call('worker-civil-status', 'POST', `/api/agencies/civil-status/tasks/${encodeURIComponent(task.taskId)}/claim`)).status).toBe(200);
+      const asked = await portal.call('worker-civil-status', 'POST', `/api/agencies/civil-status/tasks/${encodeURIComponent(task.taskId)}/decision`, { decision: 'request-information', fields: ['child.fullName'], message: 'spell the name as on the hospital certificate' });
+      expect(asked.status).toBe(200);
+      await expect.poll(async () => (await portal.call('citizen-lan', 'GET', `/api/dossiers/${dossierId}`)).body!.status, { timeout: 30_000 }).toBe('additional-info-requested');
+      const refused = await portal.call('citizen-lan', 'POST', `/api/dossiers/${dossierId}/information`, { stepId: 'register-birth', fields: { 'child.fullName': ' ' } });
+      expect(refused.status).toBe(400);
+      const supplied = await portal.call('citizen-lan', 'POST', `/api/dossiers/${dossierId}/information`, { stepId: 'register-birth', fields: { 'child.fullName': 'Trần Minh Khang' } });
+      expect(supplied.status).toBe(200);
+      const second = await waitFor(async () => ((await portal.call('worker-civil-status', 'GET', '/api/agencies/civil-status/tasks')).body as unknown as { taskId: string; dossierId: string }[]).find((t) => t.dossierId === dossierId && t.taskId !== task.taskId));
+      expect((await portal.call('worker-civil-status', 'POST', `/api/agencies/civil-status/tasks/${encodeURIComponent(second.taskId)}/claim`)).status).toBe(200);
+      expect((await portal.call('worker-civil-status', 'POST', `/api/agencies/civil-status/tasks/${encodeURIComponent(second.taskId)}/decision`, { decision: 'approve' })).status).toBe(200);
+      expect((await portal.follow('citizen-lan', dossierId)).last.status).toBe('result-returned');
+
+      const waiting = await portal.call('citizen-lan', 'POST', '/api/dossiers', birthInput(6));
+      const waitingId = waiting.body!.dossierId as string;
+      await waitFor(async () => ((await portal.call('worker-civil-status', 'GET', '/api/agencies/civil-status/tasks')).body as unknown as { dossierId: string }[]).find((t) => t.dossierId === waitingId));
+      const withdrawn = await portal.call('citizen-lan', 'POST', `/api/dossiers/${waitingId}/withdrawal`, { reason: 'registered in person at the commune' });
+      expect(withdrawn.status).toBe(200);
+      expect((await portal.follow('citizen-lan', waitingId)).last.status).toBe('withdrawn');
+      await expect.poll(async () => ((await portal.call('worker-civil-status', 'GET', '/api/agencies/civil-status/tasks')).body as unknown as { dossierId: string }[]).some((t) => t.dossierId === waitingId), { timeout: 15_000 }).toBe(false);
+    } finally {
+      await system.restartAgency('civil-status', 'auto');
+    }
+  });
+});
+
+async function portalWithKey(who: keyof typeof devUsers, input: unknown, key: string) {
+  const token = await issueDevelopmentToken(devUsers[who]!, auth);
+  const address = apps[0]!.server.address() as { port: number };
+  const response = await fetch(`http://127.0.0.1:${address.port}/api/dossiers`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(input) });
+  return { status: response.status, body: (await response.json()) as { dossierId: string } };
+}
+
+describe('agency workers', () => {
+  it('claim and complete their own tasks; a second claim and another agency are refused', async () => {
+    await system.restartAgency('residence', 'manual');
+    try {
+      const { body } = await portal.call('citizen-lan', 'POST', '/api/dossiers', birthInput(8));
+      const dossierId = body!.dossierId as string;
+      const task = await waitFor(async () => ((await portal.call('worker-residence', 'GET', '/api/agencies/residence/tasks')).body as unknown as { taskId: string; dossierId: string }[]).find((t) => t.dossierId === dossierId));
+      const path = `/api/agencies/residence/tasks/${encodeURIComponent(task.taskId)}`;
+      expect((await portal.call('worker-civil-status', 'GET', '/api/agencies/residence/tasks')).status).toBe(403);
+      expect((await portal.call('worker-residence', 'POST', `${path}/claim`)).status).toBe(200);
+      expect((await portal.call('worker-residence-2', 'POST', `${path}/claim`)).status).toBe(409);
+      expect((await portal.call('worker-civil-status', 'POST', `${path}/decision`, { decision: 'approve' })).status).toBe(403);
+      expect((await portal.call('worker-residence-2', 'POST', `${path}/decision`, { decision: 'approve' })).status).toBe(409);
+      expect((await portal.call('worker-residence', 'POST', `${path}/decision`, { decision: 'approve', reason: 'address checked' })).status).toBe(200);
+      expect((await portal.follow('citizen-lan', dossierId)).last.status).toBe('result-returned');
+      const audit = await portal.call('auditor', 'GET', `/api/audit?dossierId=${dossierId}`);
+      expect(audit.body as unknown as unknown[]).toEqual([expect.objectContaining({ actor: 'worker-residence', action: 'task.approve', stepId: 'register-residence' })]);
+    } finally {
+      await system.restartAgency('residence', 'auto');
+    }
+  });
+});
+
+describe('operators', () => {
+  it('find a dossier stuck behind an agency outage, retry it after the outage, reset it, redrive the dead letter; the audit log shows each action', async () => {
+    // Simulated time starts on a Monday at 15:01 (after the cut-off) and runs 10,000 times faster:
+    // the residence step's 2 working days pass in about 17 s. One attempt, then an operator.
+    const fast = await startPortal({ clock: { realEpochMs: Date.now(), simulatedEpochMs: Date.parse('2026-11-23T08:01:00Z'), factor: 10_000 }, maxAttempts: 1 });
+    const outageEnds = Date.now() + 25_000;
+    await system.restartAgency('residence', 'auto', { latencyMs: 0, failureRate: 0, outages: [{ from: new Date(Date.now() - 1_000), to: new Date(outageEnds) }] });
+    try {
+      const { body } = await fast.call('citizen-lan', 'POST', '/api/dossiers', birthInput(9));
+      const dossierId = body!.dossierId as string;
+      const stuck = await waitFor(async () => ((await fast.call('operator', 'GET', '/api/operator/dossiers/stuck')).body as unknown as { dossierId: string; reasons: string[] }[]).find((d) => d.dossierId === dossierId), 60_000);
+      expect(stuck.reasons).toContain('failed-awaiting-operator');
+      const found = await fast.call('operator', 'GET', '/api/operator/dossiers?failing=true&step=register-residence');
+      expect((found.body as unknown as { dossierId: string }[]).map((d) => d.dossierId)).toContain(dossierId);
+      const depth = await fast.call('auditor', 'GET', `/api/operator/dossiers/${dossierId}`);
+      expect((depth.body!.dossier as unknown as DossierStatusView).steps.find((s) => s.stepId === 'register-residence')?.status).toBe('failed');
+      expect((await fast.call('auditor', 'POST', `/api/operator/dossiers/${dossierId}/steps/register-residence/retry`, { reason: 'outage over' })).status).toBe(403);
+
+      await new Promise((r) => setTimeout(r, Math.max(0, outageEnds - Date.now() + 500)));
+      const retried = await fast.call('operator', 'POST', `/api/operator/dossiers/${dossierId}/steps/register-residence/retry`, { reason: 'the police registry is back after its outage' });
+      expect(retried.status).toBe(200);
+      const done = await fast.follow('citizen-lan', dossierId);
+      expect(done.last.status).toBe('result-returned');
+      const residence = done.last.steps.find((s) => s.stepId === 'register-residence')!;
+      expect(residence.attempts).toBe(2);
+
+      const reset = await fast.call('operator', 'POST', `/api/operator/dossiers/${dossierId}/reset`, { reason: 'check the registration again', beforeStep: 'register-residence' });
+      expect(reset.status).toBe(200);
+      const rerun = await system.client.workflow.getHandle(dossierId, reset.body!.runId as string).result();
+      expect((rerun as DossierStatusView).status).toBe('result-returned');
+
+      const topic = 'agency.residence.commands';
+      const dry = await fast.call('operator', 'POST', '/api/operator/dead-letters/redrive', { topic, ids: [`${dossierId}/register-residence/1`], why: 'outage over, deliver the first attempt' });
+      expect(dry.status).toBe(200);
+      expect(dry.body!.dryRun).toBe(true);
+      expect((dry.body!.messages as unknown as { id: string; reason: string }[])[0]).toMatchObject({ id: `${dossierId}/register-residence/1`, reason: 'handler-failed' });
+      const real = await fast.call('operator', 'POST', '/api/operator/dead-letters/redrive', { topic, ids: [`${dossierId}/register-residence/1`], why: 'outage over, deliver the first attempt', dryRun: false });
+      expect((real.body!.messages as unknown as unknown[]).length).toBe(1);
+
+      const audit = (await fast.call('auditor', 'GET', `/api/audit?actor=operator`)).body as unknown as { action: string; dossierId?: string; reason: string }[];
+      expect(audit.filter((e) => e.dossierId === dossierId || e.action === 'dead-letters.redrive').map((e) => e.action)).toEqual(expect.arrayContaining(['step.retry', 'dossier.reset', 'dead-letters.redrive']));
+    } finally {
+      await system.restartAgency('residence', 'auto');
+    }
+  });
+});

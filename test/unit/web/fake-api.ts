@@ -1,0 +1,88 @@
+import { TextEncoder } from 'node:util';
+import type { Client } from '@temporalio/client';
+import type { DossierStatusView } from '../../../contracts/dossier-status';
+import type { BackOffice } from '../../../agencies/service';
+import type { AuditEntry, AuditEntryInput, AuditLog } from '../../../platform/audit';
+import { createTokenVerifier, issueDevelopmentToken } from '../../../platform/auth';
+import { createLogger } from '../../../platform/logger';
+import { buildApi } from '../../../web/app';
+import { devUsers } from '../../../web/auth';
+import type { DossierGateway } from '../../../web/dossiers';
+import { createNotificationHub } from '../../../web/notifications';
+
+/**
+ * The api over in-memory fakes of Temporal, the back offices and the audit log: for the role
+ * matrix and the fuzz test, which are about the http layer. The real stack is tested in
+ * test/integration/api.test.ts.
+ */
+export const secret = new TextEncoder().encode('unit-test-secret-of-at-least-32-bytes!!');
+export const auth = { issuer: 'lienthong-test', audience: 'lienthong-api', secret };
+
+export const lanDossier = 'HS-20261123-LAN0000001';
+export const otherDossier = 'HS-20261123-OTHER00001';
+
+const view = (dossierId: string, citizenId: string): DossierStatusView => ({
+  dossierId,
+  procedure: 'birth-bundle',
+  citizenId,
+  status: 'processing',
+  submittedAt: '2026-11-23T01:00:00.000Z',
+  updatedAt: '2026-11-23T01:00:00.000Z',
+  steps: [{ stepId: 'register-birth', agency: 'civil-status', status: 'in-progress', attempts: 1 }],
+  operatorActions: [],
+  ignoredEvents: 0,
+});
+
+export async function fakeApi() {
+  const dossiers = new Map([
+    [lanDossier, view(lanDossier, devUsers['citizen-lan']!.role === 'citizen' ? (devUsers['citizen-lan'] as { personalIdNumber: string }).personalIdNumber : '')],
+    [otherDossier, view(otherDossier, '001180054321')],
+  ]);
+  const notFound = () => Object.assign(new Error('not found'), { name: 'WorkflowNotFoundError' });
+  const handle = (id: string) => ({
+    executeUpdate: async () => {
+      if (!dossiers.has(id)) throw notFound();
+      return dossiers.get(id)!;
+    },
+    terminate: async () => undefined,
+    describe: async () => {
+      if (!dossiers.has(id)) throw notFound();
+      return { status: { name: 'RUNNING' }, runId: 'run-1', historyLength: 10, startTime: new Date(), closeTime: undefined, raw: { pendingActivities: [], pendingWorkflowTask: null } };
+    },
+    fetchHistory: async () => ({ events: [] }),
+  });
+  const gateway = {
+    client: {} as Client,
+    submit: async () => ({ dossierId: 'HS-20261123-NEW0000001', created: true }),
+    list: async () => [],
+    count: async () => 0,
+    view: async (id: string) => {
+      if (!dossiers.has(id)) throw notFound();
+      return dossiers.get(id)!;
+    },
+    handle,
+  } as unknown as DossierGateway;
+  const tasks = [{ taskId: 'HS-1/register-birth/1', dossierId: 'HS-1', stepId: 'register-birth', commandType: 'RegisterBirth.v1', status: 'awaiting-worker', flags: [], dueAt: new Date(), claimedBy: null, createdAt: new Date() }];
+  const office = { listTasks: async () => tasks, claim: async () => true, release: async () => true, complete: async () => true } as unknown as BackOffice;
+  const entries: AuditEntry[] = [];
+  const audit = {
+    migrate: async () => undefined,
+    append: async (input: AuditEntryInput) => {
+      const entry = { ...input, details: input.details ?? {}, id: entries.length + 1, at: new Date().toISOString() } as AuditEntry;
+      entries.push(entry);
+      return entry;
+    },
+    list: async () => entries,
+  } as unknown as AuditLog;
+  const app = await buildApi({
+    context: { dossiers: gateway, notifications: createNotificationHub(), backOffices: { 'civil-status': office, residence: office, 'social-insurance': office }, audit, namespace: 'default', codec: { encode: async (p) => p, decode: async (p) => p }, queries: { citizen: (id) => `CitizenId = '${id}'` } },
+    verifier: createTokenVerifier(auth),
+    devLogin: auth,
+    log: createLogger({ level: 'silent', format: 'json' }),
+    bodyLimitBytes: 64 * 1024,
+    rateLimitPerMinute: 1_000_000,
+    ready: async () => ({ temporal: true, kafka: true, postgres: true }),
+  });
+  const tokens = Object.fromEntries(await Promise.all(Object.entries(devUsers).map(async ([name, principal]) => [name, await issueDevelopmentToken(principal, auth)]))) as Record<string, string>;
+  return { app, tokens, audit: entries };
+}

@@ -1,0 +1,58 @@
+import type { FastifyRequest } from 'fastify';
+import type { AgencyId } from '../contracts/agencies';
+import { demoCitizens } from '../agencies/reference';
+import type { Principal, Role, TokenVerifier } from '../platform/auth';
+import { forbidden } from './problems';
+import { AuthenticationError } from '../platform/auth';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+  interface FastifyContextConfig {
+    /** Roles allowed on the route; absent = public. */
+    roles?: readonly Role[];
+  }
+}
+
+/** Demo users of every role for the development identity provider (POST /auth/dev-login). */
+export const devUsers: Record<string, Principal> = {
+  'citizen-lan': { role: 'citizen', subject: 'citizen-lan', name: demoCitizens[0]!.fullName, personalIdNumber: demoCitizens[0]!.personalId },
+  'citizen-hanh': { role: 'citizen', subject: 'citizen-hanh', name: demoCitizens[3]!.fullName, personalIdNumber: demoCitizens[3]!.personalId },
+  'worker-civil-status': { role: 'agency-worker', subject: 'worker-civil-status', name: 'Cán bộ hộ tịch', agency: 'civil-status' },
+  'worker-civil-status-2': { role: 'agency-worker', subject: 'worker-civil-status-2', name: 'Cán bộ hộ tịch 2', agency: 'civil-status' },
+  'worker-residence': { role: 'agency-worker', subject: 'worker-residence', name: 'Cán bộ công an', agency: 'residence' },
+  'worker-residence-2': { role: 'agency-worker', subject: 'worker-residence-2', name: 'Cán bộ công an 2', agency: 'residence' },
+  'worker-social-insurance': { role: 'agency-worker', subject: 'worker-social-insurance', name: 'Cán bộ BHXH', agency: 'social-insurance' },
+  operator: { role: 'operator', subject: 'operator', name: 'Vận hành viên' },
+  auditor: { role: 'auditor', subject: 'auditor', name: 'Kiểm toán viên' },
+};
+
+/** Reads the bearer token if there is one; routes that need a role refuse the request without it. */
+export async function authenticate(request: FastifyRequest, verifier: TokenVerifier): Promise<void> {
+  const header = request.headers.authorization;
+  if (!header) return;
+  const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header);
+  if (!match) throw new AuthenticationError('the Authorization header must be "Bearer <token>"');
+  request.principal = await verifier.verify(match[1]!);
+}
+
+/** Enforces the route's roles on the server, whatever the client sends. */
+export function authorize(request: FastifyRequest): void {
+  const roles = request.routeOptions.config.roles;
+  if (!roles) return;
+  if (!request.principal) throw new AuthenticationError('this route needs a bearer token');
+  if (!roles.includes(request.principal.role)) throw forbidden(`a ${request.principal.role} may not use this route (allowed: ${roles.join(', ')})`);
+}
+
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new AuthenticationError('this route needs a bearer token');
+  return request.principal;
+}
+
+/** An agency worker acts only for their own agency. */
+export function requireOwnAgency(request: FastifyRequest, agency: AgencyId): Principal & { role: 'agency-worker' } {
+  const principal = principalOf(request);
+  if (principal.role !== 'agency-worker' || principal.agency !== agency) throw forbidden(`only ${agency} workers may act on ${agency} tasks`);
+  return principal;
+}

@@ -1,0 +1,28 @@
+import type { PayloadCodec } from '@temporalio/common';
+import type { Kafka } from 'kafkajs';
+import type { AgencyId } from '../contracts/agencies';
+import type { BackOffice } from '../agencies/service';
+import type { AuditLog } from '../platform/audit';
+import type { DossierGateway } from './dossiers';
+import { visibilityQuery } from './dossiers';
+import type { NotificationHub } from './notifications';
+
+/** What the routes work with; the composition root builds it, tests build it from fakes or the real stack. */
+export interface ApiContext {
+  dossiers: DossierGateway;
+  notifications: NotificationHub;
+  /** The back offices this api process reaches (in-process agencies under `npm start`). */
+  backOffices: Partial<Record<AgencyId, BackOffice>>;
+  audit: AuditLog;
+  /** For dead-letter listing and redrive; absent = those routes answer 503. */
+  kafka?: Kafka;
+  temporalUiUrl?: string;
+  namespace: string;
+  /** The payload codec, to read workflow history (reset finds a step's first command). */
+  codec: PayloadCodec;
+  queries: { citizen(personalIdNumber: string): string };
+}
+
+export const defaultQueries: ApiContext['queries'] = {
+  citizen: (personalIdNumber) => visibilityQuery({ citizenId: personalIdNumber }),
+};

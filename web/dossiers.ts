@@ -1,0 +1,103 @@
+import { createHash, randomInt } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
+import type { DossierSummary, SearchQuery } from '../contracts/api';
+import { orchestratorTaskQueue, type DossierSettings } from '../contracts/dossier-workflow';
+import type { DossierStatusView } from '../contracts/dossier-status';
+import type { DossierInput } from '../contracts/dossiers';
+import { dossierSearchKeys } from '../contracts/search-attributes';
+import { statusQuery } from '../workflows/dossier-machine';
+
+const base32 = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const today = () => new Date().toISOString().slice(0, 10).replaceAll('-', '');
+
+/** A new dossier id: HS-<yyyymmdd>-<10 random base32 characters>. */
+export const newDossierId = () => `HS-${today()}-${Array.from({ length: 10 }, () => base32[randomInt(32)]).join('')}`;
+
+/**
+ * The dossier id a retried submission gets: derived from who submits and their Idempotency-Key,
+ * so Temporal itself refuses a second workflow with it and the retry finds the first dossier.
+ */
+export function idempotentDossierId(subject: string, key: string): string {
+  const digest = createHash('sha256').update(`${subject}\n${key}`).digest();
+  return `HS-K-${Array.from(digest.subarray(0, 12), (b) => base32[b % 32]).join('')}`;
+}
+
+/** A visibility query from validated filters (values are enums, step ids and ISO times, quoted anyway). */
+export function visibilityQuery(filters: Omit<Partial<SearchQuery>, 'limit'> & { citizenId?: string }): string {
+  const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
+  const parts = ["WorkflowType IN ('birthBundle', 'deathBundle')"];
+  if (filters.citizenId) parts.push(`CitizenId = ${quote(filters.citizenId)}`);
+  if (filters.status) parts.push(`DossierStatus = ${quote(filters.status)}`);
+  if (filters.procedure) parts.push(`ProcedureKind = ${quote(filters.procedure)}`);
+  if (filters.agency) parts.push(`AgenciesWaitedOn = ${quote(filters.agency)}`);
+  if (filters.step) parts.push(`CurrentSteps = ${quote(filters.step)}`);
+  if (filters.overdue !== undefined) parts.push(`Overdue = ${filters.overdue}`);
+  if (filters.failing !== undefined) parts.push(`Failing = ${filters.failing}`);
+  if (filters.running !== undefined) parts.push(filters.running ? "ExecutionStatus = 'Running'" : "ExecutionStatus != 'Running'");
+  if (filters.from) parts.push(`StartTime >= ${quote(filters.from)}`);
+  if (filters.to) parts.push(`StartTime <= ${quote(filters.to)}`);
+  return parts.join(' AND ');
+}
+
+export function summaryOf(info: WorkflowExecutionInfo): DossierSummary {
+  const attrs = info.typedSearchAttributes;
+  return {
+    dossierId: info.workflowId,
+    procedure: attrs.get(dossierSearchKeys.ProcedureKind),
+    status: attrs.get(dossierSearchKeys.DossierStatus),
+    workflowStatus: info.status.name,
+    startedAt: info.startTime.toISOString(),
+    closedAt: info.closeTime?.toISOString(),
+    currentSteps: attrs.get(dossierSearchKeys.CurrentSteps) ?? [],
+    agenciesWaitedOn: attrs.get(dossierSearchKeys.AgenciesWaitedOn) ?? [],
+    earliestDueAt: attrs.get(dossierSearchKeys.EarliestDueTime)?.toISOString(),
+    overdue: attrs.get(dossierSearchKeys.Overdue) ?? false,
+    failing: attrs.get(dossierSearchKeys.Failing) ?? false,
+  };
+}
+
+/**
+ * The api's door to Temporal for dossiers. `settings` go to every new dossier: the scaled clock
+ * the agencies share, and attempt limits.
+ */
+export function createDossierGateway(client: Client, settings: Partial<DossierSettings> = {}) {
+  return {
+    client,
+    /** Starts the dossier's workflow; with an idempotency key, a retry returns the first dossier. */
+    async submit(input: DossierInput, subject: string, idempotencyKey?: string): Promise<{ dossierId: string; created: boolean }> {
+      const dossierId = idempotencyKey ? idempotentDossierId(subject, idempotencyKey) : newDossierId();
+      try {
+        await client.workflow.start(input.procedure === 'birth-bundle' ? 'birthBundle' : 'deathBundle', {
+          taskQueue: orchestratorTaskQueue,
+          workflowId: dossierId,
+          args: [{ dossierId, input, settings }],
+          typedSearchAttributes: [
+            { key: dossierSearchKeys.CitizenId, value: input.applicant.personalIdNumber },
+            { key: dossierSearchKeys.ProcedureKind, value: input.procedure },
+            { key: dossierSearchKeys.DossierStatus, value: 'submitted' },
+          ],
+        });
+        return { dossierId, created: true };
+      } catch (err) {
+        if (idempotencyKey && err instanceof WorkflowExecutionAlreadyStartedError) return { dossierId, created: false };
+        throw err;
+      }
+    },
+    async list(query: string, limit: number): Promise<DossierSummary[]> {
+      const rows: DossierSummary[] = [];
+      for await (const info of client.workflow.list({ query, pageSize: Math.min(limit, 100) })) {
+        rows.push(summaryOf(info));
+        if (rows.length >= limit) break;
+      }
+      return rows;
+    },
+    async count(query: string): Promise<number> {
+      return (await client.workflow.count(query)).count;
+    },
+    async view(dossierId: string): Promise<DossierStatusView> {
+      return client.workflow.getHandle(dossierId).query(statusQuery);
+    },
+    handle: (dossierId: string) => client.workflow.getHandle(dossierId),
+  };
+}
+export type DossierGateway = ReturnType<typeof createDossierGateway>;
