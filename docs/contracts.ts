@@ -1,0 +1,276 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import { z } from 'zod';
+import packageJson from '../package.json' with { type: 'json' };
+import { CloudEventAttributes, cloudEventHeaders } from '../contracts/cloudevents';
+import { deadLetterTopic, topicSpecs, type TopicSpec } from '../contracts/topics';
+import { deadLetterHeaders } from '../platform/bus/consumer';
+
+/**
+ * The contract documentation, built from the zod schemas in contracts/: one JSON Schema per message
+ * type and an AsyncAPI 3.0 document of every topic. Everything here is pure and deterministic (same
+ * contracts, same bytes), so `npm run contracts:docs -- --check` and the unit test can tell whether
+ * the committed files under docs/ are stale.
+ */
+
+/** A JSON Schema (or AsyncAPI object) as plain JSON. */
+export type JsonObject = Record<string, unknown>;
+
+type SchemaTarget = 'draft-2020-12' | 'draft-07';
+
+const kafkaBindingVersion = '0.5.0';
+/** Who reads dead-letter topics: operators list and redrive dead letters through the API. */
+const deadLetterReader = 'api';
+/** Component name of what dead-letter topics carry; message types are always versioned (`.vN`), so it cannot collide. */
+const deadLetterMessage = 'DeadLetter';
+
+/**
+ * The JSON Schema of a message's data as consumers accept it (`io: 'input'`: a field with a default
+ * may be left out). Refinements (the province code of a personal ID number, cross-field rules) have
+ * no JSON Schema form and are left out; a type with none at all becomes `{}` instead of failing.
+ */
+function toJsonSchema(schema: z.ZodType, target: SchemaTarget): JsonObject {
+  return z.toJSONSchema(schema, { target, io: 'input', unrepresentable: 'any' }) as JsonObject;
+}
+
+const byName = <T>(entries: [string, T][]): [string, T][] => entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+
+/**
+ * Message type → its JSON Schema, sorted by type. A type carried on several topics (CancelCase.v1,
+ * CommandReceived.v1, …) appears once; it must have the same schema everywhere, since consumers
+ * pick the schema by type alone.
+ */
+function messageSchemas(target: SchemaTarget): Record<string, JsonObject> {
+  const schemas = new Map<string, { schema: JsonObject; topic: string }>();
+  for (const spec of topicSpecs) {
+    for (const [type, zodSchema] of Object.entries(spec.messages)) {
+      const { $schema, ...rest } = toJsonSchema(zodSchema, target);
+      // Draft 2020-12 files stand alone and say which draft they are; AsyncAPI payloads are AsyncAPI
+      // Schema Objects (a superset of draft-07), where `$schema` has no place.
+      const schema = target === 'draft-2020-12' ? { $schema, title: type, ...rest } : { title: type, ...rest };
+      const seen = schemas.get(type);
+      if (seen && JSON.stringify(seen.schema) !== JSON.stringify(schema)) {
+        throw new Error(`${type} has one schema on ${seen.topic} and another on ${spec.name}; give one of them a new type name`);
+      }
+      schemas.set(type, seen ?? { schema, topic: spec.name });
+    }
+  }
+  return Object.fromEntries(byName([...schemas].map(([type, { schema }]) => [type, schema])));
+}
+
+/** Message type (e.g. `RegisterBirth.v1`) → JSON Schema (draft 2020-12) of its data, for every message of every topic. */
+export function messageJsonSchemas(): Record<string, JsonObject> {
+  return messageSchemas('draft-2020-12');
+}
+
+const ceHeaderDescriptions = {
+  id: 'Unique per event; consumers skip an id they have already processed. On command topics it is the command id (dossier/step/attempt).',
+  source: 'The publishing service, such as `lienthong/orchestrator` or `lienthong/agency/civil-status`.',
+  type: 'The versioned message type, which selects the payload schema.',
+  specversion: 'The CloudEvents version.',
+  subject: 'The dossier id; always equal to the Kafka key.',
+  time: 'When the event happened (ISO 8601 with offset).',
+  datacontenttype: 'The CloudEvents datacontenttype of the value.',
+} as const satisfies Record<keyof CloudEventAttributes, string>;
+
+/**
+ * The CloudEvents binary-mode headers of one message type, from the same zod schema the bus checks
+ * them with, renamed to their `ce_*` header names; `ce_type` is fixed to the message type. Other
+ * headers (tracing, for instance) may be present.
+ */
+function cloudEventHeadersSchema(type: string): JsonObject {
+  const { properties } = toJsonSchema(CloudEventAttributes, 'draft-07') as { properties: Record<keyof CloudEventAttributes, JsonObject> };
+  const attributes = Object.keys(cloudEventHeaders) as (keyof CloudEventAttributes)[];
+  return {
+    type: 'object',
+    properties: Object.fromEntries(
+      attributes.map((attribute) => {
+        const schema = attribute === 'type' ? { type: 'string', const: type } : properties[attribute];
+        return [cloudEventHeaders[attribute], { ...schema, description: ceHeaderDescriptions[attribute] }];
+      }),
+    ),
+    required: attributes.map((attribute) => cloudEventHeaders[attribute]),
+  };
+}
+
+/** The Kafka key of every message: the dossier id, so one dossier's messages stay in one partition, in order. */
+const kafkaKeyBinding = () => ({
+  kafka: { key: { type: 'string', minLength: 1, description: 'The dossier id (the same as ce_subject), so all messages of one dossier go to one partition and keep their order.' }, bindingVersion: kafkaBindingVersion },
+});
+
+const deadLetterHeaderDescriptions: Record<string, string> = {
+  dlq_reason: 'Machine-readable reason: invalid-headers, unknown-type, invalid-json, schema-mismatch, key-mismatch, handler-failed, or one the handler gave (unknown-dossier, workflow-closed, …).',
+  dlq_error: 'What went wrong, for people (at most 2,000 characters).',
+  dlq_original_topic: 'The topic the message was consumed from.',
+  dlq_original_partition: 'Its partition there.',
+  dlq_original_offset: 'Its offset there.',
+  dlq_consumer_group: 'The consumer group that gave up on it.',
+  dlq_time: 'When it was dead-lettered (ISO 8601).',
+};
+
+/**
+ * What a dead-letter topic carries: the original message (key, value and headers unchanged, valid or
+ * not) plus the `dlq_*` headers the bus adds. The header names come from the bus itself, so a new one
+ * fails generation until it is described here.
+ */
+function deadLetterMessageObject(): JsonObject {
+  const added = Object.keys(deadLetterHeaders(undefined, { reason: '', error: '', topic: '', partition: 0, offset: '0', groupId: '', at: new Date(0) }));
+  const properties = Object.fromEntries(
+    added.map((header) => {
+      const description = deadLetterHeaderDescriptions[header];
+      if (!description) throw new Error(`describe the dead-letter header ${header} in docs/contracts.ts`);
+      return [header, { type: 'string', description }];
+    }),
+  );
+  return {
+    name: deadLetterMessage,
+    title: 'Dead letter',
+    summary: 'A message its consumer could not parse, validate or handle, kept for operators to inspect and redrive.',
+    description: 'Key, value and headers are those of the original message, byte for byte (the ce_* headers included, when it had them); the value may not even be JSON. The bus adds the dlq_* headers.',
+    contentType: 'application/octet-stream',
+    headers: { type: 'object', properties, required: added },
+    payload: { description: 'The original message value, unchanged.' },
+    bindings: { kafka: { key: { type: 'string', description: 'The original key: the dossier id, when the producer set one.' }, bindingVersion: kafkaBindingVersion } },
+  };
+}
+
+/** "RegisterBirth.v1" → "Register birth (v1)". */
+function titleOf(type: string): string {
+  const [name = type, version = ''] = type.split('.');
+  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  return `${words.charAt(0).toUpperCase()}${words.slice(1)} (${version})`;
+}
+
+const ref = (...path: string[]) => ({ $ref: `#/${path.map((part) => part.replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}` });
+
+interface ChannelSpec {
+  topic: string;
+  description: string;
+  producer: string;
+  consumer: string;
+  messages: string[];
+}
+
+/** Every topic as a channel: the topics of contracts/topics.ts, each followed by its dead-letter topic. */
+function channelSpecs(): ChannelSpec[] {
+  return topicSpecs.flatMap((spec: TopicSpec): ChannelSpec[] => [
+    { topic: spec.name, description: spec.description, producer: spec.producer, consumer: spec.consumer, messages: byName(Object.entries(spec.messages)).map(([type]) => type) },
+    {
+      topic: deadLetterTopic(spec.name),
+      description: `Dead letters of ${spec.name}: what ${spec.consumer} could not parse, validate or handle there.`,
+      producer: spec.consumer,
+      consumer: deadLetterReader,
+      messages: [deadLetterMessage],
+    },
+  ]);
+}
+
+/**
+ * The AsyncAPI 3.0.0 document of the whole system: one channel per Kafka topic (address = topic
+ * name), and for each a `send` operation by the service that publishes to it and a `receive`
+ * operation by the one that consumes it. Every message is a binary-mode CloudEvent keyed by dossier id.
+ */
+export function asyncApiDocument(): JsonObject {
+  const payloads = messageSchemas('draft-07');
+  const channels = channelSpecs();
+
+  const messages: Record<string, JsonObject> = {};
+  for (const [type, payload] of Object.entries(payloads)) {
+    const carriedOn = channels.filter((channel) => channel.messages.includes(type)).map((channel) => channel.topic);
+    messages[type] = {
+      name: type,
+      title: titleOf(type),
+      summary: `CloudEvent ${type}, on ${carriedOn.join(', ')}.`,
+      description: 'A CloudEvents 1.0 event in Kafka binary mode: the attributes travel as ce_* headers, the value is the JSON data.',
+      contentType: 'application/json',
+      headers: cloudEventHeadersSchema(type),
+      payload,
+      bindings: kafkaKeyBinding(),
+    };
+  }
+  messages[deadLetterMessage] = deadLetterMessageObject();
+
+  const operations: Record<string, JsonObject> = {};
+  for (const channel of channels) {
+    const channelMessages = channel.messages.map((type) => ref('channels', channel.topic, 'messages', type));
+    operations[`send.${channel.topic}`] = {
+      action: 'send',
+      channel: ref('channels', channel.topic),
+      title: `${channel.producer} publishes to ${channel.topic}`,
+      tags: [{ name: channel.producer }],
+      messages: channelMessages,
+    };
+    operations[`receive.${channel.topic}`] = {
+      action: 'receive',
+      channel: ref('channels', channel.topic),
+      title: `${channel.consumer} consumes ${channel.topic}`,
+      tags: [{ name: channel.consumer }],
+      messages: channelMessages,
+    };
+  }
+
+  return {
+    asyncapi: '3.0.0',
+    info: {
+      title: 'Lienthong',
+      version: packageJson.version,
+      description: `Interconnected public-service procedures (liên thông) on Temporal workflows and Kafka events.\n\nEvery message is a CloudEvents 1.0 event in Kafka binary mode (ce_* headers, JSON value), keyed by its dossier id. Operation tags name the service that sends or receives. Generated from contracts/ by \`npm run contracts:docs\`.`,
+    },
+    defaultContentType: 'application/json',
+    channels: Object.fromEntries(
+      channels.map((channel) => [
+        channel.topic,
+        {
+          address: channel.topic,
+          description: `${channel.description} Published by ${channel.producer}, consumed by ${channel.consumer}.`,
+          messages: Object.fromEntries(channel.messages.map((type) => [type, ref('components', 'messages', type)])),
+          bindings: { kafka: { topic: channel.topic, bindingVersion: kafkaBindingVersion } },
+        },
+      ]),
+    ),
+    operations,
+    components: { messages },
+  };
+}
+
+/** The docs/ file for one message type's schema. */
+export const schemaFile = (type: string) => `schemas/${type}.json`;
+export const asyncApiFile = 'asyncapi.yaml';
+
+/**
+ * Every generated file, path relative to docs/ → content: the AsyncAPI document as YAML and one
+ * pretty-printed JSON Schema per message type, each ending with a newline.
+ */
+export function generatedFiles(): Map<string, string> {
+  const header = '# Generated from contracts/ by `npm run contracts:docs`; do not edit.\n';
+  // No line folding and no anchors/aliases: plain YAML that diffs line by line.
+  const yaml = YAML.stringify(asyncApiDocument(), { lineWidth: 0, aliasDuplicateObjects: false });
+  const files = new Map<string, string>([[asyncApiFile, header + yaml]]);
+  for (const [type, schema] of Object.entries(messageJsonSchemas())) files.set(schemaFile(type), `${JSON.stringify(schema, null, 2)}\n`);
+  return files;
+}
+
+export interface StaleFile {
+  /** Relative to docs/. */
+  path: string;
+  problem: 'missing' | 'differs' | 'not generated';
+}
+
+/** Where the committed files under `docsDir` differ from what the contracts generate now (empty when up to date). */
+export function staleFiles(docsDir: string, files: Map<string, string> = generatedFiles()): StaleFile[] {
+  const stale: StaleFile[] = [];
+  for (const [path, content] of files) {
+    const file = join(docsDir, path);
+    if (!existsSync(file)) stale.push({ path, problem: 'missing' });
+    else if (readFileSync(file, 'utf8') !== content) stale.push({ path, problem: 'differs' });
+  }
+  // A schema file of a message type that no longer exists.
+  const schemasDir = join(docsDir, 'schemas');
+  const present = existsSync(schemasDir) ? readdirSync(schemasDir).filter((name) => name.endsWith('.json')) : [];
+  for (const name of present.sort()) {
+    const path = `schemas/${name}`;
+    if (!files.has(path)) stale.push({ path, problem: 'not generated' });
+  }
+  return stale;
+}
