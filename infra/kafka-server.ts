@@ -16,6 +16,7 @@ export interface KafkaServerOptions {
   dataDir: string;
   port: number;
   controllerPort: number;
+  detached?: boolean;
 }
 
 /** Writes the KRaft configuration, formats storage once, and starts a combined broker+controller. */
@@ -35,7 +36,7 @@ export async function startKafkaServer(options: KafkaServerOptions): Promise<Sta
   } catch (err) {
     throw new InfraError(`formatting Kafka storage in ${home} failed: ${(err as { stderr?: string }).stderr ?? (err as Error).message}`);
   }
-  return startProcess(options.java, [...jvm, 'kafka.Kafka', properties], join(options.dataDir, 'kafka.log'));
+  return startProcess(options.java, [...jvm, 'kafka.Kafka', properties], join(options.dataDir, 'kafka.log'), { detached: options.detached });
 }
 
 /**

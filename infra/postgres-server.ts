@@ -17,6 +17,7 @@ export interface PostgresServerOptions {
   bin: string;
   dataDir: string;
   port: number;
+  detached?: boolean;
 }
 
 interface RunAs {
@@ -61,7 +62,7 @@ export async function startPostgresServer(options: PostgresServerOptions): Promi
   const logFile = join(resolve(options.dataDir), 'postgres.log');
   writeFileSync(logFile, '', { flag: 'a' });
   if (user) chownSync(logFile, user.uid, user.gid);
-  return startProcess(join(options.bin, 'postgres'), ['-D', home, '-p', String(options.port), '-h', '127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200', '-c', 'fsync=on'], logFile, { ...user, cwd: '/' });
+  return startProcess(join(options.bin, 'postgres'), ['-D', home, '-p', String(options.port), '-h', '127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200', '-c', 'fsync=on'], logFile, { ...user, cwd: '/', detached: options.detached });
 }
 
 export function localPostgresUrl(port: number, database: string): string {

@@ -20,13 +20,15 @@ export interface StartedProcess {
 
 /**
  * Starts a server process with its output in a log file. Unreferenced so that `infra:up` can exit
- * and leave it running; not detached, so a Ctrl-C in the terminal reaches it too (also during
- * start-up). Callers that own it stop it by PID.
+ * and leave it running. `detached` (own process group) keeps a terminal's Ctrl-C away from it, so
+ * its owner can stop the services first and the servers after them, by PID; the PIDs are recorded
+ * so `infra:down` finds them if the owner dies. Throw-away servers of tests are not detached: a
+ * Ctrl-C of the test run takes them down too.
  */
 export function startProcess(command: string, args: string[], logFile: string, options: SpawnOptions = {}): StartedProcess {
   const out = openSync(logFile, 'a');
   try {
-    const child = spawn(command, args, { ...options, detached: false, stdio: ['ignore', out, out] });
+    const child = spawn(command, args, { detached: false, ...options, stdio: ['ignore', out, out] });
     if (child.pid === undefined) throw new InfraError(`could not start ${command}: no process id (is it installed?)`);
     child.on('error', () => undefined);
     child.unref();

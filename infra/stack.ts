@@ -64,9 +64,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
   try {
     log.info({ dataDir, persistent: options.persistent }, 'starting local infrastructure');
-    started.temporal = startTemporalServer({ binary: toolchain.temporal, dataDir, port: ports.temporal, uiPort: ports.temporalUi, ui: options.ui, namespace: options.namespace, persistent: options.persistent });
-    started.postgres = await startPostgresServer({ bin: toolchain.postgresBin, dataDir, port: ports.postgres });
-    started.kafka = await startKafkaServer({ java: toolchain.java, libs: toolchain.kafkaLibs, dataDir, port: ports.kafka, controllerPort: ports.kafkaController });
+    started.temporal = startTemporalServer({ binary: toolchain.temporal, dataDir, port: ports.temporal, uiPort: ports.temporalUi, ui: options.ui, namespace: options.namespace, persistent: options.persistent, detached: options.persistent });
+    started.postgres = await startPostgresServer({ bin: toolchain.postgresBin, dataDir, port: ports.postgres, detached: options.persistent });
+    started.kafka = await startKafkaServer({ java: toolchain.java, libs: toolchain.kafkaLibs, dataDir, port: ports.kafka, controllerPort: ports.kafkaController, detached: options.persistent });
 
     const endpoints: Endpoints = {
       temporal: { address: `127.0.0.1:${ports.temporal}`, namespace: options.namespace, uiUrl: options.ui ? `http://127.0.0.1:${ports.temporalUi}` : undefined },

@@ -15,6 +15,7 @@ export interface TemporalServerOptions {
   namespace: string;
   /** Keep workflows in a SQLite file under dataDir (npm start) or only in memory (tests). */
   persistent: boolean;
+  detached?: boolean;
 }
 
 /** Starts the Temporal CLI dev server on loopback. */
@@ -28,7 +29,7 @@ export function startTemporalServer(options: TemporalServerOptions): StartedProc
   if (options.ui) args.push('--ui-port', String(options.uiPort));
   else args.push('--headless');
   if (options.persistent) args.push('--db-filename', join(options.dataDir, 'temporal.db'));
-  return startProcess(options.binary, args, join(options.dataDir, 'temporal.log'));
+  return startProcess(options.binary, args, join(options.dataDir, 'temporal.log'), { detached: options.detached });
 }
 
 /** Answers with the server version once the frontend serves gRPC. */

@@ -13,9 +13,20 @@ export function runProcess(name: string, start: (config: Config, log: Logger) =>
     const config = loadConfig();
     log = createLogger(config.log, { process: name });
     installTemporalRuntime(log, config.log.level);
+    // A terminal's Ctrl-C reaches npm, tsx and this process at once, and tsx relays it again: a
+    // second signal must not kill the process in the middle of its orderly stop.
+    let received: NodeJS.Signals | undefined;
     const signalled = new Promise<NodeJS.Signals>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (received) {
+          log?.info({ signal }, 'already shutting down');
+          return;
+        }
+        received = signal;
+        resolve(signal);
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
     });
     const running = await start(config, log);
     log.info('started');

@@ -60,11 +60,17 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
   const calendar = workingDaysCalendar();
   let api: RunningApi | undefined;
   try {
+    // Agencies stop together (each waits out its consumer's fetch), then their pools.
+    const agencyPools: Pool[] = [];
+    stops.push(async () => {
+      await Promise.all(Object.values(agencies).map((running) => running.stop()));
+      await Promise.all(agencyPools.map((pool) => pool.end()));
+    });
     for (const agency of selection.agencies ?? []) {
-      const pool = createPool(databaseUrl(endpoints, agencyDatabase[agency]), { applicationName: `lienthong-${agency}`, onIdleError: (err) => log.warn({ err, agency }, 'idle database connection lost') });
-      stops.push(() => pool.end());
+      const pool = createPool(databaseUrl(endpoints, agencyDatabase[agency]), { applicationName: `lienthong-${agency}`, onIdleError: (err) => log.warn({ error: err.message, agency }, 'idle database connection lost') });
+      agencyPools.push(pool);
       await ensurePopulation(pool, config.agencies.populationSize, log.child({ agency }));
-      const running = await startAgency({
+      agencies[agency] = await startAgency({
         agency,
         pool,
         kafka,
@@ -75,8 +81,6 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
         calendar,
         faults: { latencyMs: config.agencies.latencyMs, failureRate: config.agencies.failureRate, outages: config.agencies.outages.filter((o) => o.agency === agency) },
       });
-      agencies[agency] = running;
-      stops.push(() => running.stop());
     }
     if (selection.orchestrator) {
       const orchestrator: RunningOrchestrator = await startOrchestrator({ address: endpoints.temporal.address, namespace: endpoints.temporal.namespace, temporal: config.temporal, codec, kafka, log });

@@ -24,7 +24,7 @@ export interface ConsumerOptions {
   log: Logger;
   /** Tries of a throwing handler before the message is dead-lettered (default 5). */
   maxAttempts?: number;
-  /** First backoff between tries, doubled each time up to 10 s (default 200 ms). */
+  /** First backoff between tries, doubled each time up to 5 s (default 200 ms). */
   initialBackoffMs?: number;
   fromBeginning?: boolean;
   sessionTimeoutMs?: number;
@@ -39,7 +39,7 @@ export interface RunningConsumer {
 
 /** Backoff before retry `attempt` (1-based) of a failing handler. */
 export function backoffMs(attempt: number, initialMs: number): number {
-  return Math.min(initialMs * 2 ** (attempt - 1), 10_000);
+  return Math.min(initialMs * 2 ** (attempt - 1), 5_000);
 }
 
 /** The headers a dead-lettered message carries beside its original ones. */
@@ -73,7 +73,10 @@ export async function runConsumer(options: ConsumerOptions): Promise<RunningCons
 
   const dlqProducer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   await dlqProducer.connect();
-  const consumer: Consumer = kafka.consumer({ groupId, sessionTimeout: options.sessionTimeoutMs ?? 30_000, heartbeatInterval: Math.min(3_000, (options.sessionTimeoutMs ?? 30_000) / 3) });
+  // A short session: a member that vanished (a killed process, a broker restarted under it) holds
+  // up the group's next rebalance for this long. Backoffs stay under it (5 s at most).
+  const sessionTimeout = options.sessionTimeoutMs ?? 15_000;
+  const consumer: Consumer = kafka.consumer({ groupId, sessionTimeout, heartbeatInterval: Math.min(3_000, sessionTimeout / 3) });
   await consumer.connect();
   for (const spec of options.topics) await consumer.subscribe({ topic: spec.name, fromBeginning: options.fromBeginning ?? true });
 
