@@ -82,13 +82,17 @@ export const communes: Record<ProvinceCode, readonly string[]> = {
   '096': ['Phường An Xuyên', 'Phường Bạc Liêu'],
 };
 
-/** Names: letters of any script (Vietnamese diacritics included) and single spaces, 1–100 characters (assumed length). */
+/**
+ * Names: letters of any script (Vietnamese diacritics included, typed precomposed or with combining
+ * marks, stored NFC) and single spaces, 1–100 characters (assumed length).
+ */
 export const PersonName = z
   .string()
   .trim()
+  .overwrite((name) => name.normalize('NFC'))
   .min(1, 'must not be empty')
   .max(100, 'must be at most 100 characters')
-  .regex(/^\p{L}+( \p{L}+)*$/u, 'must contain only letters and single spaces (no digits or symbols)');
+  .regex(/^\p{L}[\p{L}\p{M}]*( \p{L}[\p{L}\p{M}]*)*$/u, 'must contain only letters and single spaces (no digits or symbols)');
 
 export const Sex = z.enum(['male', 'female']);
 export type Sex = z.infer<typeof Sex>;
@@ -123,7 +127,7 @@ export function idMatchesPerson(id: string, person: { sex: Sex; birthDate: strin
 export const Address = z
   .strictObject({
     provinceCode: z.enum(provinceCodes, { error: 'must be the code of one of the 34 provinces' }),
-    commune: z.string().trim().min(1, 'must name the commune, ward or special zone').max(100),
+    commune: z.string().trim().overwrite((name) => name.normalize('NFC')).min(1, 'must name the commune, ward or special zone').max(100),
     street: z.string().trim().min(1, 'must give the street and house number').max(200),
   })
   .refine((a) => communes[a.provinceCode].includes(a.commune), { path: ['commune'], message: 'must be a commune or ward of the given province' });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PersonalIdNumber } from '../values';
 import { BirthBundleInput, DeathBundleInput } from '../dossiers';
 import { AdditionalInformationRequested, BirthRegistrationResult, CancelCase, CaseCancelled, CommandBase, CommandReceived, DeathRegistrationResult, EventBase, rejection } from './common';
 
@@ -11,7 +12,7 @@ export const residenceReasonCodes = [
 export const RegisterPermanentResidence = CommandBase.extend({
   birthRegistration: BirthRegistrationResult,
   child: BirthBundleInput.shape.child,
-  parentIdNumber: z.string().regex(/^\d{12}$/),
+  parentIdNumber: PersonalIdNumber,
   residence: BirthBundleInput.shape.residence,
 });
 export type RegisterPermanentResidence = z.infer<typeof RegisterPermanentResidence>;

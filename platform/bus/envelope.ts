@@ -16,7 +16,8 @@ export interface OutgoingEvent<T = unknown> {
 
 /** Validates data against the topic's schema for its type and builds the binary-mode Kafka message. */
 export function encodeEvent(spec: TopicSpec, event: OutgoingEvent): Message {
-  const schema = spec.messages[event.type];
+  // Own properties only: a type named like an Object.prototype member ('constructor') is unknown too.
+  const schema = Object.hasOwn(spec.messages, event.type) ? spec.messages[event.type] : undefined;
   if (!schema) throw new UnknownMessageTypeError(`${spec.name} does not carry ${event.type} (it carries ${Object.keys(spec.messages).join(', ')})`);
   const parsed = schema.safeParse(event.data);
   if (!parsed.success) throw new InvalidMessageError(`${event.type} does not fit its schema:\n${z.prettifyError(parsed.error)}`);
@@ -51,7 +52,7 @@ export function decodeEvent(spec: TopicSpec, message: Pick<KafkaMessage, 'header
     Object.fromEntries(Object.entries(cloudEventHeaders).map(([attribute, header]) => [attribute, headerText(message.headers, header)])),
   );
   if (!attributes.success) return { ok: false, reason: 'invalid-headers', error: z.prettifyError(attributes.error) };
-  const schema = spec.messages[attributes.data.type];
+  const schema = Object.hasOwn(spec.messages, attributes.data.type) ? spec.messages[attributes.data.type] : undefined;
   if (!schema) return { ok: false, reason: 'unknown-type', error: `${spec.name} does not carry ${attributes.data.type}` };
   if (message.key && message.key.toString() !== attributes.data.subject) {
     return { ok: false, reason: 'key-mismatch', error: `key ${message.key.toString()} is not the subject ${attributes.data.subject}` };

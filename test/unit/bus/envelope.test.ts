@@ -21,6 +21,7 @@ describe('CloudEvents binary-mode envelope', () => {
 
   it('refuses to encode unknown types and invalid data', () => {
     expect(() => encodeEvent(spec, { type: 'Other.v1', subject: 'HS-1', source: 's', data: {} })).toThrow(UnknownMessageTypeError);
+    for (const type of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) expect(() => encodeEvent(spec, { type, subject: 'HS-1', source: 's', data: {} })).toThrow(UnknownMessageTypeError);
     expect(() => encodeEvent(spec, { type: 'Noted.v1', subject: 'HS-1', source: 's', data: { n: 'three' } })).toThrow(InvalidMessageError);
   });
 

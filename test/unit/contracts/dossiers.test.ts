@@ -98,6 +98,8 @@ describe('BirthBundleInput', () => {
     { name: 'a birth place commune of another province', changes: [[['child', 'birthPlace', 'commune'], 'Phường Bến Thành']], path: ['child', 'birthPlace', 'commune'], message: 'must be a commune or ward of the given province' },
     { name: 'a birth place with a district', changes: [[['child', 'birthPlace', 'district'], 'Quận Đống Đa']], path: ['child', 'birthPlace'], message: 'district' },
     { name: 'the parent’s confirmation withheld', changes: [[['residence', 'parentConfirmed'], false]], path: ['residence', 'parentConfirmed'], message: 'the parent must confirm' },
+    { name: "a mother with a man's ID number (rule 1)", changes: [[['mother', 'personalIdNumber'], '001090012345'], [['applicant', 'personalIdNumber'], '001090012345']], path: ['mother', 'personalIdNumber'], message: 'odd for women' },
+    { name: "a father with a woman's ID number (rule 1)", changes: [[['father', 'personalIdNumber'], '079188123456']], path: ['father', 'personalIdNumber'], message: 'even for men' },
     { name: 'the parent’s confirmation missing', changes: [[['residence', 'parentConfirmed'], REMOVE]], path: ['residence', 'parentConfirmed'], message: 'the parent must confirm' },
     { name: 'the parent’s confirmation as text', changes: [[['residence', 'parentConfirmed'], 'yes']], path: ['residence', 'parentConfirmed'], message: 'the parent must confirm' },
     { name: 'registration at the father’s residence with no father named', changes: [[['residence', 'parent'], 'father'], [['father'], REMOVE]], path: ['residence', 'parent'], message: 'the father must be named' },
@@ -157,6 +159,9 @@ describe('DeathBundleInput', () => {
     { name: 'variant 4 with an empty list of relatives', variant: 4, changes: [[['survivors'], []]], path: ['survivors'], message: 'needs the list of relatives' },
     { name: 'variant 4 without the list of relatives', variant: 4, changes: [[['survivors'], REMOVE]], path: ['survivors'], message: 'needs the list of relatives' },
     { name: 'variant 4 without the representative', variant: 4, changes: [[['representativeIdNumber'], REMOVE]], path: ['representativeIdNumber'], message: 'needs the representative' },
+    { name: 'a representative in variant 2', variant: 2, changes: [[['representativeIdNumber'], '001180054321']], path: ['representativeIdNumber'], message: 'only named for the survivor benefit' },
+    { name: 'a representative who is not among the survivors', variant: 4, changes: [[['representativeIdNumber'], '001170099999']], path: ['representativeIdNumber'], message: 'one of the listed survivors' },
+    { name: 'the deceased as their own applicant', variant: 2, changes: [[['applicant', 'personalIdNumber'], '001050098765']], path: ['applicant', 'personalIdNumber'], message: 'must not be the deceased' },
     { name: 'a representative ID number of 3 digits', variant: 4, changes: [[['representativeIdNumber'], '123']], path: ['representativeIdNumber'], message: 'must be exactly 12 digits' },
     { name: '21 survivors', variant: 4, changes: [[['survivors'], Array.from({ length: 21 }, () => survivorsOf4[0])]], path: ['survivors'], message: '<=20' },
     { name: 'a survivor who is a cousin', variant: 4, changes: [[['survivors', 0, 'relationship'], 'cousin']], path: ['survivors', 0, 'relationship'], message: 'expected one of' },
@@ -196,6 +201,26 @@ describe('death-bundle variants and their steps', () => {
     const steps = deathVariantSteps[variant];
     expect(!steps.includes('survivor-benefit') || steps.includes('funeral-allowance')).toBe(true);
     expect(steps.filter((step) => stepAgency[step] === 'social-insurance')).toHaveLength(variant - 2);
+  });
+});
+
+describe('names and dates as people type them', () => {
+  it('accepts a name typed with combining marks and stores it precomposed (NFC)', () => {
+    const input = birthInput(5);
+    const decomposed = 'Trần Minh Khang'.normalize('NFD');
+    expect(decomposed).not.toBe('Trần Minh Khang');
+    expect(parsed(BirthBundleInput, { ...input, child: { ...input.child, fullName: decomposed } }).child.fullName).toBe('Trần Minh Khang');
+  });
+
+  it("counts 'today' in Vietnam (UTC+7): at 01:00 local a child born that day is not in the future", () => {
+    vi.setSystemTime(new Date('2026-03-10T18:00:00Z')); // 2026-03-11 01:00 in Hà Nội
+    try {
+      const input = birthInput(5);
+      expect(parsed(BirthBundleInput, { ...input, child: { ...input.child, birthDate: '2026-03-11' } }).child.birthDate).toBe('2026-03-11');
+      expect(issuesOf(BirthBundleInput, { ...input, child: { ...input.child, birthDate: '2026-03-12' } })).toEqual([expect.objectContaining({ path: ['child', 'birthDate'], message: 'must not be in the future' })]);
+    } finally {
+      vi.setSystemTime(NOW);
+    }
   });
 });
 
