@@ -83,6 +83,7 @@ export async function bringUp(config: Config, log: Logger, probe: EngineProbe = 
     persistent: true,
     ports: { temporal: config.temporal.port, temporalUi: config.temporal.uiPort, kafka: config.kafka.port, kafkaController: config.kafka.controllerPort, postgres: config.database.port },
     ui: config.temporal.ui,
+    uiCodecEndpoint: `http://${config.api.host}:${config.api.port}/codec`,
     namespace: config.temporal.namespace,
     partitions: config.kafka.partitions,
     log,

@@ -21,6 +21,8 @@ export interface LocalStackOptions {
   /** The variable that sets each port, named in a "port in use" error. */
   portVariables?: Partial<Record<keyof LocalStackOptions['ports'], string>>;
   ui: boolean;
+  /** Where the Web UI finds the api's codec endpoint (npm start). */
+  uiCodecEndpoint?: string;
   namespace: string;
   partitions: number;
   log: Logger;
@@ -64,7 +66,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
   try {
     log.info({ dataDir, persistent: options.persistent }, 'starting local infrastructure');
-    started.temporal = startTemporalServer({ binary: toolchain.temporal, dataDir, port: ports.temporal, uiPort: ports.temporalUi, ui: options.ui, namespace: options.namespace, persistent: options.persistent, detached: options.persistent });
+    started.temporal = startTemporalServer({ binary: toolchain.temporal, dataDir, port: ports.temporal, uiPort: ports.temporalUi, ui: options.ui, namespace: options.namespace, persistent: options.persistent, detached: options.persistent, uiCodecEndpoint: options.uiCodecEndpoint });
     started.postgres = await startPostgresServer({ bin: toolchain.postgresBin, dataDir, port: ports.postgres, detached: options.persistent });
     started.kafka = await startKafkaServer({ java: toolchain.java, libs: toolchain.kafkaLibs, dataDir, port: ports.kafka, controllerPort: ports.kafkaController, detached: options.persistent });
 

@@ -16,6 +16,8 @@ export interface TemporalServerOptions {
   /** Keep workflows in a SQLite file under dataDir (npm start) or only in memory (tests). */
   persistent: boolean;
   detached?: boolean;
+  /** The api's remote codec, so the Web UI shows operators decrypted payloads. */
+  uiCodecEndpoint?: string;
 }
 
 /** Starts the Temporal CLI dev server on loopback. */
@@ -27,6 +29,7 @@ export function startTemporalServer(options: TemporalServerOptions): StartedProc
     '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
   ];
   if (options.ui) args.push('--ui-port', String(options.uiPort));
+  if (options.ui && options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   else args.push('--headless');
   if (options.persistent) args.push('--db-filename', join(options.dataDir, 'temporal.db'));
   return startProcess(options.binary, args, join(options.dataDir, 'temporal.log'), { detached: options.detached });

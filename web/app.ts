@@ -11,6 +11,7 @@ import type { ApiContext } from './context';
 import { createMetrics } from './metrics';
 import { HttpProblem, notFound, sendProblem, toProblem } from './problems';
 import { citizenRoutes } from './routes/citizen';
+import { codecRoutes } from './routes/codec';
 import { operatorRoutes } from './routes/operator';
 import { workerRoutes } from './routes/worker';
 
@@ -92,6 +93,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   await app.register(citizenRoutes, options.context);
   await app.register(workerRoutes, options.context);
   await app.register(operatorRoutes, options.context);
+  await app.register(codecRoutes, { ...options.context, openOnLoopback: Boolean(options.devLogin), uiOrigin: options.context.temporalUiUrl ? new URL(options.context.temporalUiUrl).origin : undefined });
   return app;
 }
 
