@@ -96,6 +96,7 @@ export const EnvSchema = z.object({
     .regex(/^\s*[A-Za-z0-9._-]+:[A-Za-z0-9+/]{43}=\s*(,\s*[A-Za-z0-9._-]+:[A-Za-z0-9+/]{43}=\s*)*$/, 'must be id:base64 pairs of 32-byte keys separated by commas, e.g. k1:<44 base64 characters>')
     .optional(),
   PAYLOAD_ACTIVE_KEY_ID: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be a key id from PAYLOAD_KEYS').optional(),
+  CITIZEN_SEARCH_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64 (openssl rand -base64 32)').optional(),
   POSTGRES_PORT: port.default(15432),
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port.default(8080),
@@ -151,6 +152,8 @@ export interface Config {
   clockFactor: number;
   /** Temporal payload encryption keys; unset in local mode = a development key under DATA_DIR. */
   payloadKeys?: { spec: string; activeKeyId?: string };
+  /** Secret of the citizens' pseudonymous search keys; unset in local mode = a development one under DATA_DIR. */
+  citizenSearchKey?: string;
   api: { host: string; port: number; bodyLimitBytes: number; rateLimitPerMinute: number };
   /**
    * Bearer tokens: verified against `jwksUrl` in production; the development identity provider
@@ -208,6 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     database: { url: e.DATABASE_URL, port: e.POSTGRES_PORT },
     payloadKeys: e.PAYLOAD_KEYS ? { spec: e.PAYLOAD_KEYS, activeKeyId: e.PAYLOAD_ACTIVE_KEY_ID } : undefined,
+    citizenSearchKey: e.CITIZEN_SEARCH_KEY,
     agencies: {
       policy: {
         'civil-status': e.AGENCY_POLICY_CIVIL_STATUS ?? e.AGENCY_POLICY,
@@ -256,6 +260,9 @@ function crossFieldProblems(e: Env): string[] {
   }
   if (e.AUTH_JWKS_URL && e.AUTH_DEV_LOGIN === true) {
     problems.push('AUTH_DEV_LOGIN: cannot be true together with AUTH_JWKS_URL; development tokens are for machines without an identity provider');
+  }
+  if (e.INFRA_MODE === 'external' && e.CITIZEN_SEARCH_KEY === undefined) {
+    problems.push('CITIZEN_SEARCH_KEY: is required when INFRA_MODE=external (it keeps ID numbers out of Temporal visibility; keep it stable, or citizens lose their dossier lists)');
   }
   if (e.INFRA_MODE === 'external' && e.PAYLOAD_KEYS === undefined) {
     problems.push('PAYLOAD_KEYS: is required when INFRA_MODE=external (personal data in Temporal payloads is encrypted; development keys are only for local mode)');

@@ -13,6 +13,7 @@ import type { Config } from '../platform/config';
 import { createPool } from '../platform/database';
 import type { Endpoints } from '../platform/endpoints';
 import type { Logger } from '../platform/logger';
+import { citizenKeyerFor } from '../platform/pseudonym';
 import { buildApi } from '../web/app';
 import { defaultQueries } from '../web/context';
 import { createDossierGateway } from '../web/dossiers';
@@ -44,11 +45,12 @@ export async function startApi(deps: { config: Config; endpoints: Endpoints; log
   const verifierOptions: VerifierOptions = config.auth.jwksUrl
     ? { issuer: config.auth.issuer, audience: config.auth.audience, jwksUrl: config.auth.jwksUrl }
     : { issuer: config.auth.issuer, audience: config.auth.audience, secret: secret! };
+  const citizenKey = citizenKeyerFor(config);
   const notifications = createNotificationHub();
   const feed = await feedFromKafka(notifications, deps.kafka, log);
   const app = await buildApi({
     context: {
-      dossiers: createDossierGateway(deps.client, { clock: deps.clock }),
+      dossiers: createDossierGateway(deps.client, citizenKey, { clock: deps.clock }),
       notifications,
       backOffices: deps.backOffices,
       audit,
@@ -56,7 +58,7 @@ export async function startApi(deps: { config: Config; endpoints: Endpoints; log
       temporalUiUrl: deps.endpoints.temporal.uiUrl,
       namespace: deps.endpoints.temporal.namespace,
       codec: deps.codec,
-      queries: defaultQueries,
+      queries: defaultQueries(citizenKey),
     },
     verifier: createTokenVerifier(verifierOptions),
     devLogin: secret ? { issuer: config.auth.issuer, audience: config.auth.audience, secret } : undefined,

@@ -3,6 +3,7 @@ import type { Kafka } from 'kafkajs';
 import type { AgencyId } from '../contracts/agencies';
 import type { BackOffice } from '../agencies/service';
 import type { AuditLog } from '../platform/audit';
+import type { CitizenKeyer } from '../platform/pseudonym';
 import type { DossierGateway } from './dossiers';
 import { visibilityQuery } from './dossiers';
 import type { NotificationHub } from './notifications';
@@ -23,6 +24,7 @@ export interface ApiContext {
   queries: { citizen(personalIdNumber: string): string };
 }
 
-export const defaultQueries: ApiContext['queries'] = {
-  citizen: (personalIdNumber) => visibilityQuery({ citizenId: personalIdNumber }),
-};
+/** The visibility queries of the routes; a citizen is found by their pseudonymous key, never their ID number. */
+export function defaultQueries(citizenKey: CitizenKeyer): ApiContext['queries'] {
+  return { citizen: (personalIdNumber) => visibilityQuery({ citizenKey: citizenKey(personalIdNumber) }) };
+}

@@ -5,6 +5,7 @@ import { orchestratorTaskQueue, type DossierSettings } from '../contracts/dossie
 import type { DossierStatusView } from '../contracts/dossier-status';
 import type { DossierInput } from '../contracts/dossiers';
 import { dossierSearchKeys } from '../contracts/search-attributes';
+import type { CitizenKeyer } from '../platform/pseudonym';
 import { statusQuery } from '../workflows/dossier-machine';
 
 const base32 = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -23,10 +24,10 @@ export function idempotentDossierId(subject: string, key: string): string {
 }
 
 /** A visibility query from validated filters (values are enums, step ids and ISO times, quoted anyway). */
-export function visibilityQuery(filters: Omit<Partial<SearchQuery>, 'limit'> & { citizenId?: string }): string {
+export function visibilityQuery(filters: Omit<Partial<SearchQuery>, 'limit'> & { citizenKey?: string }): string {
   const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
   const parts = ["WorkflowType IN ('birthBundle', 'deathBundle')"];
-  if (filters.citizenId) parts.push(`CitizenId = ${quote(filters.citizenId)}`);
+  if (filters.citizenKey) parts.push(`CitizenId = ${quote(filters.citizenKey)}`);
   if (filters.status) parts.push(`DossierStatus = ${quote(filters.status)}`);
   if (filters.procedure) parts.push(`ProcedureKind = ${quote(filters.procedure)}`);
   if (filters.agency) parts.push(`AgenciesWaitedOn = ${quote(filters.agency)}`);
@@ -60,7 +61,7 @@ export function summaryOf(info: WorkflowExecutionInfo): DossierSummary {
  * The api's door to Temporal for dossiers. `settings` go to every new dossier: the scaled clock
  * the agencies share, and attempt limits.
  */
-export function createDossierGateway(client: Client, settings: Partial<DossierSettings> = {}) {
+export function createDossierGateway(client: Client, citizenKey: CitizenKeyer, settings: Partial<DossierSettings> = {}) {
   return {
     client,
     /** Starts the dossier's workflow; with an idempotency key, a retry returns the first dossier. */
@@ -70,9 +71,9 @@ export function createDossierGateway(client: Client, settings: Partial<DossierSe
         await client.workflow.start(input.procedure === 'birth-bundle' ? 'birthBundle' : 'deathBundle', {
           taskQueue: orchestratorTaskQueue,
           workflowId: dossierId,
-          args: [{ dossierId, input, settings }],
+          args: [{ dossierId, input, settings, citizenKey: citizenKey(input.applicant.personalIdNumber) }],
           typedSearchAttributes: [
-            { key: dossierSearchKeys.CitizenId, value: input.applicant.personalIdNumber },
+            { key: dossierSearchKeys.CitizenId, value: citizenKey(input.applicant.personalIdNumber) },
             { key: dossierSearchKeys.ProcedureKind, value: input.procedure },
             { key: dossierSearchKeys.DossierStatus, value: 'submitted' },
           ],

@@ -10,6 +10,8 @@ export interface BirthBundleArgs {
   dossierId: string;
   input: BirthBundleInput;
   settings?: Partial<DossierSettings>;
+  /** The applicant's pseudonymous search key (see Dossier); without it the dossier is not listed per citizen. */
+  citizenKey?: string;
 }
 
 /**
@@ -18,7 +20,7 @@ export interface BirthBundleArgs {
  */
 export async function birthBundle(args: BirthBundleArgs): Promise<DossierStatusView> {
   const plans = birthPlans(args.input);
-  const dossier = new Dossier(args.dossierId, 'birth-bundle', args.input.applicant.personalIdNumber, [plans.registerBirth, plans.registerResidence, plans.issueCard], DossierSettings.parse(args.settings ?? {}));
+  const dossier = new Dossier(args.dossierId, 'birth-bundle', args.input.applicant.personalIdNumber, [plans.registerBirth, plans.registerResidence, plans.issueCard], DossierSettings.parse(args.settings ?? {}), args.citizenKey);
   return dossier.runStages([[plans.registerBirth], [plans.registerResidence, plans.issueCard]]);
 }
 

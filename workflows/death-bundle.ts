@@ -8,6 +8,8 @@ export interface DeathBundleArgs {
   dossierId: string;
   input: DeathBundleInput;
   settings?: Partial<DossierSettings>;
+  /** The applicant's pseudonymous search key (see Dossier); without it the dossier is not listed per citizen. */
+  citizenKey?: string;
 }
 
 /**
@@ -18,7 +20,7 @@ export interface DeathBundleArgs {
 export async function deathBundle(args: DeathBundleArgs): Promise<DossierStatusView> {
   const plans = deathPlans(args.input);
   const second = [plans.deleteResidence, ...(args.input.variant >= 3 ? [plans.funeralAllowance] : []), ...(args.input.variant === 4 ? [plans.survivorBenefit] : [])];
-  const dossier = new Dossier(args.dossierId, 'death-bundle', args.input.applicant.personalIdNumber, [plans.registerDeath, ...second], DossierSettings.parse(args.settings ?? {}));
+  const dossier = new Dossier(args.dossierId, 'death-bundle', args.input.applicant.personalIdNumber, [plans.registerDeath, ...second], DossierSettings.parse(args.settings ?? {}), args.citizenKey);
   return dossier.runStages([[plans.registerDeath], second]);
 }
 

@@ -78,6 +78,11 @@ export class Dossier {
     citizenId: string,
     plans: StepPlan[],
     readonly settings: DossierSettings,
+    /**
+     * The applicant's pseudonymous search key (a keyed hash of the ID number), the only form of
+     * the citizen that goes into visibility: search attributes cannot be encrypted.
+     */
+    private readonly citizenKey?: string,
   ) {
     this.calendar = workingDaysCalendar(settings.extraHolidays);
     const now = this.now().toISOString();
@@ -414,7 +419,7 @@ export class Dossier {
     upsertSearchAttributes([
       { key: dossierSearchKeys.DossierStatus, value: attributes.status },
       { key: dossierSearchKeys.ProcedureKind, value: this.view.procedure },
-      { key: dossierSearchKeys.CitizenId, value: this.view.citizenId },
+      ...(this.citizenKey ? [{ key: dossierSearchKeys.CitizenId, value: this.citizenKey }] : []),
       { key: dossierSearchKeys.CurrentSteps, value: attributes.current },
       { key: dossierSearchKeys.AgenciesWaitedOn, value: attributes.agencies },
       { key: dossierSearchKeys.EarliestDueTime, value: attributes.earliestDue ? new Date(attributes.earliestDue) : null },

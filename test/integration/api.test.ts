@@ -5,11 +5,14 @@ import { createAuditLog } from '../../platform/audit';
 import { createTokenVerifier, issueDevelopmentToken } from '../../platform/auth';
 import { createPool, type Pool } from '../../platform/database';
 import { createLogger } from '../../platform/logger';
+import { citizenKeyer } from '../../platform/pseudonym';
 import { buildApi } from '../../web/app';
 import { devUsers } from '../../web/auth';
 import { defaultQueries } from '../../web/context';
 import { createDossierGateway } from '../../web/dossiers';
 import { createNotificationHub, feedFromKafka } from '../../web/notifications';
+import { loadPopulation, type Citizen } from '../../agencies/reference';
+import type { DeathBundleInput } from '../../contracts/dossiers';
 import { birthInput, deathInput } from '../fixtures/dossiers';
 import { startSystem } from '../support/system';
 import { testDataConverter } from '../support/workflow-env';
@@ -19,8 +22,13 @@ import { testDataConverter } from '../support/workflow-env';
  * over HTTP with development tokens, as the three kinds of users would.
  */
 const endpoints = inject('endpoints');
-const log = createLogger({ level: 'warn', format: 'json' });
+/** Every log line of the run, for the personal-data check at the end. */
+const logLines: string[] = [];
+const log = createLogger({ level: 'debug', format: 'json', destination: { write: (line: string) => void logLines.push(line) } });
+/** Every dossier the tests submit through the api. */
+const submitted: string[] = [];
 const auth = { issuer: 'lienthong-test', audience: 'lienthong-api', secret: new TextEncoder().encode('integration-secret-of-at-least-32-bytes') };
+const citizenKey = citizenKeyer(new TextEncoder().encode('integration-citizen-search-secret'));
 let system: Awaited<ReturnType<typeof startSystem>>;
 let pool: Pool;
 const apps: Awaited<ReturnType<typeof buildApi>>[] = [];
@@ -33,7 +41,7 @@ async function startPortal(settings: Partial<DossierSettings> = {}) {
   const feed = await feedFromKafka(notifications, system.kafka, log);
   stops.push(() => feed.stop());
   const app = await buildApi({
-    context: { dossiers: createDossierGateway(system.client, settings), notifications, backOffices: Object.fromEntries(Object.entries(system.agencies).map(([a, r]) => [a, r.backOffice])), audit, kafka: system.kafka, namespace: endpoints.temporal.namespace, codec: testDataConverter.payloadCodecs[0]!, queries: defaultQueries },
+    context: { dossiers: createDossierGateway(system.client, citizenKey, settings), notifications, backOffices: Object.fromEntries(Object.entries(system.agencies).map(([a, r]) => [a, r.backOffice])), audit, kafka: system.kafka, namespace: endpoints.temporal.namespace, codec: testDataConverter.payloadCodecs[0]!, queries: defaultQueries(citizenKey) },
     verifier: createTokenVerifier(auth),
     devLogin: auth,
     log,
@@ -48,7 +56,9 @@ async function startPortal(settings: Partial<DossierSettings> = {}) {
     tokens[who] ??= await issueDevelopmentToken(devUsers[who]!, auth);
     const response = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${tokens[who]}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await response.text();
-    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
+    const parsed = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
+    if (method === 'POST' && path === '/api/dossiers' && typeof parsed?.dossierId === 'string') submitted.push(parsed.dossierId);
+    return { status: response.status, body: parsed };
   };
   /** Reads the dossier's event stream until the server ends it; returns the statuses seen. */
   const follow = async (who: keyof typeof devUsers, dossierId: string, timeoutMs = 60_000) => {
@@ -77,8 +87,19 @@ async function startPortal(settings: Partial<DossierSettings> = {}) {
 
 let portal: Awaited<ReturnType<typeof startPortal>>;
 
+/**
+ * The api tests' own deceased citizen: the end-to-end tests register the demo pensioner's death,
+ * and the population is shared by the test files.
+ */
+const apiDeceased: Citizen = { personalId: '001052123987', fullName: 'Đinh Văn Thọ', sex: 'male', birthDate: '1952-06-01', provinceCode: '001', commune: 'Phường Cầu Giấy', street: '7 Phố Trần Đăng Ninh', householdId: 'HK-001-API0001', householdHead: true, owner: true, contributionMonths: 240, pensioner: true, alive: true };
+const apiDeath = (variant: 2 | 3 | 4): DeathBundleInput => {
+  const input = deathInput(variant, 2);
+  return { ...input, deceased: { ...input.deceased, personalIdNumber: apiDeceased.personalId, fullName: apiDeceased.fullName, birthDate: apiDeceased.birthDate } };
+};
+
 beforeAll(async () => {
   system = await startSystem(endpoints, log);
+  await Promise.all(Object.values(system.pools).map((agencyPool) => loadPopulation(agencyPool, [apiDeceased], log)));
   pool = createPool(endpoints.postgres.url);
   portal = await startPortal();
 });
@@ -109,8 +130,8 @@ describe('citizens', () => {
     expect((await portal.call('citizen-hanh', 'GET', `/api/dossiers/${dossierId}`)).status).toBe(404);
 
     const key = `death-${Date.now()}`;
-    const first = await portalWithKey('citizen-hanh', deathInput(3, 2), key);
-    const again = await portalWithKey('citizen-hanh', deathInput(3, 2), key);
+    const first = await portalWithKey('citizen-hanh', apiDeath(3), key);
+    const again = await portalWithKey('citizen-hanh', apiDeath(3), key);
     expect(first.status).toBe(201);
     expect(again.status).toBe(200);
     expect(again.body.dossierId).toBe(first.body.dossierId);
@@ -225,5 +246,37 @@ describe('operators', () => {
     } finally {
       await system.restartAgency('residence', 'auto');
     }
+  });
+});
+
+describe('personal data', () => {
+  /** Names and ID numbers of the applicants, parents, deceased and survivors the tests used. */
+  const secrets = [birthInput(1), apiDeath(4)].flatMap((input) =>
+    input.procedure === 'birth-bundle'
+      ? [input.applicant.fullName, input.applicant.personalIdNumber, input.child.fullName, input.father!.fullName, input.father!.personalIdNumber]
+      : [input.applicant.fullName, input.applicant.personalIdNumber, input.deceased.fullName, input.deceased.personalIdNumber, ...input.survivors.flatMap((s) => [s.fullName, s.personalIdNumber])],
+  );
+
+  /** The history as Temporal stores it, every byte field read as text. */
+  const rawText = (value: unknown): string => {
+    if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
+    if (Array.isArray(value)) return value.map(rawText).join('\n');
+    if (value && typeof value === 'object') return Object.entries(value).map(([k, v]) => `${k}=${rawText(v)}`).join('\n');
+    return String(value);
+  };
+
+  it('is in clear text neither in raw Temporal history (payloads, search attributes) nor in the log output', async () => {
+    expect(submitted.length).toBeGreaterThanOrEqual(5);
+    for (const dossierId of submitted) {
+      const history = await system.client.workflowService.getWorkflowExecutionHistory({ namespace: endpoints.temporal.namespace, execution: { workflowId: dossierId } });
+      const text = rawText(history.history);
+      expect(text).toContain(dossierId);
+      for (const secret of secrets) expect(text.includes(secret), `${secret} in the raw history of ${dossierId}`).toBe(false);
+      const described = rawText((await system.client.workflow.getHandle(dossierId).describe()).raw.workflowExecutionInfo?.searchAttributes);
+      expect(described).toMatch(/c-[a-z2-7]{26}/);
+    }
+    const logs = logLines.join('');
+    expect(logs.length).toBeGreaterThan(1_000);
+    for (const secret of secrets) expect(logs.includes(secret), `${secret} in the log output`).toBe(false);
   });
 });

@@ -40,7 +40,9 @@ describe('loadConfig', () => {
       PAYLOAD_ACTIVE_KEY_ID: 'k1',
       AUTH_JWKS_URL: 'https://id.gov.vn/.well-known/jwks.json',
       AUTH_ISSUER: 'https://id.gov.vn',
+      CITIZEN_SEARCH_KEY: key,
     });
+    expect(config.citizenSearchKey).toBe(key);
     expect(config.mode).toBe('external');
     expect(config.auth).toEqual({ issuer: 'https://id.gov.vn', audience: 'lienthong-api', jwksUrl: 'https://id.gov.vn/.well-known/jwks.json', devLogin: false, devSecret: undefined });
     expect(config.temporal.apiKey).toBe('secret-key');
@@ -60,6 +62,7 @@ describe('loadConfig', () => {
     [{ AUTH_DEV_LOGIN: 'true', AUTH_JWKS_URL: 'https://id.gov.vn/jwks' }, 'AUTH_DEV_LOGIN: cannot be true together with AUTH_JWKS_URL'],
     [{ AUTH_JWKS_URL: 'ftp://id.gov.vn/jwks' }, "AUTH_JWKS_URL: must be an http(s) URL"],
     [{ API_PORT: '0' }, 'API_PORT: must be from 1 to 65535'],
+    [{ CITIZEN_SEARCH_KEY: 'short' }, 'CITIZEN_SEARCH_KEY: must be 32 bytes in base64'],
     [{ API_BODY_LIMIT_BYTES: '10' }, 'API_BODY_LIMIT_BYTES: must be at least 1024'],
     [{ AUTH_DEV_SECRET: 'short' }, 'AUTH_DEV_SECRET: must be at least 32 characters'],
     [{ KAFKA_PORT: 'ninety' }, 'KAFKA_PORT: must be a port number'],
