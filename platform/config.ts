@@ -102,6 +102,13 @@ export const EnvSchema = z.object({
   API_PORT: port.default(8080),
   API_BODY_LIMIT_BYTES: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1_024, 'must be at least 1024').max(10_485_760, 'must be at most 10485760').default(262_144),
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(1_000_000, 'must be at most 1000000').default(600),
+  BACK_OFFICE_HOST: z.string().min(1).default('127.0.0.1'),
+  BACK_OFFICE_BASE_PORT: port.default(8090),
+  BACK_OFFICE_URLS: z
+    .string()
+    .regex(/^(civil-status|residence|social-insurance)=https?:\/\/[^,\s]+(,(civil-status|residence|social-insurance)=https?:\/\/[^,\s]+)*$/, 'must be agency=url pairs, e.g. civil-status=http://10.0.0.5:8090,residence=http://10.0.0.6:8091')
+    .optional(),
+  BACK_OFFICE_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   AUTH_ISSUER: z.string().min(1).default('lienthong-dev'),
   AUTH_AUDIENCE: z.string().min(1).default('lienthong-api'),
   AUTH_JWKS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of the issuer\'s JWKS' }).optional(),
@@ -155,6 +162,11 @@ export interface Config {
   /** Secret of the citizens' pseudonymous search keys; unset in local mode = a development one under DATA_DIR. */
   citizenSearchKey?: string;
   api: { host: string; port: number; bodyLimitBytes: number; rateLimitPerMinute: number };
+  /**
+   * Agency back offices over HTTP: an agency process serves its own on `ports[agency]`; an api in
+   * another process reaches it at `urls[agency]`, with `token` both ways when set.
+   */
+  backOffice: { host: string; ports: Record<'civil-status' | 'residence' | 'social-insurance', number>; urls: Record<'civil-status' | 'residence' | 'social-insurance', string>; token?: string };
   /**
    * Bearer tokens: verified against `jwksUrl` in production; the development identity provider
    * (POST /auth/dev-login, HS256 with `devSecret` or a key under DATA_DIR) only when `devLogin`.
@@ -225,8 +237,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       populationSize: e.POPULATION_SIZE,
     },
     clockFactor: e.CLOCK_FACTOR,
+    backOffice: backOfficeSettings(e),
     api: { host: e.API_HOST, port: e.API_PORT, bodyLimitBytes: e.API_BODY_LIMIT_BYTES, rateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE },
     auth: { issuer: e.AUTH_ISSUER, audience: e.AUTH_AUDIENCE, jwksUrl: e.AUTH_JWKS_URL, devLogin: e.AUTH_DEV_LOGIN ?? e.INFRA_MODE !== 'external', devSecret: e.AUTH_DEV_SECRET },
+  };
+}
+
+function backOfficeSettings(e: Env): Config['backOffice'] {
+  const ports = { 'civil-status': e.BACK_OFFICE_BASE_PORT, residence: e.BACK_OFFICE_BASE_PORT + 1, 'social-insurance': e.BACK_OFFICE_BASE_PORT + 2 };
+  const given = Object.fromEntries((e.BACK_OFFICE_URLS ?? '').split(',').filter(Boolean).map((pair) => pair.split(/=(.*)/s).slice(0, 2) as [string, string]));
+  const local = (agency: keyof typeof ports) => `http://${e.BACK_OFFICE_HOST}:${ports[agency]}/`;
+  return {
+    host: e.BACK_OFFICE_HOST,
+    ports,
+    urls: { 'civil-status': given['civil-status'] ?? local('civil-status'), residence: given.residence ?? local('residence'), 'social-insurance': given['social-insurance'] ?? local('social-insurance') },
+    token: e.BACK_OFFICE_TOKEN,
   };
 }
 

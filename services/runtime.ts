@@ -1,7 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
-import { agencyDatabase, type AgencyId } from '../contracts/agencies';
+import { agencyDatabase, agencyIds, type AgencyId } from '../contracts/agencies';
 import { workingDaysCalendar } from '../contracts/calendar';
 import { demoCitizens, generatePopulation, loadPopulation } from '../agencies/reference';
+import { buildBackOfficeServer, httpBackOffice } from '../agencies/back-office-http';
 import { startAgency, type RunningAgency } from '../agencies/service';
 import type { RunningConsumer } from '../platform/bus';
 import { payloadCodecFor } from '../platform/codec';
@@ -20,8 +21,10 @@ export interface ServiceSelection {
   orchestrator?: boolean;
   bridge?: boolean;
   agencies?: AgencyId[];
-  /** The portal api; it reaches the back offices of the agencies started in the same process. */
+  /** The portal api: back offices of agencies in this process directly, the others over HTTP. */
   api?: boolean;
+  /** Serve each started agency's back office over HTTP (an agency in its own process). */
+  backOfficeHttp?: boolean;
 }
 
 /** The scaled clock everything shares: simulated time = real time, running `factor` times faster from process start. */
@@ -81,6 +84,11 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
         calendar,
         faults: { latencyMs: config.agencies.latencyMs, failureRate: config.agencies.failureRate, outages: config.agencies.outages.filter((o) => o.agency === agency) },
       });
+      if (selection.backOfficeHttp) {
+        const server = await buildBackOfficeServer(agencies[agency].backOffice, { log, token: config.backOffice.token });
+        stops.push(() => server.close());
+        log.info({ agency, url: await server.listen({ host: config.backOffice.host, port: config.backOffice.ports[agency] }) }, 'back office listening');
+      }
     }
     if (selection.orchestrator) {
       const orchestrator: RunningOrchestrator = await startOrchestrator({ address: endpoints.temporal.address, namespace: endpoints.temporal.namespace, temporal: config.temporal, codec, kafka, log });
@@ -95,7 +103,7 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
         stops.push(() => bridge.stop());
       }
       if (selection.api) {
-        const backOffices = Object.fromEntries(Object.entries(agencies).map(([agency, running]) => [agency, running.backOffice]));
+        const backOffices = Object.fromEntries(agencyIds.map((agency) => [agency, agencies[agency]?.backOffice ?? httpBackOffice(config.backOffice.urls[agency], config.backOffice.token)]));
         api = await startApi({ config, endpoints, log, client, kafka, codec, backOffices, clock });
         stops.push(() => api!.stop());
       }

@@ -22,6 +22,6 @@ function agencyFromArgs(): AgencyId {
   return parsed.data;
 }
 
-/** One simulated agency service as its own process. */
+/** One simulated agency service as its own process, with its back office on BACK_OFFICE_BASE_PORT (+0/+1/+2). */
 const agency = agencyFromArgs();
-runProcess(`agency-${agency}`, async (config, log) => startServices(config, runningEndpoints(config), log, { agencies: [agency] }));
+runProcess(`agency-${agency}`, async (config, log) => startServices(config, runningEndpoints(config), log, { agencies: [agency], backOfficeHttp: true }));

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createKafka } from '../../../platform/kafka';
 import { createLogger } from '../../../platform/logger';
 import { birthInput } from '../../fixtures/dossiers';
+import { buildBackOfficeServer, httpBackOffice } from '../../../agencies/back-office-http';
 import { isolatedAgency } from '../../support/agency-fixtures';
 
 /** The agency's guarantees: each command once, nothing lost between commit and publish, one worker per task. */
@@ -109,6 +110,25 @@ describe('the back office', () => {
       expect(events.map((e) => e.attributes.type)).toEqual(['CommandReceived.v1', 'PermanentResidenceRegistered.v1']);
       expect((await residence.pool.query('select decided_by from cases where command_id = $1', [taskId])).rows[0]).toEqual({ decided_by: loser });
     } finally {
+      await residence.stop();
+    }
+  });
+
+  it('serves the same guarantees over HTTP to an api in another process', async () => {
+    const residence = await isolatedAgency(kafka, endpoints, 'residence', log, { policy: 'manual' });
+    const server = await buildBackOfficeServer(residence.agency.backOffice, { log, token: 'integration-service-token' });
+    try {
+      const office = httpBackOffice(await server.listen({ host: '127.0.0.1', port: 0 }), 'integration-service-token');
+      const data = { birthRegistration, child: birth.child, parentIdNumber: birth.mother!.personalIdNumber, residence: birth.residence };
+      const taskId = await residence.send('RegisterPermanentResidence.v1', data, 'HS-CLAIM-2', 'register-residence');
+      await expect.poll(async () => (await office.listTasks()).map((t) => t.taskId), { timeout: 15_000 }).toContain(taskId);
+      const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => office.claim(taskId, `officer-${i}`)));
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect(await office.complete(taskId, `officer-${claims.indexOf(true)}`, { decision: 'reject', reasonCode: 'REJECTED_BY_OFFICER', message: 'the dwelling was demolished' })).toBe(true);
+      const events = await residence.events.waitFor(taskId, 'PermanentResidenceRegistrationRejected.v1');
+      expect(events.at(-1)?.data).toMatchObject({ reasonCode: 'REJECTED_BY_OFFICER' });
+    } finally {
+      await server.close();
       await residence.stop();
     }
   });

@@ -24,6 +24,17 @@ describe('loadConfig', () => {
     expect(config.log).toEqual({ level: 'info', format: 'auto' });
   });
 
+  it('places the back offices on consecutive ports, or where BACK_OFFICE_URLS says', () => {
+    expect(loadConfig({}).backOffice).toEqual({
+      host: '127.0.0.1',
+      ports: { 'civil-status': 8090, residence: 8091, 'social-insurance': 8092 },
+      urls: { 'civil-status': 'http://127.0.0.1:8090/', residence: 'http://127.0.0.1:8091/', 'social-insurance': 'http://127.0.0.1:8092/' },
+      token: undefined,
+    });
+    const remote = loadConfig({ BACK_OFFICE_URLS: 'residence=http://10.0.0.6:9000/bo', BACK_OFFICE_BASE_PORT: '7000' }).backOffice;
+    expect(remote.urls).toEqual({ 'civil-status': 'http://127.0.0.1:7000/', residence: 'http://10.0.0.6:9000/bo', 'social-insurance': 'http://127.0.0.1:7002/' });
+  });
+
   it('reads an external cluster with TLS, API key and SASL', () => {
     const config = loadConfig({
       INFRA_MODE: 'external',
@@ -63,6 +74,8 @@ describe('loadConfig', () => {
     [{ AUTH_JWKS_URL: 'ftp://id.gov.vn/jwks' }, "AUTH_JWKS_URL: must be an http(s) URL"],
     [{ API_PORT: '0' }, 'API_PORT: must be from 1 to 65535'],
     [{ CITIZEN_SEARCH_KEY: 'short' }, 'CITIZEN_SEARCH_KEY: must be 32 bytes in base64'],
+    [{ BACK_OFFICE_URLS: 'police=http://10.0.0.6:8091' }, 'BACK_OFFICE_URLS: must be agency=url pairs'],
+    [{ BACK_OFFICE_TOKEN: 'short' }, 'BACK_OFFICE_TOKEN: must be at least 16 characters'],
     [{ API_BODY_LIMIT_BYTES: '10' }, 'API_BODY_LIMIT_BYTES: must be at least 1024'],
     [{ AUTH_DEV_SECRET: 'short' }, 'AUTH_DEV_SECRET: must be at least 32 characters'],
     [{ KAFKA_PORT: 'ninety' }, 'KAFKA_PORT: must be a port number'],
