@@ -9,7 +9,7 @@ import type { AgencyCommandRequest, createActivities } from '../../activities';
 import type { DossierSettings } from '../../contracts/dossier-workflow';
 import type { DossierStatusChanged } from '../../contracts/dossier-status';
 import type { BirthBundleInput, DeathBundleInput } from '../../contracts/dossiers';
-import { agencyEventSignal } from '../../workflows/dossier-machine';
+import { agencyEventSignal, statusQuery } from '../../workflows/dossier-machine';
 import { testDataConverter } from './workflow-env';
 
 const historiesDir = fileURLToPath(new URL('../histories/', import.meta.url));
@@ -21,6 +21,7 @@ export async function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
 }
 
 let sequence = 0;
+const mondayMorningInHanoi = '2026-11-23T02:00:00.000Z';
 
 /**
  * A real worker on the time-skipping server whose activities are fakes that record what the
@@ -51,13 +52,22 @@ export async function createDossierHarness(env: TestWorkflowEnvironment, workflo
     commands,
     notifications,
     sendFailures,
-    start(args: { dossierId: string; input: BirthBundleInput | DeathBundleInput; settings?: Partial<DossierSettings> }) {
+    /**
+     * Starts a dossier whose simulated clock reads Monday 23 November 2026, 09:00 in Hanoi: the
+     * test server's own clock drifts by years across tests, and working-day deadlines would
+     * otherwise depend on the weekday it lands on.
+     */
+    async start(args: { dossierId: string; input: BirthBundleInput | DeathBundleInput; settings?: Partial<DossierSettings> }) {
       const workflow = args.input.procedure === 'birth-bundle' ? 'birthBundle' : 'deathBundle';
-      return env.client.workflow.start(workflow, { taskQueue, workflowId: args.dossierId, args: [args] });
+      const clock = { realEpochMs: await env.currentTimeMs(), simulatedEpochMs: Date.parse(mondayMorningInHanoi), factor: 1 };
+      return env.client.workflow.start(workflow, { taskQueue, workflowId: args.dossierId, args: [{ ...args, settings: { clock, ...args.settings } }] });
     },
-    /** Waits until the workflow sent the command for a step (the given attempt, else the latest). */
+    /**
+     * Waits until the workflow sent the command for a step (the given attempt, else the latest) and
+     * took the send into account: its deadline timer runs from then, so a test may skip time next.
+     */
     async command(dossierId: string, stepId: string, attempt?: number): Promise<AgencyCommandRequest> {
-      return vi.waitFor(
+      const command = await vi.waitFor(
         () => {
           const found = commands.filter((c) => c.dossierId === dossierId && c.stepId === stepId && !c.commandId.endsWith('/cancel') && (attempt === undefined || c.attempt === attempt));
           const last = found.at(-1);
@@ -66,6 +76,14 @@ export async function createDossierHarness(env: TestWorkflowEnvironment, workflo
         },
         { timeout: 15_000, interval: 50 },
       );
+      await vi.waitFor(
+        async () => {
+          const step = (await env.client.workflow.getHandle(dossierId).query(statusQuery)).steps.find((s) => s.stepId === stepId);
+          if (step?.commandId !== command.commandId || ['pending', 'overdue'].includes(step.status)) throw new Error(`${command.commandId} not yet recorded as sent: ${JSON.stringify(step)}`);
+        },
+        { timeout: 15_000, interval: 50 },
+      );
+      return command;
     },
     /** Plays the agency: signals an event answering a command, as the event bridge delivers it. */
     async answer(handle: WorkflowHandle, command: AgencyCommandRequest, type: string, data: Record<string, unknown> = {}, eventId = `evt-${++eventSequence}`) {
