@@ -74,5 +74,7 @@ export const DossierSettings = z.strictObject({
     .default({ realEpochMs: 0, simulatedEpochMs: 0, factor: 1 }),
   /** Public holidays (ISO dates) in addition to the calendar's defaults. */
   extraHolidays: z.array(z.iso.date()).default([]),
+  /** Continue as new once the history has this many events; unset = when Temporal suggests it. */
+  continueAsNewAfterEvents: z.number().int().min(20).max(50_000).optional(),
 });
 export type DossierSettings = z.infer<typeof DossierSettings>;

@@ -1,7 +1,9 @@
+import { continueAsNew } from '@temporalio/workflow';
 import type { BirthBundleInput } from '../contracts/dossiers';
 import { DossierSettings } from '../contracts/dossier-workflow';
 import type { DossierStatusView } from '../contracts/dossier-status';
 import { stepTimeLimits } from '../contracts/steps';
+import type { CarriedDossier } from './dossier-carry';
 import { Dossier, type StepPlan } from './dossier-machine';
 
 export { agencyEventSignal, retryStepUpdate, skipStepUpdate, statusQuery, supplyInformationUpdate, withdrawUpdate } from './dossier-machine';
@@ -12,6 +14,8 @@ export interface BirthBundleArgs {
   settings?: Partial<DossierSettings>;
   /** The applicant's pseudonymous search key (see Dossier); without it the dossier is not listed per citizen. */
   citizenKey?: string;
+  /** Set by the workflow itself when it continues as new: the state of the previous run. */
+  carried?: CarriedDossier;
 }
 
 /**
@@ -20,8 +24,8 @@ export interface BirthBundleArgs {
  */
 export async function birthBundle(args: BirthBundleArgs): Promise<DossierStatusView> {
   const plans = birthPlans(args.input);
-  const dossier = new Dossier(args.dossierId, 'birth-bundle', args.input.applicant.personalIdNumber, [plans.registerBirth, plans.registerResidence, plans.issueCard], DossierSettings.parse(args.settings ?? {}), args.citizenKey);
-  return dossier.runStages([[plans.registerBirth], [plans.registerResidence, plans.issueCard]]);
+  const dossier = new Dossier(args.dossierId, 'birth-bundle', args.input.applicant.personalIdNumber, [plans.registerBirth, plans.registerResidence, plans.issueCard], DossierSettings.parse(args.settings ?? {}), args.citizenKey, args.carried);
+  return dossier.runStages([[plans.registerBirth], [plans.registerResidence, plans.issueCard]], (carried) => continueAsNew<typeof birthBundle>({ ...args, carried }));
 }
 
 function birthPlans(input: BirthBundleInput) {

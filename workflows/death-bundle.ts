@@ -1,7 +1,9 @@
+import { continueAsNew } from '@temporalio/workflow';
 import type { DeathBundleInput } from '../contracts/dossiers';
 import { DossierSettings } from '../contracts/dossier-workflow';
 import type { DossierStatusView } from '../contracts/dossier-status';
 import { stepTimeLimits } from '../contracts/steps';
+import type { CarriedDossier } from './dossier-carry';
 import { Dossier, type StepPlan } from './dossier-machine';
 
 export interface DeathBundleArgs {
@@ -10,6 +12,8 @@ export interface DeathBundleArgs {
   settings?: Partial<DossierSettings>;
   /** The applicant's pseudonymous search key (see Dossier); without it the dossier is not listed per citizen. */
   citizenKey?: string;
+  /** Set by the workflow itself when it continues as new: the state of the previous run. */
+  carried?: CarriedDossier;
 }
 
 /**
@@ -20,8 +24,8 @@ export interface DeathBundleArgs {
 export async function deathBundle(args: DeathBundleArgs): Promise<DossierStatusView> {
   const plans = deathPlans(args.input);
   const second = [plans.deleteResidence, ...(args.input.variant >= 3 ? [plans.funeralAllowance] : []), ...(args.input.variant === 4 ? [plans.survivorBenefit] : [])];
-  const dossier = new Dossier(args.dossierId, 'death-bundle', args.input.applicant.personalIdNumber, [plans.registerDeath, ...second], DossierSettings.parse(args.settings ?? {}), args.citizenKey);
-  return dossier.runStages([[plans.registerDeath], second]);
+  const dossier = new Dossier(args.dossierId, 'death-bundle', args.input.applicant.personalIdNumber, [plans.registerDeath, ...second], DossierSettings.parse(args.settings ?? {}), args.citizenKey, args.carried);
+  return dossier.runStages([[plans.registerDeath], second], (carried) => continueAsNew<typeof deathBundle>({ ...args, carried }));
 }
 
 function deathPlans(input: DeathBundleInput) {

@@ -4,7 +4,9 @@ import {
   defineQuery,
   defineSignal,
   defineUpdate,
+  allHandlersFinished,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -23,6 +25,7 @@ import {
 } from '../contracts/dossier-workflow';
 import { dossierSearchKeys } from '../contracts/search-attributes';
 import type { DossierStatus, DossierStatusChanged, DossierStatusView, ProcedureKind, StepStatus, StepView } from '../contracts/dossier-status';
+import type { CarriedDossier, OperatorAction, StepCursor } from './dossier-carry';
 import { dueAt, realDelayUntil, simulatedNow, workingDaysCalendar, type WorkingDaysCalendar } from '../contracts/calendar';
 import { classifyAgencyEvent } from '../contracts/agency-outcomes';
 
@@ -51,11 +54,11 @@ export interface StepPlan {
 }
 
 type StepEnd = 'completed' | 'rejected' | 'skipped' | 'cancelled';
+/** A step parked its cursor because the dossier continues as new. */
+type StepRun = StepEnd | 'parked';
 const finalStepStatuses: StepStatus[] = ['completed', 'rejected', 'skipped', 'cancelled'];
 const waitingOnAgency: StepStatus[] = ['sent', 'in-progress', 'awaiting-agency-worker', 'overdue', 'retrying'];
 const finalDossierStatuses: DossierStatus[] = ['result-returned', 'partially-completed', 'withdrawn', 'rejected', 'not-accepted'];
-
-type OperatorAction = { kind: 'retry'; input: RetryStepInput } | { kind: 'skip'; input: SkipStepInput };
 
 /**
  * The state and handlers of one dossier workflow. Procedures create it before their first await
@@ -71,6 +74,10 @@ export class Dossier {
   private withdrawal: WithdrawInput | undefined;
   private readonly notifications: DossierStatusChanged[] = [];
   private lastSearchAttributes = '';
+  /** Where each step stood when the previous run continued as new; taken once by `runStep`. */
+  private readonly parked = new Map<string, StepCursor>();
+  /** Latched once the history is long enough: every step parks at its next wait. */
+  private continuing = false;
 
   constructor(
     readonly dossierId: string,
@@ -83,10 +90,11 @@ export class Dossier {
      * the citizen that goes into visibility: search attributes cannot be encrypted.
      */
     private readonly citizenKey?: string,
+    carried?: CarriedDossier,
   ) {
     this.calendar = workingDaysCalendar(settings.extraHolidays);
     const now = this.now().toISOString();
-    this.view = {
+    this.view = carried?.view ?? {
       dossierId,
       procedure,
       citizenId,
@@ -97,7 +105,34 @@ export class Dossier {
       operatorActions: [],
       ignoredEvents: 0,
     } as DossierStatusView;
+    if (carried) this.resume(carried);
     this.installHandlers();
+  }
+
+  /** Takes over the state the previous run carried, and re-publishes its search attributes. */
+  private resume(carried: CarriedDossier): void {
+    for (const eventId of carried.seenEventIds) this.seenEvents.add(eventId);
+    for (const event of carried.inbox) this.inbox.set(event.stepId, [...(this.inbox.get(event.stepId) ?? []), event]);
+    for (const [stepId, fields] of Object.entries(carried.supplements)) this.supplements.set(stepId, fields);
+    for (const action of carried.operatorActions) this.operatorActions.set(action.input.stepId, action);
+    for (const [stepId, cursor] of Object.entries(carried.parked)) this.parked.set(stepId, cursor);
+    this.withdrawal = carried.withdrawal;
+    this.notifications.push(...carried.notifications);
+    this.refresh();
+  }
+
+  /** Everything the next run needs to go on exactly where this one stopped. */
+  private carry(): CarriedDossier {
+    return {
+      view: this.view,
+      seenEventIds: [...this.seenEvents],
+      inbox: [...this.inbox.values()].flat(),
+      supplements: Object.fromEntries(this.supplements),
+      operatorActions: [...this.operatorActions.values()],
+      withdrawal: this.withdrawal,
+      notifications: this.notifications,
+      parked: Object.fromEntries(this.parked),
+    };
   }
 
   private installHandlers(): void {
@@ -191,56 +226,92 @@ export class Dossier {
 
   /**
    * Runs one step to its end: send, wait for the agency within the legal deadline, re-send when
-   * overdue, ask the citizen when the agency asks, and hand over to an operator when attempts run out.
+   * overdue, ask the citizen when the agency asks, and hand over to an operator when attempts run
+   * out. Every wait also ends when the dossier continues as new: the step then parks its cursor.
    */
-  async runStep(plan: StepPlan, results: Record<string, Record<string, unknown>>): Promise<StepEnd> {
+  async runStep(plan: StepPlan, results: Record<string, Record<string, unknown>>): Promise<StepRun> {
     const step = this.step(plan.stepId);
     if (!step) throw ApplicationFailure.nonRetryable(`unknown step ${plan.stepId}`, 'UnknownStep');
-    step.dueAt = dueAt(this.now(), plan.workingDays, this.calendar).toISOString();
-    let supplement: Record<string, string> | undefined;
-    let backoffSeconds = this.settings.resendBackoffSeconds;
-    let resendingOverdue = false;
+    if (finalStepStatuses.includes(step.status)) return step.status as StepEnd;
+    const parked = this.parked.get(plan.stepId);
+    this.parked.delete(plan.stepId);
+    const cursor: StepCursor = parked ?? { phase: 'send', backoffSeconds: this.settings.resendBackoffSeconds, resendingOverdue: false, resetBackoffOnRetry: false };
+    if (!parked) step.dueAt = dueAt(this.now(), plan.workingDays, this.calendar).toISOString();
 
     for (;;) {
-      if (this.withdrawn) return this.cancel(plan, step);
-      const action = this.takeOperatorAction(plan.stepId);
-      if (action?.kind === 'skip') return this.skip(step, action.input);
-
-      step.attempts += 1;
-      step.commandId = `${this.dossierId}/${plan.stepId}/${step.attempts}`;
-      const command = plan.command({ results, supplement });
-      try {
-        await sendAgencyCommand({ agency: plan.agency, dossierId: this.dossierId, stepId: plan.stepId, commandId: step.commandId, attempt: step.attempts, type: command.type, data: command.data });
-      } catch (err) {
-        step.lastError = `could not send ${command.type}: ${(err as Error).message}`;
-        this.setStep(step, 'failed');
-        const next = await this.waitForOperator(plan.stepId);
-        if (next.kind === 'skip') return this.skip(step, next.input);
-        if (next.kind === 'withdrawn') return this.cancel(plan, step);
-        continue;
-      }
-      step.sentAt = this.now().toISOString();
-      this.setStep(step, resendingOverdue ? 'retrying' : 'sent');
-      resendingOverdue = false;
-
-      const outcome = await this.awaitOutcome(plan, step);
-      switch (outcome.kind) {
-        case 'completed':
-          step.result = outcome.result;
-          step.finishedAt = this.now().toISOString();
-          this.setStep(step, 'completed');
-          return 'completed';
-        case 'rejected':
-          step.rejection = { reasonCode: outcome.reasonCode, message: outcome.message };
-          step.finishedAt = this.now().toISOString();
-          this.setStep(step, 'rejected');
-          return 'rejected';
-        case 'information-requested': {
-          step.informationRequest = { fields: outcome.fields, message: outcome.message };
-          this.setStep(step, 'awaiting-citizen');
-          const deadline = dueAt(this.now(), 7, this.calendar);
-          const answered = await condition(() => this.supplements.has(plan.stepId) || this.withdrawn, this.realDelay(deadline));
+      // While the agency works, its answer may already be in: awaitOutcome applies it first.
+      if (this.withdrawn && cursor.phase !== 'awaiting-agency') return this.cancel(plan, step);
+      switch (cursor.phase) {
+        case 'send': {
+          if (this.continuing) return this.park(plan.stepId, cursor);
+          const action = this.takeOperatorAction(plan.stepId);
+          if (action?.kind === 'skip') return this.skip(step, action.input);
+          step.attempts += 1;
+          step.commandId = `${this.dossierId}/${plan.stepId}/${step.attempts}`;
+          const command = plan.command({ results, supplement: cursor.supplement });
+          try {
+            await sendAgencyCommand({ agency: plan.agency, dossierId: this.dossierId, stepId: plan.stepId, commandId: step.commandId, attempt: step.attempts, type: command.type, data: command.data });
+          } catch (err) {
+            step.lastError = `could not send ${command.type}: ${(err as Error).message}`;
+            this.setStep(step, 'failed');
+            cursor.phase = 'awaiting-operator';
+            cursor.resetBackoffOnRetry = false;
+            continue;
+          }
+          step.sentAt = this.now().toISOString();
+          this.setStep(step, cursor.resendingOverdue ? 'retrying' : 'sent');
+          cursor.resendingOverdue = false;
+          const attemptDeadline = dueAt(this.now(), plan.workingDays, this.calendar);
+          const legalDeadline = step.dueAt ? new Date(step.dueAt) : attemptDeadline;
+          cursor.until = (legalDeadline > this.now() ? legalDeadline : attemptDeadline).toISOString();
+          cursor.phase = 'awaiting-agency';
+          continue;
+        }
+        case 'awaiting-agency': {
+          const outcome = await this.awaitOutcome(plan, step, new Date(cursor.until!));
+          switch (outcome.kind) {
+            case 'completed':
+              step.result = outcome.result;
+              step.finishedAt = this.now().toISOString();
+              this.setStep(step, 'completed');
+              return 'completed';
+            case 'rejected':
+              step.rejection = { reasonCode: outcome.reasonCode, message: outcome.message };
+              step.finishedAt = this.now().toISOString();
+              this.setStep(step, 'rejected');
+              return 'rejected';
+            case 'information-requested':
+              step.informationRequest = { fields: outcome.fields, message: outcome.message };
+              this.setStep(step, 'awaiting-citizen');
+              cursor.until = dueAt(this.now(), 7, this.calendar).toISOString();
+              cursor.phase = 'awaiting-citizen';
+              continue;
+            case 'operator':
+              cursor.phase = 'send';
+              continue;
+            case 'withdrawn':
+              return this.cancel(plan, step);
+            case 'parked':
+              return this.park(plan.stepId, cursor);
+            case 'overdue':
+              this.setStep(step, 'overdue');
+              if (step.attempts < this.settings.maxAttempts) {
+                cursor.until = new Date(Date.now() + cursor.backoffSeconds * 1000).toISOString();
+                cursor.phase = 'backoff';
+                continue;
+              }
+              step.lastError = `no answer from ${plan.agency} after ${step.attempts} attempts`;
+              this.setStep(step, 'failed');
+              cursor.phase = 'awaiting-operator';
+              cursor.resetBackoffOnRetry = true;
+              continue;
+          }
+          continue;
+        }
+        case 'awaiting-citizen': {
+          const answered = await condition(() => this.supplements.has(plan.stepId) || this.withdrawn || this.continuing, this.realDelay(new Date(cursor.until!)));
           if (this.withdrawn) return this.cancel(plan, step);
+          if (answered && !this.supplements.has(plan.stepId)) return this.park(plan.stepId, cursor);
           if (!answered) {
             step.rejection = { reasonCode: 'INFORMATION_NOT_SUPPLIED', message: 'the requested information was not supplied within 7 working days' };
             step.finishedAt = this.now().toISOString();
@@ -248,29 +319,27 @@ export class Dossier {
             await this.cancelAtAgency(plan, step);
             return 'rejected';
           }
-          supplement = this.supplements.get(plan.stepId);
+          cursor.supplement = this.supplements.get(plan.stepId);
           this.supplements.delete(plan.stepId);
           step.informationRequest = undefined;
+          cursor.phase = 'send';
           continue;
         }
-        case 'operator':
+        case 'backoff': {
+          const interrupted = await condition(() => this.withdrawn || this.operatorActions.has(plan.stepId) || this.continuing, Math.max(1, Date.parse(cursor.until!) - Date.now()));
+          if (interrupted && !this.withdrawn && !this.operatorActions.has(plan.stepId)) return this.park(plan.stepId, cursor);
+          cursor.backoffSeconds *= 2;
+          cursor.resendingOverdue = !interrupted;
+          cursor.phase = 'send';
           continue;
-        case 'withdrawn':
-          return this.cancel(plan, step);
-        case 'overdue': {
-          this.setStep(step, 'overdue');
-          if (step.attempts < this.settings.maxAttempts) {
-            const interrupted = await condition(() => this.withdrawn || this.operatorActions.has(plan.stepId), `${backoffSeconds} seconds`);
-            backoffSeconds *= 2;
-            resendingOverdue = !interrupted;
-            continue;
-          }
-          step.lastError = `no answer from ${plan.agency} after ${step.attempts} attempts`;
-          this.setStep(step, 'failed');
+        }
+        case 'awaiting-operator': {
           const next = await this.waitForOperator(plan.stepId);
+          if (next.kind === 'parked') return this.park(plan.stepId, cursor);
           if (next.kind === 'skip') return this.skip(step, next.input);
           if (next.kind === 'withdrawn') return this.cancel(plan, step);
-          backoffSeconds = this.settings.resendBackoffSeconds;
+          if (cursor.resetBackoffOnRetry) cursor.backoffSeconds = this.settings.resendBackoffSeconds;
+          cursor.phase = 'send';
           continue;
         }
       }
@@ -280,14 +349,21 @@ export class Dossier {
   /**
    * Runs the procedure's stages in order, the steps of one stage in parallel. A stage that does not
    * fully succeed stops the later ones: their steps are cancelled. The dossier ends rejected when
-   * its first stage fails, partially completed when a later stage's step was rejected.
+   * its first stage fails, partially completed when a later stage's step was rejected. When the
+   * history grows long, every step parks and the dossier goes on in a new run (`continueAsNew`).
    */
-  async runStages(stages: StepPlan[][]): Promise<DossierStatusView> {
-    const notifier = this.notifyLoop(() => this.isFinished());
-    const results: Record<string, Record<string, unknown>> = {};
+  async runStages(stages: StepPlan[][], continueAsNew: (carried: CarriedDossier) => Promise<never>): Promise<DossierStatusView> {
+    const notifier = this.notifyLoop(() => this.isFinished() || this.continuing);
+    const watcher = this.watchHistoryLength();
+    const results: Record<string, Record<string, unknown>> = Object.fromEntries(this.view.steps.filter((s) => s.result).map((s) => [s.stepId, s.result!]));
     let outcome: DossierStatus = 'processed';
     for (const [index, stage] of stages.entries()) {
       const ends = await Promise.all(stage.map((plan) => this.runStep(plan, results)));
+      if (ends.includes('parked')) {
+        await notifier;
+        await condition(allHandlersFinished);
+        return continueAsNew(this.carry());
+      }
       for (const plan of stage) results[plan.stepId] = this.step(plan.stepId)?.result ?? {};
       if (ends.every((end) => end === 'completed' || end === 'skipped')) continue;
       this.cancelPending(stages.slice(index + 1).flat().map((plan) => plan.stepId));
@@ -301,45 +377,60 @@ export class Dossier {
       outcome = 'result-returned';
     }
     this.setDossierStatus(outcome);
-    await notifier;
+    await Promise.all([notifier, watcher]);
     return this.view;
   }
 
-  /** Waits for the agency's answer to the current attempt, the attempt's deadline, an operator or a withdrawal. */
-  private async awaitOutcome(plan: StepPlan, step: StepView): Promise<Outcome> {
-    const attemptDeadline = dueAt(this.now(), plan.workingDays, this.calendar);
-    const legalDeadline = step.dueAt ? new Date(step.dueAt) : attemptDeadline;
-    const deadline = legalDeadline > this.now() ? legalDeadline : attemptDeadline;
+  /**
+   * Latches `continuing` once Temporal suggests continuing as new (or the history reaches
+   * `continueAsNewAfterEvents`): a dossier that waits weeks on workers, retries and redelivered
+   * events must not grow its history without bound.
+   */
+  private async watchHistoryLength(): Promise<void> {
+    const { continueAsNewAfterEvents } = this.settings;
+    const long = () => (continueAsNewAfterEvents === undefined ? workflowInfo().continueAsNewSuggested : workflowInfo().historyLength >= continueAsNewAfterEvents);
+    await condition(() => this.isFinished() || long());
+    if (!this.isFinished() && patched('continue-as-new-on-long-history')) this.continuing = true;
+  }
+
+  /** A step stops here for the next run, which resumes it from `cursor`. */
+  private park(stepId: string, cursor: StepCursor): StepRun {
+    this.parked.set(stepId, cursor);
+    return 'parked';
+  }
+
+  /** Waits for the agency's answer to the current attempt, its deadline, an operator, a withdrawal, or continue-as-new. */
+  private async awaitOutcome(plan: StepPlan, step: StepView, deadline: Date): Promise<Outcome> {
     for (;;) {
       const woke = await condition(
-        () => (this.inbox.get(plan.stepId)?.length ?? 0) > 0 || this.withdrawn || this.operatorActions.has(plan.stepId),
+        () => (this.inbox.get(plan.stepId)?.length ?? 0) > 0 || this.withdrawn || this.operatorActions.has(plan.stepId) || this.continuing,
         this.realDelay(deadline),
       );
       if (!woke) return { kind: 'overdue' };
+      // An answer that has arrived is a fact: it counts before a withdrawal or an operator's retry.
+      const event = this.inbox.get(plan.stepId)?.shift();
+      if (event) {
+        const outcome = classifyAgencyEvent(event.type, event.data);
+        if (outcome.kind === 'received') {
+          step.acknowledgedAt ??= event.occurredAt;
+          this.setStep(step, outcome.awaitingWorker ? 'awaiting-agency-worker' : 'in-progress');
+        }
+        if (outcome.kind === 'received' || outcome.kind === 'ignored') continue;
+        return outcome;
+      }
       if (this.withdrawn) return { kind: 'withdrawn' };
       if (this.operatorActions.has(plan.stepId)) {
         if (this.operatorActions.get(plan.stepId)?.kind === 'retry') this.takeOperatorAction(plan.stepId);
         return { kind: 'operator' };
       }
-      const event = this.inbox.get(plan.stepId)?.shift();
-      if (!event) continue;
-      const outcome = classifyAgencyEvent(event.type, event.data);
-      switch (outcome.kind) {
-        case 'received':
-          step.acknowledgedAt ??= event.occurredAt;
-          this.setStep(step, outcome.awaitingWorker ? 'awaiting-agency-worker' : 'in-progress');
-          continue;
-        case 'ignored':
-          continue;
-        default:
-          return outcome;
-      }
+      return { kind: 'parked' };
     }
   }
 
-  /** A failed step waits here, without polling, until an operator retries or skips it. */
-  private async waitForOperator(stepId: string): Promise<OperatorAction | { kind: 'withdrawn' }> {
-    await condition(() => this.operatorActions.has(stepId) || this.withdrawn);
+  /** A failed step waits here, without polling, until an operator retries or skips it (or the dossier continues as new). */
+  private async waitForOperator(stepId: string): Promise<OperatorAction | { kind: 'withdrawn' } | { kind: 'parked' }> {
+    await condition(() => this.operatorActions.has(stepId) || this.withdrawn || this.continuing);
+    if (!this.operatorActions.has(stepId) && !this.withdrawn) return { kind: 'parked' };
     return this.takeOperatorAction(stepId) ?? { kind: 'withdrawn' };
   }
 
@@ -469,7 +560,8 @@ type Outcome =
   | { kind: 'information-requested'; fields: string[]; message: string }
   | { kind: 'overdue' }
   | { kind: 'operator' }
-  | { kind: 'withdrawn' };
+  | { kind: 'withdrawn' }
+  | { kind: 'parked' };
 
 /** The citizen-visible status while steps run; the procedure sets the final statuses itself. */
 function portalStatus(steps: StepStatus[]): DossierStatus {

@@ -22,7 +22,7 @@ beforeAll(async () => {
 
 describe('replay of stored histories', () => {
   it('has a history for every procedure and death variant', () => {
-    expect(files).toEqual(expect.arrayContaining(['birth-bundle-completed.json', 'birth-bundle-rejected.json', 'death-bundle-variant-2.json', 'death-bundle-variant-3.json', 'death-bundle-variant-4.json']));
+    expect(files).toEqual(expect.arrayContaining(['birth-bundle-completed.json', 'birth-bundle-rejected.json', 'death-bundle-variant-2.json', 'death-bundle-variant-3.json', 'death-bundle-variant-4.json', 'birth-bundle-continued-as-new.json']));
   });
 
   it.each(files)('%s replays deterministically', async (file) => {
