@@ -4,13 +4,13 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { vi } from 'vitest';
+import { afterAll, beforeAll, vi } from 'vitest';
 import type { AgencyCommandRequest, createActivities } from '../../activities';
 import type { DossierSettings } from '../../contracts/dossier-workflow';
 import type { DossierStatusChanged } from '../../contracts/dossier-status';
 import type { BirthBundleInput, DeathBundleInput } from '../../contracts/dossiers';
 import { agencyEventSignal, statusQuery } from '../../workflows/dossier-machine';
-import { testDataConverter } from './workflow-env';
+import { createTimeSkippingEnvironment, testDataConverter } from './workflow-env';
 
 const historiesDir = fileURLToPath(new URL('../histories/', import.meta.url));
 
@@ -116,3 +116,20 @@ export async function createDossierHarness(env: TestWorkflowEnvironment, workflo
 }
 
 export type DossierHarness = Awaited<ReturnType<typeof createDossierHarness>>;
+
+/**
+ * One time-skipping server, workflow bundle and harness for a test file, stopped after it; `ready`
+ * hands them to the file once they are up.
+ */
+export function useDossierHarness(ready: (started: { env: TestWorkflowEnvironment; h: DossierHarness }) => void): void {
+  let started: { env: TestWorkflowEnvironment; h: DossierHarness } | undefined;
+  beforeAll(async () => {
+    const [env, bundle] = await Promise.all([createTimeSkippingEnvironment(), bundleWorkflows()]);
+    started = { env, h: await createDossierHarness(env, bundle) };
+    ready(started);
+  });
+  afterAll(async () => {
+    await started?.h.stop();
+    await started?.env.teardown();
+  });
+}

@@ -1,26 +1,14 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DossierStatusView } from '../../contracts/dossier-status';
 import { statusQuery, supplyInformationUpdate, withdrawUpdate } from '../../workflows/dossier-machine';
 import { birthInput } from '../fixtures/dossiers';
-import { bundleWorkflows, createDossierHarness, type DossierHarness } from '../support/dossier-harness';
-import { createTimeSkippingEnvironment } from '../support/workflow-env';
+import { useDossierHarness, type DossierHarness } from '../support/dossier-harness';
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
 let h: DossierHarness;
 let n = 0;
 const dossierId = () => `HS-20261123-BIRTH${String(++n).padStart(5, '0')}`;
 
-beforeAll(async () => {
-  [env, bundle] = await Promise.all([createTimeSkippingEnvironment(), bundleWorkflows()]);
-  h = await createDossierHarness(env, bundle);
-});
-afterAll(async () => {
-  await h?.stop();
-  await env?.teardown();
-});
+useDossierHarness((started) => (h = started.h));
 
 const birthResult = { birthCertificateNumber: '001/2026/KS-000123', childPersonalIdNumber: '001226000123', registeredAt: '2026-11-23T04:00:00.000Z' };
 const residenceResult = { residenceRegistrationNumber: 'TT-001-2026-000045', householdId: 'HK-001-000777', registeredAt: '2026-11-24T02:00:00.000Z' };

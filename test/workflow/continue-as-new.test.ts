@@ -1,34 +1,24 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { AgencyCommandRequest } from '../../activities';
 import type { DossierStatusView } from '../../contracts/dossier-status';
 import { retryStepUpdate, statusQuery, supplyInformationUpdate } from '../../workflows/dossier-machine';
 import { birthInput, deathInput } from '../fixtures/dossiers';
-import { bundleWorkflows, createDossierHarness, type DossierHarness } from '../support/dossier-harness';
-import { createTimeSkippingEnvironment } from '../support/workflow-env';
+import { useDossierHarness, type DossierHarness } from '../support/dossier-harness';
 
 /**
  * A dossier can live for weeks; when its history grows long it continues as new, and the next run
  * must go on exactly where the last one stood: no step re-sent, no answer lost, no result forgotten.
  */
 let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
 let h: DossierHarness;
 let n = 0;
 const dossierId = () => `HS-20261123-CAN${String(++n).padStart(7, '0')}`;
 // Well above the ~60 events the scenarios reach on their own, so only the redeliveries cross it.
 const settings = { continueAsNewAfterEvents: 100 };
 
-beforeAll(async () => {
-  [env, bundle] = await Promise.all([createTimeSkippingEnvironment(), bundleWorkflows()]);
-  h = await createDossierHarness(env, bundle);
-});
-afterAll(async () => {
-  await h?.stop();
-  await env?.teardown();
-});
+useDossierHarness((started) => ({ env, h } = started));
 
 /**
  * Redelivers one already-applied event (as a replaying bridge would) until the first run continued

@@ -1,27 +1,17 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DossierStatusView } from '../../contracts/dossier-status';
 import { retryStepUpdate, skipStepUpdate, statusQuery, withdrawUpdate } from '../../workflows/dossier-machine';
 import { birthInput, deathInput } from '../fixtures/dossiers';
-import { bundleWorkflows, createDossierHarness, type DossierHarness } from '../support/dossier-harness';
-import { createTimeSkippingEnvironment } from '../support/workflow-env';
+import { useDossierHarness, type DossierHarness } from '../support/dossier-harness';
 
 let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
 let h: DossierHarness;
 let n = 0;
 const dossierId = () => `HS-20261123-OPS${String(++n).padStart(7, '0')}`;
 const death = { deathExtractNumber: '001/2026/TK-000777', registeredAt: '2026-11-23T04:00:00.000Z' };
 
-beforeAll(async () => {
-  [env, bundle] = await Promise.all([createTimeSkippingEnvironment(), bundleWorkflows()]);
-  h = await createDossierHarness(env, bundle);
-});
-afterAll(async () => {
-  await h?.stop();
-  await env?.teardown();
-});
+useDossierHarness((started) => ({ env, h } = started));
 
 describe('death bundle variants', () => {
   it.each([
