@@ -5,7 +5,10 @@ import type { DossierStatusChanged } from '../contracts/dossier-status';
 
 /** What the activities need from the event bus: validated, keyed CloudEvents publishing. */
 export interface ActivityPublisher {
-  publish(topic: TopicSpec, event: { id: string; type: string; subject: string; source: string; data: unknown }): Promise<unknown>;
+  publish(
+    topic: TopicSpec,
+    event: { id: string; type: string; subject: string; source: string; data: unknown },
+  ): Promise<unknown>;
 }
 
 /** One attempt of one step's agency command, as the workflow asks for it. */
@@ -31,7 +34,10 @@ export function createActivities(deps: { publisher: ActivityPublisher }) {
       // A message its own schema refuses will never fit: fail the activity for good, and the step
       // waits for an operator with the reason, instead of retrying for ever.
       if ((err as { retriable?: boolean }).retriable === false) {
-        throw ApplicationFailure.nonRetryable((err as Error).message, (err as { type?: string }).type ?? 'InvalidMessage');
+        throw ApplicationFailure.nonRetryable(
+          (err as Error).message,
+          (err as { type?: string }).type ?? 'InvalidMessage',
+        );
       }
       throw err;
     }
@@ -44,7 +50,13 @@ export function createActivities(deps: { publisher: ActivityPublisher }) {
         type: command.type,
         subject: command.dossierId,
         source,
-        data: { ...command.data, dossierId: command.dossierId, stepId: command.stepId, commandId: command.commandId, attempt: command.attempt },
+        data: {
+          ...command.data,
+          dossierId: command.dossierId,
+          stepId: command.stepId,
+          commandId: command.commandId,
+          attempt: command.attempt,
+        },
       });
     },
 

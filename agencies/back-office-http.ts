@@ -13,37 +13,102 @@ import { taskStatuses, type BackOffice, type Task, type TaskFilter, type WorkerD
 const Worker = z.string().min(1).max(200);
 const Decision = z.discriminatedUnion('decision', [
   z.strictObject({ decision: z.literal('approve') }),
-  z.strictObject({ decision: z.literal('reject'), reasonCode: z.string().min(1).max(60), message: z.string().min(1).max(1000) }),
-  z.strictObject({ decision: z.literal('request-information'), fields: z.array(z.string().min(1)).min(1), message: z.string().min(1).max(1000) }),
+  z.strictObject({
+    decision: z.literal('reject'),
+    reasonCode: z.string().min(1).max(60),
+    message: z.string().min(1).max(1000),
+  }),
+  z.strictObject({
+    decision: z.literal('request-information'),
+    fields: z.array(z.string().min(1)).min(1),
+    message: z.string().min(1).max(1000),
+  }),
 ]);
 const TaskParams = z.strictObject({ taskId: z.string().min(1).max(300) });
 const Outcome = z.object({ ok: z.boolean() });
 
-export async function buildBackOfficeServer(office: BackOffice, options: { log: Logger; token?: string }): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: options.log.child({ module: 'back-office-http' }) as FastifyBaseLogger }).withTypeProvider<ZodTypeProvider>();
+export async function buildBackOfficeServer(
+  office: BackOffice,
+  options: { log: Logger; token?: string },
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.log.child({ module: 'back-office-http' }) as FastifyBaseLogger,
+  }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const expected = options.token ? Buffer.from(`Bearer ${options.token}`) : undefined;
   app.addHook('onRequest', async (request, reply) => {
     if (!expected) return;
     const given = Buffer.from(request.headers.authorization ?? '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) await reply.code(401).type('application/problem+json').send({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'the back office needs its service token' });
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      await reply.code(401).type('application/problem+json').send({
+        type: 'about:blank',
+        title: 'Unauthorized',
+        status: 401,
+        detail: 'the back office needs its service token',
+      });
   });
   app.setErrorHandler(async (err: { statusCode?: number; message: string }, _request, reply) => {
     const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) options.log.error({ err }, 'back office request failed');
-    await reply.code(status).type('application/problem+json').send({ type: 'about:blank', title: status === 500 ? 'Internal Server Error' : 'Bad Request', status, detail: status === 500 ? 'the back office failed; it has been logged' : err.message });
+    await reply
+      .code(status)
+      .type('application/problem+json')
+      .send({
+        type: 'about:blank',
+        title: status === 500 ? 'Internal Server Error' : 'Bad Request',
+        status,
+        detail: status === 500 ? 'the back office failed; it has been logged' : err.message,
+      });
   });
 
-  app.get('/tasks', { schema: { querystring: z.strictObject({ status: z.enum(taskStatuses).optional(), dueBefore: z.iso.datetime({ offset: true }).optional(), limit: z.coerce.number().int().min(1).max(500).optional() }) } }, async (request) => {
-    const tasks = await office.listTasks({ status: request.query.status, dueBefore: request.query.dueBefore ? new Date(request.query.dueBefore) : undefined, limit: request.query.limit });
-    return tasks.map((t) => ({ ...t, dueAt: t.dueAt === null ? null : new Date(t.dueAt).toISOString(), createdAt: new Date(t.createdAt).toISOString() }));
-  });
-  app.post('/tasks/:taskId/claim', { schema: { params: TaskParams, body: z.strictObject({ worker: Worker }), response: { 200: Outcome } } }, async (request) => ({ ok: await office.claim(request.params.taskId, request.body.worker) }));
-  app.post('/tasks/:taskId/release', { schema: { params: TaskParams, body: z.strictObject({ worker: Worker }), response: { 200: Outcome } } }, async (request) => ({ ok: await office.release(request.params.taskId, request.body.worker) }));
-  app.post('/tasks/:taskId/complete', { schema: { params: TaskParams, body: z.strictObject({ worker: Worker, decision: Decision }), response: { 200: Outcome } } }, async (request) => ({
-    ok: await office.complete(request.params.taskId, request.body.worker, request.body.decision),
-  }));
+  app.get(
+    '/tasks',
+    {
+      schema: {
+        querystring: z.strictObject({
+          status: z.enum(taskStatuses).optional(),
+          dueBefore: z.iso.datetime({ offset: true }).optional(),
+          limit: z.coerce.number().int().min(1).max(500).optional(),
+        }),
+      },
+    },
+    async (request) => {
+      const tasks = await office.listTasks({
+        status: request.query.status,
+        dueBefore: request.query.dueBefore ? new Date(request.query.dueBefore) : undefined,
+        limit: request.query.limit,
+      });
+      return tasks.map((t) => ({
+        ...t,
+        dueAt: t.dueAt === null ? null : new Date(t.dueAt).toISOString(),
+        createdAt: new Date(t.createdAt).toISOString(),
+      }));
+    },
+  );
+  app.post(
+    '/tasks/:taskId/claim',
+    { schema: { params: TaskParams, body: z.strictObject({ worker: Worker }), response: { 200: Outcome } } },
+    async (request) => ({ ok: await office.claim(request.params.taskId, request.body.worker) }),
+  );
+  app.post(
+    '/tasks/:taskId/release',
+    { schema: { params: TaskParams, body: z.strictObject({ worker: Worker }), response: { 200: Outcome } } },
+    async (request) => ({ ok: await office.release(request.params.taskId, request.body.worker) }),
+  );
+  app.post(
+    '/tasks/:taskId/complete',
+    {
+      schema: {
+        params: TaskParams,
+        body: z.strictObject({ worker: Worker, decision: Decision }),
+        response: { 200: Outcome },
+      },
+    },
+    async (request) => ({
+      ok: await office.complete(request.params.taskId, request.body.worker, request.body.decision),
+    }),
+  );
   return app;
 }
 
@@ -53,11 +118,17 @@ export function httpBackOffice(url: string, token?: string): BackOffice {
   const call = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
     const response = await fetch(new URL(path, baseUrl), {
       method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(10_000),
     });
-    if (!response.ok) throw new Error(`back office at ${baseUrl} answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+    if (!response.ok)
+      throw new Error(
+        `back office at ${baseUrl} answered ${response.status}: ${(await response.text()).slice(0, 300)}`,
+      );
     return (await response.json()) as T;
   };
   const task = (taskId: string) => `tasks/${encodeURIComponent(taskId)}`;
@@ -71,6 +142,7 @@ export function httpBackOffice(url: string, token?: string): BackOffice {
     },
     claim: async (taskId, worker) => (await call<{ ok: boolean }>('POST', `${task(taskId)}/claim`, { worker })).ok,
     release: async (taskId, worker) => (await call<{ ok: boolean }>('POST', `${task(taskId)}/release`, { worker })).ok,
-    complete: async (taskId, worker, decision: WorkerDecision) => (await call<{ ok: boolean }>('POST', `${task(taskId)}/complete`, { worker, decision })).ok,
+    complete: async (taskId, worker, decision: WorkerDecision) =>
+      (await call<{ ok: boolean }>('POST', `${task(taskId)}/complete`, { worker, decision })).ok,
   };
 }

@@ -45,7 +45,12 @@ export interface BackOffice {
 export function createBackOffice(deps: {
   pool: Pool;
   inTransaction: <T>(work: (client: pg.PoolClient) => Promise<T>) => Promise<T>;
-  conclude: (client: pg.PoolClient, c: CaseRow, decision: Exclude<Decision, { outcome: 'needs-review' }>, decidedBy: string) => Promise<void>;
+  conclude: (
+    client: pg.PoolClient,
+    c: CaseRow,
+    decision: Exclude<Decision, { outcome: 'needs-review' }>,
+    decidedBy: string,
+  ) => Promise<void>;
 }) {
   return {
     async listTasks(filter: TaskFilter = {}): Promise<Task[]> {
@@ -54,21 +59,40 @@ export function createBackOffice(deps: {
          from cases where ($1::text is null or status = $1) and ($2::timestamptz is null or due_at <= $2) order by due_at nulls last, created_at limit $3`,
         [filter.status ?? 'awaiting-worker', filter.dueBefore ?? null, Math.min(filter.limit ?? 100, 500)],
       );
-      return rows as { taskId: string; dossierId: string; stepId: string; commandType: string; status: string; flags: string[]; dueAt: Date | null; claimedBy: string | null; createdAt: Date }[];
+      return rows as {
+        taskId: string;
+        dossierId: string;
+        stepId: string;
+        commandType: string;
+        status: string;
+        flags: string[];
+        dueAt: Date | null;
+        claimedBy: string | null;
+        createdAt: Date;
+      }[];
     },
     /** Exactly one worker wins: the update only matches an unclaimed, open task. */
     async claim(taskId: string, worker: string): Promise<boolean> {
-      const result = await deps.pool.query("update cases set claimed_by = $2, claimed_at = now(), updated_at = now() where command_id = $1 and status = 'awaiting-worker' and claimed_by is null", [taskId, worker]);
+      const result = await deps.pool.query(
+        "update cases set claimed_by = $2, claimed_at = now(), updated_at = now() where command_id = $1 and status = 'awaiting-worker' and claimed_by is null",
+        [taskId, worker],
+      );
       return result.rowCount === 1;
     },
     async release(taskId: string, worker: string): Promise<boolean> {
-      const result = await deps.pool.query("update cases set claimed_by = null, claimed_at = null, updated_at = now() where command_id = $1 and status = 'awaiting-worker' and claimed_by = $2", [taskId, worker]);
+      const result = await deps.pool.query(
+        "update cases set claimed_by = null, claimed_at = null, updated_at = now() where command_id = $1 and status = 'awaiting-worker' and claimed_by = $2",
+        [taskId, worker],
+      );
       return result.rowCount === 1;
     },
     /** Completes a task the worker holds; the result leaves through the outbox like a rules decision. */
     async complete(taskId: string, worker: string, decision: WorkerDecision): Promise<boolean> {
       return deps.inTransaction(async (client) => {
-        const { rows } = await client.query<CaseRow>("select command_id, dossier_id, step_id, command_type, command from cases where command_id = $1 and status = 'awaiting-worker' and claimed_by = $2 for update", [taskId, worker]);
+        const { rows } = await client.query<CaseRow>(
+          "select command_id, dossier_id, step_id, command_type, command from cases where command_id = $1 and status = 'awaiting-worker' and claimed_by = $2 for update",
+          [taskId, worker],
+        );
         const c = rows[0];
         if (!c) return false;
         const outcome: Exclude<Decision, { outcome: 'needs-review' }> =
@@ -86,7 +110,11 @@ export function createBackOffice(deps: {
 
 /** What rules would have computed for an approval a worker makes by hand. */
 async function approvalDefaults(c: CaseRow, registry: PopulationRegistry): Promise<Record<string, unknown>> {
-  const command = c.command as { child?: { birthDate: string }; representativeIdNumber?: string; parentIdNumber?: string };
+  const command = c.command as {
+    child?: { birthDate: string };
+    representativeIdNumber?: string;
+    parentIdNumber?: string;
+  };
   switch (c.command_type) {
     case 'IssueHealthInsuranceCard.v1':
       return { validFrom: command.child?.birthDate, validTo: healthCardValidTo(command.child?.birthDate ?? '') };

@@ -19,10 +19,38 @@ export interface Citizen {
   alive: boolean;
 }
 
-const surnames = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Huỳnh', 'Phan', 'Vũ', 'Võ', 'Đặng', 'Bùi', 'Đỗ', 'Hồ', 'Ngô', 'Dương', 'Lý'];
+const surnames = [
+  'Nguyễn',
+  'Trần',
+  'Lê',
+  'Phạm',
+  'Hoàng',
+  'Huỳnh',
+  'Phan',
+  'Vũ',
+  'Võ',
+  'Đặng',
+  'Bùi',
+  'Đỗ',
+  'Hồ',
+  'Ngô',
+  'Dương',
+  'Lý',
+];
 const middle = { male: ['Văn', 'Minh', 'Đức', 'Quang', 'Hữu'], female: ['Thị', 'Ngọc', 'Thu', 'Thanh', 'Phương'] };
-const given = { male: ['An', 'Bình', 'Cường', 'Dũng', 'Hùng', 'Khang', 'Long', 'Nam', 'Phúc', 'Quân', 'Sơn', 'Tuấn'], female: ['Anh', 'Chi', 'Hạnh', 'Hoa', 'Lan', 'Linh', 'Mai', 'Ngân', 'Oanh', 'Thảo', 'Trang', 'Yến'] };
-const streets = ['Lê Lợi', 'Trần Hưng Đạo', 'Nguyễn Trãi', 'Hai Bà Trưng', 'Lý Thường Kiệt', 'Điện Biên Phủ', 'Hùng Vương'];
+const given = {
+  male: ['An', 'Bình', 'Cường', 'Dũng', 'Hùng', 'Khang', 'Long', 'Nam', 'Phúc', 'Quân', 'Sơn', 'Tuấn'],
+  female: ['Anh', 'Chi', 'Hạnh', 'Hoa', 'Lan', 'Linh', 'Mai', 'Ngân', 'Oanh', 'Thảo', 'Trang', 'Yến'],
+};
+const streets = [
+  'Lê Lợi',
+  'Trần Hưng Đạo',
+  'Nguyễn Trãi',
+  'Hai Bà Trưng',
+  'Lý Thường Kiệt',
+  'Điện Biên Phủ',
+  'Hùng Vương',
+];
 
 /** A small seedable PRNG (mulberry32): the same seed gives the same population on every machine. */
 function prng(seed: number): () => number {
@@ -49,7 +77,11 @@ export function generatePopulation(size: number, seed = 1): Citizen[] {
   while (citizens.length < size) {
     household += 1;
     const provinceCode = pick(provinceCodes);
-    const address = { provinceCode, commune: pick(communes[provinceCode]), street: `${1 + Math.floor(random() * 300)} ${pick(streets)}` };
+    const address = {
+      provinceCode,
+      commune: pick(communes[provinceCode]),
+      street: `${1 + Math.floor(random() * 300)} ${pick(streets)}`,
+    };
     const members = 1 + Math.floor(random() * 4);
     const surname = pick(surnames);
     for (let m = 0; m < members && citizens.length < size; m += 1) {
@@ -91,10 +123,30 @@ export async function loadPopulation(pool: Pool, citizens: Citizen[], log: Logge
   const batch = 1000;
   for (let start = 0; start < citizens.length; start += batch) {
     const rows = citizens.slice(start, start + batch);
-    const values = rows.flatMap((c) => [c.personalId, c.fullName, c.sex, c.birthDate, c.provinceCode, c.commune, c.street, c.householdId, c.householdHead, c.owner, c.contributionMonths, c.pensioner, c.alive]);
-    const placeholders = rows.map((_, r) => `(${Array.from({ length: columns }, (_, c) => `$${r * columns + c + 1}`).join(',')})`).join(',');
-    await pool.query(`insert into reference.citizens values ${placeholders} on conflict (personal_id) do nothing`, values);
-    if ((start / batch) % 20 === 19) log.info({ loaded: start + rows.length, total: citizens.length }, 'loading population');
+    const values = rows.flatMap((c) => [
+      c.personalId,
+      c.fullName,
+      c.sex,
+      c.birthDate,
+      c.provinceCode,
+      c.commune,
+      c.street,
+      c.householdId,
+      c.householdHead,
+      c.owner,
+      c.contributionMonths,
+      c.pensioner,
+      c.alive,
+    ]);
+    const placeholders = rows
+      .map((_, r) => `(${Array.from({ length: columns }, (_, c) => `$${r * columns + c + 1}`).join(',')})`)
+      .join(',');
+    await pool.query(
+      `insert into reference.citizens values ${placeholders} on conflict (personal_id) do nothing`,
+      values,
+    );
+    if ((start / batch) % 20 === 19)
+      log.info({ loaded: start + rows.length, total: citizens.length }, 'loading population');
   }
 }
 
@@ -121,12 +173,30 @@ export function createPopulationRegistry(pool: Pool) {
       return rows[0] ? toCitizen(rows[0] as Record<string, unknown>) : undefined;
     },
     async markDeceased(personalId: string, diedOn: string, client: { query: Pool['query'] } = pool): Promise<void> {
-      await client.query('update reference.citizens set alive = false, died_on = $2 where personal_id = $1', [personalId, diedOn]);
+      await client.query('update reference.citizens set alive = false, died_on = $2 where personal_id = $1', [
+        personalId,
+        diedOn,
+      ]);
     },
     async add(citizen: Citizen, client: { query: Pool['query'] } = pool): Promise<void> {
-      await client.query('insert into reference.citizens values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) on conflict (personal_id) do nothing', [
-        citizen.personalId, citizen.fullName, citizen.sex, citizen.birthDate, citizen.provinceCode, citizen.commune, citizen.street, citizen.householdId, citizen.householdHead, citizen.owner, citizen.contributionMonths, citizen.pensioner, citizen.alive,
-      ]);
+      await client.query(
+        'insert into reference.citizens values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) on conflict (personal_id) do nothing',
+        [
+          citizen.personalId,
+          citizen.fullName,
+          citizen.sex,
+          citizen.birthDate,
+          citizen.provinceCode,
+          citizen.commune,
+          citizen.street,
+          citizen.householdId,
+          citizen.householdHead,
+          citizen.owner,
+          citizen.contributionMonths,
+          citizen.pensioner,
+          citizen.alive,
+        ],
+      );
     },
   };
 }
@@ -138,9 +208,79 @@ export type PopulationRegistry = ReturnType<typeof createPopulationRegistry>;
  * owns the dwelling the child is registered at), and a deceased pensioner with his daughter.
  */
 export const demoCitizens: Citizen[] = [
-  { personalId: '001190012345', fullName: 'Nguyễn Thị Lan', sex: 'female', birthDate: '1990-03-14', provinceCode: '001', commune: 'Phường Ba Đình', street: '12 Phố Đội Cấn', householdId: 'HK-001-DEMO001', householdHead: true, owner: true, contributionMonths: 96, pensioner: false, alive: true },
-  { personalId: '079088123456', fullName: 'Trần Văn Hùng', sex: 'male', birthDate: '1988-07-02', provinceCode: '001', commune: 'Phường Ba Đình', street: '12 Phố Đội Cấn', householdId: 'HK-001-DEMO001', householdHead: false, owner: false, contributionMonths: 120, pensioner: false, alive: true },
-  { personalId: '001050098765', fullName: 'Lê Văn Bảo', sex: 'male', birthDate: '1950-04-12', provinceCode: '001', commune: 'Phường Cầu Giấy', street: '45 Trần Thái Tông', householdId: 'HK-001-DEMO002', householdHead: true, owner: true, contributionMonths: 300, pensioner: true, alive: true },
-  { personalId: '001180054321', fullName: 'Lê Thị Hạnh', sex: 'female', birthDate: '1980-09-30', provinceCode: '001', commune: 'Phường Cầu Giấy', street: '45 Trần Thái Tông', householdId: 'HK-001-DEMO002', householdHead: false, owner: false, contributionMonths: 180, pensioner: false, alive: true },
-  { personalId: '001055011111', fullName: 'Phạm Thị Mơ', sex: 'female', birthDate: '1955-01-20', provinceCode: '001', commune: 'Phường Cầu Giấy', street: '45 Trần Thái Tông', householdId: 'HK-001-DEMO002', householdHead: false, owner: false, contributionMonths: 0, pensioner: true, alive: true },
+  {
+    personalId: '001190012345',
+    fullName: 'Nguyễn Thị Lan',
+    sex: 'female',
+    birthDate: '1990-03-14',
+    provinceCode: '001',
+    commune: 'Phường Ba Đình',
+    street: '12 Phố Đội Cấn',
+    householdId: 'HK-001-DEMO001',
+    householdHead: true,
+    owner: true,
+    contributionMonths: 96,
+    pensioner: false,
+    alive: true,
+  },
+  {
+    personalId: '079088123456',
+    fullName: 'Trần Văn Hùng',
+    sex: 'male',
+    birthDate: '1988-07-02',
+    provinceCode: '001',
+    commune: 'Phường Ba Đình',
+    street: '12 Phố Đội Cấn',
+    householdId: 'HK-001-DEMO001',
+    householdHead: false,
+    owner: false,
+    contributionMonths: 120,
+    pensioner: false,
+    alive: true,
+  },
+  {
+    personalId: '001050098765',
+    fullName: 'Lê Văn Bảo',
+    sex: 'male',
+    birthDate: '1950-04-12',
+    provinceCode: '001',
+    commune: 'Phường Cầu Giấy',
+    street: '45 Trần Thái Tông',
+    householdId: 'HK-001-DEMO002',
+    householdHead: true,
+    owner: true,
+    contributionMonths: 300,
+    pensioner: true,
+    alive: true,
+  },
+  {
+    personalId: '001180054321',
+    fullName: 'Lê Thị Hạnh',
+    sex: 'female',
+    birthDate: '1980-09-30',
+    provinceCode: '001',
+    commune: 'Phường Cầu Giấy',
+    street: '45 Trần Thái Tông',
+    householdId: 'HK-001-DEMO002',
+    householdHead: false,
+    owner: false,
+    contributionMonths: 180,
+    pensioner: false,
+    alive: true,
+  },
+  {
+    personalId: '001055011111',
+    fullName: 'Phạm Thị Mơ',
+    sex: 'female',
+    birthDate: '1955-01-20',
+    provinceCode: '001',
+    commune: 'Phường Cầu Giấy',
+    street: '45 Trần Thái Tông',
+    householdId: 'HK-001-DEMO002',
+    householdHead: false,
+    owner: false,
+    contributionMonths: 0,
+    pensioner: true,
+    alive: true,
+  },
 ];

@@ -12,7 +12,17 @@ import type { Logger } from '../platform/logger';
 import { decisionEvent } from './results';
 import { createBackOffice } from './back-office';
 import { createPopulationRegistry, type PopulationRegistry } from './reference';
-import { decideBirth, decideDeath, decideFuneralAllowance, decideHealthCard, decideResidence, decideResidenceDeletion, decideSurvivorBenefit, rules, type Decision } from './rules';
+import {
+  decideBirth,
+  decideDeath,
+  decideFuneralAllowance,
+  decideHealthCard,
+  decideResidence,
+  decideResidenceDeletion,
+  decideSurvivorBenefit,
+  rules,
+  type Decision,
+} from './rules';
 import { migrateAgencyDatabase } from './schema';
 
 export type DecisionPolicy = 'auto' | 'manual' | 'review';
@@ -51,7 +61,13 @@ export interface AgencyOptions {
   relay?: boolean;
 }
 
-export type CaseRow = { command_id: string; dossier_id: string; step_id: string; command_type: string; command: Record<string, unknown> };
+export type CaseRow = {
+  command_id: string;
+  dossier_id: string;
+  step_id: string;
+  command_type: string;
+  command: Record<string, unknown>;
+};
 
 /** A simulated ministry system: consumes its commands, decides by rules or by its workers, publishes results through an outbox. */
 export async function startAgency(options: AgencyOptions) {
@@ -82,32 +98,59 @@ export async function startAgency(options: AgencyOptions) {
     }
   };
 
-  const enqueue = (client: pg.PoolClient, c: Pick<CaseRow, 'command_id' | 'dossier_id' | 'step_id'>, eventId: string, type: string, data: Record<string, unknown>) =>
-    client.query('insert into outbox (event_id, command_id, topic, event_type, subject, data) values ($1, $2, $3, $4, $5, $6)', [
-      eventId, c.command_id, events.name, type, c.dossier_id, JSON.stringify({ ...data, dossierId: c.dossier_id, stepId: c.step_id, commandId: c.command_id }),
-    ]);
+  const enqueue = (
+    client: pg.PoolClient,
+    c: Pick<CaseRow, 'command_id' | 'dossier_id' | 'step_id'>,
+    eventId: string,
+    type: string,
+    data: Record<string, unknown>,
+  ) =>
+    client.query(
+      'insert into outbox (event_id, command_id, topic, event_type, subject, data) values ($1, $2, $3, $4, $5, $6)',
+      [
+        eventId,
+        c.command_id,
+        events.name,
+        type,
+        c.dossier_id,
+        JSON.stringify({ ...data, dossierId: c.dossier_id, stepId: c.step_id, commandId: c.command_id }),
+      ],
+    );
 
   /** Takes a command in: once per command id (inbox), with its acknowledgement in the same transaction. */
   const intake = async (event: CloudEvent) => {
-    if (faults.outages.some((o) => Date.now() >= o.from.getTime() && Date.now() < o.to.getTime())) throw new Error(`${agency} is in an outage window`);
+    if (faults.outages.some((o) => Date.now() >= o.from.getTime() && Date.now() < o.to.getTime()))
+      throw new Error(`${agency} is in an outage window`);
     if (faults.latencyMs > 0) await sleep(faults.latencyMs);
-    if (faults.failureRate > 0 && Math.random() < faults.failureRate) throw new Error(`${agency} failed transiently (fault injection)`);
+    if (faults.failureRate > 0 && Math.random() < faults.failureRate)
+      throw new Error(`${agency} failed transiently (fault injection)`);
     const data = event.data as Record<string, unknown> & { dossierId: string; stepId: string; commandId: string };
     const row = { command_id: data.commandId, dossier_id: data.dossierId, step_id: data.stepId };
     if (event.attributes.type === 'CancelCase.v1') {
       await inTransaction(async (client) => {
         const cancels = String(data.cancelsCommandId);
-        await client.query("update cases set status = 'cancelled', updated_at = now() where command_id = $1 and status in ('queued', 'awaiting-worker')", [cancels]);
-        const seen = await client.query('insert into inbox (command_id) values ($1) on conflict do nothing', [data.commandId]);
-        if (seen.rowCount === 1) await enqueue(client, row, `${data.commandId}/cancelled`, 'CaseCancelled.v1', { cancelsCommandId: cancels });
+        await client.query(
+          "update cases set status = 'cancelled', updated_at = now() where command_id = $1 and status in ('queued', 'awaiting-worker')",
+          [cancels],
+        );
+        const seen = await client.query('insert into inbox (command_id) values ($1) on conflict do nothing', [
+          data.commandId,
+        ]);
+        if (seen.rowCount === 1)
+          await enqueue(client, row, `${data.commandId}/cancelled`, 'CaseCancelled.v1', { cancelsCommandId: cancels });
       });
       return;
     }
     await inTransaction(async (client) => {
-      const inserted = await client.query('insert into inbox (command_id) values ($1) on conflict do nothing', [data.commandId]);
+      const inserted = await client.query('insert into inbox (command_id) values ($1) on conflict do nothing', [
+        data.commandId,
+      ]);
       if (inserted.rowCount === 0) {
         // Redelivered: answer again with the very same events (same ids), which consumers dedupe.
-        await client.query('insert into outbox (event_id, command_id, topic, event_type, subject, data) select event_id, command_id, topic, event_type, subject, data from outbox where command_id = $1 and id in (select min(id) from outbox where command_id = $1 group by event_id)', [data.commandId]);
+        await client.query(
+          'insert into outbox (event_id, command_id, topic, event_type, subject, data) select event_id, command_id, topic, event_type, subject, data from outbox where command_id = $1 and id in (select min(id) from outbox where command_id = $1 group by event_id)',
+          [data.commandId],
+        );
         log.info({ dossierId: data.dossierId, commandId: data.commandId }, 'duplicate command answered again');
         return;
       }
@@ -116,9 +159,23 @@ export async function startAgency(options: AgencyOptions) {
       const due = dueAt(received, stepTimeLimits[data.stepId as StepId] ?? 2, options.calendar);
       await client.query(
         'insert into cases (command_id, dossier_id, step_id, command_type, command, status, handling, decide_at, due_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
-        [data.commandId, data.dossierId, data.stepId, event.attributes.type, JSON.stringify(data), handling === 'manual' ? 'awaiting-worker' : 'queued', handling, new Date(Date.now() + options.processingDelayMs / options.clock.factor), due],
+        [
+          data.commandId,
+          data.dossierId,
+          data.stepId,
+          event.attributes.type,
+          JSON.stringify(data),
+          handling === 'manual' ? 'awaiting-worker' : 'queued',
+          handling,
+          new Date(Date.now() + options.processingDelayMs / options.clock.factor),
+          due,
+        ],
       );
-      await enqueue(client, row, `${data.commandId}/received`, 'CommandReceived.v1', { handling, receivedAt: received.toISOString(), dueAt: due.toISOString() });
+      await enqueue(client, row, `${data.commandId}/received`, 'CommandReceived.v1', {
+        handling,
+        receivedAt: received.toISOString(),
+        dueAt: due.toISOString(),
+      });
     });
   };
 
@@ -126,38 +183,79 @@ export async function startAgency(options: AgencyOptions) {
     const command = c.command as never;
     const reg: PopulationRegistry = createPopulationRegistry(client as never);
     switch (c.command_type) {
-      case 'RegisterBirth.v1': return decideBirth(command, reg, now());
-      case 'RegisterDeath.v1': return decideDeath(command, reg, now());
-      case 'RegisterPermanentResidence.v1': return decideResidence(command, reg, now(), options.calendar);
-      case 'DeletePermanentResidence.v1': return decideResidenceDeletion(command, reg);
-      case 'IssueHealthInsuranceCard.v1': return decideHealthCard(command, now());
+      case 'RegisterBirth.v1':
+        return decideBirth(command, reg, now());
+      case 'RegisterDeath.v1':
+        return decideDeath(command, reg, now());
+      case 'RegisterPermanentResidence.v1':
+        return decideResidence(command, reg, now(), options.calendar);
+      case 'DeletePermanentResidence.v1':
+        return decideResidenceDeletion(command, reg);
+      case 'IssueHealthInsuranceCard.v1':
+        return decideHealthCard(command, now());
       case 'DecideFuneralAllowance.v1': {
-        const paid = await client.query('select 1 from payouts where deceased_id = $1', [(c.command as { deceased: { personalIdNumber: string } }).deceased.personalIdNumber]);
+        const paid = await client.query('select 1 from payouts where deceased_id = $1', [
+          (c.command as { deceased: { personalIdNumber: string } }).deceased.personalIdNumber,
+        ]);
         return decideFuneralAllowance(command, reg, (paid.rowCount ?? 0) > 0);
       }
-      case 'DecideSurvivorBenefit.v1': return decideSurvivorBenefit(command);
-      default: return { outcome: 'rejected', reasonCode: 'REJECTED_BY_OFFICER', message: `${agency} does not handle ${c.command_type}` };
+      case 'DecideSurvivorBenefit.v1':
+        return decideSurvivorBenefit(command);
+      default:
+        return {
+          outcome: 'rejected',
+          reasonCode: 'REJECTED_BY_OFFICER',
+          message: `${agency} does not handle ${c.command_type}`,
+        };
     }
   };
 
   /** Records a decision and queues its event, in one transaction with the case update. */
-  const conclude = async (client: pg.PoolClient, c: CaseRow, decision: Exclude<Decision, { outcome: 'needs-review' }>, decidedBy: string) => {
+  const conclude = async (
+    client: pg.PoolClient,
+    c: CaseRow,
+    decision: Exclude<Decision, { outcome: 'needs-review' }>,
+    decidedBy: string,
+  ) => {
     const answerBy = dueAt(now(), rules.informationAnswerWorkingDays.value, options.calendar);
-    const event = await decisionEvent(agency, { type: c.command_type, data: c.command }, decision, client, now(), answerBy);
+    const event = await decisionEvent(
+      agency,
+      { type: c.command_type, data: c.command },
+      decision,
+      client,
+      now(),
+      answerBy,
+    );
     await enqueue(client, c, `${c.command_id}/decided`, event.type, event.data);
-    const status = decision.outcome === 'approved' ? 'approved' : decision.outcome === 'rejected' ? 'rejected' : 'information-requested';
-    await client.query('update cases set status = $2, decision = $3, decided_by = $4, updated_at = now() where command_id = $1', [c.command_id, status, JSON.stringify(decision), decidedBy]);
+    const status =
+      decision.outcome === 'approved'
+        ? 'approved'
+        : decision.outcome === 'rejected'
+          ? 'rejected'
+          : 'information-requested';
+    await client.query(
+      'update cases set status = $2, decision = $3, decided_by = $4, updated_at = now() where command_id = $1',
+      [c.command_id, status, JSON.stringify(decision), decidedBy],
+    );
   };
 
   /** Rules decide the queued cases whose processing time has passed; flagged ones go to a worker. */
   const decideDue = async (): Promise<number> =>
     inTransaction(async (client) => {
-      const { rows } = await client.query<CaseRow>("select command_id, dossier_id, step_id, command_type, command from cases where status = 'queued' and decide_at <= now() order by decide_at limit 20 for update skip locked");
+      const { rows } = await client.query<CaseRow>(
+        "select command_id, dossier_id, step_id, command_type, command from cases where status = 'queued' and decide_at <= now() order by decide_at limit 20 for update skip locked",
+      );
       for (const c of rows) {
         const decision = await rulesFor(c, client);
         if (decision.outcome === 'needs-review') {
-          await client.query("update cases set status = 'awaiting-worker', handling = 'manual', flags = $2, updated_at = now() where command_id = $1", [c.command_id, JSON.stringify(decision.flags)]);
-          await enqueue(client, c, `${c.command_id}/review`, 'CommandReceived.v1', { handling: 'manual', receivedAt: now().toISOString() });
+          await client.query(
+            "update cases set status = 'awaiting-worker', handling = 'manual', flags = $2, updated_at = now() where command_id = $1",
+            [c.command_id, JSON.stringify(decision.flags)],
+          );
+          await enqueue(client, c, `${c.command_id}/review`, 'CommandReceived.v1', {
+            handling: 'manual',
+            receivedAt: now().toISOString(),
+          });
         } else {
           await conclude(client, c, decision, 'rules');
         }
@@ -168,12 +266,29 @@ export async function startAgency(options: AgencyOptions) {
   /** The outbox relay: publishes committed events in order, marks them published after the broker has them. */
   const relay = async (): Promise<number> =>
     inTransaction(async (client) => {
-      const { rows } = await client.query<{ id: string; event_id: string; event_type: string; subject: string; data: Record<string, unknown> }>(
+      const { rows } = await client.query<{
+        id: string;
+        event_id: string;
+        event_type: string;
+        subject: string;
+        data: Record<string, unknown>;
+      }>(
         'select id, event_id, event_type, subject, data from outbox where published_at is null order by id limit 200 for update skip locked',
       );
       if (rows.length === 0) return 0;
-      await publisher.publishBatch(events, rows.map((r) => ({ id: r.event_id, type: r.event_type, subject: r.subject, source: `lienthong/agency/${agency}`, data: r.data })));
-      await client.query('update outbox set published_at = now() where id = any($1::bigint[])', [rows.map((r) => r.id)]);
+      await publisher.publishBatch(
+        events,
+        rows.map((r) => ({
+          id: r.event_id,
+          type: r.event_type,
+          subject: r.subject,
+          source: `lienthong/agency/${agency}`,
+          data: r.data,
+        })),
+      );
+      await client.query('update outbox set published_at = now() where id = any($1::bigint[])', [
+        rows.map((r) => r.id),
+      ]);
       return rows.length;
     });
 

@@ -15,15 +15,36 @@ import { benchStack, printTable, type BenchRow } from './stack';
  * producer settings (idempotent, acks from all replicas). Latency is produce-to-consume.
  */
 const Flags = z.strictObject({
-  count: z.coerce.number({ error: '--count: must be a number' }).int('--count: must be whole').min(1_000, '--count: at least 1000').max(5_000_000, '--count: at most 5000000').default(100_000),
-  batch: z.coerce.number({ error: '--batch: must be a number' }).int('--batch: must be whole').min(1, '--batch: at least 1').max(10_000, '--batch: at most 10000').default(500),
-  partitions: z.coerce.number({ error: '--partitions: must be a number' }).int('--partitions: must be whole').min(1, '--partitions: at least 1').max(64, '--partitions: at most 64').default(3),
+  count: z.coerce
+    .number({ error: '--count: must be a number' })
+    .int('--count: must be whole')
+    .min(1_000, '--count: at least 1000')
+    .max(5_000_000, '--count: at most 5000000')
+    .default(100_000),
+  batch: z.coerce
+    .number({ error: '--batch: must be a number' })
+    .int('--batch: must be whole')
+    .min(1, '--batch: at least 1')
+    .max(10_000, '--batch: at most 10000')
+    .default(500),
+  partitions: z.coerce
+    .number({ error: '--partitions: must be a number' })
+    .int('--partitions: must be whole')
+    .min(1, '--partitions: at least 1')
+    .max(64, '--partitions: at most 64')
+    .default(3),
 });
 
 const Reading = z.strictObject({ dossierId: z.string().min(1), sequence: z.number().int().min(0), sentAt: z.number() });
 
 async function freshTopic(kafka: Kafka, partitions: number): Promise<TopicSpec> {
-  const spec: TopicSpec = { name: `bench-${randomUUID().slice(0, 8)}`, description: 'benchmark', producer: 'bench', consumer: 'bench', messages: { 'ReadingTaken.v1': Reading } };
+  const spec: TopicSpec = {
+    name: `bench-${randomUUID().slice(0, 8)}`,
+    description: 'benchmark',
+    producer: 'bench',
+    consumer: 'bench',
+    messages: { 'ReadingTaken.v1': Reading },
+  };
   const admin = kafka.admin();
   await admin.connect();
   await ensureTopics(admin, [spec.name, deadLetterTopic(spec.name)], partitions, 1);
@@ -54,12 +75,24 @@ const dossierOf = (i: number) => `HS-BENCH-${i % 1_000}`;
 
 async function viaBus(kafka: Kafka, spec: TopicSpec, count: number, batch: number, log: Logger): Promise<BenchRow> {
   const track = tracker('bus', count, log);
-  const consumer = await runConsumer({ kafka, groupId: `bench-bus-${randomUUID()}`, topics: [spec], log, handler: async (event) => track.seen((event.data as { sentAt: number }).sentAt) });
+  const consumer = await runConsumer({
+    kafka,
+    groupId: `bench-bus-${randomUUID()}`,
+    topics: [spec],
+    log,
+    handler: async (event) => track.seen((event.data as { sentAt: number }).sentAt),
+  });
   const publisher = await createPublisher(kafka, log);
   const started = Date.now();
   for (let i = 0; i < count; i += batch) {
     const events: OutgoingEvent[] = [];
-    for (let j = i; j < Math.min(count, i + batch); j += 1) events.push({ type: 'ReadingTaken.v1', subject: dossierOf(j), source: 'bench', data: { dossierId: dossierOf(j), sequence: j, sentAt: Date.now() } });
+    for (let j = i; j < Math.min(count, i + batch); j += 1)
+      events.push({
+        type: 'ReadingTaken.v1',
+        subject: dossierOf(j),
+        source: 'bench',
+        data: { dossierId: dossierOf(j), sequence: j, sentAt: Date.now() },
+      });
     await publisher.publishBatch(spec, events);
   }
   await track.done;
@@ -70,20 +103,50 @@ async function viaBus(kafka: Kafka, spec: TopicSpec, count: number, batch: numbe
 }
 
 /** Raw kafkajs; with `headers`, each message also carries the bus's seven CloudEvents headers (no validation). */
-async function viaRawKafkajs(kafka: Kafka, spec: TopicSpec, count: number, batch: number, log: Logger, headers = false): Promise<BenchRow> {
+async function viaRawKafkajs(
+  kafka: Kafka,
+  spec: TopicSpec,
+  count: number,
+  batch: number,
+  log: Logger,
+  headers = false,
+): Promise<BenchRow> {
   const track = tracker(headers ? 'raw+headers' : 'raw', count, log);
   const consumer = kafka.consumer({ groupId: `bench-raw-${randomUUID()}` });
   await consumer.connect();
   await consumer.subscribe({ topic: spec.name, fromBeginning: true });
-  await consumer.run({ eachMessage: async ({ message }) => track.seen((JSON.parse(message.value!.toString()) as { sentAt: number }).sentAt) });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  await consumer.run({
+    eachMessage: async ({ message }) =>
+      track.seen((JSON.parse(message.value!.toString()) as { sentAt: number }).sentAt),
+  });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   const started = Date.now();
   for (let i = 0; i < count; i += batch) {
     const messages = [];
     for (let j = i; j < Math.min(count, i + batch); j += 1) {
       const value = JSON.stringify({ dossierId: dossierOf(j), sequence: j, sentAt: Date.now() });
-      messages.push(headers ? { key: dossierOf(j), value, headers: { ce_id: randomUUID(), ce_source: 'bench', ce_type: 'ReadingTaken.v1', ce_specversion: '1.0', ce_subject: dossierOf(j), ce_time: new Date().toISOString(), 'content-type': 'application/json' } } : { key: dossierOf(j), value });
+      messages.push(
+        headers
+          ? {
+              key: dossierOf(j),
+              value,
+              headers: {
+                ce_id: randomUUID(),
+                ce_source: 'bench',
+                ce_type: 'ReadingTaken.v1',
+                ce_specversion: '1.0',
+                ce_subject: dossierOf(j),
+                ce_time: new Date().toISOString(),
+                'content-type': 'application/json',
+              },
+            }
+          : { key: dossierOf(j), value },
+      );
     }
     await producer.send({ topic: spec.name, acks: -1, messages });
   }
@@ -91,27 +154,51 @@ async function viaRawKafkajs(kafka: Kafka, spec: TopicSpec, count: number, batch
   const seconds = (Date.now() - started) / 1000;
   await consumer.disconnect();
   await producer.disconnect();
-  return { name: headers ? 'raw kafkajs + ce_ headers' : 'raw kafkajs (baseline)', count, seconds, latenciesMs: track.latencies };
+  return {
+    name: headers ? 'raw kafkajs + ce_ headers' : 'raw kafkajs (baseline)',
+    count,
+    seconds,
+    latenciesMs: track.latencies,
+  };
 }
 
 async function main(): Promise<number> {
   let flags;
   try {
-    flags = Flags.parse(parseArgs({ options: { count: { type: 'string' }, batch: { type: 'string' }, partitions: { type: 'string' } }, strict: true }).values);
+    flags = Flags.parse(
+      parseArgs({
+        options: { count: { type: 'string' }, batch: { type: 'string' }, partitions: { type: 'string' } },
+        strict: true,
+      }).values,
+    );
   } catch (err) {
     const message = err instanceof z.ZodError ? err.issues.map((i) => i.message).join('\n') : (err as Error).message;
     process.stderr.write(`${message}\nusage: npm run bench:bus -- [--count 100000] [--batch 500] [--partitions 3]\n`);
     return 2;
   }
-  const log = createLogger({ level: process.env.LOG_LEVEL === 'debug' ? 'debug' : 'info', format: 'json' }, { process: 'bench-bus' });
+  const log = createLogger(
+    { level: process.env.LOG_LEVEL === 'debug' ? 'debug' : 'info', format: 'json' },
+    { process: 'bench-bus' },
+  );
   const stack = await benchStack(log);
   try {
     const kafka = createKafka(stack.endpoints.kafka.brokers, { clientId: 'bench' }, log.child({ level: 'warn' }));
     // Raw first, then the bus, each on a fresh topic: neither reads the other's messages.
     const raw = await viaRawKafkajs(kafka, await freshTopic(kafka, flags.partitions), flags.count, flags.batch, log);
-    const withHeaders = await viaRawKafkajs(kafka, await freshTopic(kafka, flags.partitions), flags.count, flags.batch, log, true);
+    const withHeaders = await viaRawKafkajs(
+      kafka,
+      await freshTopic(kafka, flags.partitions),
+      flags.count,
+      flags.batch,
+      log,
+      true,
+    );
     const bus = await viaBus(kafka, await freshTopic(kafka, flags.partitions), flags.count, flags.batch, log);
-    printTable(`bus vs raw kafkajs: ${flags.count} events, batches of ${flags.batch}, ${flags.partitions} partitions (produce + consume)`, [raw, withHeaders, bus], raw.name);
+    printTable(
+      `bus vs raw kafkajs: ${flags.count} events, batches of ${flags.batch}, ${flags.partitions} partitions (produce + consume)`,
+      [raw, withHeaders, bus],
+      raw.name,
+    );
     const ratio = bus.count / bus.seconds / (raw.count / raw.seconds);
     process.stdout.write(`bus keeps ${(ratio * 100).toFixed(0)}% of raw throughput (target: at least 70%)\n`);
     return 0;

@@ -28,9 +28,24 @@ import { benchStack, printTable, type BenchRow } from './stack';
  * signalled straight to the workflow. The ratio is what Kafka and the agencies cost.
  */
 const Flags = z.strictObject({
-  count: z.coerce.number({ error: '--count: must be a number' }).int('--count: must be whole').min(10, '--count: at least 10').max(100_000, '--count: at most 100000').default(1_000),
-  concurrency: z.coerce.number({ error: '--concurrency: must be a number' }).int('--concurrency: must be whole').min(1, '--concurrency: at least 1').max(1_000, '--concurrency: at most 1000').default(50),
-  population: z.coerce.number({ error: '--population: must be a number' }).int('--population: must be whole').min(0, '--population: at least 0').max(1_000_000, '--population: at most 1000000').default(100_000),
+  count: z.coerce
+    .number({ error: '--count: must be a number' })
+    .int('--count: must be whole')
+    .min(10, '--count: at least 10')
+    .max(100_000, '--count: at most 100000')
+    .default(1_000),
+  concurrency: z.coerce
+    .number({ error: '--concurrency: must be a number' })
+    .int('--concurrency: must be whole')
+    .min(1, '--concurrency: at least 1')
+    .max(1_000, '--concurrency: at most 1000')
+    .default(50),
+  population: z.coerce
+    .number({ error: '--population: must be a number' })
+    .int('--population: must be whole')
+    .min(0, '--population: at least 0')
+    .max(1_000_000, '--population: at most 1000000')
+    .default(100_000),
 });
 
 const baselineTaskQueue = `${orchestratorTaskQueue}-bench-baseline`;
@@ -41,20 +56,45 @@ function birth(i: number): BirthBundleInput {
   return {
     procedure: 'birth-bundle',
     applicant: { personalIdNumber: mother!.personalId, fullName: mother!.fullName, relationship: 'mother' },
-    child: { fullName: 'Trần Minh Khang', sex: i % 2 === 0 ? 'male' : 'female', birthDate: daysAgo(5), birthPlace: { provinceCode: '001', commune: 'Phường Hoàn Kiếm', street: 'Bệnh viện Phụ sản Hà Nội' } },
+    child: {
+      fullName: 'Trần Minh Khang',
+      sex: i % 2 === 0 ? 'male' : 'female',
+      birthDate: daysAgo(5),
+      birthPlace: { provinceCode: '001', commune: 'Phường Hoàn Kiếm', street: 'Bệnh viện Phụ sản Hà Nội' },
+    },
     mother: { personalIdNumber: mother!.personalId, fullName: mother!.fullName },
     father: { personalIdNumber: father!.personalId, fullName: father!.fullName },
     birthCertificateReference: `GCS-BENCH-${i}`,
-    residence: { address: { provinceCode: '001', commune: 'Phường Ba Đình', street: '12 Phố Đội Cấn' }, parent: 'mother', parentConfirmed: true, householdHeadConsent: false, ownerConsent: false },
+    residence: {
+      address: { provinceCode: '001', commune: 'Phường Ba Đình', street: '12 Phố Đội Cấn' },
+      parent: 'mother',
+      parentConfirmed: true,
+      householdHeadConsent: false,
+      ownerConsent: false,
+    },
   };
 }
 
 /** The baseline's "agencies": every command is answered at once by signals, with plausible results. */
 function directAnswers(client: Client): ActivityPublisher {
   const results: Record<string, [string, Record<string, unknown>]> = {
-    'RegisterBirth.v1': ['BirthRegistered.v1', { birthCertificateNumber: '001/2026/KS-000001', childPersonalIdNumber: '001226000001' }],
-    'RegisterPermanentResidence.v1': ['PermanentResidenceRegistered.v1', { residenceRegistrationNumber: 'TT-001-2026-000001', householdId: 'HK-001-DEMO001' }],
-    'IssueHealthInsuranceCard.v1': ['HealthInsuranceCardIssued.v1', { socialInsuranceNumber: '0126000001', cardNumber: 'TE1010126000001', validFrom: daysAgo(5), validTo: '2032-09-30' }],
+    'RegisterBirth.v1': [
+      'BirthRegistered.v1',
+      { birthCertificateNumber: '001/2026/KS-000001', childPersonalIdNumber: '001226000001' },
+    ],
+    'RegisterPermanentResidence.v1': [
+      'PermanentResidenceRegistered.v1',
+      { residenceRegistrationNumber: 'TT-001-2026-000001', householdId: 'HK-001-DEMO001' },
+    ],
+    'IssueHealthInsuranceCard.v1': [
+      'HealthInsuranceCardIssued.v1',
+      {
+        socialInsuranceNumber: '0126000001',
+        cardNumber: 'TE1010126000001',
+        validFrom: daysAgo(5),
+        validTo: '2032-09-30',
+      },
+    ],
   };
   return {
     async publish(topic, event) {
@@ -64,7 +104,15 @@ function directAnswers(client: Client): ActivityPublisher {
       const data = event.data as { dossierId: string; stepId: string; commandId: string };
       const handle = client.workflow.getHandle(data.dossierId);
       const deliver = (type: string, payload: Record<string, unknown>) => {
-        const delivery: AgencyEventDelivery = { eventId: `${data.commandId}/${type}`, type, agency, stepId: data.stepId, commandId: data.commandId, occurredAt: new Date().toISOString(), data: { ...payload, ...data } };
+        const delivery: AgencyEventDelivery = {
+          eventId: `${data.commandId}/${type}`,
+          type,
+          agency,
+          stepId: data.stepId,
+          commandId: data.commandId,
+          occurredAt: new Date().toISOString(),
+          data: { ...payload, ...data },
+        };
         return handle.signal(agencyEventSignal, delivery);
       };
       await deliver('CommandReceived.v1', { handling: 'automatic', receivedAt: new Date().toISOString() });
@@ -73,18 +121,32 @@ function directAnswers(client: Client): ActivityPublisher {
   };
 }
 
-async function run(name: string, client: Client, taskQueue: string, count: number, concurrency: number, log: Logger): Promise<BenchRow> {
+async function run(
+  name: string,
+  client: Client,
+  taskQueue: string,
+  count: number,
+  concurrency: number,
+  log: Logger,
+): Promise<BenchRow> {
   const latencies: number[] = [];
   let next = 0;
   let failed = 0;
-  const progress = setInterval(() => log.info({ run: name, completed: latencies.length, failed, of: count }, 'progress'), 2_000);
+  const progress = setInterval(
+    () => log.info({ run: name, completed: latencies.length, failed, of: count }, 'progress'),
+    2_000,
+  );
   const started = Date.now();
   const lane = async () => {
     while (next < count) {
       const i = next++;
       const dossierId = `HS-BENCH-${randomUUID().slice(0, 13).toUpperCase()}`;
       const submitted = Date.now();
-      const handle = await client.workflow.start('birthBundle', { taskQueue, workflowId: dossierId, args: [{ dossierId, input: birth(i) }] });
+      const handle = await client.workflow.start('birthBundle', {
+        taskQueue,
+        workflowId: dossierId,
+        args: [{ dossierId, input: birth(i) }],
+      });
       const view = (await handle.result()) as DossierStatusView;
       if (view.status === 'result-returned') latencies.push(Date.now() - submitted);
       else failed += 1;
@@ -99,13 +161,23 @@ async function run(name: string, client: Client, taskQueue: string, count: numbe
 async function main(): Promise<number> {
   let flags;
   try {
-    flags = Flags.parse(parseArgs({ options: { count: { type: 'string' }, concurrency: { type: 'string' }, population: { type: 'string' } }, strict: true }).values);
+    flags = Flags.parse(
+      parseArgs({
+        options: { count: { type: 'string' }, concurrency: { type: 'string' }, population: { type: 'string' } },
+        strict: true,
+      }).values,
+    );
   } catch (err) {
     const message = err instanceof z.ZodError ? err.issues.map((i) => i.message).join('\n') : (err as Error).message;
-    process.stderr.write(`${message}\nusage: npm run bench -- [--count 1000] [--concurrency 50] [--population 100000]\n`);
+    process.stderr.write(
+      `${message}\nusage: npm run bench -- [--count 1000] [--concurrency 50] [--population 100000]\n`,
+    );
     return 2;
   }
-  const log = createLogger({ level: process.env.LOG_LEVEL === 'debug' ? 'debug' : 'info', format: 'json' }, { process: 'bench' });
+  const log = createLogger(
+    { level: process.env.LOG_LEVEL === 'debug' ? 'debug' : 'info', format: 'json' },
+    { process: 'bench' },
+  );
   const stack = await benchStack(log);
   const config = loadConfig({
     ...process.env,
@@ -119,9 +191,17 @@ async function main(): Promise<number> {
   });
   const quiet = log.child({}, { level: 'warn' });
   installTemporalRuntime(quiet, 'warn');
-  const services = await startServices(config, stack.endpoints, quiet, { orchestrator: true, bridge: true, agencies: [...agencyIds] });
+  const services = await startServices(config, stack.endpoints, quiet, {
+    orchestrator: true,
+    bridge: true,
+    agencies: [...agencyIds],
+  });
   const connection = await Connection.connect({ address: stack.endpoints.temporal.address });
-  const client = new Client({ connection, namespace: stack.endpoints.temporal.namespace, dataConverter: { payloadCodecs: [payloadCodecFor(config)] } });
+  const client = new Client({
+    connection,
+    namespace: stack.endpoints.temporal.namespace,
+    dataConverter: { payloadCodecs: [payloadCodecFor(config)] },
+  });
   const baseline = await startOrchestrator({
     address: stack.endpoints.temporal.address,
     namespace: stack.endpoints.temporal.namespace,
@@ -133,12 +213,23 @@ async function main(): Promise<number> {
   });
   try {
     log.info({ count: flags.count, concurrency: flags.concurrency }, 'warming up');
-    await run('warm-up', client, orchestratorTaskQueue, Math.min(20, flags.count), Math.min(flags.concurrency, 10), quiet);
+    await run(
+      'warm-up',
+      client,
+      orchestratorTaskQueue,
+      Math.min(20, flags.count),
+      Math.min(flags.concurrency, 10),
+      quiet,
+    );
     const rows = [
       await run('baseline (signals, no Kafka)', client, baselineTaskQueue, flags.count, flags.concurrency, log),
       await run('full system', client, orchestratorTaskQueue, flags.count, flags.concurrency, log),
     ];
-    printTable(`birth bundles: ${flags.count} dossiers at concurrency ${flags.concurrency}, submit-to-completed`, rows, rows[0]!.name);
+    printTable(
+      `birth bundles: ${flags.count} dossiers at concurrency ${flags.concurrency}, submit-to-completed`,
+      rows,
+      rows[0]!.name,
+    );
     return 0;
   } finally {
     await baseline.stop();

@@ -18,13 +18,22 @@ export async function benchStack(log: Logger): Promise<{ endpoints: Endpoints; s
     cacheDir: resolve(process.env.INFRA_CACHE_DIR ?? '.infra'),
     dataDir,
     persistent: false,
-    ports: { temporal: await freePort(), temporalUi: await freePort(), kafka: await freePort(), kafkaController: await freePort(), postgres: await freePort() },
+    ports: {
+      temporal: await freePort(),
+      temporalUi: await freePort(),
+      kafka: await freePort(),
+      kafkaController: await freePort(),
+      postgres: await freePort(),
+    },
     ui: false,
     namespace: 'default',
     partitions: 3,
     log,
   });
-  log.info({ seconds: (Date.now() - started) / 1000, ...loggableEndpoints(stack.endpoints) }, 'benchmark servers ready');
+  log.info(
+    { seconds: (Date.now() - started) / 1000, ...loggableEndpoints(stack.endpoints) },
+    'benchmark servers ready',
+  );
   return {
     endpoints: stack.endpoints,
     async stop() {
@@ -54,9 +63,22 @@ export function printTable(title: string, rows: BenchRow[], baseline: string): v
     const sorted = [...r.latenciesMs].sort((a, b) => a - b);
     const rate = r.count / r.seconds;
     const ratio = base ? rate / (base.count / base.seconds) : Number.NaN;
-    return [r.name.padEnd(28), String(r.count).padStart(8), rate.toFixed(1).padStart(12), percentile(sorted, 50).toFixed(1).padStart(9), percentile(sorted, 95).toFixed(1).padStart(9), percentile(sorted, 99).toFixed(1).padStart(9), `${(ratio * 100).toFixed(0)}%`.padStart(10)].join(' ');
+    return [
+      r.name.padEnd(28),
+      String(r.count).padStart(8),
+      rate.toFixed(1).padStart(12),
+      percentile(sorted, 50).toFixed(1).padStart(9),
+      percentile(sorted, 95).toFixed(1).padStart(9),
+      percentile(sorted, 99).toFixed(1).padStart(9),
+      `${(ratio * 100).toFixed(0)}%`.padStart(10),
+    ].join(' ');
   });
   process.stdout.write(
-    [`\n${title}`, `${'run'.padEnd(28)} ${'count'.padStart(8)} ${'per second'.padStart(12)} ${'p50 ms'.padStart(9)} ${'p95 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${`of ${baseline}`.padStart(10)}`, ...lines, ''].join('\n'),
+    [
+      `\n${title}`,
+      `${'run'.padEnd(28)} ${'count'.padStart(8)} ${'per second'.padStart(12)} ${'p50 ms'.padStart(9)} ${'p95 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${`of ${baseline}`.padStart(10)}`,
+      ...lines,
+      '',
+    ].join('\n'),
   );
 }

@@ -20,14 +20,26 @@ export function eventName(type: string): string {
 
 export function classifyAgencyEvent(type: string, data: Record<string, unknown>): AgencyEventOutcome {
   const name = eventName(type);
-  if (name === 'CommandReceived') return { kind: 'received', awaitingWorker: data.handling === 'manual' || data.awaitingWorker === true };
+  if (name === 'CommandReceived')
+    return { kind: 'received', awaitingWorker: data.handling === 'manual' || data.awaitingWorker === true };
   if (name === 'CaseCancelled') return { kind: 'ignored' };
   if (name === 'AdditionalInformationRequested') {
     const fields = Array.isArray(data.fields) ? data.fields.map(String) : [];
-    return { kind: 'information-requested', fields, message: typeof data.message === 'string' ? data.message : 'more information is needed' };
+    return {
+      kind: 'information-requested',
+      fields,
+      message: typeof data.message === 'string' ? data.message : 'more information is needed',
+    };
   }
   if (name.endsWith('Rejected')) {
-    return { kind: 'rejected', reasonCode: typeof data.reasonCode === 'string' ? data.reasonCode : 'UNSPECIFIED', message: typeof data.message === 'string' ? data.message : name };
+    return {
+      kind: 'rejected',
+      reasonCode: typeof data.reasonCode === 'string' ? data.reasonCode : 'UNSPECIFIED',
+      message: typeof data.message === 'string' ? data.message : name,
+    };
   }
-  return { kind: 'completed', result: Object.fromEntries(Object.entries(data).filter(([key]) => !routingFields.has(key))) };
+  return {
+    kind: 'completed',
+    result: Object.fromEntries(Object.entries(data).filter(([key]) => !routingFields.has(key))),
+  };
 }

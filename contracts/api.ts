@@ -9,7 +9,9 @@ import { SkipStepInput } from './dossier-workflow';
  */
 
 /** Dossier ids as the portal issues them: HS-<yyyymmdd>-<10 base32 characters>. */
-export const DossierIdParam = z.strictObject({ dossierId: z.string().regex(/^HS-[A-Z0-9-]{4,60}$/, 'must be a dossier id such as HS-20261123-7KQ2M9XZ4A') });
+export const DossierIdParam = z.strictObject({
+  dossierId: z.string().regex(/^HS-[A-Z0-9-]{4,60}$/, 'must be a dossier id such as HS-20261123-7KQ2M9XZ4A'),
+});
 
 export const Reason = z.string().trim().min(3, 'give a reason of at least 3 characters').max(500);
 
@@ -25,7 +27,11 @@ export const Problem = z.object({
 export type Problem = z.infer<typeof Problem>;
 
 export const DevLoginBody = z.strictObject({ user: z.string().min(1, 'name a demo user').max(100) });
-export const DevLoginReply = z.object({ token: z.string(), expiresInSeconds: z.number().int(), principal: z.record(z.string(), z.unknown()) });
+export const DevLoginReply = z.object({
+  token: z.string(),
+  expiresInSeconds: z.number().int(),
+  principal: z.record(z.string(), z.unknown()),
+});
 
 export const Submitted = z.object({ dossierId: z.string(), status: z.string(), created: z.boolean() });
 
@@ -46,7 +52,12 @@ export const DossierSummary = z.object({
 export type DossierSummary = z.infer<typeof DossierSummary>;
 
 const flag = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true');
-const limit = z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(500, 'must be at most 500').default(50);
+const limit = z.coerce
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .min(1, 'must be at least 1')
+  .max(500, 'must be at most 500')
+  .default(50);
 
 export const CitizenListQuery = z.strictObject({ limit });
 
@@ -55,7 +66,10 @@ export const SearchQuery = z.strictObject({
   status: DossierStatus.optional(),
   procedure: ProcedureKind.optional(),
   agency: AgencyId.optional(),
-  step: z.string().regex(/^[a-z-]{3,60}$/, 'must be a step id such as register-birth').optional(),
+  step: z
+    .string()
+    .regex(/^[a-z-]{3,60}$/, 'must be a step id such as register-birth')
+    .optional(),
   overdue: flag.optional(),
   failing: flag.optional(),
   running: flag.optional(),
@@ -72,22 +86,44 @@ export const StuckDossier = DossierSummary.extend({
 
 export const SupplyInformationBody = z.strictObject({
   stepId: z.string().min(1),
-  fields: z.record(z.string().min(1).max(100), z.string().trim().min(1, 'must not be empty').max(2000)).refine((f) => Object.keys(f).length > 0, 'must supply at least one field'),
+  fields: z
+    .record(z.string().min(1).max(100), z.string().trim().min(1, 'must not be empty').max(2000))
+    .refine((f) => Object.keys(f).length > 0, 'must supply at least one field'),
 });
 export const WithdrawBody = z.strictObject({ reason: Reason });
-export const StepParam = DossierIdParam.extend({ stepId: z.string().regex(/^[a-z-]{3,60}$/, 'must be a step id such as register-birth') });
+export const StepParam = DossierIdParam.extend({
+  stepId: z.string().regex(/^[a-z-]{3,60}$/, 'must be a step id such as register-birth'),
+});
 export const RetryBody = z.strictObject({ reason: Reason });
 export const SkipBody = z.strictObject({ reason: Reason, result: SkipStepInput.shape.result });
 export const TerminateBody = z.strictObject({ reason: Reason });
-export const ResetBody = z.strictObject({ reason: Reason, beforeStep: z.string().regex(/^[a-z-]{3,60}$/, 'must be a step id such as register-residence') });
+export const ResetBody = z.strictObject({
+  reason: Reason,
+  beforeStep: z.string().regex(/^[a-z-]{3,60}$/, 'must be a step id such as register-residence'),
+});
 /** The same filters in a JSON body, with real booleans. */
-export const BulkFilters = SearchQuery.omit({ limit: true }).extend({ overdue: z.boolean().optional(), failing: z.boolean().optional(), running: z.boolean().optional() });
-export const BulkBody = z.strictObject({ query: BulkFilters, action: z.enum(['retry', 'terminate']), stepId: z.string().regex(/^[a-z-]{3,60}$/).optional(), reason: Reason, dryRun: z.boolean().default(true) });
+export const BulkFilters = SearchQuery.omit({ limit: true }).extend({
+  overdue: z.boolean().optional(),
+  failing: z.boolean().optional(),
+  running: z.boolean().optional(),
+});
+export const BulkBody = z.strictObject({
+  query: BulkFilters,
+  action: z.enum(['retry', 'terminate']),
+  stepId: z
+    .string()
+    .regex(/^[a-z-]{3,60}$/)
+    .optional(),
+  reason: Reason,
+  dryRun: z.boolean().default(true),
+});
 
 export const AgencyParam = z.strictObject({ agency: AgencyId });
 export const TaskParam = AgencyParam.extend({ taskId: z.string().min(1).max(300) });
 export const TaskListQuery = z.strictObject({
-  status: z.enum(['awaiting-worker', 'approved', 'rejected', 'information-requested', 'cancelled']).default('awaiting-worker'),
+  status: z
+    .enum(['awaiting-worker', 'approved', 'rejected', 'information-requested', 'cancelled'])
+    .default('awaiting-worker'),
   dueBefore: z.iso.datetime({ offset: true, error: 'must be an ISO date-time' }).optional(),
   limit,
 });
@@ -104,8 +140,16 @@ export const Task = z.object({
 });
 export const TaskDecisionBody = z.discriminatedUnion('decision', [
   z.strictObject({ decision: z.literal('approve'), reason: Reason.optional() }),
-  z.strictObject({ decision: z.literal('reject'), reasonCode: z.string().regex(/^[A-Z_]{3,60}$/, 'must be a reason code such as REJECTED_BY_OFFICER'), message: z.string().trim().min(3).max(1000) }),
-  z.strictObject({ decision: z.literal('request-information'), fields: z.array(z.string().min(1).max(100)).min(1, 'name at least one field'), message: z.string().trim().min(3).max(1000) }),
+  z.strictObject({
+    decision: z.literal('reject'),
+    reasonCode: z.string().regex(/^[A-Z_]{3,60}$/, 'must be a reason code such as REJECTED_BY_OFFICER'),
+    message: z.string().trim().min(3).max(1000),
+  }),
+  z.strictObject({
+    decision: z.literal('request-information'),
+    fields: z.array(z.string().min(1).max(100)).min(1, 'name at least one field'),
+    message: z.string().trim().min(3).max(1000),
+  }),
 ]);
 
 export const DeadLetterQuery = z.strictObject({ topic: z.string().min(1).max(200) });

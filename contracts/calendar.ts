@@ -16,22 +16,37 @@ export const END_OF_DAY_HOUR = 17;
  */
 export const defaultHolidays: readonly string[] = [
   '2026-01-01',
-  '2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20', // Tết Bính Ngọ (approximation)
+  '2026-02-16',
+  '2026-02-17',
+  '2026-02-18',
+  '2026-02-19',
+  '2026-02-20', // Tết Bính Ngọ (approximation)
   '2026-04-27', // Hùng Kings (10/3 lunar falls on Sunday 26 April; observed Monday)
-  '2026-04-30', '2026-05-01',
-  '2026-09-01', '2026-09-02',
+  '2026-04-30',
+  '2026-05-01',
+  '2026-09-01',
+  '2026-09-02',
   '2027-01-01',
-  '2027-02-05', '2027-02-08', '2027-02-09', '2027-02-10', '2027-02-11', // Tết Đinh Mùi (approximation)
+  '2027-02-05',
+  '2027-02-08',
+  '2027-02-09',
+  '2027-02-10',
+  '2027-02-11', // Tết Đinh Mùi (approximation)
   '2027-04-16', // Hùng Kings
-  '2027-04-30', '2027-05-03', // 1 May falls on a Saturday; observed Monday
-  '2027-09-02', '2027-09-03',
+  '2027-04-30',
+  '2027-05-03', // 1 May falls on a Saturday; observed Monday
+  '2027-09-02',
+  '2027-09-03',
 ];
 
 export interface WorkingDaysCalendar {
   holidays: ReadonlySet<string>;
 }
 
-export function workingDaysCalendar(extraHolidays: readonly string[] = [], base: readonly string[] = defaultHolidays): WorkingDaysCalendar {
+export function workingDaysCalendar(
+  extraHolidays: readonly string[] = [],
+  base: readonly string[] = defaultHolidays,
+): WorkingDaysCalendar {
   return { holidays: new Set([...base, ...extraHolidays]) };
 }
 

@@ -59,7 +59,13 @@ export const StepView = z.object({
 export type StepView = z.infer<typeof StepView>;
 
 /** An operator's action on the dossier, kept in its status so the history explains itself. */
-export const OperatorActionRecord = z.object({ action: z.string(), stepId: z.string(), actor: z.string(), reason: z.string(), at: z.string() });
+export const OperatorActionRecord = z.object({
+  action: z.string(),
+  stepId: z.string(),
+  actor: z.string(),
+  reason: z.string(),
+  at: z.string(),
+});
 
 /** The whole picture of one dossier: what the `status` query returns. */
 export const DossierStatusView = z.object({

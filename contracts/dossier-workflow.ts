@@ -70,7 +70,11 @@ export const DossierSettings = z.strictObject({
   resendBackoffSeconds: z.number().min(0).max(86_400).default(60),
   /** The scaled clock shared with the agencies: simulated time runs `factor` times faster from the epochs. */
   clock: z
-    .strictObject({ realEpochMs: z.number().int().min(0), simulatedEpochMs: z.number().int().min(0), factor: z.number().min(1).max(1_000_000) })
+    .strictObject({
+      realEpochMs: z.number().int().min(0),
+      simulatedEpochMs: z.number().int().min(0),
+      factor: z.number().min(1).max(1_000_000),
+    })
     .default({ realEpochMs: 0, simulatedEpochMs: 0, factor: 1 }),
   /** Public holidays (ISO dates) in addition to the calendar's defaults. */
   extraHolidays: z.array(z.iso.date()).default([]),

@@ -92,7 +92,10 @@ export const PersonName = z
   .overwrite((name) => name.normalize('NFC'))
   .min(1, 'must not be empty')
   .max(100, 'must be at most 100 characters')
-  .regex(/^\p{L}[\p{L}\p{M}]*( \p{L}[\p{L}\p{M}]*)*$/u, 'must contain only letters and single spaces (no digits or symbols)');
+  .regex(
+    /^\p{L}[\p{L}\p{M}]*( \p{L}[\p{L}\p{M}]*)*$/u,
+    'must contain only letters and single spaces (no digits or symbols)',
+  );
 
 export const Sex = z.enum(['male', 'female']);
 export type Sex = z.infer<typeof Sex>;
@@ -127,10 +130,18 @@ export function idMatchesPerson(id: string, person: { sex: Sex; birthDate: strin
 export const Address = z
   .strictObject({
     provinceCode: z.enum(provinceCodes, { error: 'must be the code of one of the 34 provinces' }),
-    commune: z.string().trim().overwrite((name) => name.normalize('NFC')).min(1, 'must name the commune, ward or special zone').max(100),
+    commune: z
+      .string()
+      .trim()
+      .overwrite((name) => name.normalize('NFC'))
+      .min(1, 'must name the commune, ward or special zone')
+      .max(100),
     street: z.string().trim().min(1, 'must give the street and house number').max(200),
   })
-  .refine((a) => communes[a.provinceCode].includes(a.commune), { path: ['commune'], message: 'must be a commune or ward of the given province' });
+  .refine((a) => communes[a.provinceCode].includes(a.commune), {
+    path: ['commune'],
+    message: 'must be a commune or ward of the given province',
+  });
 export type Address = z.infer<typeof Address>;
 
 /** Money in Vietnamese đồng: a whole, non-negative amount. */

@@ -51,7 +51,9 @@ function messageSchemas(target: SchemaTarget): Record<string, JsonObject> {
       const schema = target === 'draft-2020-12' ? { $schema, title: type, ...rest } : { title: type, ...rest };
       const seen = schemas.get(type);
       if (seen && JSON.stringify(seen.schema) !== JSON.stringify(schema)) {
-        throw new Error(`${type} has one schema on ${seen.topic} and another on ${spec.name}; give one of them a new type name`);
+        throw new Error(
+          `${type} has one schema on ${seen.topic} and another on ${spec.name}; give one of them a new type name`,
+        );
       }
       schemas.set(type, seen ?? { schema, topic: spec.name });
     }
@@ -80,7 +82,9 @@ const ceHeaderDescriptions = {
  * headers (tracing, for instance) may be present.
  */
 function cloudEventHeadersSchema(type: string): JsonObject {
-  const { properties } = toJsonSchema(CloudEventAttributes, 'draft-07') as { properties: Record<keyof CloudEventAttributes, JsonObject> };
+  const { properties } = toJsonSchema(CloudEventAttributes, 'draft-07') as {
+    properties: Record<keyof CloudEventAttributes, JsonObject>;
+  };
   const attributes = Object.keys(cloudEventHeaders) as (keyof CloudEventAttributes)[];
   return {
     type: 'object',
@@ -96,11 +100,20 @@ function cloudEventHeadersSchema(type: string): JsonObject {
 
 /** The Kafka key of every message: the dossier id, so one dossier's messages stay in one partition, in order. */
 const kafkaKeyBinding = () => ({
-  kafka: { key: { type: 'string', minLength: 1, description: 'The dossier id (the same as ce_subject), so all messages of one dossier go to one partition and keep their order.' }, bindingVersion: kafkaBindingVersion },
+  kafka: {
+    key: {
+      type: 'string',
+      minLength: 1,
+      description:
+        'The dossier id (the same as ce_subject), so all messages of one dossier go to one partition and keep their order.',
+    },
+    bindingVersion: kafkaBindingVersion,
+  },
 });
 
 const deadLetterHeaderDescriptions: Record<string, string> = {
-  dlq_reason: 'Machine-readable reason: invalid-headers, unknown-type, invalid-json, schema-mismatch, key-mismatch, handler-failed, or one the handler gave (unknown-dossier, workflow-closed, …).',
+  dlq_reason:
+    'Machine-readable reason: invalid-headers, unknown-type, invalid-json, schema-mismatch, key-mismatch, handler-failed, or one the handler gave (unknown-dossier, workflow-closed, …).',
   dlq_error: 'What went wrong, for people (at most 2,000 characters).',
   dlq_original_topic: 'The topic the message was consumed from.',
   dlq_original_partition: 'Its partition there.',
@@ -115,7 +128,17 @@ const deadLetterHeaderDescriptions: Record<string, string> = {
  * fails generation until it is described here.
  */
 function deadLetterMessageObject(): JsonObject {
-  const added = Object.keys(deadLetterHeaders(undefined, { reason: '', error: '', topic: '', partition: 0, offset: '0', groupId: '', at: new Date(0) }));
+  const added = Object.keys(
+    deadLetterHeaders(undefined, {
+      reason: '',
+      error: '',
+      topic: '',
+      partition: 0,
+      offset: '0',
+      groupId: '',
+      at: new Date(0),
+    }),
+  );
   const properties = Object.fromEntries(
     added.map((header) => {
       const description = deadLetterHeaderDescriptions[header];
@@ -127,11 +150,17 @@ function deadLetterMessageObject(): JsonObject {
     name: deadLetterMessage,
     title: 'Dead letter',
     summary: 'A message its consumer could not parse, validate or handle, kept for operators to inspect and redrive.',
-    description: 'Key, value and headers are those of the original message, byte for byte (the ce_* headers included, when it had them); the value may not even be JSON. The bus adds the dlq_* headers.',
+    description:
+      'Key, value and headers are those of the original message, byte for byte (the ce_* headers included, when it had them); the value may not even be JSON. The bus adds the dlq_* headers.',
     contentType: 'application/octet-stream',
     headers: { type: 'object', properties, required: added },
     payload: { description: 'The original message value, unchanged.' },
-    bindings: { kafka: { key: { type: 'string', description: 'The original key: the dossier id, when the producer set one.' }, bindingVersion: kafkaBindingVersion } },
+    bindings: {
+      kafka: {
+        key: { type: 'string', description: 'The original key: the dossier id, when the producer set one.' },
+        bindingVersion: kafkaBindingVersion,
+      },
+    },
   };
 }
 
@@ -142,7 +171,9 @@ function titleOf(type: string): string {
   return `${words.charAt(0).toUpperCase()}${words.slice(1)} (${version})`;
 }
 
-const ref = (...path: string[]) => ({ $ref: `#/${path.map((part) => part.replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}` });
+const ref = (...path: string[]) => ({
+  $ref: `#/${path.map((part) => part.replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`,
+});
 
 interface ChannelSpec {
   topic: string;
@@ -155,7 +186,13 @@ interface ChannelSpec {
 /** Every topic as a channel: the topics of contracts/topics.ts, each followed by its dead-letter topic. */
 function channelSpecs(): ChannelSpec[] {
   return topicSpecs.flatMap((spec: TopicSpec): ChannelSpec[] => [
-    { topic: spec.name, description: spec.description, producer: spec.producer, consumer: spec.consumer, messages: byName(Object.entries(spec.messages)).map(([type]) => type) },
+    {
+      topic: spec.name,
+      description: spec.description,
+      producer: spec.producer,
+      consumer: spec.consumer,
+      messages: byName(Object.entries(spec.messages)).map(([type]) => type),
+    },
     {
       topic: deadLetterTopic(spec.name),
       description: `Dead letters of ${spec.name}: what ${spec.consumer} could not parse, validate or handle there.`,
@@ -182,7 +219,8 @@ export function asyncApiDocument(): JsonObject {
       name: type,
       title: titleOf(type),
       summary: `CloudEvent ${type}, on ${carriedOn.join(', ')}.`,
-      description: 'A CloudEvents 1.0 event in Kafka binary mode: the attributes travel as ce_* headers, the value is the JSON data.',
+      description:
+        'A CloudEvents 1.0 event in Kafka binary mode: the attributes travel as ce_* headers, the value is the JSON data.',
       contentType: 'application/json',
       headers: cloudEventHeadersSchema(type),
       payload,
@@ -247,7 +285,8 @@ export function generatedFiles(): Map<string, string> {
   // No line folding and no anchors/aliases: plain YAML that diffs line by line.
   const yaml = YAML.stringify(asyncApiDocument(), { lineWidth: 0, aliasDuplicateObjects: false });
   const files = new Map<string, string>([[asyncApiFile, header + yaml]]);
-  for (const [type, schema] of Object.entries(messageJsonSchemas())) files.set(schemaFile(type), `${JSON.stringify(schema, null, 2)}\n`);
+  for (const [type, schema] of Object.entries(messageJsonSchemas()))
+    files.set(schemaFile(type), `${JSON.stringify(schema, null, 2)}\n`);
   return files;
 }
 

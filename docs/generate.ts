@@ -14,7 +14,10 @@ const shown = (path: string) => relative(process.cwd(), join(docsDir, path)) || 
 function main(argv: string[]): number {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: { check: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
+    parsed = parseArgs({
+      args: argv,
+      options: { check: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+    });
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n${usage}\n`);
     return 2;
@@ -31,7 +34,9 @@ function main(argv: string[]): number {
       process.stdout.write(`Contract docs are up to date (${files.size} files).\n`);
       return 0;
     }
-    process.stderr.write(`Contract docs are stale; run npm run contracts:docs:\n${stale.map((f) => `  ${shown(f.path)}: ${f.problem}`).join('\n')}\n`);
+    process.stderr.write(
+      `Contract docs are stale; run npm run contracts:docs:\n${stale.map((f) => `  ${shown(f.path)}: ${f.problem}`).join('\n')}\n`,
+    );
     return 1;
   }
 
@@ -44,9 +49,12 @@ function main(argv: string[]): number {
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, files.get(path) ?? '');
     }
-    process.stdout.write(`${problem === 'not generated' ? 'removed' : problem === 'missing' ? 'created' : 'updated'} ${shown(path)}\n`);
+    process.stdout.write(
+      `${problem === 'not generated' ? 'removed' : problem === 'missing' ? 'created' : 'updated'} ${shown(path)}\n`,
+    );
   }
-  const changed = stale.length === 0 ? 'already up to date' : `${stale.length} ${stale.length === 1 ? 'file' : 'files'} changed`;
+  const changed =
+    stale.length === 0 ? 'already up to date' : `${stale.length} ${stale.length === 1 ? 'file' : 'files'} changed`;
   process.stdout.write(`Contract docs: AsyncAPI document and ${files.size - 1} message schemas, ${changed}.\n`);
   return 0;
 }

@@ -11,7 +11,12 @@ export const openApiPath = fileURLToPath(new URL('./openapi.json', import.meta.u
 /** The OpenAPI 3.1 document of the portal api, generated from the routes' zod schemas. */
 export async function openApiDocument(): Promise<string> {
   // Routes only need their context when called; generating the document calls none.
-  const context = { notifications: createNotificationHub(), backOffices: {}, namespace: 'default', queries: { citizen: () => '' } } as unknown as ApiContext;
+  const context = {
+    notifications: createNotificationHub(),
+    backOffices: {},
+    namespace: 'default',
+    queries: { citizen: () => '' },
+  } as unknown as ApiContext;
   const app = await buildApi({
     context,
     verifier: createTokenVerifier({ issuer: 'docs', audience: 'docs', secret: new Uint8Array(32) }),
@@ -29,5 +34,7 @@ export async function openApiDocument(): Promise<string> {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const document = await openApiDocument();
   writeFileSync(openApiPath, document);
-  process.stdout.write(`wrote ${openApiPath} (${Object.keys((JSON.parse(document) as { paths: object }).paths).length} paths)\n`);
+  process.stdout.write(
+    `wrote ${openApiPath} (${Object.keys((JSON.parse(document) as { paths: object }).paths).length} paths)\n`,
+  );
 }

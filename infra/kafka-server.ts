@@ -30,13 +30,32 @@ export async function startKafkaServer(options: KafkaServerOptions): Promise<Sta
   const clusterIdFile = join(home, 'cluster-id');
   if (!existsSync(clusterIdFile)) writeFileSync(clusterIdFile, newClusterId());
   const classpath = `${options.libs}/*`;
-  const jvm = ['-Xms256m', '-Xmx512m', '-Djava.awt.headless=true', `-Dlog4j.configuration=file:${log4j}`, '-cp', classpath];
+  const jvm = [
+    '-Xms256m',
+    '-Xmx512m',
+    '-Djava.awt.headless=true',
+    `-Dlog4j.configuration=file:${log4j}`,
+    '-cp',
+    classpath,
+  ];
   try {
-    await run(options.java, [...jvm, 'kafka.tools.StorageTool', 'format', `--cluster-id=${readFileSync(clusterIdFile, 'utf8').trim()}`, '-c', properties, '--ignore-formatted']);
+    await run(options.java, [
+      ...jvm,
+      'kafka.tools.StorageTool',
+      'format',
+      `--cluster-id=${readFileSync(clusterIdFile, 'utf8').trim()}`,
+      '-c',
+      properties,
+      '--ignore-formatted',
+    ]);
   } catch (err) {
-    throw new InfraError(`formatting Kafka storage in ${home} failed: ${(err as { stderr?: string }).stderr ?? (err as Error).message}`);
+    throw new InfraError(
+      `formatting Kafka storage in ${home} failed: ${(err as { stderr?: string }).stderr ?? (err as Error).message}`,
+    );
   }
-  return startProcess(options.java, [...jvm, 'kafka.Kafka', properties], join(options.dataDir, 'kafka.log'), { detached: options.detached });
+  return startProcess(options.java, [...jvm, 'kafka.Kafka', properties], join(options.dataDir, 'kafka.log'), {
+    detached: options.detached,
+  });
 }
 
 /**
@@ -51,7 +70,13 @@ export function newClusterId(): string {
 }
 
 export async function kafkaVersion(brokers: string[]): Promise<string> {
-  const admin = new Kafka({ clientId: 'lienthong-infra', brokers, logLevel: logLevel.NOTHING, connectionTimeout: 3_000, retry: { retries: 0 } }).admin();
+  const admin = new Kafka({
+    clientId: 'lienthong-infra',
+    brokers,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 3_000,
+    retry: { retries: 0 },
+  }).admin();
   await admin.connect();
   try {
     await admin.describeCluster();
@@ -61,7 +86,11 @@ export async function kafkaVersion(brokers: string[]): Promise<string> {
   }
 }
 
-export async function waitForKafka(brokers: string[], started: StartedProcess | undefined, log: Logger): Promise<string> {
+export async function waitForKafka(
+  brokers: string[],
+  started: StartedProcess | undefined,
+  log: Logger,
+): Promise<string> {
   let version = '';
   await waitUntilReady('Kafka broker', async () => (version = await kafkaVersion(brokers)), {
     pid: started?.pid,

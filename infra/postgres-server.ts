@@ -28,12 +28,17 @@ interface RunAs {
 /** PostgreSQL refuses to run as root: as root, run it as the `postgres` system user (created if missing). */
 async function runAs(): Promise<RunAs | undefined> {
   if (userInfo().uid !== 0) return undefined;
-  const ids = async () => ({ uid: Number((await run('id', ['-u', 'postgres'])).stdout.trim()), gid: Number((await run('id', ['-g', 'postgres'])).stdout.trim()) });
+  const ids = async () => ({
+    uid: Number((await run('id', ['-u', 'postgres'])).stdout.trim()),
+    gid: Number((await run('id', ['-g', 'postgres'])).stdout.trim()),
+  });
   try {
     return await ids();
   } catch {
     await run('useradd', ['--system', '--user-group', '--no-create-home', 'postgres']).catch((err: Error) => {
-      throw new InfraError(`running as root, PostgreSQL needs a 'postgres' user and creating it failed: ${err.message}`);
+      throw new InfraError(
+        `running as root, PostgreSQL needs a 'postgres' user and creating it failed: ${err.message}`,
+      );
     });
     return ids();
   }
@@ -52,9 +57,26 @@ export async function startPostgresServer(options: PostgresServerOptions): Promi
     const pwfile = join(resolve(options.dataDir), '.pgpass-init');
     writeFileSync(pwfile, localPostgresPassword, { mode: 0o644 });
     try {
-      await run(join(options.bin, 'initdb'), ['-D', home, '-U', localPostgresUser, '--pwfile', pwfile, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C', '--no-sync'], { ...user, cwd: '/' });
+      await run(
+        join(options.bin, 'initdb'),
+        [
+          '-D',
+          home,
+          '-U',
+          localPostgresUser,
+          '--pwfile',
+          pwfile,
+          '--auth=scram-sha-256',
+          '--encoding=UTF8',
+          '--locale=C',
+          '--no-sync',
+        ],
+        { ...user, cwd: '/' },
+      );
     } catch (err) {
-      throw new InfraError(`initdb in ${home} failed: ${(err as { stderr?: string }).stderr ?? (err as Error).message}`);
+      throw new InfraError(
+        `initdb in ${home} failed: ${(err as { stderr?: string }).stderr ?? (err as Error).message}`,
+      );
     } finally {
       rmSync(pwfile, { force: true });
     }
@@ -62,7 +84,25 @@ export async function startPostgresServer(options: PostgresServerOptions): Promi
   const logFile = join(resolve(options.dataDir), 'postgres.log');
   writeFileSync(logFile, '', { flag: 'a' });
   if (user) chownSync(logFile, user.uid, user.gid);
-  return startProcess(join(options.bin, 'postgres'), ['-D', home, '-p', String(options.port), '-h', '127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200', '-c', 'fsync=on'], logFile, { ...user, cwd: '/', detached: options.detached });
+  return startProcess(
+    join(options.bin, 'postgres'),
+    [
+      '-D',
+      home,
+      '-p',
+      String(options.port),
+      '-h',
+      '127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=200',
+      '-c',
+      'fsync=on',
+    ],
+    logFile,
+    { ...user, cwd: '/', detached: options.detached },
+  );
 }
 
 export function localPostgresUrl(port: number, database: string): string {

@@ -25,7 +25,12 @@ export interface StartedProcess {
  * so `infra:down` finds them if the owner dies. Throw-away servers of tests are not detached: a
  * Ctrl-C of the test run takes them down too.
  */
-export function startProcess(command: string, args: string[], logFile: string, options: SpawnOptions = {}): StartedProcess {
+export function startProcess(
+  command: string,
+  args: string[],
+  logFile: string,
+  options: SpawnOptions = {},
+): StartedProcess {
   const out = openSync(logFile, 'a');
   try {
     const child = spawn(command, args, { detached: false, ...options, stdio: ['ignore', out, out] });
@@ -94,7 +99,9 @@ export async function waitUntilReady(
       lastError = err;
     }
     if (options.pid !== undefined && !isAlive(options.pid)) {
-      throw new InfraError(`${name} exited during start-up. Last lines of ${options.logFile}:\n${tail(options.logFile ?? '')}`);
+      throw new InfraError(
+        `${name} exited during start-up. Last lines of ${options.logFile}:\n${tail(options.logFile ?? '')}`,
+      );
     }
     const elapsed = Date.now() - started;
     if (elapsed > timeoutMs) {
@@ -119,7 +126,9 @@ export async function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

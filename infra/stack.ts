@@ -57,7 +57,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const toolchain = await ensureToolchain(options.cacheDir, log);
 
   const variables = { ...defaultPortVariables, ...options.portVariables };
-  const wanted = Object.entries(ports).filter(([name]) => options.ui || name !== 'temporalUi') as [keyof typeof ports, number][];
+  const wanted = Object.entries(ports).filter(([name]) => options.ui || name !== 'temporalUi') as [
+    keyof typeof ports,
+    number,
+  ][];
   for (const [name, port] of wanted) await assertPortFree(port, variables[name]);
 
   const started: Partial<Record<ServerName, StartedProcess>> = {};
@@ -66,12 +69,38 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
   try {
     log.info({ dataDir, persistent: options.persistent }, 'starting local infrastructure');
-    started.temporal = startTemporalServer({ binary: toolchain.temporal, dataDir, port: ports.temporal, uiPort: ports.temporalUi, ui: options.ui, namespace: options.namespace, persistent: options.persistent, detached: options.persistent, uiCodecEndpoint: options.uiCodecEndpoint });
-    started.postgres = await startPostgresServer({ bin: toolchain.postgresBin, dataDir, port: ports.postgres, detached: options.persistent });
-    started.kafka = await startKafkaServer({ java: toolchain.java, libs: toolchain.kafkaLibs, dataDir, port: ports.kafka, controllerPort: ports.kafkaController, detached: options.persistent });
+    started.temporal = startTemporalServer({
+      binary: toolchain.temporal,
+      dataDir,
+      port: ports.temporal,
+      uiPort: ports.temporalUi,
+      ui: options.ui,
+      namespace: options.namespace,
+      persistent: options.persistent,
+      detached: options.persistent,
+      uiCodecEndpoint: options.uiCodecEndpoint,
+    });
+    started.postgres = await startPostgresServer({
+      bin: toolchain.postgresBin,
+      dataDir,
+      port: ports.postgres,
+      detached: options.persistent,
+    });
+    started.kafka = await startKafkaServer({
+      java: toolchain.java,
+      libs: toolchain.kafkaLibs,
+      dataDir,
+      port: ports.kafka,
+      controllerPort: ports.kafkaController,
+      detached: options.persistent,
+    });
 
     const endpoints: Endpoints = {
-      temporal: { address: `127.0.0.1:${ports.temporal}`, namespace: options.namespace, uiUrl: options.ui ? `http://127.0.0.1:${ports.temporalUi}` : undefined },
+      temporal: {
+        address: `127.0.0.1:${ports.temporal}`,
+        namespace: options.namespace,
+        uiUrl: options.ui ? `http://127.0.0.1:${ports.temporalUi}` : undefined,
+      },
       kafka: { brokers: [`127.0.0.1:${ports.kafka}`] },
       postgres: { url: localPostgresUrl(ports.postgres, platformDatabase) },
     };
@@ -95,7 +124,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 }
 
 /** Registers search attributes, creates topics and databases: idempotent, also for external clusters we own. */
-export async function provision(endpoints: Endpoints, partitions: number, log: Logger, replicationFactor = 1): Promise<void> {
+export async function provision(
+  endpoints: Endpoints,
+  partitions: number,
+  log: Logger,
+  replicationFactor = 1,
+): Promise<void> {
   const adminUrl = new URL(endpoints.postgres.url);
   adminUrl.pathname = '/postgres';
   const [attributes, databases] = await Promise.all([
@@ -106,7 +140,10 @@ export async function provision(endpoints: Endpoints, partitions: number, log: L
   await admin.connect();
   try {
     const topics = await ensureTopics(admin, allTopicNames(), partitions, replicationFactor);
-    log.info({ searchAttributesAdded: attributes, databasesCreated: databases, topicsCreated: topics }, 'infrastructure provisioned');
+    log.info(
+      { searchAttributesAdded: attributes, databasesCreated: databases, topicsCreated: topics },
+      'infrastructure provisioned',
+    );
   } finally {
     await admin.disconnect();
   }

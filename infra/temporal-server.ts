@@ -4,7 +4,15 @@ import { searchAttributes } from '../contracts/search-attributes';
 import type { Logger } from '../platform/logger';
 import { startProcess, waitUntilReady, type StartedProcess } from './process';
 
-export const indexedValueType = { Text: 1, Keyword: 2, Int: 3, Double: 4, Bool: 5, Datetime: 6, KeywordList: 7 } as const;
+export const indexedValueType = {
+  Text: 1,
+  Keyword: 2,
+  Int: 3,
+  Double: 4,
+  Bool: 5,
+  Datetime: 6,
+  KeywordList: 7,
+} as const;
 
 export interface TemporalServerOptions {
   binary: string;
@@ -22,11 +30,24 @@ export interface TemporalServerOptions {
 
 /** Starts the Temporal CLI dev server on loopback. */
 export function startTemporalServer(options: TemporalServerOptions): StartedProcess {
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--namespace', options.namespace, '--log-level', 'warn',
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--namespace',
+    options.namespace,
+    '--log-level',
+    'warn',
     // Update-with-start and multi-operations are used by the api's idempotent submission.
-    '--dynamic-config-value', 'frontend.enableExecuteMultiOperation=true',
-    '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true',
-    '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
+    '--dynamic-config-value',
+    'frontend.enableExecuteMultiOperation=true',
+    '--dynamic-config-value',
+    'frontend.enableUpdateWorkflowExecution=true',
+    '--dynamic-config-value',
+    'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
   ];
   if (options.ui) args.push('--ui-port', String(options.uiPort));
   if (options.ui && options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
@@ -46,7 +67,11 @@ export async function temporalVersion(address: string): Promise<string> {
   }
 }
 
-export async function waitForTemporal(address: string, started: StartedProcess | undefined, log: Logger): Promise<string> {
+export async function waitForTemporal(
+  address: string,
+  started: StartedProcess | undefined,
+  log: Logger,
+): Promise<string> {
   let version = '';
   await waitUntilReady('Temporal dev server', async () => (version = await temporalVersion(address)), {
     pid: started?.pid,

@@ -19,14 +19,23 @@ const usage = 'usage: npm run demo -- --procedure <birth|death> [--variant <2|3|
 
 const Flags = z.strictObject({
   procedure: z.enum(['birth', 'death'], { error: '--procedure: must be birth or death' }),
-  variant: z.coerce.number().pipe(z.union([z.literal(2), z.literal(3), z.literal(4)], { error: '--variant: must be 2, 3 or 4' })).default(4),
+  variant: z.coerce
+    .number()
+    .pipe(z.union([z.literal(2), z.literal(3), z.literal(4)], { error: '--variant: must be 2, 3 or 4' }))
+    .default(4),
   json: z.boolean().default(false),
-  timeout: z.coerce.number({ error: '--timeout: must be a number of seconds' }).int('--timeout: must be whole seconds').min(5, '--timeout: must be at least 5 seconds').max(3600, '--timeout: must be at most 3600').default(120),
+  timeout: z.coerce
+    .number({ error: '--timeout: must be a number of seconds' })
+    .int('--timeout: must be whole seconds')
+    .min(5, '--timeout: must be at least 5 seconds')
+    .max(3600, '--timeout: must be at most 3600')
+    .default(120),
 });
 
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
 const base32 = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-const newDossierId = () => `HS-${new Date().toISOString().slice(0, 10).replaceAll('-', '')}-${Array.from({ length: 10 }, () => base32[randomInt(32)]).join('')}`;
+const newDossierId = () =>
+  `HS-${new Date().toISOString().slice(0, 10).replaceAll('-', '')}-${Array.from({ length: 10 }, () => base32[randomInt(32)]).join('')}`;
 
 /** A birth to the demo parents, registered a few days after it. */
 function sampleBirth(): BirthBundleInput {
@@ -34,11 +43,26 @@ function sampleBirth(): BirthBundleInput {
   return {
     procedure: 'birth-bundle',
     applicant: { personalIdNumber: mother!.personalId, fullName: mother!.fullName, relationship: 'mother' },
-    child: { fullName: `Trần ${['Minh Khang', 'Gia Bảo', 'Bảo Ngọc', 'Khánh An'][randomInt(4)]}`, sex: randomInt(2) === 0 ? 'male' : 'female', birthDate: daysAgo(3), birthPlace: { provinceCode: '001', commune: 'Phường Hoàn Kiếm', street: 'Bệnh viện Phụ sản Hà Nội, 929 La Thành' } },
+    child: {
+      fullName: `Trần ${['Minh Khang', 'Gia Bảo', 'Bảo Ngọc', 'Khánh An'][randomInt(4)]}`,
+      sex: randomInt(2) === 0 ? 'male' : 'female',
+      birthDate: daysAgo(3),
+      birthPlace: {
+        provinceCode: '001',
+        commune: 'Phường Hoàn Kiếm',
+        street: 'Bệnh viện Phụ sản Hà Nội, 929 La Thành',
+      },
+    },
     mother: { personalIdNumber: mother!.personalId, fullName: mother!.fullName },
     father: { personalIdNumber: father!.personalId, fullName: father!.fullName },
     birthCertificateReference: `GCS-${randomInt(100_000, 999_999)}`,
-    residence: { address: { provinceCode: mother!.provinceCode, commune: mother!.commune, street: mother!.street }, parent: 'mother', parentConfirmed: true, householdHeadConsent: true, ownerConsent: true },
+    residence: {
+      address: { provinceCode: mother!.provinceCode, commune: mother!.commune, street: mother!.street },
+      parent: 'mother',
+      parentConfirmed: true,
+      householdHeadConsent: true,
+      ownerConsent: true,
+    },
   };
 }
 
@@ -47,27 +71,57 @@ function sampleDeath(variant: 2 | 3 | 4, populationSize: number): DeathBundleInp
   const population = generatePopulation(populationSize, 1);
   const elderly = population.filter((c) => c.alive && c.birthDate < '1960-01-01');
   const deceased = elderly[randomInt(elderly.length)]!;
-  const applicant = population.find((c) => c.alive && c.householdId !== deceased.householdId && c.birthDate > '1970-01-01')!;
+  const applicant = population.find(
+    (c) => c.alive && c.householdId !== deceased.householdId && c.birthDate > '1970-01-01',
+  )!;
   return {
     procedure: 'death-bundle',
     variant,
     applicant: { personalIdNumber: applicant.personalId, fullName: applicant.fullName, relationship: 'child' },
-    deceased: { personalIdNumber: deceased.personalId, fullName: deceased.fullName, sex: deceased.sex, birthDate: deceased.birthDate, dateOfDeath: daysAgo(1), placeOfDeath: { provinceCode: deceased.provinceCode, commune: deceased.commune, street: deceased.street }, occupationalCause: false },
+    deceased: {
+      personalIdNumber: deceased.personalId,
+      fullName: deceased.fullName,
+      sex: deceased.sex,
+      birthDate: deceased.birthDate,
+      dateOfDeath: daysAgo(1),
+      placeOfDeath: { provinceCode: deceased.provinceCode, commune: deceased.commune, street: deceased.street },
+      occupationalCause: false,
+    },
     deathNoticeReference: `GBT-${randomInt(100_000, 999_999)}`,
-    survivors: variant === 4 ? [{ personalIdNumber: applicant.personalId, fullName: applicant.fullName, relationship: 'child', confirmsRepresentative: true }] : [],
+    survivors:
+      variant === 4
+        ? [
+            {
+              personalIdNumber: applicant.personalId,
+              fullName: applicant.fullName,
+              relationship: 'child',
+              confirmsRepresentative: true,
+            },
+          ]
+        : [],
     representativeIdNumber: variant === 4 ? applicant.personalId : undefined,
   };
 }
 
 function stepLine(s: DossierStatusView['steps'][number]): string {
-  const detail = s.rejection ? `${s.rejection.reasonCode}: ${s.rejection.message}` : s.lastError ?? (s.result ? JSON.stringify(s.result) : '');
+  const detail = s.rejection
+    ? `${s.rejection.reasonCode}: ${s.rejection.message}`
+    : (s.lastError ?? (s.result ? JSON.stringify(s.result) : ''));
   return `  ${s.stepId.padEnd(28)} ${s.agency.padEnd(17)} ${s.status.padEnd(22)} attempt ${s.attempts}  ${detail}`;
 }
 
 async function main(): Promise<number> {
   let raw;
   try {
-    raw = parseArgs({ options: { procedure: { type: 'string' }, variant: { type: 'string' }, json: { type: 'boolean' }, timeout: { type: 'string' } }, strict: true }).values;
+    raw = parseArgs({
+      options: {
+        procedure: { type: 'string' },
+        variant: { type: 'string' },
+        json: { type: 'boolean' },
+        timeout: { type: 'string' },
+      },
+      strict: true,
+    }).values;
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n${usage}\n`);
     return 2;
@@ -83,32 +137,62 @@ async function main(): Promise<number> {
   const endpoints = runningEndpoints(config);
   const connection = await Connection.connect(temporalConnectionOptions(endpoints.temporal.address, config.temporal));
   try {
-    const client = new Client({ connection, namespace: endpoints.temporal.namespace, dataConverter: { payloadCodecs: [payloadCodecFor(config)] } });
+    const client = new Client({
+      connection,
+      namespace: endpoints.temporal.namespace,
+      dataConverter: { payloadCodecs: [payloadCodecFor(config)] },
+    });
     const dossierId = newDossierId();
     const input = procedure === 'birth' ? sampleBirth() : sampleDeath(variant, config.agencies.populationSize);
-    const handle = await client.workflow.start(procedure === 'birth' ? 'birthBundle' : 'deathBundle', { taskQueue: orchestratorTaskQueue, workflowId: dossierId, args: [{ dossierId, input }] });
+    const handle = await client.workflow.start(procedure === 'birth' ? 'birthBundle' : 'deathBundle', {
+      taskQueue: orchestratorTaskQueue,
+      workflowId: dossierId,
+      args: [{ dossierId, input }],
+    });
     log.info({ dossierId, procedure }, 'dossier submitted');
-    if (!json) process.stdout.write(`Submitted ${input.procedure} dossier ${dossierId}${procedure === 'death' ? ` (variant ${variant})` : ''}\n`);
+    if (!json)
+      process.stdout.write(
+        `Submitted ${input.procedure} dossier ${dossierId}${procedure === 'death' ? ` (variant ${variant})` : ''}\n`,
+      );
     const deadline = Date.now() + timeout * 1000;
     let last = '';
     const result = handle.result() as Promise<DossierStatusView>;
     let finished: DossierStatusView | undefined;
-    void result.then((view) => (finished = view), () => undefined);
+    void result.then(
+      (view) => (finished = view),
+      () => undefined,
+    );
     while (!finished && Date.now() < deadline) {
       const view = await handle.query(statusQuery);
       const snapshot = JSON.stringify([view.status, view.steps.map((s) => [s.status, s.attempts])]);
       if (!json && snapshot !== last) {
-        process.stdout.write(`[${new Date().toISOString().slice(11, 19)}] dossier ${view.status}\n${view.steps.map(stepLine).join('\n')}\n`);
+        process.stdout.write(
+          `[${new Date().toISOString().slice(11, 19)}] dossier ${view.status}\n${view.steps.map(stepLine).join('\n')}\n`,
+        );
         last = snapshot;
       }
       await new Promise((resolve) => setTimeout(resolve, 300));
     }
     const view = finished ?? (await handle.query(statusQuery));
-    const summary = { dossierId, status: view.status, steps: view.steps.map((s) => ({ stepId: s.stepId, agency: s.agency, status: s.status, attempts: s.attempts, result: s.result ?? null, rejection: s.rejection ?? null })) };
+    const summary = {
+      dossierId,
+      status: view.status,
+      steps: view.steps.map((s) => ({
+        stepId: s.stepId,
+        agency: s.agency,
+        status: s.status,
+        attempts: s.attempts,
+        result: s.result ?? null,
+        rejection: s.rejection ?? null,
+      })),
+    };
     if (json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-    else process.stdout.write(`\nFinal: dossier ${dossierId} is ${view.status}\n${view.steps.map(stepLine).join('\n')}\n`);
+    else
+      process.stdout.write(`\nFinal: dossier ${dossierId} is ${view.status}\n${view.steps.map(stepLine).join('\n')}\n`);
     if (!finished) {
-      process.stderr.write(`the dossier was still ${view.status} after ${timeout} s (it keeps running; follow it in the Temporal Web UI)\n`);
+      process.stderr.write(
+        `the dossier was still ${view.status} after ${timeout} s (it keeps running; follow it in the Temporal Web UI)\n`,
+      );
       return 1;
     }
     return 0;
@@ -120,7 +204,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(`${err instanceof ConfigError || err instanceof InfraError ? err.message : ((err as Error)?.stack ?? String(err))}\n`);
+    process.stderr.write(
+      `${err instanceof ConfigError || err instanceof InfraError ? err.message : ((err as Error)?.stack ?? String(err))}\n`,
+    );
     process.exit(1);
   },
 );

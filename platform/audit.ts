@@ -61,7 +61,17 @@ export function createAuditLog(pool: Pool) {
       const { rows } = await pool.query<{ id: string; at: Date }>(
         `insert into audit_log (actor, role, action, reason, dossier_id, step_id, before_status, after_status, details)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id, at`,
-        [e.actor, e.role, e.action, e.reason, e.dossierId ?? null, e.stepId ?? null, e.beforeStatus ?? null, e.afterStatus ?? null, JSON.stringify(e.details)],
+        [
+          e.actor,
+          e.role,
+          e.action,
+          e.reason,
+          e.dossierId ?? null,
+          e.stepId ?? null,
+          e.beforeStatus ?? null,
+          e.afterStatus ?? null,
+          JSON.stringify(e.details),
+        ],
       );
       const row = rows[0] as { id: string; at: Date };
       return { ...e, id: Number(row.id), at: row.at.toISOString() };

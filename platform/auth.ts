@@ -4,8 +4,18 @@ import { AgencyId } from '../contracts/agencies';
 
 /** Who is calling, as the api enforces it: every route decides from this, never from the body. */
 export const Principal = z.discriminatedUnion('role', [
-  z.strictObject({ role: z.literal('citizen'), subject: z.string().min(1), name: z.string().min(1), personalIdNumber: z.string().regex(/^\d{12}$/) }),
-  z.strictObject({ role: z.literal('agency-worker'), subject: z.string().min(1), name: z.string().min(1), agency: AgencyId }),
+  z.strictObject({
+    role: z.literal('citizen'),
+    subject: z.string().min(1),
+    name: z.string().min(1),
+    personalIdNumber: z.string().regex(/^\d{12}$/),
+  }),
+  z.strictObject({
+    role: z.literal('agency-worker'),
+    subject: z.string().min(1),
+    name: z.string().min(1),
+    agency: AgencyId,
+  }),
   z.strictObject({ role: z.literal('operator'), subject: z.string().min(1), name: z.string().min(1) }),
   z.strictObject({ role: z.literal('auditor'), subject: z.string().min(1), name: z.string().min(1) }),
 ]);
@@ -35,14 +45,20 @@ export type VerifierOptions = { issuer: string; audience: string } & ({ jwksUrl:
 
 /** Verifies bearer tokens: production against the issuer's JWKS, development with a shared secret. */
 export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
-  const key: JWTVerifyGetKey | Uint8Array = 'jwksUrl' in options ? createRemoteJWKSet(new URL(options.jwksUrl)) : options.secret;
+  const key: JWTVerifyGetKey | Uint8Array =
+    'jwksUrl' in options ? createRemoteJWKSet(new URL(options.jwksUrl)) : options.secret;
   return {
     async verify(token) {
       let payload: unknown;
       try {
-        ({ payload } = typeof key === 'function'
-          ? await jwtVerify(token, key, { issuer: options.issuer, audience: options.audience })
-          : await jwtVerify(token, key, { issuer: options.issuer, audience: options.audience, algorithms: ['HS256'] }));
+        ({ payload } =
+          typeof key === 'function'
+            ? await jwtVerify(token, key, { issuer: options.issuer, audience: options.audience })
+            : await jwtVerify(token, key, {
+                issuer: options.issuer,
+                audience: options.audience,
+                algorithms: ['HS256'],
+              }));
       } catch (err) {
         throw new AuthenticationError(`invalid token: ${(err as Error).message}`);
       }
@@ -56,14 +72,18 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
         ...(c.role === 'citizen' ? { personalIdNumber: c.personal_id_number } : {}),
         ...(c.role === 'agency-worker' ? { agency: c.agency } : {}),
       });
-      if (!principal.success) throw new AuthenticationError(`token claims do not fit role ${c.role}: ${z.prettifyError(principal.error)}`);
+      if (!principal.success)
+        throw new AuthenticationError(`token claims do not fit role ${c.role}: ${z.prettifyError(principal.error)}`);
       return principal.data;
     },
   };
 }
 
 /** Issues development tokens (HS256) for seeded demo users; only mounted when enabled by config. */
-export async function issueDevelopmentToken(principal: Principal, options: { issuer: string; audience: string; secret: Uint8Array; ttlSeconds?: number }): Promise<string> {
+export async function issueDevelopmentToken(
+  principal: Principal,
+  options: { issuer: string; audience: string; secret: Uint8Array; ttlSeconds?: number },
+): Promise<string> {
   return new SignJWT({
     name: principal.name,
     role: principal.role,

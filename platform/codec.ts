@@ -34,7 +34,8 @@ export class AesGcmPayloadCodec implements PayloadCodec {
     for (const [id, key] of Object.entries(keys.keys)) {
       if (key.length !== 32) throw new Error(`encryption key ${id} must be 32 bytes (AES-256), got ${key.length}`);
     }
-    if (!keys.keys[keys.activeKeyId]) throw new Error(`active encryption key ${keys.activeKeyId} is not among the configured keys`);
+    if (!keys.keys[keys.activeKeyId])
+      throw new Error(`active encryption key ${keys.activeKeyId} is not among the configured keys`);
   }
 
   async encode(payloads: Payload[]): Promise<Payload[]> {
@@ -66,10 +67,15 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       try {
         const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, IV_BYTES));
         decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
-        const plain = Buffer.concat([decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)), decipher.final()]);
+        const plain = Buffer.concat([
+          decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)),
+          decipher.final(),
+        ]);
         return temporal.api.common.v1.Payload.decode(plain);
       } catch {
-        throw new PayloadDecryptionError(`payload encrypted with key "${keyId}" failed authentication (wrong key or tampered data)`);
+        throw new PayloadDecryptionError(
+          `payload encrypted with key "${keyId}" failed authentication (wrong key or tampered data)`,
+        );
       }
     });
   }
@@ -81,7 +87,10 @@ export class AesGcmPayloadCodec implements PayloadCodec {
  */
 export function parseEncryptionKeys(spec: string, activeKeyId?: string): EncryptionKeys {
   const keys: Record<string, Buffer> = {};
-  for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const separator = part.indexOf(':');
     if (separator <= 0) throw new Error('each key must be written id:base64');
     keys[part.slice(0, separator)] = Buffer.from(part.slice(separator + 1), 'base64');
@@ -101,7 +110,12 @@ export function developmentEncryptionKeys(file: string): EncryptionKeys {
 }
 
 /** The payload codec every Temporal client, worker and replayer of this deployment must share. */
-export function payloadCodecFor(config: { payloadKeys?: { spec: string; activeKeyId?: string }; dataDir: string }): AesGcmPayloadCodec {
-  const keys = config.payloadKeys ? parseEncryptionKeys(config.payloadKeys.spec, config.payloadKeys.activeKeyId) : developmentEncryptionKeys(join(config.dataDir, 'payload-keys'));
+export function payloadCodecFor(config: {
+  payloadKeys?: { spec: string; activeKeyId?: string };
+  dataDir: string;
+}): AesGcmPayloadCodec {
+  const keys = config.payloadKeys
+    ? parseEncryptionKeys(config.payloadKeys.spec, config.payloadKeys.activeKeyId)
+    : developmentEncryptionKeys(join(config.dataDir, 'payload-keys'));
   return new AesGcmPayloadCodec(keys);
 }

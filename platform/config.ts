@@ -28,7 +28,10 @@ const port = z.coerce
 const flag = z.stringbool({ error: 'must be true or false' });
 
 const postgresUrl = z
-  .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL, e.g. postgres://user:pass@host:5432/lienthong' })
+  .url({
+    protocol: /^postgres(ql)?$/,
+    error: 'must be a postgres:// URL, e.g. postgres://user:pass@host:5432/lienthong',
+  })
   .refine((value) => new URL(value).pathname.length > 1, 'must name a database, e.g. postgres://host:5432/lienthong');
 
 export const infraModes = ['local', 'external', 'containers', 'auto'] as const;
@@ -48,7 +51,10 @@ export const EnvSchema = z.object({
   LOG_FORMAT: z.enum(['json', 'pretty', 'auto'], { error: 'must be json, pretty or auto' }).default('auto'),
 
   TEMPORAL_ADDRESS: hostPort.optional(),
-  TEMPORAL_NAMESPACE: z.string().regex(/^[A-Za-z0-9._-]{1,255}$/, 'must be a Temporal namespace name').default('default'),
+  TEMPORAL_NAMESPACE: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,255}$/, 'must be a Temporal namespace name')
+    .default('default'),
   TEMPORAL_TLS: flag.default(false),
   TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
   TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
@@ -61,57 +67,123 @@ export const EnvSchema = z.object({
 
   KAFKA_BROKERS: z
     .string()
-    .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((broker) => broker.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(hostPort).min(1, 'must list at least one host:port'))
     .optional(),
   KAFKA_CLIENT_ID: z.string().min(1).default('lienthong'),
   KAFKA_SSL: flag.default(false),
   KAFKA_SSL_CA_PATH: z.string().min(1).optional(),
-  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512'], { error: 'must be plain, scram-sha-256 or scram-sha-512' }).optional(),
+  KAFKA_SASL_MECHANISM: z
+    .enum(['plain', 'scram-sha-256', 'scram-sha-512'], { error: 'must be plain, scram-sha-256 or scram-sha-512' })
+    .optional(),
   KAFKA_SASL_USERNAME: z.string().min(1).optional(),
   KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
-  KAFKA_TOPIC_PARTITIONS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(3),
-  KAFKA_REPLICATION_FACTOR: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(1),
+  KAFKA_TOPIC_PARTITIONS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(1000, 'must be at most 1000')
+    .default(3),
+  KAFKA_REPLICATION_FACTOR: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .default(1),
   KAFKA_PORT: port.default(19092),
   KAFKA_CONTROLLER_PORT: port.default(19093),
 
   DATABASE_URL: postgresUrl.optional(),
 
   AGENCY_POLICY: z.enum(['auto', 'manual', 'review'], { error: 'must be auto, manual or review' }).default('auto'),
-  AGENCY_POLICY_CIVIL_STATUS: z.enum(['auto', 'manual', 'review'], { error: 'must be auto, manual or review' }).optional(),
+  AGENCY_POLICY_CIVIL_STATUS: z
+    .enum(['auto', 'manual', 'review'], { error: 'must be auto, manual or review' })
+    .optional(),
   AGENCY_POLICY_RESIDENCE: z.enum(['auto', 'manual', 'review'], { error: 'must be auto, manual or review' }).optional(),
-  AGENCY_POLICY_SOCIAL_INSURANCE: z.enum(['auto', 'manual', 'review'], { error: 'must be auto, manual or review' }).optional(),
-  AGENCY_PROCESSING_DELAY_MS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must not be negative').default(0),
-  AGENCY_LATENCY_MS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must not be negative').default(0),
-  AGENCY_FAILURE_RATE: z.coerce.number({ error: 'must be a number' }).min(0, 'must be from 0 to 1').max(1, 'must be from 0 to 1').default(0),
+  AGENCY_POLICY_SOCIAL_INSURANCE: z
+    .enum(['auto', 'manual', 'review'], { error: 'must be auto, manual or review' })
+    .optional(),
+  AGENCY_PROCESSING_DELAY_MS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(0, 'must not be negative')
+    .default(0),
+  AGENCY_LATENCY_MS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(0, 'must not be negative')
+    .default(0),
+  AGENCY_FAILURE_RATE: z.coerce
+    .number({ error: 'must be a number' })
+    .min(0, 'must be from 0 to 1')
+    .max(1, 'must be from 0 to 1')
+    .default(0),
   AGENCY_OUTAGES: z
     .string()
-    .regex(/^(civil-status|residence|social-insurance)@[^/,]+\/[^/,]+(,(civil-status|residence|social-insurance)@[^/,]+\/[^/,]+)*$/, 'must be agency@from/to pairs of ISO times, e.g. residence@2026-11-23T09:00:00Z/2026-11-23T09:10:00Z')
+    .regex(
+      /^(civil-status|residence|social-insurance)@[^/,]+\/[^/,]+(,(civil-status|residence|social-insurance)@[^/,]+\/[^/,]+)*$/,
+      'must be agency@from/to pairs of ISO times, e.g. residence@2026-11-23T09:00:00Z/2026-11-23T09:10:00Z',
+    )
     .optional(),
-  CLOCK_FACTOR: z.coerce.number({ error: 'must be a number' }).min(1, 'must be at least 1 (real time)').max(1_000_000, 'must be at most 1000000').default(1),
-  POPULATION_SIZE: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must not be negative').max(5_000_000, 'must be at most 5000000').default(20_000),
+  CLOCK_FACTOR: z.coerce
+    .number({ error: 'must be a number' })
+    .min(1, 'must be at least 1 (real time)')
+    .max(1_000_000, 'must be at most 1000000')
+    .default(1),
+  POPULATION_SIZE: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(0, 'must not be negative')
+    .max(5_000_000, 'must be at most 5000000')
+    .default(20_000),
 
   PAYLOAD_KEYS: z
     .string()
-    .regex(/^\s*[A-Za-z0-9._-]+:[A-Za-z0-9+/]{43}=\s*(,\s*[A-Za-z0-9._-]+:[A-Za-z0-9+/]{43}=\s*)*$/, 'must be id:base64 pairs of 32-byte keys separated by commas, e.g. k1:<44 base64 characters>')
+    .regex(
+      /^\s*[A-Za-z0-9._-]+:[A-Za-z0-9+/]{43}=\s*(,\s*[A-Za-z0-9._-]+:[A-Za-z0-9+/]{43}=\s*)*$/,
+      'must be id:base64 pairs of 32-byte keys separated by commas, e.g. k1:<44 base64 characters>',
+    )
     .optional(),
-  PAYLOAD_ACTIVE_KEY_ID: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be a key id from PAYLOAD_KEYS').optional(),
-  CITIZEN_SEARCH_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64 (openssl rand -base64 32)').optional(),
+  PAYLOAD_ACTIVE_KEY_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, 'must be a key id from PAYLOAD_KEYS')
+    .optional(),
+  CITIZEN_SEARCH_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64 (openssl rand -base64 32)')
+    .optional(),
   POSTGRES_PORT: port.default(15432),
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port.default(8080),
-  API_BODY_LIMIT_BYTES: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1_024, 'must be at least 1024').max(10_485_760, 'must be at most 10485760').default(262_144),
-  API_RATE_LIMIT_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(1_000_000, 'must be at most 1000000').default(600),
+  API_BODY_LIMIT_BYTES: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1_024, 'must be at least 1024')
+    .max(10_485_760, 'must be at most 10485760')
+    .default(262_144),
+  API_RATE_LIMIT_PER_MINUTE: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(1_000_000, 'must be at most 1000000')
+    .default(600),
   BACK_OFFICE_HOST: z.string().min(1).default('127.0.0.1'),
   BACK_OFFICE_BASE_PORT: port.default(8090),
   BACK_OFFICE_URLS: z
     .string()
-    .regex(/^(civil-status|residence|social-insurance)=https?:\/\/[^,\s]+(,(civil-status|residence|social-insurance)=https?:\/\/[^,\s]+)*$/, 'must be agency=url pairs, e.g. civil-status=http://10.0.0.5:8090,residence=http://10.0.0.6:8091')
+    .regex(
+      /^(civil-status|residence|social-insurance)=https?:\/\/[^,\s]+(,(civil-status|residence|social-insurance)=https?:\/\/[^,\s]+)*$/,
+      'must be agency=url pairs, e.g. civil-status=http://10.0.0.5:8090,residence=http://10.0.0.6:8091',
+    )
     .optional(),
   BACK_OFFICE_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   AUTH_ISSUER: z.string().min(1).default('lienthong-dev'),
   AUTH_AUDIENCE: z.string().min(1).default('lienthong-api'),
-  AUTH_JWKS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of the issuer\'s JWKS' }).optional(),
+  AUTH_JWKS_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL of the issuer's JWKS" }).optional(),
   AUTH_DEV_LOGIN: flag.optional(),
   AUTH_DEV_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
 });
@@ -166,7 +238,12 @@ export interface Config {
    * Agency back offices over HTTP: an agency process serves its own on `ports[agency]`; an api in
    * another process reaches it at `urls[agency]`, with `token` both ways when set.
    */
-  backOffice: { host: string; ports: Record<'civil-status' | 'residence' | 'social-insurance', number>; urls: Record<'civil-status' | 'residence' | 'social-insurance', string>; token?: string };
+  backOffice: {
+    host: string;
+    ports: Record<'civil-status' | 'residence' | 'social-insurance', number>;
+    urls: Record<'civil-status' | 'residence' | 'social-insurance', string>;
+    token?: string;
+  };
   /**
    * Bearer tokens: verified against `jwksUrl` in production; the development identity provider
    * (POST /auth/dev-login, HS256 with `devSecret` or a key under DATA_DIR) only when `devLogin`.
@@ -186,7 +263,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(relevant);
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')}: ${issue.message} (got ${JSON.stringify(relevant[String(issue.path[0])] ?? null)})`),
+      parsed.error.issues.map(
+        (issue) =>
+          `${String(issue.path[0] ?? 'environment')}: ${issue.message} (got ${JSON.stringify(relevant[String(issue.path[0])] ?? null)})`,
+      ),
     );
   }
   const e = parsed.data;
@@ -202,7 +282,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,
       tls: e.TEMPORAL_TLS
-        ? { certPath: e.TEMPORAL_TLS_CERT_PATH, keyPath: e.TEMPORAL_TLS_KEY_PATH, caPath: e.TEMPORAL_TLS_CA_PATH, serverName: e.TEMPORAL_TLS_SERVER_NAME }
+        ? {
+            certPath: e.TEMPORAL_TLS_CERT_PATH,
+            keyPath: e.TEMPORAL_TLS_KEY_PATH,
+            caPath: e.TEMPORAL_TLS_CA_PATH,
+            serverName: e.TEMPORAL_TLS_SERVER_NAME,
+          }
         : undefined,
       apiKey: e.TEMPORAL_API_KEY,
       port: e.TEMPORAL_PORT,
@@ -214,7 +299,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       clientId: e.KAFKA_CLIENT_ID,
       ssl: e.KAFKA_SSL ? { caPath: e.KAFKA_SSL_CA_PATH } : undefined,
       sasl: e.KAFKA_SASL_MECHANISM
-        ? { mechanism: e.KAFKA_SASL_MECHANISM, username: e.KAFKA_SASL_USERNAME ?? '', password: e.KAFKA_SASL_PASSWORD ?? '' }
+        ? {
+            mechanism: e.KAFKA_SASL_MECHANISM,
+            username: e.KAFKA_SASL_USERNAME ?? '',
+            password: e.KAFKA_SASL_PASSWORD ?? '',
+          }
         : undefined,
       partitions: e.KAFKA_TOPIC_PARTITIONS,
       replicationFactor: e.KAFKA_REPLICATION_FACTOR,
@@ -238,19 +327,43 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     clockFactor: e.CLOCK_FACTOR,
     backOffice: backOfficeSettings(e),
-    api: { host: e.API_HOST, port: e.API_PORT, bodyLimitBytes: e.API_BODY_LIMIT_BYTES, rateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE },
-    auth: { issuer: e.AUTH_ISSUER, audience: e.AUTH_AUDIENCE, jwksUrl: e.AUTH_JWKS_URL, devLogin: e.AUTH_DEV_LOGIN ?? e.INFRA_MODE !== 'external', devSecret: e.AUTH_DEV_SECRET },
+    api: {
+      host: e.API_HOST,
+      port: e.API_PORT,
+      bodyLimitBytes: e.API_BODY_LIMIT_BYTES,
+      rateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
+    },
+    auth: {
+      issuer: e.AUTH_ISSUER,
+      audience: e.AUTH_AUDIENCE,
+      jwksUrl: e.AUTH_JWKS_URL,
+      devLogin: e.AUTH_DEV_LOGIN ?? e.INFRA_MODE !== 'external',
+      devSecret: e.AUTH_DEV_SECRET,
+    },
   };
 }
 
 function backOfficeSettings(e: Env): Config['backOffice'] {
-  const ports = { 'civil-status': e.BACK_OFFICE_BASE_PORT, residence: e.BACK_OFFICE_BASE_PORT + 1, 'social-insurance': e.BACK_OFFICE_BASE_PORT + 2 };
-  const given = Object.fromEntries((e.BACK_OFFICE_URLS ?? '').split(',').filter(Boolean).map((pair) => pair.split(/=(.*)/s).slice(0, 2) as [string, string]));
+  const ports = {
+    'civil-status': e.BACK_OFFICE_BASE_PORT,
+    residence: e.BACK_OFFICE_BASE_PORT + 1,
+    'social-insurance': e.BACK_OFFICE_BASE_PORT + 2,
+  };
+  const given = Object.fromEntries(
+    (e.BACK_OFFICE_URLS ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((pair) => pair.split(/=(.*)/s).slice(0, 2) as [string, string]),
+  );
   const local = (agency: keyof typeof ports) => `http://${e.BACK_OFFICE_HOST}:${ports[agency]}/`;
   return {
     host: e.BACK_OFFICE_HOST,
     ports,
-    urls: { 'civil-status': given['civil-status'] ?? local('civil-status'), residence: given.residence ?? local('residence'), 'social-insurance': given['social-insurance'] ?? local('social-insurance') },
+    urls: {
+      'civil-status': given['civil-status'] ?? local('civil-status'),
+      residence: given.residence ?? local('residence'),
+      'social-insurance': given['social-insurance'] ?? local('social-insurance'),
+    },
     token: e.BACK_OFFICE_TOKEN,
   };
 }
@@ -277,29 +390,45 @@ function crossFieldProblems(e: Env): string[] {
     }
   } else {
     for (const name of endpointVariables) {
-      if (e[name] !== undefined) problems.push(`${name}: is only used when INFRA_MODE=external (now ${e.INFRA_MODE}); set INFRA_MODE=external or unset ${name}`);
+      if (e[name] !== undefined)
+        problems.push(
+          `${name}: is only used when INFRA_MODE=external (now ${e.INFRA_MODE}); set INFRA_MODE=external or unset ${name}`,
+        );
     }
   }
   if (!e.AUTH_JWKS_URL && (e.AUTH_DEV_LOGIN ?? e.INFRA_MODE !== 'external') === false) {
-    problems.push('AUTH_JWKS_URL: is required when the development login is off (AUTH_DEV_LOGIN=false or INFRA_MODE=external): the api needs an issuer to verify tokens');
+    problems.push(
+      'AUTH_JWKS_URL: is required when the development login is off (AUTH_DEV_LOGIN=false or INFRA_MODE=external): the api needs an issuer to verify tokens',
+    );
   }
   if (e.AUTH_JWKS_URL && e.AUTH_DEV_LOGIN === true) {
-    problems.push('AUTH_DEV_LOGIN: cannot be true together with AUTH_JWKS_URL; development tokens are for machines without an identity provider');
+    problems.push(
+      'AUTH_DEV_LOGIN: cannot be true together with AUTH_JWKS_URL; development tokens are for machines without an identity provider',
+    );
   }
   if (e.INFRA_MODE === 'external' && e.CITIZEN_SEARCH_KEY === undefined) {
-    problems.push('CITIZEN_SEARCH_KEY: is required when INFRA_MODE=external (it keeps ID numbers out of Temporal visibility; keep it stable, or citizens lose their dossier lists)');
+    problems.push(
+      'CITIZEN_SEARCH_KEY: is required when INFRA_MODE=external (it keeps ID numbers out of Temporal visibility; keep it stable, or citizens lose their dossier lists)',
+    );
   }
   if (e.INFRA_MODE === 'external' && e.PAYLOAD_KEYS === undefined) {
-    problems.push('PAYLOAD_KEYS: is required when INFRA_MODE=external (personal data in Temporal payloads is encrypted; development keys are only for local mode)');
+    problems.push(
+      'PAYLOAD_KEYS: is required when INFRA_MODE=external (personal data in Temporal payloads is encrypted; development keys are only for local mode)',
+    );
   }
-  if (e.PAYLOAD_ACTIVE_KEY_ID && !(e.PAYLOAD_KEYS ?? '').split(',').some((pair) => pair.trim().startsWith(`${e.PAYLOAD_ACTIVE_KEY_ID}:`))) {
+  if (
+    e.PAYLOAD_ACTIVE_KEY_ID &&
+    !(e.PAYLOAD_KEYS ?? '').split(',').some((pair) => pair.trim().startsWith(`${e.PAYLOAD_ACTIVE_KEY_ID}:`))
+  ) {
     problems.push(`PAYLOAD_ACTIVE_KEY_ID: key "${e.PAYLOAD_ACTIVE_KEY_ID}" is not in PAYLOAD_KEYS`);
   }
   if ((e.TEMPORAL_TLS_CERT_PATH === undefined) !== (e.TEMPORAL_TLS_KEY_PATH === undefined)) {
     problems.push('TEMPORAL_TLS_CERT_PATH: must be set together with TEMPORAL_TLS_KEY_PATH (mutual TLS needs both)');
   }
   if (e.KAFKA_SASL_MECHANISM && (!e.KAFKA_SASL_USERNAME || !e.KAFKA_SASL_PASSWORD)) {
-    problems.push('KAFKA_SASL_USERNAME: KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required when KAFKA_SASL_MECHANISM is set');
+    problems.push(
+      'KAFKA_SASL_USERNAME: KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required when KAFKA_SASL_MECHANISM is set',
+    );
   }
   const localPorts: [string, number][] = [
     ['TEMPORAL_PORT', e.TEMPORAL_PORT],

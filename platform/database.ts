@@ -9,8 +9,16 @@ pg.types.setTypeParser(1082, (value: string) => value);
  * A connection pool for one database; callers end() it when they close. An idle connection the
  * server drops (restart, shutdown) is reported, not allowed to crash the process.
  */
-export function createPool(url: string, options: { max?: number; applicationName?: string; onIdleError?: (err: Error) => void } = {}): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, application_name: options.applicationName ?? 'lienthong', connectionTimeoutMillis: 10_000 });
+export function createPool(
+  url: string,
+  options: { max?: number; applicationName?: string; onIdleError?: (err: Error) => void } = {},
+): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    application_name: options.applicationName ?? 'lienthong',
+    connectionTimeoutMillis: 10_000,
+  });
   pool.on('error', options.onIdleError ?? (() => undefined));
   return pool;
 }

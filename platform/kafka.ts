@@ -5,7 +5,12 @@ import type { KafkaSettings } from './config';
 import { kafkaLogCreator, kafkaLogLevel, type Logger } from './logger';
 
 /** A kafkajs client whose logs go through pino, with SSL and SASL when configured. */
-export function createKafka(brokers: string[], settings: Pick<KafkaSettings, 'clientId' | 'ssl' | 'sasl'>, log: Logger, level: Parameters<typeof kafkaLogLevel>[0] = 'warn'): Kafka {
+export function createKafka(
+  brokers: string[],
+  settings: Pick<KafkaSettings, 'clientId' | 'ssl' | 'sasl'>,
+  log: Logger,
+  level: Parameters<typeof kafkaLogLevel>[0] = 'warn',
+): Kafka {
   const config: KafkaConfig = {
     clientId: settings.clientId,
     brokers,
@@ -17,7 +22,12 @@ export function createKafka(brokers: string[], settings: Pick<KafkaSettings, 'cl
   if (settings.ssl) config.ssl = settings.ssl.caPath ? { ca: [readFileSync(settings.ssl.caPath, 'utf8')] } : true;
   if (settings.sasl) {
     const { mechanism, username, password } = settings.sasl;
-    config.sasl = mechanism === 'plain' ? { mechanism, username, password } : mechanism === 'scram-sha-256' ? { mechanism, username, password } : { mechanism, username, password };
+    config.sasl =
+      mechanism === 'plain'
+        ? { mechanism, username, password }
+        : mechanism === 'scram-sha-256'
+          ? { mechanism, username, password }
+          : { mechanism, username, password };
   }
   return new Kafka(config);
 }
@@ -27,16 +37,29 @@ export function createKafka(brokers: string[], settings: Pick<KafkaSettings, 'cl
  * every partition of them has a leader. A broker that has just created a topic may answer its
  * metadata with "unknown topic" for a moment, which kafkajs's own leader wait does not retry.
  */
-export async function ensureTopics(admin: Admin, topics: string[], partitions: number, replicationFactor: number, timeoutMs = 30_000): Promise<string[]> {
+export async function ensureTopics(
+  admin: Admin,
+  topics: string[],
+  partitions: number,
+  replicationFactor: number,
+  timeoutMs = 30_000,
+): Promise<string[]> {
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter((topic) => !existing.has(topic));
   if (missing.length === 0) return [];
-  await admin.createTopics({ waitForLeaders: false, topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor })) });
+  await admin.createTopics({
+    waitForLeaders: false,
+    topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor })),
+  });
   const deadline = Date.now() + timeoutMs;
   for (let wait = 50; ; wait = Math.min(wait * 2, 1_000)) {
     try {
       const { topics: described } = await admin.fetchTopicMetadata({ topics: missing });
-      if (described.length === missing.length && described.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return missing;
+      if (
+        described.length === missing.length &&
+        described.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))
+      )
+        return missing;
     } catch (err) {
       if (Date.now() > deadline) throw err;
     }

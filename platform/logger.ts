@@ -10,9 +10,22 @@ export type Logger = PinoLogger;
  * sit in the first levels of a log object (dossier inputs, agency payloads, api bodies).
  */
 export const redactedPaths = [
-  'name', 'fullName', 'givenName', 'familyName', 'surname',
-  'personalId', 'personalIdNumber', 'idNumber', 'citizenId',
-  'address', 'street', 'phone', 'email', 'password', 'token', 'authorization',
+  'name',
+  'fullName',
+  'givenName',
+  'familyName',
+  'surname',
+  'personalId',
+  'personalIdNumber',
+  'idNumber',
+  'citizenId',
+  'address',
+  'street',
+  'phone',
+  'email',
+  'password',
+  'token',
+  'authorization',
 ].flatMap((key) => [key, `*.${key}`, `*.*.${key}`]);
 
 export interface LoggerOptions {
@@ -24,7 +37,8 @@ export interface LoggerOptions {
 
 /** The process's one root logger; modules take children of it. */
 export function createLogger(options: LoggerOptions, base: Record<string, unknown> = {}): Logger {
-  const pretty = options.format === 'pretty' || (options.format === 'auto' && process.stdout.isTTY === true && !options.destination);
+  const pretty =
+    options.format === 'pretty' || (options.format === 'auto' && process.stdout.isTTY === true && !options.destination);
   const pinoOptions: pino.LoggerOptions = {
     level: options.level,
     base: { pid: process.pid, ...base },
@@ -33,7 +47,10 @@ export function createLogger(options: LoggerOptions, base: Record<string, unknow
     formatters: { level: (label) => ({ level: label }) },
   };
   if (pretty) {
-    return pino({ ...pinoOptions, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } } });
+    return pino({
+      ...pinoOptions,
+      transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } },
+    });
   }
   return options.destination ? pino(pinoOptions, options.destination) : pino(pinoOptions);
 }
@@ -65,23 +82,24 @@ export function temporalLogger(log: Logger): TemporalLogger {
 /** A kafkajs logCreator that writes every kafkajs line through pino. */
 export function kafkaLogCreator(log: Logger): KafkaLogCreator {
   const child = log.child({ module: 'kafkajs' });
-  return () => ({ namespace, level, log: entry }) => {
-    const { message, timestamp: _timestamp, ...rest } = entry;
-    const fields = { kafkaNamespace: namespace, ...rest };
-    switch (expectedNotices.has(message) ? KafkaLogLevel.DEBUG : level) {
-      case KafkaLogLevel.ERROR:
-        child.error(fields, message);
-        break;
-      case KafkaLogLevel.WARN:
-        child.warn(fields, message);
-        break;
-      case KafkaLogLevel.INFO:
-        child.info(fields, message);
-        break;
-      default:
-        child.debug(fields, message);
-    }
-  };
+  return () =>
+    ({ namespace, level, log: entry }) => {
+      const { message, timestamp: _timestamp, ...rest } = entry;
+      const fields = { kafkaNamespace: namespace, ...rest };
+      switch (expectedNotices.has(message) ? KafkaLogLevel.DEBUG : level) {
+        case KafkaLogLevel.ERROR:
+          child.error(fields, message);
+          break;
+        case KafkaLogLevel.WARN:
+          child.warn(fields, message);
+          break;
+        case KafkaLogLevel.INFO:
+          child.info(fields, message);
+          break;
+        default:
+          child.debug(fields, message);
+      }
+    };
 }
 
 /**

@@ -36,9 +36,21 @@ export interface RunningApi {
 }
 
 /** Starts the portal api over the given clients; back offices are those of agencies in this process. */
-export async function startApi(deps: { config: Config; endpoints: Endpoints; log: Logger; client: Client; kafka: Kafka; codec: AesGcmPayloadCodec; backOffices: Partial<Record<AgencyId, BackOffice>>; clock: DossierSettings['clock'] }): Promise<RunningApi> {
+export async function startApi(deps: {
+  config: Config;
+  endpoints: Endpoints;
+  log: Logger;
+  client: Client;
+  kafka: Kafka;
+  codec: AesGcmPayloadCodec;
+  backOffices: Partial<Record<AgencyId, BackOffice>>;
+  clock: DossierSettings['clock'];
+}): Promise<RunningApi> {
   const { config, log } = deps;
-  const pool = createPool(deps.endpoints.postgres.url, { applicationName: 'lienthong-api', onIdleError: (err) => log.warn({ error: err.message }, 'idle database connection lost') });
+  const pool = createPool(deps.endpoints.postgres.url, {
+    applicationName: 'lienthong-api',
+    onIdleError: (err) => log.warn({ error: err.message }, 'idle database connection lost'),
+  });
   const audit = createAuditLog(pool);
   await audit.migrate();
   const secret = config.auth.devLogin ? developmentAuthSecret(config) : undefined;
@@ -66,7 +78,11 @@ export async function startApi(deps: { config: Config; endpoints: Endpoints; log
     bodyLimitBytes: config.api.bodyLimitBytes,
     rateLimitPerMinute: config.api.rateLimitPerMinute,
     ready: async () => {
-      const check = async (probe: () => Promise<unknown>) => probe().then(() => true, () => false);
+      const check = async (probe: () => Promise<unknown>) =>
+        probe().then(
+          () => true,
+          () => false,
+        );
       const admin = deps.kafka.admin();
       return {
         temporal: await check(() => deps.client.workflowService.getSystemInfo({})),

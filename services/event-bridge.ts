@@ -20,7 +20,11 @@ export function createEventBridgeHandler(client: Client, log: Logger): EventHand
     const agency = agencyByTopic.get(at.topic);
     const data = event.data as Record<string, unknown> & { dossierId?: string; stepId?: string; commandId?: string };
     if (!agency) throw new DeadLetterError('unknown-topic', `the bridge does not route ${at.topic}`);
-    if (data.dossierId !== event.attributes.subject) throw new DeadLetterError('subject-mismatch', `event subject ${event.attributes.subject} is not its dossier ${String(data.dossierId)}`);
+    if (data.dossierId !== event.attributes.subject)
+      throw new DeadLetterError(
+        'subject-mismatch',
+        `event subject ${event.attributes.subject} is not its dossier ${String(data.dossierId)}`,
+      );
     const delivery: AgencyEventDelivery = {
       eventId: event.attributes.id,
       type: event.attributes.type,
@@ -39,16 +43,30 @@ export function createEventBridgeHandler(client: Client, log: Logger): EventHand
       try {
         closedAs = (await handle.describe()).status.name;
       } catch {
-        throw new DeadLetterError('unknown-dossier', `no dossier ${event.attributes.subject} for ${event.attributes.type}`);
+        throw new DeadLetterError(
+          'unknown-dossier',
+          `no dossier ${event.attributes.subject} for ${event.attributes.type}`,
+        );
       }
-      throw new DeadLetterError('workflow-closed', `dossier ${event.attributes.subject} is already ${closedAs}; ${event.attributes.type} arrived too late`);
+      throw new DeadLetterError(
+        'workflow-closed',
+        `dossier ${event.attributes.subject} is already ${closedAs}; ${event.attributes.type} arrived too late`,
+      );
     }
-    child.debug({ dossierId: event.attributes.subject, stepId: delivery.stepId, eventType: delivery.type }, 'event delivered');
+    child.debug(
+      { dossierId: event.attributes.subject, stepId: delivery.stepId, eventType: delivery.type },
+      'event delivered',
+    );
   };
 }
 
 /** Runs the bridge: one consumer group over every agency event topic. */
-export async function startEventBridge(deps: { kafka: Kafka; client: Client; log: Logger; groupId?: string }): Promise<RunningConsumer> {
+export async function startEventBridge(deps: {
+  kafka: Kafka;
+  client: Client;
+  log: Logger;
+  groupId?: string;
+}): Promise<RunningConsumer> {
   return runConsumer({
     kafka: deps.kafka,
     groupId: deps.groupId ?? 'lienthong-event-bridge',

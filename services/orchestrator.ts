@@ -31,7 +31,9 @@ export async function startOrchestrator(deps: {
 }): Promise<RunningOrchestrator> {
   const bus = deps.publisher ? undefined : await createPublisher(deps.kafka, deps.log);
   const publisher: ActivityPublisher = deps.publisher ?? bus!;
-  const connection = await NativeConnection.connect(temporalConnectionOptions(deps.address, deps.temporal) as Parameters<typeof NativeConnection.connect>[0]);
+  const connection = await NativeConnection.connect(
+    temporalConnectionOptions(deps.address, deps.temporal) as Parameters<typeof NativeConnection.connect>[0],
+  );
   const worker = await Worker.create({
     connection,
     namespace: deps.namespace,

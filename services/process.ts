@@ -7,7 +7,10 @@ import { installTemporalRuntime } from '../platform/temporal-runtime';
  * The life of a service process: parse config once, one pino root (Temporal's runtime logs
  * included), start, run until SIGINT/SIGTERM, stop everything, exit non-zero on a fatal error.
  */
-export function runProcess(name: string, start: (config: Config, log: Logger) => Promise<{ stop(): Promise<void> }>): void {
+export function runProcess(
+  name: string,
+  start: (config: Config, log: Logger) => Promise<{ stop(): Promise<void> }>,
+): void {
   let log: Logger | undefined;
   const main = async () => {
     const config = loadConfig();

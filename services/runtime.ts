@@ -35,7 +35,9 @@ export function sharedClock(config: Config) {
 
 /** Loads the simulated population into an agency database once (skipped when it is already there). */
 async function ensurePopulation(pool: Pool, size: number, log: Logger): Promise<void> {
-  const exists = await pool.query("select count(*)::int as n from information_schema.tables where table_schema = 'reference' and table_name = 'citizens'");
+  const exists = await pool.query(
+    "select count(*)::int as n from information_schema.tables where table_schema = 'reference' and table_name = 'citizens'",
+  );
   if ((exists.rows[0] as { n: number }).n === 1) {
     const { rows } = await pool.query('select count(*)::int as n from reference.citizens');
     if ((rows[0] as { n: number }).n >= size + demoCitizens.length) return;
@@ -70,7 +72,10 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
       await Promise.all(agencyPools.map((pool) => pool.end()));
     });
     for (const agency of selection.agencies ?? []) {
-      const pool = createPool(databaseUrl(endpoints, agencyDatabase[agency]), { applicationName: `lienthong-${agency}`, onIdleError: (err) => log.warn({ error: err.message, agency }, 'idle database connection lost') });
+      const pool = createPool(databaseUrl(endpoints, agencyDatabase[agency]), {
+        applicationName: `lienthong-${agency}`,
+        onIdleError: (err) => log.warn({ error: err.message, agency }, 'idle database connection lost'),
+      });
       agencyPools.push(pool);
       await ensurePopulation(pool, config.agencies.populationSize, log.child({ agency }));
       agencies[agency] = await startAgency({
@@ -82,28 +87,56 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
         processingDelayMs: config.agencies.processingDelayMs,
         clock,
         calendar,
-        faults: { latencyMs: config.agencies.latencyMs, failureRate: config.agencies.failureRate, outages: config.agencies.outages.filter((o) => o.agency === agency) },
+        faults: {
+          latencyMs: config.agencies.latencyMs,
+          failureRate: config.agencies.failureRate,
+          outages: config.agencies.outages.filter((o) => o.agency === agency),
+        },
       });
       if (selection.backOfficeHttp) {
-        const server = await buildBackOfficeServer(agencies[agency].backOffice, { log, token: config.backOffice.token });
+        const server = await buildBackOfficeServer(agencies[agency].backOffice, {
+          log,
+          token: config.backOffice.token,
+        });
         stops.push(() => server.close());
-        log.info({ agency, url: await server.listen({ host: config.backOffice.host, port: config.backOffice.ports[agency] }) }, 'back office listening');
+        log.info(
+          { agency, url: await server.listen({ host: config.backOffice.host, port: config.backOffice.ports[agency] }) },
+          'back office listening',
+        );
       }
     }
     if (selection.orchestrator) {
-      const orchestrator: RunningOrchestrator = await startOrchestrator({ address: endpoints.temporal.address, namespace: endpoints.temporal.namespace, temporal: config.temporal, codec, kafka, log });
+      const orchestrator: RunningOrchestrator = await startOrchestrator({
+        address: endpoints.temporal.address,
+        namespace: endpoints.temporal.namespace,
+        temporal: config.temporal,
+        codec,
+        kafka,
+        log,
+      });
       stops.push(() => orchestrator.stop());
     }
     if (selection.bridge || selection.api) {
-      const connection = await Connection.connect(temporalConnectionOptions(endpoints.temporal.address, config.temporal));
+      const connection = await Connection.connect(
+        temporalConnectionOptions(endpoints.temporal.address, config.temporal),
+      );
       stops.push(() => connection.close());
-      const client = new Client({ connection, namespace: endpoints.temporal.namespace, dataConverter: { payloadCodecs: [codec] } });
+      const client = new Client({
+        connection,
+        namespace: endpoints.temporal.namespace,
+        dataConverter: { payloadCodecs: [codec] },
+      });
       if (selection.bridge) {
         const bridge: RunningConsumer = await startEventBridge({ kafka, client, log });
         stops.push(() => bridge.stop());
       }
       if (selection.api) {
-        const backOffices = Object.fromEntries(agencyIds.map((agency) => [agency, agencies[agency]?.backOffice ?? httpBackOffice(config.backOffice.urls[agency], config.backOffice.token)]));
+        const backOffices = Object.fromEntries(
+          agencyIds.map((agency) => [
+            agency,
+            agencies[agency]?.backOffice ?? httpBackOffice(config.backOffice.urls[agency], config.backOffice.token),
+          ]),
+        );
         api = await startApi({ config, endpoints, log, client, kafka, codec, backOffices, clock });
         stops.push(() => api!.stop());
       }
@@ -119,8 +152,8 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
     async stop() {
       const failures: unknown[] = [];
       for (const stop of stops.reverse()) await stop().catch((err: unknown) => failures.push(err));
-      if (failures.length > 0) log.warn({ failures: failures.map((f) => (f as Error).message) }, 'some services did not stop cleanly');
+      if (failures.length > 0)
+        log.warn({ failures: failures.map((f) => (f as Error).message) }, 'some services did not stop cleanly');
     },
   };
 }
-

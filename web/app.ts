@@ -1,7 +1,12 @@
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DevLoginBody, DevLoginReply, Problem } from '../contracts/api';
 import { issueDevelopmentToken, type TokenVerifier } from '../platform/auth';
@@ -30,18 +35,30 @@ export interface ApiOptions {
 /** The portal api: one Fastify app for citizens, agency workers and operators. */
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   // pino's Logger is what Fastify logs with; its type only differs from FastifyBaseLogger in detail.
-  const app = Fastify({ loggerInstance: options.log.child({ module: 'api' }) as FastifyBaseLogger, bodyLimit: options.bodyLimitBytes, return503OnClosing: true,
+  const app = Fastify({
+    loggerInstance: options.log.child({ module: 'api' }) as FastifyBaseLogger,
+    bodyLimit: options.bodyLimitBytes,
+    return503OnClosing: true,
     // Errors Fastify raises before routing (a malformed URL, a bad content type) answer as problems too.
     frameworkErrors: (err, request, reply) => void sendProblem(reply, toProblem(err, request)),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  const metrics = createMetrics({ dossiers: options.context.dossiers, kafka: options.context.kafka, notifications: options.context.notifications });
+  const metrics = createMetrics({
+    dossiers: options.context.dossiers,
+    kafka: options.context.kafka,
+    notifications: options.context.notifications,
+  });
 
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Lienthong portal api', version: '0.1.0', description: 'Citizens submit and follow combined procedures, agency workers decide their tasks, operators repair stuck dossiers. Errors are RFC 9457 problem details.' },
+      info: {
+        title: 'Lienthong portal api',
+        version: '0.1.0',
+        description:
+          'Citizens submit and follow combined procedures, agency workers decide their tasks, operators repair stuck dossiers. Errors are RFC 9457 problem details.',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
     },
@@ -53,7 +70,9 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     if (problem.status >= 500) request.log.error({ err }, 'request failed');
     await sendProblem(reply, problem);
   });
-  app.setNotFoundHandler(async (request, reply) => sendProblem(reply, toProblem(notFound(`no route ${request.method} ${request.url.split('?')[0]}`), request)));
+  app.setNotFoundHandler(async (request, reply) =>
+    sendProblem(reply, toProblem(notFound(`no route ${request.method} ${request.url.split('?')[0]}`), request)),
+  );
 
   app.addHook('onRequest', async (request) => authenticate(request, options.verifier));
   await app.register(rateLimit, {
@@ -62,38 +81,97 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     timeWindow: '1 minute',
     hook: 'preValidation',
     keyGenerator: (request) => request.principal?.subject ?? request.ip,
-    errorResponseBuilder: (_request, context) => new HttpProblem(429, 'Too Many Requests', `at most ${context.max} requests per minute per identity; retry after ${context.after}`),
+    errorResponseBuilder: (_request, context) =>
+      new HttpProblem(
+        429,
+        'Too Many Requests',
+        `at most ${context.max} requests per minute per identity; retry after ${context.after}`,
+      ),
   });
   // Who may call a route is decided before its input is looked at: a stranger learns nothing from validation errors.
   app.addHook('preValidation', async (request) => authorize(request));
   app.addHook('onResponse', async (request, reply) => {
-    metrics.requests.inc({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) });
+    metrics.requests.inc({
+      method: request.method,
+      route: request.routeOptions.url ?? 'unmatched',
+      status: String(reply.statusCode),
+    });
   });
 
-  app.get('/health/live', { schema: { tags: ['system'], summary: 'The process is up', security: [], response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
-  app.get('/health/ready', { schema: { tags: ['system'], summary: 'Temporal, Kafka and PostgreSQL answer', security: [], response: { 200: z.object({ status: z.string(), checks: z.record(z.string(), z.boolean()) }), 503: z.object({ status: z.string(), checks: z.record(z.string(), z.boolean()) }) } } }, async (_request, reply) => {
-    const checks = await options.ready();
-    const ok = Object.values(checks).every(Boolean);
-    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not ready', checks });
-  });
-  app.get('/metrics', { schema: { tags: ['system'], summary: 'Prometheus metrics', security: [], hide: true } }, async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  app.get(
+    '/health/live',
+    {
+      schema: {
+        tags: ['system'],
+        summary: 'The process is up',
+        security: [],
+        response: { 200: z.object({ status: z.literal('ok') }) },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
+  app.get(
+    '/health/ready',
+    {
+      schema: {
+        tags: ['system'],
+        summary: 'Temporal, Kafka and PostgreSQL answer',
+        security: [],
+        response: {
+          200: z.object({ status: z.string(), checks: z.record(z.string(), z.boolean()) }),
+          503: z.object({ status: z.string(), checks: z.record(z.string(), z.boolean()) }),
+        },
+      },
+    },
+    async (_request, reply) => {
+      const checks = await options.ready();
+      const ok = Object.values(checks).every(Boolean);
+      return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not ready', checks });
+    },
+  );
+  app.get(
+    '/metrics',
+    { schema: { tags: ['system'], summary: 'Prometheus metrics', security: [], hide: true } },
+    async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
   app.get('/docs', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/docs/openapi.json'));
   app.get('/docs/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  app.post('/auth/dev-login', {
-    schema: { tags: ['system'], summary: `Development identity provider: a token for a demo user (${Object.keys(devUsers).join(', ')}); only when enabled by configuration`, security: [], body: DevLoginBody, response: { 200: DevLoginReply, 404: Problem, 422: Problem } },
-  }, async (request) => {
-    if (!options.devLogin) throw notFound('the development login is disabled (AUTH_DEV_LOGIN)');
-    const principal = devUsers[request.body.user];
-    if (!principal) throw new HttpProblem(422, 'Unprocessable Content', `no demo user ${request.body.user}`, [{ path: 'body.user', message: `must be one of ${Object.keys(devUsers).join(', ')}` }]);
-    const ttl = options.devLogin.ttlSeconds ?? 3600;
-    return { token: await issueDevelopmentToken(principal, { ...options.devLogin, ttlSeconds: ttl }), expiresInSeconds: ttl, principal };
-  });
+  app.post(
+    '/auth/dev-login',
+    {
+      schema: {
+        tags: ['system'],
+        summary: `Development identity provider: a token for a demo user (${Object.keys(devUsers).join(', ')}); only when enabled by configuration`,
+        security: [],
+        body: DevLoginBody,
+        response: { 200: DevLoginReply, 404: Problem, 422: Problem },
+      },
+    },
+    async (request) => {
+      if (!options.devLogin) throw notFound('the development login is disabled (AUTH_DEV_LOGIN)');
+      const principal = devUsers[request.body.user];
+      if (!principal)
+        throw new HttpProblem(422, 'Unprocessable Content', `no demo user ${request.body.user}`, [
+          { path: 'body.user', message: `must be one of ${Object.keys(devUsers).join(', ')}` },
+        ]);
+      const ttl = options.devLogin.ttlSeconds ?? 3600;
+      return {
+        token: await issueDevelopmentToken(principal, { ...options.devLogin, ttlSeconds: ttl }),
+        expiresInSeconds: ttl,
+        principal,
+      };
+    },
+  );
 
   await app.register(citizenRoutes, options.context);
   await app.register(workerRoutes, options.context);
   await app.register(operatorRoutes, options.context);
-  await app.register(codecRoutes, { ...options.context, openOnLoopback: Boolean(options.devLogin), uiOrigin: options.context.temporalUiUrl ? new URL(options.context.temporalUiUrl).origin : undefined });
+  await app.register(codecRoutes, {
+    ...options.context,
+    openOnLoopback: Boolean(options.devLogin),
+    uiOrigin: options.context.temporalUiUrl ? new URL(options.context.temporalUiUrl).origin : undefined,
+  });
   return app;
 }
 

@@ -17,13 +17,48 @@ declare module 'fastify' {
 
 /** Demo users of every role for the development identity provider (POST /auth/dev-login). */
 export const devUsers: Record<string, Principal> = {
-  'citizen-lan': { role: 'citizen', subject: 'citizen-lan', name: demoCitizens[0]!.fullName, personalIdNumber: demoCitizens[0]!.personalId },
-  'citizen-hanh': { role: 'citizen', subject: 'citizen-hanh', name: demoCitizens[3]!.fullName, personalIdNumber: demoCitizens[3]!.personalId },
-  'worker-civil-status': { role: 'agency-worker', subject: 'worker-civil-status', name: 'Cán bộ hộ tịch', agency: 'civil-status' },
-  'worker-civil-status-2': { role: 'agency-worker', subject: 'worker-civil-status-2', name: 'Cán bộ hộ tịch 2', agency: 'civil-status' },
-  'worker-residence': { role: 'agency-worker', subject: 'worker-residence', name: 'Cán bộ công an', agency: 'residence' },
-  'worker-residence-2': { role: 'agency-worker', subject: 'worker-residence-2', name: 'Cán bộ công an 2', agency: 'residence' },
-  'worker-social-insurance': { role: 'agency-worker', subject: 'worker-social-insurance', name: 'Cán bộ BHXH', agency: 'social-insurance' },
+  'citizen-lan': {
+    role: 'citizen',
+    subject: 'citizen-lan',
+    name: demoCitizens[0]!.fullName,
+    personalIdNumber: demoCitizens[0]!.personalId,
+  },
+  'citizen-hanh': {
+    role: 'citizen',
+    subject: 'citizen-hanh',
+    name: demoCitizens[3]!.fullName,
+    personalIdNumber: demoCitizens[3]!.personalId,
+  },
+  'worker-civil-status': {
+    role: 'agency-worker',
+    subject: 'worker-civil-status',
+    name: 'Cán bộ hộ tịch',
+    agency: 'civil-status',
+  },
+  'worker-civil-status-2': {
+    role: 'agency-worker',
+    subject: 'worker-civil-status-2',
+    name: 'Cán bộ hộ tịch 2',
+    agency: 'civil-status',
+  },
+  'worker-residence': {
+    role: 'agency-worker',
+    subject: 'worker-residence',
+    name: 'Cán bộ công an',
+    agency: 'residence',
+  },
+  'worker-residence-2': {
+    role: 'agency-worker',
+    subject: 'worker-residence-2',
+    name: 'Cán bộ công an 2',
+    agency: 'residence',
+  },
+  'worker-social-insurance': {
+    role: 'agency-worker',
+    subject: 'worker-social-insurance',
+    name: 'Cán bộ BHXH',
+    agency: 'social-insurance',
+  },
   operator: { role: 'operator', subject: 'operator', name: 'Vận hành viên' },
   auditor: { role: 'auditor', subject: 'auditor', name: 'Kiểm toán viên' },
 };
@@ -42,7 +77,8 @@ export function authorize(request: FastifyRequest): void {
   const roles = request.routeOptions.config.roles;
   if (!roles) return;
   if (!request.principal) throw new AuthenticationError('this route needs a bearer token');
-  if (!roles.includes(request.principal.role)) throw forbidden(`a ${request.principal.role} may not use this route (allowed: ${roles.join(', ')})`);
+  if (!roles.includes(request.principal.role))
+    throw forbidden(`a ${request.principal.role} may not use this route (allowed: ${roles.join(', ')})`);
 }
 
 export function principalOf(request: FastifyRequest): Principal {
@@ -53,6 +89,7 @@ export function principalOf(request: FastifyRequest): Principal {
 /** An agency worker acts only for their own agency. */
 export function requireOwnAgency(request: FastifyRequest, agency: AgencyId): Principal & { role: 'agency-worker' } {
   const principal = principalOf(request);
-  if (principal.role !== 'agency-worker' || principal.agency !== agency) throw forbidden(`only ${agency} workers may act on ${agency} tasks`);
+  if (principal.role !== 'agency-worker' || principal.agency !== agency)
+    throw forbidden(`only ${agency} workers may act on ${agency} tasks`);
   return principal;
 }

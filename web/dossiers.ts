@@ -34,7 +34,8 @@ export function visibilityQuery(filters: Omit<Partial<SearchQuery>, 'limit'> & {
   if (filters.step) parts.push(`CurrentSteps = ${quote(filters.step)}`);
   if (filters.overdue !== undefined) parts.push(`Overdue = ${filters.overdue}`);
   if (filters.failing !== undefined) parts.push(`Failing = ${filters.failing}`);
-  if (filters.running !== undefined) parts.push(filters.running ? "ExecutionStatus = 'Running'" : "ExecutionStatus != 'Running'");
+  if (filters.running !== undefined)
+    parts.push(filters.running ? "ExecutionStatus = 'Running'" : "ExecutionStatus != 'Running'");
   if (filters.from) parts.push(`StartTime >= ${quote(filters.from)}`);
   if (filters.to) parts.push(`StartTime <= ${quote(filters.to)}`);
   return parts.join(' AND ');
@@ -61,11 +62,19 @@ export function summaryOf(info: WorkflowExecutionInfo): DossierSummary {
  * The api's door to Temporal for dossiers. `settings` go to every new dossier: the scaled clock
  * the agencies share, and attempt limits.
  */
-export function createDossierGateway(client: Client, citizenKey: CitizenKeyer, settings: Partial<DossierSettings> = {}) {
+export function createDossierGateway(
+  client: Client,
+  citizenKey: CitizenKeyer,
+  settings: Partial<DossierSettings> = {},
+) {
   return {
     client,
     /** Starts the dossier's workflow; with an idempotency key, a retry returns the first dossier. */
-    async submit(input: DossierInput, subject: string, idempotencyKey?: string): Promise<{ dossierId: string; created: boolean }> {
+    async submit(
+      input: DossierInput,
+      subject: string,
+      idempotencyKey?: string,
+    ): Promise<{ dossierId: string; created: boolean }> {
       const dossierId = idempotencyKey ? idempotentDossierId(subject, idempotencyKey) : newDossierId();
       try {
         await client.workflow.start(input.procedure === 'birth-bundle' ? 'birthBundle' : 'deathBundle', {

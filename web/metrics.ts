@@ -11,17 +11,31 @@ import type { NotificationHub } from './notifications';
  * Prometheus metrics of the api process. Dossier counts, overdue steps, DLQ depth and the
  * bridge's consumer lag are read when Prometheus scrapes, not kept in memory.
  */
-export function createMetrics(deps: { dossiers: DossierGateway; kafka?: Kafka; notifications: NotificationHub; bridgeGroupId?: string }) {
+export function createMetrics(deps: {
+  dossiers: DossierGateway;
+  kafka?: Kafka;
+  notifications: NotificationHub;
+  bridgeGroupId?: string;
+}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'lienthong_api_' });
-  const requests = new Counter({ name: 'lienthong_http_requests_total', help: 'HTTP requests by method, route and status', labelNames: ['method', 'route', 'status'], registers: [registry] });
+  const requests = new Counter({
+    name: 'lienthong_http_requests_total',
+    help: 'HTTP requests by method, route and status',
+    labelNames: ['method', 'route', 'status'],
+    registers: [registry],
+  });
   new Gauge({
     name: 'lienthong_dossiers',
     help: 'Dossiers by portal status (Temporal visibility)',
     labelNames: ['status'],
     registers: [registry],
     async collect() {
-      await Promise.all(DossierStatus.options.map(async (status) => this.set({ status }, await deps.dossiers.count(visibilityQuery({ status })).catch(() => Number.NaN))));
+      await Promise.all(
+        DossierStatus.options.map(async (status) =>
+          this.set({ status }, await deps.dossiers.count(visibilityQuery({ status })).catch(() => Number.NaN)),
+        ),
+      );
     },
   });
   new Gauge({
@@ -32,7 +46,14 @@ export function createMetrics(deps: { dossiers: DossierGateway; kafka?: Kafka; n
       this.set(await deps.dossiers.count(visibilityQuery({ overdue: true, running: true })).catch(() => Number.NaN));
     },
   });
-  new Gauge({ name: 'lienthong_sse_streams', help: 'Open server-sent-event streams', registers: [registry], collect() { this.set(deps.notifications.listeners); } });
+  new Gauge({
+    name: 'lienthong_sse_streams',
+    help: 'Open server-sent-event streams',
+    registers: [registry],
+    collect() {
+      this.set(deps.notifications.listeners);
+    },
+  });
   if (deps.kafka) {
     const kafka = deps.kafka;
     new Gauge({
@@ -46,7 +67,10 @@ export function createMetrics(deps: { dossiers: DossierGateway; kafka?: Kafka; n
         try {
           for (const spec of topicSpecs) {
             const offsets = await admin.fetchTopicOffsets(deadLetterTopic(spec.name)).catch(() => []);
-            this.set({ topic: spec.name }, offsets.reduce((sum, o) => sum + Number(o.high) - Number(o.low), 0));
+            this.set(
+              { topic: spec.name },
+              offsets.reduce((sum, o) => sum + Number(o.high) - Number(o.low), 0),
+            );
           }
         } finally {
           await admin.disconnect();
@@ -65,9 +89,15 @@ export function createMetrics(deps: { dossiers: DossierGateway; kafka?: Kafka; n
           for (const agency of agencyIds) {
             const topic = eventTopic(agency);
             const ends = await admin.fetchTopicOffsets(topic);
-            const committed = await admin.fetchOffsets({ groupId: deps.bridgeGroupId ?? 'lienthong-event-bridge', topics: [topic] });
+            const committed = await admin.fetchOffsets({
+              groupId: deps.bridgeGroupId ?? 'lienthong-event-bridge',
+              topics: [topic],
+            });
             const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-            this.set({ topic }, ends.reduce((sum, o) => sum + Math.max(0, Number(o.high) - Math.max(0, done.get(o.partition) ?? 0)), 0));
+            this.set(
+              { topic },
+              ends.reduce((sum, o) => sum + Math.max(0, Number(o.high) - Math.max(0, done.get(o.partition) ?? 0)), 0),
+            );
           }
         } finally {
           await admin.disconnect();

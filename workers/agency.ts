@@ -16,7 +16,9 @@ function agencyFromArgs(): AgencyId {
   }
   const parsed = AgencyId.safeParse(values.agency);
   if (!parsed.success) {
-    process.stderr.write(`--agency: must be one of ${agencyIds.join(', ')} (got ${JSON.stringify(values.agency ?? null)})\n${usage}\n`);
+    process.stderr.write(
+      `--agency: must be one of ${agencyIds.join(', ')} (got ${JSON.stringify(values.agency ?? null)})\n${usage}\n`,
+    );
     process.exit(2);
   }
   return parsed.data;
@@ -24,4 +26,6 @@ function agencyFromArgs(): AgencyId {
 
 /** One simulated agency service as its own process, with its back office on BACK_OFFICE_BASE_PORT (+0/+1/+2). */
 const agency = agencyFromArgs();
-runProcess(`agency-${agency}`, async (config, log) => startServices(config, runningEndpoints(config), log, { agencies: [agency], backOfficeHttp: true }));
+runProcess(`agency-${agency}`, async (config, log) =>
+  startServices(config, runningEndpoints(config), log, { agencies: [agency], backOfficeHttp: true }),
+);

@@ -14,12 +14,25 @@ runProcess('dev', async (config, log) => {
   const infra = await bringUp(config, log);
   let services;
   try {
-    services = await startServices(config, infra.endpoints, log, { orchestrator: true, bridge: true, agencies: [...agencyIds], api: true });
+    services = await startServices(config, infra.endpoints, log, {
+      orchestrator: true,
+      bridge: true,
+      agencies: [...agencyIds],
+      api: true,
+    });
   } catch (err) {
     await infra.stop();
     throw err;
   }
-  log.info({ mode: infra.mode, owned: infra.owned, seconds: (Date.now() - started) / 1000, ...loggableEndpoints(infra.endpoints) }, 'lienthong is up');
+  log.info(
+    {
+      mode: infra.mode,
+      owned: infra.owned,
+      seconds: (Date.now() - started) / 1000,
+      ...loggableEndpoints(infra.endpoints),
+    },
+    'lienthong is up',
+  );
   const policies = agencyIds.map((a) => `${a}=${config.agencies.policy[a]}`).join(', ');
   process.stdout.write(
     `\nLienthong is up (${infra.mode} infrastructure${infra.owned ? '' : ', started elsewhere'}):\n${describeEndpoints(infra.endpoints)}\n` +

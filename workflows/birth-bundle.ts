@@ -6,7 +6,14 @@ import { stepTimeLimits } from '../contracts/steps';
 import type { CarriedDossier } from './dossier-carry';
 import { Dossier, type StepPlan } from './dossier-machine';
 
-export { agencyEventSignal, retryStepUpdate, skipStepUpdate, statusQuery, supplyInformationUpdate, withdrawUpdate } from './dossier-machine';
+export {
+  agencyEventSignal,
+  retryStepUpdate,
+  skipStepUpdate,
+  statusQuery,
+  supplyInformationUpdate,
+  withdrawUpdate,
+} from './dossier-machine';
 
 export interface BirthBundleArgs {
   dossierId: string;
@@ -24,8 +31,18 @@ export interface BirthBundleArgs {
  */
 export async function birthBundle(args: BirthBundleArgs): Promise<DossierStatusView> {
   const plans = birthPlans(args.input);
-  const dossier = new Dossier(args.dossierId, 'birth-bundle', args.input.applicant.personalIdNumber, [plans.registerBirth, plans.registerResidence, plans.issueCard], DossierSettings.parse(args.settings ?? {}), args.citizenKey, args.carried);
-  return dossier.runStages([[plans.registerBirth], [plans.registerResidence, plans.issueCard]], (carried) => continueAsNew<typeof birthBundle>({ ...args, carried }));
+  const dossier = new Dossier(
+    args.dossierId,
+    'birth-bundle',
+    args.input.applicant.personalIdNumber,
+    [plans.registerBirth, plans.registerResidence, plans.issueCard],
+    DossierSettings.parse(args.settings ?? {}),
+    args.citizenKey,
+    args.carried,
+  );
+  return dossier.runStages([[plans.registerBirth], [plans.registerResidence, plans.issueCard]], (carried) =>
+    continueAsNew<typeof birthBundle>({ ...args, carried }),
+  );
 }
 
 function birthPlans(input: BirthBundleInput) {
@@ -35,7 +52,14 @@ function birthPlans(input: BirthBundleInput) {
     workingDays: stepTimeLimits['register-birth'],
     command: ({ supplement }) => ({
       type: 'RegisterBirth.v1',
-      data: { applicant: input.applicant, child: input.child, mother: input.mother, father: input.father, birthCertificateReference: input.birthCertificateReference, ...(supplement ? { supplement } : {}) },
+      data: {
+        applicant: input.applicant,
+        child: input.child,
+        mother: input.mother,
+        father: input.father,
+        birthCertificateReference: input.birthCertificateReference,
+        ...(supplement ? { supplement } : {}),
+      },
     }),
   };
   const registerResidence: StepPlan = {
@@ -59,7 +83,12 @@ function birthPlans(input: BirthBundleInput) {
     workingDays: stepTimeLimits['issue-health-insurance-card'],
     command: ({ results, supplement }) => ({
       type: 'IssueHealthInsuranceCard.v1',
-      data: { birthRegistration: birthRegistration(results), child: input.child, residence: input.residence, ...(supplement ? { supplement } : {}) },
+      data: {
+        birthRegistration: birthRegistration(results),
+        child: input.child,
+        residence: input.residence,
+        ...(supplement ? { supplement } : {}),
+      },
     }),
   };
   return { registerBirth, registerResidence, issueCard };

@@ -23,36 +23,77 @@ export interface DeathBundleArgs {
  */
 export async function deathBundle(args: DeathBundleArgs): Promise<DossierStatusView> {
   const plans = deathPlans(args.input);
-  const second = [plans.deleteResidence, ...(args.input.variant >= 3 ? [plans.funeralAllowance] : []), ...(args.input.variant === 4 ? [plans.survivorBenefit] : [])];
-  const dossier = new Dossier(args.dossierId, 'death-bundle', args.input.applicant.personalIdNumber, [plans.registerDeath, ...second], DossierSettings.parse(args.settings ?? {}), args.citizenKey, args.carried);
-  return dossier.runStages([[plans.registerDeath], second], (carried) => continueAsNew<typeof deathBundle>({ ...args, carried }));
+  const second = [
+    plans.deleteResidence,
+    ...(args.input.variant >= 3 ? [plans.funeralAllowance] : []),
+    ...(args.input.variant === 4 ? [plans.survivorBenefit] : []),
+  ];
+  const dossier = new Dossier(
+    args.dossierId,
+    'death-bundle',
+    args.input.applicant.personalIdNumber,
+    [plans.registerDeath, ...second],
+    DossierSettings.parse(args.settings ?? {}),
+    args.citizenKey,
+    args.carried,
+  );
+  return dossier.runStages([[plans.registerDeath], second], (carried) =>
+    continueAsNew<typeof deathBundle>({ ...args, carried }),
+  );
 }
 
 function deathPlans(input: DeathBundleInput) {
-  const withSupplement = (data: Record<string, unknown>, supplement?: Record<string, string>) => (supplement ? { ...data, supplement } : data);
+  const withSupplement = (data: Record<string, unknown>, supplement?: Record<string, string>) =>
+    supplement ? { ...data, supplement } : data;
   const registerDeath: StepPlan = {
     stepId: 'register-death',
     agency: 'civil-status',
     workingDays: stepTimeLimits['register-death'],
-    command: ({ supplement }) => ({ type: 'RegisterDeath.v1', data: withSupplement({ applicant: input.applicant, deceased: input.deceased, deathNoticeReference: input.deathNoticeReference }, supplement) }),
+    command: ({ supplement }) => ({
+      type: 'RegisterDeath.v1',
+      data: withSupplement(
+        { applicant: input.applicant, deceased: input.deceased, deathNoticeReference: input.deathNoticeReference },
+        supplement,
+      ),
+    }),
   };
   const deleteResidence: StepPlan = {
     stepId: 'delete-residence',
     agency: 'residence',
     workingDays: stepTimeLimits['delete-residence'],
-    command: ({ results, supplement }) => ({ type: 'DeletePermanentResidence.v1', data: withSupplement({ deathRegistration: deathRegistration(results), deceased: input.deceased }, supplement) }),
+    command: ({ results, supplement }) => ({
+      type: 'DeletePermanentResidence.v1',
+      data: withSupplement({ deathRegistration: deathRegistration(results), deceased: input.deceased }, supplement),
+    }),
   };
   const funeralAllowance: StepPlan = {
     stepId: 'funeral-allowance',
     agency: 'social-insurance',
     workingDays: stepTimeLimits['funeral-allowance'],
-    command: ({ results, supplement }) => ({ type: 'DecideFuneralAllowance.v1', data: withSupplement({ deathRegistration: deathRegistration(results), deceased: input.deceased, applicant: input.applicant }, supplement) }),
+    command: ({ results, supplement }) => ({
+      type: 'DecideFuneralAllowance.v1',
+      data: withSupplement(
+        { deathRegistration: deathRegistration(results), deceased: input.deceased, applicant: input.applicant },
+        supplement,
+      ),
+    }),
   };
   const survivorBenefit: StepPlan = {
     stepId: 'survivor-benefit',
     agency: 'social-insurance',
     workingDays: stepTimeLimits['survivor-benefit'],
-    command: ({ results, supplement }) => ({ type: 'DecideSurvivorBenefit.v1', data: withSupplement({ deathRegistration: deathRegistration(results), deceased: input.deceased, survivors: input.survivors, representativeIdNumber: input.representativeIdNumber }, supplement) }),
+    command: ({ results, supplement }) => ({
+      type: 'DecideSurvivorBenefit.v1',
+      data: withSupplement(
+        {
+          deathRegistration: deathRegistration(results),
+          deceased: input.deceased,
+          survivors: input.survivors,
+          representativeIdNumber: input.representativeIdNumber,
+        },
+        supplement,
+      ),
+    }),
   };
   return { registerDeath, deleteResidence, funeralAllowance, survivorBenefit };
 }

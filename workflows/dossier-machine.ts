@@ -24,21 +24,42 @@ import {
   type DossierSettings,
 } from '../contracts/dossier-workflow';
 import { dossierSearchKeys } from '../contracts/search-attributes';
-import type { DossierStatus, DossierStatusChanged, DossierStatusView, ProcedureKind, StepStatus, StepView } from '../contracts/dossier-status';
+import type {
+  DossierStatus,
+  DossierStatusChanged,
+  DossierStatusView,
+  ProcedureKind,
+  StepStatus,
+  StepView,
+} from '../contracts/dossier-status';
 import type { CarriedDossier, OperatorAction, StepCursor } from './dossier-carry';
-import { dueAt, realDelayUntil, simulatedNow, workingDaysCalendar, type WorkingDaysCalendar } from '../contracts/calendar';
+import {
+  dueAt,
+  realDelayUntil,
+  simulatedNow,
+  workingDaysCalendar,
+  type WorkingDaysCalendar,
+} from '../contracts/calendar';
 import { classifyAgencyEvent } from '../contracts/agency-outcomes';
 
 // Publishing to Kafka is quick; a broker outage is retried for minutes, then the step fails and
 // waits for an operator instead of hiding the problem in endless retries.
 const { sendAgencyCommand, publishDossierNotification } = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 12, nonRetryableErrorTypes: ['InvalidMessage', 'UnknownTopic'] },
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 12,
+    nonRetryableErrorTypes: ['InvalidMessage', 'UnknownTopic'],
+  },
 });
 
 export const agencyEventSignal = defineSignal<[AgencyEventDelivery]>(dossierMessageNames.agencyEvent);
 export const statusQuery = defineQuery<DossierStatusView>(dossierMessageNames.status);
-export const supplyInformationUpdate = defineUpdate<DossierStatusView, [SupplyInformationInput]>(dossierMessageNames.supplyInformation);
+export const supplyInformationUpdate = defineUpdate<DossierStatusView, [SupplyInformationInput]>(
+  dossierMessageNames.supplyInformation,
+);
 export const withdrawUpdate = defineUpdate<DossierStatusView, [WithdrawInput]>(dossierMessageNames.withdraw);
 export const retryStepUpdate = defineUpdate<DossierStatusView, [RetryStepInput]>(dossierMessageNames.retryStep);
 export const skipStepUpdate = defineUpdate<DossierStatusView, [SkipStepInput]>(dossierMessageNames.skipStep);
@@ -50,7 +71,10 @@ export interface StepPlan {
   /** Legal time limit in working days (0 = the same working day). */
   workingDays: number;
   /** The agency command for one attempt; `results` holds the results of earlier steps. */
-  command(args: { results: Record<string, Record<string, unknown>>; supplement?: Record<string, string> }): { type: string; data: Record<string, unknown> };
+  command(args: { results: Record<string, Record<string, unknown>>; supplement?: Record<string, string> }): {
+    type: string;
+    data: Record<string, unknown>;
+  };
 }
 
 type StepEnd = 'completed' | 'rejected' | 'skipped' | 'cancelled';
@@ -58,7 +82,13 @@ type StepEnd = 'completed' | 'rejected' | 'skipped' | 'cancelled';
 type StepRun = StepEnd | 'parked';
 const finalStepStatuses: StepStatus[] = ['completed', 'rejected', 'skipped', 'cancelled'];
 const waitingOnAgency: StepStatus[] = ['sent', 'in-progress', 'awaiting-agency-worker', 'overdue', 'retrying'];
-const finalDossierStatuses: DossierStatus[] = ['result-returned', 'partially-completed', 'withdrawn', 'rejected', 'not-accepted'];
+const finalDossierStatuses: DossierStatus[] = [
+  'result-returned',
+  'partially-completed',
+  'withdrawn',
+  'rejected',
+  'not-accepted',
+];
 
 /**
  * The state and handlers of one dossier workflow. Procedures create it before their first await
@@ -94,17 +124,22 @@ export class Dossier {
   ) {
     this.calendar = workingDaysCalendar(settings.extraHolidays);
     const now = this.now().toISOString();
-    this.view = carried?.view ?? {
-      dossierId,
-      procedure,
-      citizenId,
-      status: 'submitted',
-      submittedAt: now,
-      updatedAt: now,
-      steps: plans.map((plan): StepView => ({ stepId: plan.stepId, agency: plan.agency, status: 'pending', attempts: 0 }) as StepView),
-      operatorActions: [],
-      ignoredEvents: 0,
-    } as DossierStatusView;
+    this.view =
+      carried?.view ??
+      ({
+        dossierId,
+        procedure,
+        citizenId,
+        status: 'submitted',
+        submittedAt: now,
+        updatedAt: now,
+        steps: plans.map(
+          (plan): StepView =>
+            ({ stepId: plan.stepId, agency: plan.agency, status: 'pending', attempts: 0 }) as StepView,
+        ),
+        operatorActions: [],
+        ignoredEvents: 0,
+      } as DossierStatusView);
     if (carried) this.resume(carried);
     this.installHandlers();
   }
@@ -147,7 +182,8 @@ export class Dossier {
       {
         validator: (input) => {
           const parsed = parseOrReject(SupplyInformationInput, input);
-          if (this.step(parsed.stepId)?.status !== 'awaiting-citizen') reject(`step ${parsed.stepId} is not waiting for information from the citizen`);
+          if (this.step(parsed.stepId)?.status !== 'awaiting-citizen')
+            reject(`step ${parsed.stepId} is not waiting for information from the citizen`);
         },
       },
     );
@@ -160,7 +196,8 @@ export class Dossier {
       {
         validator: (input) => {
           parseOrReject(WithdrawInput, input);
-          if (this.isFinished() || ['processed', 'result-returned'].includes(this.view.status)) reject(`dossier is ${this.view.status} and can no longer be withdrawn`);
+          if (this.isFinished() || ['processed', 'result-returned'].includes(this.view.status))
+            reject(`dossier is ${this.view.status} and can no longer be withdrawn`);
         },
       },
     );
@@ -176,7 +213,8 @@ export class Dossier {
           const parsed = parseOrReject(RetryStepInput, input);
           const step = this.step(parsed.stepId);
           if (!step) reject(`unknown step ${parsed.stepId}`);
-          if (step.status === 'pending' || finalStepStatuses.includes(step.status)) reject(`step ${parsed.stepId} is ${step.status}; only a started, unfinished step can be retried`);
+          if (step.status === 'pending' || finalStepStatuses.includes(step.status))
+            reject(`step ${parsed.stepId} is ${step.status}; only a started, unfinished step can be retried`);
         },
       },
     );
@@ -213,9 +251,19 @@ export class Dossier {
   /** Signals from the bridge: dedupe by event id, ignore events for other attempts. */
   private receive(event: AgencyEventDelivery): void {
     const step = this.step(event.stepId);
-    if (this.seenEvents.has(event.eventId) || !step || step.commandId !== event.commandId || finalStepStatuses.includes(step.status)) {
+    if (
+      this.seenEvents.has(event.eventId) ||
+      !step ||
+      step.commandId !== event.commandId ||
+      finalStepStatuses.includes(step.status)
+    ) {
       this.view.ignoredEvents += 1;
-      log.info('agency event ignored', { dossierId: this.dossierId, stepId: event.stepId, eventType: event.type, reason: this.seenEvents.has(event.eventId) ? 'duplicate' : 'stale' });
+      log.info('agency event ignored', {
+        dossierId: this.dossierId,
+        stepId: event.stepId,
+        eventType: event.type,
+        reason: this.seenEvents.has(event.eventId) ? 'duplicate' : 'stale',
+      });
       return;
     }
     this.seenEvents.add(event.eventId);
@@ -235,7 +283,12 @@ export class Dossier {
     if (finalStepStatuses.includes(step.status)) return step.status as StepEnd;
     const parked = this.parked.get(plan.stepId);
     this.parked.delete(plan.stepId);
-    const cursor: StepCursor = parked ?? { phase: 'send', backoffSeconds: this.settings.resendBackoffSeconds, resendingOverdue: false, resetBackoffOnRetry: false };
+    const cursor: StepCursor = parked ?? {
+      phase: 'send',
+      backoffSeconds: this.settings.resendBackoffSeconds,
+      resendingOverdue: false,
+      resetBackoffOnRetry: false,
+    };
     if (!parked) step.dueAt = dueAt(this.now(), plan.workingDays, this.calendar).toISOString();
 
     for (;;) {
@@ -250,7 +303,15 @@ export class Dossier {
           step.commandId = `${this.dossierId}/${plan.stepId}/${step.attempts}`;
           const command = plan.command({ results, supplement: cursor.supplement });
           try {
-            await sendAgencyCommand({ agency: plan.agency, dossierId: this.dossierId, stepId: plan.stepId, commandId: step.commandId, attempt: step.attempts, type: command.type, data: command.data });
+            await sendAgencyCommand({
+              agency: plan.agency,
+              dossierId: this.dossierId,
+              stepId: plan.stepId,
+              commandId: step.commandId,
+              attempt: step.attempts,
+              type: command.type,
+              data: command.data,
+            });
           } catch (err) {
             step.lastError = `could not send ${command.type}: ${(err as Error).message}`;
             this.setStep(step, 'failed');
@@ -309,11 +370,17 @@ export class Dossier {
           continue;
         }
         case 'awaiting-citizen': {
-          const answered = await condition(() => this.supplements.has(plan.stepId) || this.withdrawn || this.continuing, this.realDelay(new Date(cursor.until!)));
+          const answered = await condition(
+            () => this.supplements.has(plan.stepId) || this.withdrawn || this.continuing,
+            this.realDelay(new Date(cursor.until!)),
+          );
           if (this.withdrawn) return this.cancel(plan, step);
           if (answered && !this.supplements.has(plan.stepId)) return this.park(plan.stepId, cursor);
           if (!answered) {
-            step.rejection = { reasonCode: 'INFORMATION_NOT_SUPPLIED', message: 'the requested information was not supplied within 7 working days' };
+            step.rejection = {
+              reasonCode: 'INFORMATION_NOT_SUPPLIED',
+              message: 'the requested information was not supplied within 7 working days',
+            };
             step.finishedAt = this.now().toISOString();
             this.setStep(step, 'rejected');
             await this.cancelAtAgency(plan, step);
@@ -326,8 +393,12 @@ export class Dossier {
           continue;
         }
         case 'backoff': {
-          const interrupted = await condition(() => this.withdrawn || this.operatorActions.has(plan.stepId) || this.continuing, Math.max(1, Date.parse(cursor.until!) - Date.now()));
-          if (interrupted && !this.withdrawn && !this.operatorActions.has(plan.stepId)) return this.park(plan.stepId, cursor);
+          const interrupted = await condition(
+            () => this.withdrawn || this.operatorActions.has(plan.stepId) || this.continuing,
+            Math.max(1, Date.parse(cursor.until!) - Date.now()),
+          );
+          if (interrupted && !this.withdrawn && !this.operatorActions.has(plan.stepId))
+            return this.park(plan.stepId, cursor);
           cursor.backoffSeconds *= 2;
           cursor.resendingOverdue = !interrupted;
           cursor.phase = 'send';
@@ -352,10 +423,15 @@ export class Dossier {
    * its first stage fails, partially completed when a later stage's step was rejected. When the
    * history grows long, every step parks and the dossier goes on in a new run (`continueAsNew`).
    */
-  async runStages(stages: StepPlan[][], continueAsNew: (carried: CarriedDossier) => Promise<never>): Promise<DossierStatusView> {
+  async runStages(
+    stages: StepPlan[][],
+    continueAsNew: (carried: CarriedDossier) => Promise<never>,
+  ): Promise<DossierStatusView> {
     const notifier = this.notifyLoop(() => this.isFinished() || this.continuing);
     const watcher = this.watchHistoryLength();
-    const results: Record<string, Record<string, unknown>> = Object.fromEntries(this.view.steps.filter((s) => s.result).map((s) => [s.stepId, s.result!]));
+    const results: Record<string, Record<string, unknown>> = Object.fromEntries(
+      this.view.steps.filter((s) => s.result).map((s) => [s.stepId, s.result!]),
+    );
     let outcome: DossierStatus = 'processed';
     for (const [index, stage] of stages.entries()) {
       const ends = await Promise.all(stage.map((plan) => this.runStep(plan, results)));
@@ -366,7 +442,12 @@ export class Dossier {
       }
       for (const plan of stage) results[plan.stepId] = this.step(plan.stepId)?.result ?? {};
       if (ends.every((end) => end === 'completed' || end === 'skipped')) continue;
-      this.cancelPending(stages.slice(index + 1).flat().map((plan) => plan.stepId));
+      this.cancelPending(
+        stages
+          .slice(index + 1)
+          .flat()
+          .map((plan) => plan.stepId),
+      );
       if (this.withdrawn) outcome = 'withdrawn';
       else if (index === 0) outcome = 'rejected';
       else outcome = 'partially-completed';
@@ -388,7 +469,10 @@ export class Dossier {
    */
   private async watchHistoryLength(): Promise<void> {
     const { continueAsNewAfterEvents } = this.settings;
-    const long = () => (continueAsNewAfterEvents === undefined ? workflowInfo().continueAsNewSuggested : workflowInfo().historyLength >= continueAsNewAfterEvents);
+    const long = () =>
+      continueAsNewAfterEvents === undefined
+        ? workflowInfo().continueAsNewSuggested
+        : workflowInfo().historyLength >= continueAsNewAfterEvents;
     await condition(() => this.isFinished() || long());
     if (!this.isFinished() && patched('continue-as-new-on-long-history')) this.continuing = true;
   }
@@ -403,7 +487,11 @@ export class Dossier {
   private async awaitOutcome(plan: StepPlan, step: StepView, deadline: Date): Promise<Outcome> {
     for (;;) {
       const woke = await condition(
-        () => (this.inbox.get(plan.stepId)?.length ?? 0) > 0 || this.withdrawn || this.operatorActions.has(plan.stepId) || this.continuing,
+        () =>
+          (this.inbox.get(plan.stepId)?.length ?? 0) > 0 ||
+          this.withdrawn ||
+          this.operatorActions.has(plan.stepId) ||
+          this.continuing,
         this.realDelay(deadline),
       );
       if (!woke) return { kind: 'overdue' };
@@ -463,7 +551,10 @@ export class Dossier {
       commandId: `${step.commandId}/cancel`,
       attempt: step.attempts,
       type: 'CancelCase.v1',
-      data: { cancelsCommandId: step.commandId, reason: this.withdrawal?.reason ?? step.rejection?.reasonCode ?? 'cancelled' },
+      data: {
+        cancelsCommandId: step.commandId,
+        reason: this.withdrawal?.reason ?? step.rejection?.reasonCode ?? 'cancelled',
+      },
     });
   }
 
@@ -491,11 +582,15 @@ export class Dossier {
   private refresh(decided?: DossierStatus): void {
     const before = this.view.status;
     if (decided) this.view.status = decided;
-    else if (!finalDossierStatuses.includes(before) && before !== 'processed') this.view.status = portalStatus(this.view.steps.map((s) => s.status));
+    else if (!finalDossierStatuses.includes(before) && before !== 'processed')
+      this.view.status = portalStatus(this.view.steps.map((s) => s.status));
     this.view.updatedAt = this.now().toISOString();
     if (this.view.status !== before) this.queueNotification();
     const open = this.view.steps.filter((s) => !finalStepStatuses.includes(s.status) && s.status !== 'pending');
-    const dues = open.map((s) => s.dueAt).filter((d): d is string => Boolean(d)).sort();
+    const dues = open
+      .map((s) => s.dueAt)
+      .filter((d): d is string => Boolean(d))
+      .sort();
     const attributes = {
       status: this.view.status,
       current: open.map((s) => s.stepId),
@@ -513,7 +608,10 @@ export class Dossier {
       ...(this.citizenKey ? [{ key: dossierSearchKeys.CitizenId, value: this.citizenKey }] : []),
       { key: dossierSearchKeys.CurrentSteps, value: attributes.current },
       { key: dossierSearchKeys.AgenciesWaitedOn, value: attributes.agencies },
-      { key: dossierSearchKeys.EarliestDueTime, value: attributes.earliestDue ? new Date(attributes.earliestDue) : null },
+      {
+        key: dossierSearchKeys.EarliestDueTime,
+        value: attributes.earliestDue ? new Date(attributes.earliestDue) : null,
+      },
       { key: dossierSearchKeys.Overdue, value: attributes.overdue },
       { key: dossierSearchKeys.Failing, value: attributes.failing },
     ]);
@@ -522,7 +620,11 @@ export class Dossier {
   /** Snapshots the dossier for the notifications topic, as it is at this change. */
   private queueNotification(): void {
     const { dossierId, procedure, citizenId, status, updatedAt, steps } = this.view;
-    this.notifications.push(JSON.parse(JSON.stringify({ dossierId, procedure, citizenId, status, changedAt: updatedAt, steps })) as DossierStatusChanged);
+    this.notifications.push(
+      JSON.parse(
+        JSON.stringify({ dossierId, procedure, citizenId, status, changedAt: updatedAt, steps }),
+      ) as DossierStatusChanged,
+    );
   }
 
   /** Publishes queued changes in order; runs beside the stages until the dossier ends. */
@@ -571,9 +673,17 @@ function portalStatus(steps: StepStatus[]): DossierStatus {
   return 'processing';
 }
 
-function parseOrReject<T>(schema: { safeParse(input: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, input: unknown): T {
+function parseOrReject<T>(
+  schema: {
+    safeParse(
+      input: unknown,
+    ): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  },
+  input: unknown,
+): T {
   const parsed = schema.safeParse(input);
-  if (!parsed.success) reject(parsed.error.issues.map((i) => `${i.path.map(String).join('.') || 'input'}: ${i.message}`).join('; '));
+  if (!parsed.success)
+    reject(parsed.error.issues.map((i) => `${i.path.map(String).join('.') || 'input'}: ${i.message}`).join('; '));
   return parsed.data;
 }
 

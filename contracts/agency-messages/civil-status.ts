@@ -1,11 +1,29 @@
 import { z } from 'zod';
 import { DeathBundleInput, BirthBundleInput, PersonRef } from '../dossiers';
 import { PersonalIdNumber } from '../values';
-import { AdditionalInformationRequested, CancelCase, CaseCancelled, CommandBase, CommandReceived, EventBase, rejection } from './common';
+import {
+  AdditionalInformationRequested,
+  CancelCase,
+  CaseCancelled,
+  CommandBase,
+  CommandReceived,
+  EventBase,
+  rejection,
+} from './common';
 
 export const civilStatusReasonCodes = [
-  'LATE_REGISTRATION', 'BIRTH_DATE_IN_FUTURE', 'CHILD_TOO_OLD', 'PARENT_NOT_FOUND', 'PARENT_DECEASED', 'INVALID_NAME',
-  'APPLICANT_NOT_ALLOWED', 'PERSON_NOT_FOUND', 'ALREADY_DECEASED', 'DEATH_REGISTRATION_LATE', 'INFORMATION_NOT_SUPPLIED', 'REJECTED_BY_OFFICER',
+  'LATE_REGISTRATION',
+  'BIRTH_DATE_IN_FUTURE',
+  'CHILD_TOO_OLD',
+  'PARENT_NOT_FOUND',
+  'PARENT_DECEASED',
+  'INVALID_NAME',
+  'APPLICANT_NOT_ALLOWED',
+  'PERSON_NOT_FOUND',
+  'ALREADY_DECEASED',
+  'DEATH_REGISTRATION_LATE',
+  'INFORMATION_NOT_SUPPLIED',
+  'REJECTED_BY_OFFICER',
 ] as const;
 
 /** Register a birth: issue the birth certificate number and the child's personal ID number. */
@@ -26,12 +44,23 @@ export const RegisterDeath = CommandBase.extend({
 });
 export type RegisterDeath = z.infer<typeof RegisterDeath>;
 
-export const BirthRegistered = EventBase.extend({ birthCertificateNumber: z.string().min(1), childPersonalIdNumber: PersonalIdNumber, registeredAt: z.iso.datetime({ offset: true }) });
+export const BirthRegistered = EventBase.extend({
+  birthCertificateNumber: z.string().min(1),
+  childPersonalIdNumber: PersonalIdNumber,
+  registeredAt: z.iso.datetime({ offset: true }),
+});
 export const BirthRegistrationRejected = rejection(civilStatusReasonCodes);
-export const DeathRegistered = EventBase.extend({ deathExtractNumber: z.string().min(1), registeredAt: z.iso.datetime({ offset: true }) });
+export const DeathRegistered = EventBase.extend({
+  deathExtractNumber: z.string().min(1),
+  registeredAt: z.iso.datetime({ offset: true }),
+});
 export const DeathRegistrationRejected = rejection(civilStatusReasonCodes);
 
-export const civilStatusCommands = { 'RegisterBirth.v1': RegisterBirth, 'RegisterDeath.v1': RegisterDeath, 'CancelCase.v1': CancelCase };
+export const civilStatusCommands = {
+  'RegisterBirth.v1': RegisterBirth,
+  'RegisterDeath.v1': RegisterDeath,
+  'CancelCase.v1': CancelCase,
+};
 export const civilStatusEvents = {
   'CommandReceived.v1': CommandReceived,
   'BirthRegistered.v1': BirthRegistered,

@@ -39,10 +39,14 @@ export const CancelCase = CommandBase.extend({ cancelsCommandId: z.string().min(
 export const CaseCancelled = EventBase.extend({ cancelsCommandId: z.string().min(1) });
 
 /** A rejection with a machine-readable reason code from the agency's own list. */
-export const rejection = <T extends readonly [string, ...string[]]>(codes: T) => EventBase.extend({ reasonCode: z.enum(codes), message: z.string().min(1) });
+export const rejection = <T extends readonly [string, ...string[]]>(codes: T) =>
+  EventBase.extend({ reasonCode: z.enum(codes), message: z.string().min(1) });
 
 /** The result of the birth registration that later steps need. */
-export const BirthRegistrationResult = z.strictObject({ birthCertificateNumber: z.string().min(1), childPersonalIdNumber: PersonalIdNumber });
+export const BirthRegistrationResult = z.strictObject({
+  birthCertificateNumber: z.string().min(1),
+  childPersonalIdNumber: PersonalIdNumber,
+});
 
 /** The result of the death registration that later steps need. */
 export const DeathRegistrationResult = z.strictObject({ deathExtractNumber: z.string().min(1) });

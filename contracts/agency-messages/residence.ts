@@ -1,11 +1,27 @@
 import { z } from 'zod';
 import { PersonalIdNumber } from '../values';
 import { BirthBundleInput, DeathBundleInput } from '../dossiers';
-import { AdditionalInformationRequested, BirthRegistrationResult, CancelCase, CaseCancelled, CommandBase, CommandReceived, DeathRegistrationResult, EventBase, rejection } from './common';
+import {
+  AdditionalInformationRequested,
+  BirthRegistrationResult,
+  CancelCase,
+  CaseCancelled,
+  CommandBase,
+  CommandReceived,
+  DeathRegistrationResult,
+  EventBase,
+  rejection,
+} from './common';
 
 export const residenceReasonCodes = [
-  'ADDRESS_NOT_PARENT_RESIDENCE', 'CONFIRMATION_MISSING', 'CONSENT_MISSING', 'RESIDENCE_REGISTRATION_LATE', 'PERSON_NOT_FOUND',
-  'NO_PERMANENT_RESIDENCE', 'INFORMATION_NOT_SUPPLIED', 'REJECTED_BY_OFFICER',
+  'ADDRESS_NOT_PARENT_RESIDENCE',
+  'CONFIRMATION_MISSING',
+  'CONSENT_MISSING',
+  'RESIDENCE_REGISTRATION_LATE',
+  'PERSON_NOT_FOUND',
+  'NO_PERMANENT_RESIDENCE',
+  'INFORMATION_NOT_SUPPLIED',
+  'REJECTED_BY_OFFICER',
 ] as const;
 
 /** Register a newborn's permanent residence at a parent's permanent address. */
@@ -18,15 +34,29 @@ export const RegisterPermanentResidence = CommandBase.extend({
 export type RegisterPermanentResidence = z.infer<typeof RegisterPermanentResidence>;
 
 /** Delete a deceased person's permanent residence. */
-export const DeletePermanentResidence = CommandBase.extend({ deathRegistration: DeathRegistrationResult, deceased: DeathBundleInput.shape.deceased });
+export const DeletePermanentResidence = CommandBase.extend({
+  deathRegistration: DeathRegistrationResult,
+  deceased: DeathBundleInput.shape.deceased,
+});
 export type DeletePermanentResidence = z.infer<typeof DeletePermanentResidence>;
 
-export const PermanentResidenceRegistered = EventBase.extend({ residenceRegistrationNumber: z.string().min(1), householdId: z.string().min(1), registeredAt: z.iso.datetime({ offset: true }) });
+export const PermanentResidenceRegistered = EventBase.extend({
+  residenceRegistrationNumber: z.string().min(1),
+  householdId: z.string().min(1),
+  registeredAt: z.iso.datetime({ offset: true }),
+});
 export const PermanentResidenceRegistrationRejected = rejection(residenceReasonCodes);
-export const PermanentResidenceDeleted = EventBase.extend({ deletionRecordNumber: z.string().min(1), deletedAt: z.iso.datetime({ offset: true }) });
+export const PermanentResidenceDeleted = EventBase.extend({
+  deletionRecordNumber: z.string().min(1),
+  deletedAt: z.iso.datetime({ offset: true }),
+});
 export const PermanentResidenceDeletionRejected = rejection(residenceReasonCodes);
 
-export const residenceCommands = { 'RegisterPermanentResidence.v1': RegisterPermanentResidence, 'DeletePermanentResidence.v1': DeletePermanentResidence, 'CancelCase.v1': CancelCase };
+export const residenceCommands = {
+  'RegisterPermanentResidence.v1': RegisterPermanentResidence,
+  'DeletePermanentResidence.v1': DeletePermanentResidence,
+  'CancelCase.v1': CancelCase,
+};
 export const residenceEvents = {
   'CommandReceived.v1': CommandReceived,
   'PermanentResidenceRegistered.v1': PermanentResidenceRegistered,

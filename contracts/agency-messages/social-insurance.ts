@@ -1,16 +1,42 @@
 import { z } from 'zod';
 import { BirthBundleInput, DeathBundleInput, SurvivorConfirmation } from '../dossiers';
 import { IsoDate, PersonalIdNumber, Vnd } from '../values';
-import { AdditionalInformationRequested, BirthRegistrationResult, CancelCase, CaseCancelled, CommandBase, CommandReceived, DeathRegistrationResult, EventBase, rejection } from './common';
+import {
+  AdditionalInformationRequested,
+  BirthRegistrationResult,
+  CancelCase,
+  CaseCancelled,
+  CommandBase,
+  CommandReceived,
+  DeathRegistrationResult,
+  EventBase,
+  rejection,
+} from './common';
 
-export const socialInsuranceReasonCodes = ['CHILD_TOO_OLD', 'NOT_ELIGIBLE', 'ALREADY_PAID', 'CONFIRMATIONS_MISSING', 'PERSON_NOT_FOUND', 'INFORMATION_NOT_SUPPLIED', 'REJECTED_BY_OFFICER'] as const;
+export const socialInsuranceReasonCodes = [
+  'CHILD_TOO_OLD',
+  'NOT_ELIGIBLE',
+  'ALREADY_PAID',
+  'CONFIRMATIONS_MISSING',
+  'PERSON_NOT_FOUND',
+  'INFORMATION_NOT_SUPPLIED',
+  'REJECTED_BY_OFFICER',
+] as const;
 
 /** Issue the state-paid under-6 health-insurance card (rule 3). */
-export const IssueHealthInsuranceCard = CommandBase.extend({ birthRegistration: BirthRegistrationResult, child: BirthBundleInput.shape.child, residence: BirthBundleInput.shape.residence });
+export const IssueHealthInsuranceCard = CommandBase.extend({
+  birthRegistration: BirthRegistrationResult,
+  child: BirthBundleInput.shape.child,
+  residence: BirthBundleInput.shape.residence,
+});
 export type IssueHealthInsuranceCard = z.infer<typeof IssueHealthInsuranceCard>;
 
 /** Decide the funeral allowance (rule 8). */
-export const DecideFuneralAllowance = CommandBase.extend({ deathRegistration: DeathRegistrationResult, deceased: DeathBundleInput.shape.deceased, applicant: DeathBundleInput.shape.applicant });
+export const DecideFuneralAllowance = CommandBase.extend({
+  deathRegistration: DeathRegistrationResult,
+  deceased: DeathBundleInput.shape.deceased,
+  applicant: DeathBundleInput.shape.applicant,
+});
 export type DecideFuneralAllowance = z.infer<typeof DecideFuneralAllowance>;
 
 /** Decide the survivor benefit (rule 9). */
@@ -22,11 +48,19 @@ export const DecideSurvivorBenefit = CommandBase.extend({
 });
 export type DecideSurvivorBenefit = z.infer<typeof DecideSurvivorBenefit>;
 
-export const HealthInsuranceCardIssued = EventBase.extend({ socialInsuranceNumber: z.string().regex(/^\d{10}$/), cardNumber: z.string().min(1), validFrom: IsoDate, validTo: IsoDate });
+export const HealthInsuranceCardIssued = EventBase.extend({
+  socialInsuranceNumber: z.string().regex(/^\d{10}$/),
+  cardNumber: z.string().min(1),
+  validFrom: IsoDate,
+  validTo: IsoDate,
+});
 export const HealthInsuranceCardRejected = rejection(socialInsuranceReasonCodes);
 export const FuneralAllowanceDecided = EventBase.extend({ decisionNumber: z.string().min(1), amountVnd: Vnd });
 export const FuneralAllowanceRejected = rejection(socialInsuranceReasonCodes);
-export const SurvivorBenefitDecided = EventBase.extend({ decisionNumber: z.string().min(1), representativeIdNumber: PersonalIdNumber });
+export const SurvivorBenefitDecided = EventBase.extend({
+  decisionNumber: z.string().min(1),
+  representativeIdNumber: PersonalIdNumber,
+});
 export const SurvivorBenefitRejected = rejection(socialInsuranceReasonCodes);
 
 export const socialInsuranceCommands = {

@@ -43,7 +43,10 @@ export function backoffMs(attempt: number, initialMs: number): number {
 }
 
 /** The headers a dead-lettered message carries beside its original ones. */
-export function deadLetterHeaders(original: IHeaders | undefined, info: { reason: string; error: string; topic: string; partition: number; offset: string; groupId: string; at: Date }): IHeaders {
+export function deadLetterHeaders(
+  original: IHeaders | undefined,
+  info: { reason: string; error: string; topic: string; partition: number; offset: string; groupId: string; at: Date },
+): IHeaders {
   return {
     ...(original ?? {}),
     dlq_reason: info.reason,
@@ -71,20 +74,43 @@ export async function runConsumer(options: ConsumerOptions): Promise<RunningCons
   const stats = { handled: 0, deadLettered: 0, retries: 0 };
   let stopping = false;
 
-  const dlqProducer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const dlqProducer: Producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await dlqProducer.connect();
   // A short session: a member that vanished (a killed process, a broker restarted under it) holds
   // up the group's next rebalance for this long. Backoffs stay under it (5 s at most).
   const sessionTimeout = options.sessionTimeoutMs ?? 15_000;
-  const consumer: Consumer = kafka.consumer({ groupId, sessionTimeout, heartbeatInterval: Math.min(3_000, sessionTimeout / 3) });
+  const consumer: Consumer = kafka.consumer({
+    groupId,
+    sessionTimeout,
+    heartbeatInterval: Math.min(3_000, sessionTimeout / 3),
+  });
   await consumer.connect();
-  for (const spec of options.topics) await consumer.subscribe({ topic: spec.name, fromBeginning: options.fromBeginning ?? true });
+  for (const spec of options.topics)
+    await consumer.subscribe({ topic: spec.name, fromBeginning: options.fromBeginning ?? true });
 
   const deadLetter = async (topic: string, partition: number, message: KafkaMessage, reason: string, error: string) => {
     await dlqProducer.send({
       topic: deadLetterTopic(topic),
       acks: -1,
-      messages: [{ key: message.key, value: message.value, headers: deadLetterHeaders(message.headers, { reason, error, topic, partition, offset: message.offset, groupId, at: new Date() }) }],
+      messages: [
+        {
+          key: message.key,
+          value: message.value,
+          headers: deadLetterHeaders(message.headers, {
+            reason,
+            error,
+            topic,
+            partition,
+            offset: message.offset,
+            groupId,
+            at: new Date(),
+          }),
+        },
+      ],
     });
     stats.deadLettered += 1;
     log.warn({ topic, partition, offset: message.offset, reason, error }, 'message dead-lettered');
@@ -92,7 +118,9 @@ export async function runConsumer(options: ConsumerOptions): Promise<RunningCons
 
   const handle = async (topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>) => {
     const spec = specs.get(topic);
-    const decoded = spec ? decodeEvent(spec, message) : ({ ok: false, reason: 'unknown-type', error: `no spec for ${topic}` } as const);
+    const decoded = spec
+      ? decodeEvent(spec, message)
+      : ({ ok: false, reason: 'unknown-type', error: `no spec for ${topic}` } as const);
     if (!decoded.ok) return deadLetter(topic, partition, message, decoded.reason, decoded.error);
     const coordinates = { topic, partition, offset: message.offset, key: message.key?.toString() };
     for (let attempt = 1; ; attempt += 1) {
@@ -104,7 +132,13 @@ export async function runConsumer(options: ConsumerOptions): Promise<RunningCons
         if (err instanceof DeadLetterError) return deadLetter(topic, partition, message, err.reason, err.message);
         if (attempt >= maxAttempts || stopping) {
           if (stopping && attempt < maxAttempts) throw err;
-          return deadLetter(topic, partition, message, 'handler-failed', `${(err as Error).message} (after ${attempt} attempts)`);
+          return deadLetter(
+            topic,
+            partition,
+            message,
+            'handler-failed',
+            `${(err as Error).message} (after ${attempt} attempts)`,
+          );
         }
         stats.retries += 1;
         log.warn({ topic, partition, offset: message.offset, attempt, err }, 'handler failed, retrying');

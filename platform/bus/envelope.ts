@@ -18,9 +18,13 @@ export interface OutgoingEvent<T = unknown> {
 export function encodeEvent(spec: TopicSpec, event: OutgoingEvent): Message {
   // Own properties only: a type named like an Object.prototype member ('constructor') is unknown too.
   const schema = Object.hasOwn(spec.messages, event.type) ? spec.messages[event.type] : undefined;
-  if (!schema) throw new UnknownMessageTypeError(`${spec.name} does not carry ${event.type} (it carries ${Object.keys(spec.messages).join(', ')})`);
+  if (!schema)
+    throw new UnknownMessageTypeError(
+      `${spec.name} does not carry ${event.type} (it carries ${Object.keys(spec.messages).join(', ')})`,
+    );
   const parsed = schema.safeParse(event.data);
-  if (!parsed.success) throw new InvalidMessageError(`${event.type} does not fit its schema:\n${z.prettifyError(parsed.error)}`);
+  if (!parsed.success)
+    throw new InvalidMessageError(`${event.type} does not fit its schema:\n${z.prettifyError(parsed.error)}`);
   return {
     key: event.subject,
     value: JSON.stringify(parsed.data),
@@ -37,7 +41,10 @@ export function encodeEvent(spec: TopicSpec, event: OutgoingEvent): Message {
 }
 
 /** Why a message could not be turned into a valid event: the machine-readable dead-letter reason. */
-export type DecodeFailure = { reason: 'invalid-headers' | 'unknown-type' | 'invalid-json' | 'schema-mismatch' | 'key-mismatch'; error: string };
+export type DecodeFailure = {
+  reason: 'invalid-headers' | 'unknown-type' | 'invalid-json' | 'schema-mismatch' | 'key-mismatch';
+  error: string;
+};
 
 export function headerText(headers: IHeaders | undefined, name: string): string | undefined {
   const value = headers?.[name];
@@ -47,15 +54,25 @@ export function headerText(headers: IHeaders | undefined, name: string): string 
 }
 
 /** Parses a consumed message's headers and value and validates them against the topic's schemas. */
-export function decodeEvent(spec: TopicSpec, message: Pick<KafkaMessage, 'headers' | 'value' | 'key'>): { ok: true; event: CloudEvent } | ({ ok: false } & DecodeFailure) {
+export function decodeEvent(
+  spec: TopicSpec,
+  message: Pick<KafkaMessage, 'headers' | 'value' | 'key'>,
+): { ok: true; event: CloudEvent } | ({ ok: false } & DecodeFailure) {
   const attributes = CloudEventAttributes.safeParse(
-    Object.fromEntries(Object.entries(cloudEventHeaders).map(([attribute, header]) => [attribute, headerText(message.headers, header)])),
+    Object.fromEntries(
+      Object.entries(cloudEventHeaders).map(([attribute, header]) => [attribute, headerText(message.headers, header)]),
+    ),
   );
   if (!attributes.success) return { ok: false, reason: 'invalid-headers', error: z.prettifyError(attributes.error) };
   const schema = Object.hasOwn(spec.messages, attributes.data.type) ? spec.messages[attributes.data.type] : undefined;
-  if (!schema) return { ok: false, reason: 'unknown-type', error: `${spec.name} does not carry ${attributes.data.type}` };
+  if (!schema)
+    return { ok: false, reason: 'unknown-type', error: `${spec.name} does not carry ${attributes.data.type}` };
   if (message.key && message.key.toString() !== attributes.data.subject) {
-    return { ok: false, reason: 'key-mismatch', error: `key ${message.key.toString()} is not the subject ${attributes.data.subject}` };
+    return {
+      ok: false,
+      reason: 'key-mismatch',
+      error: `key ${message.key.toString()} is not the subject ${attributes.data.subject}`,
+    };
   }
   let json: unknown;
   try {

@@ -23,7 +23,10 @@ export class UnknownMessageTypeError extends BusError {
 export class DeadLetterError extends BusError {
   readonly type = 'DeadLetter';
   readonly retriable = false;
-  constructor(readonly reason: string, message: string) {
+  constructor(
+    readonly reason: string,
+    message: string,
+  ) {
     super(message);
   }
 }

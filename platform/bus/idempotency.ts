@@ -15,11 +15,19 @@ export async function migrateProcessedEvents(pool: Pool): Promise<void> {
  * Runs `effect` once per (consumer, event id): the event is recorded in the same transaction as
  * the effect, so a redelivered event (or a concurrent duplicate, which waits on the key) is skipped.
  */
-export async function withIdempotency<T>(pool: Pool, consumer: string, eventId: string, effect: (client: pg.PoolClient) => Promise<T>): Promise<{ applied: true; value: T } | { applied: false }> {
+export async function withIdempotency<T>(
+  pool: Pool,
+  consumer: string,
+  eventId: string,
+  effect: (client: pg.PoolClient) => Promise<T>,
+): Promise<{ applied: true; value: T } | { applied: false }> {
   const client = await checkout(pool);
   try {
     await client.query('begin');
-    const inserted = await client.query('insert into processed_events (consumer, event_id) values ($1, $2) on conflict do nothing', [consumer, eventId]);
+    const inserted = await client.query(
+      'insert into processed_events (consumer, event_id) values ($1, $2) on conflict do nothing',
+      [consumer, eventId],
+    );
     if (inserted.rowCount === 0) {
       await client.query('rollback');
       return { applied: false };

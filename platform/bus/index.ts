@@ -1,4 +1,11 @@
-export { runConsumer, backoffMs, deadLetterHeaders, type EventHandler, type MessageCoordinates, type RunningConsumer } from './consumer';
+export {
+  runConsumer,
+  backoffMs,
+  deadLetterHeaders,
+  type EventHandler,
+  type MessageCoordinates,
+  type RunningConsumer,
+} from './consumer';
 export { decodeEvent, encodeEvent, type OutgoingEvent } from './envelope';
 export { BusError, DeadLetterError, InvalidMessageError, UnknownMessageTypeError } from './errors';
 export { migrateProcessedEvents, withIdempotency } from './idempotency';

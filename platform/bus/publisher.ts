@@ -16,7 +16,11 @@ export interface EventPublisher {
  * acks from all in-sync replicas, and nothing leaves that does not fit its topic's schema.
  */
 export async function createPublisher(kafka: Kafka, log: Logger): Promise<EventPublisher> {
-  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer: Producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   const child = log.child({ module: 'bus-publisher' });
   return {

@@ -33,7 +33,9 @@ async function readDeadLetters(kafka: Kafka, topic: string): Promise<RawDeadLett
   await admin.connect();
   const offsets = await admin.fetchTopicOffsets(dlq);
   await admin.disconnect();
-  const pending = new Map(offsets.filter((o) => Number(o.high) > Number(o.low)).map((o) => [o.partition, Number(o.high)]));
+  const pending = new Map(
+    offsets.filter((o) => Number(o.high) > Number(o.low)).map((o) => [o.partition, Number(o.high)]),
+  );
   const rows: RawDeadLetter[] = [];
   if (pending.size === 0) return rows;
   const groupId = `lienthong-dlq-reader-${randomUUID()}`;
@@ -58,7 +60,8 @@ async function readDeadLetters(kafka: Kafka, topic: string): Promise<RawDeadLett
                 reason: header('dlq_reason'),
                 error: header('dlq_error'),
                 originalTopic: header('dlq_original_topic') ?? topic,
-                originalPartition: header('dlq_original_partition') === undefined ? undefined : Number(header('dlq_original_partition')),
+                originalPartition:
+                  header('dlq_original_partition') === undefined ? undefined : Number(header('dlq_original_partition')),
                 originalOffset: header('dlq_original_offset'),
                 deadLetteredAt: header('dlq_time'),
                 dlqPartition: partition,
@@ -78,7 +81,9 @@ async function readDeadLetters(kafka: Kafka, topic: string): Promise<RawDeadLett
     await admin2.deleteGroups([groupId]).catch(() => undefined);
     await admin2.disconnect();
   }
-  return rows.sort((a, b) => a.row.dlqPartition - b.row.dlqPartition || Number(a.row.dlqOffset) - Number(b.row.dlqOffset));
+  return rows.sort(
+    (a, b) => a.row.dlqPartition - b.row.dlqPartition || Number(a.row.dlqOffset) - Number(b.row.dlqOffset),
+  );
 }
 
 /** Lists what sits in `<topic>.dlq`, oldest first per partition. */
@@ -96,19 +101,38 @@ export interface RedriveSelection {
  * Re-publishes selected dead letters to their original topic with their original key and headers
  * (dlq_* headers removed, `redrive_count` incremented). A dry run only lists what it would send.
  */
-export async function redriveDeadLetters(kafka: Kafka, topic: string, select: RedriveSelection, options: { dryRun: boolean }): Promise<DeadLetter[]> {
-  if (!select.all && !select.ids?.length && !select.reason) throw new Error('choose what to redrive: ids, a reason, or all');
+export async function redriveDeadLetters(
+  kafka: Kafka,
+  topic: string,
+  select: RedriveSelection,
+  options: { dryRun: boolean },
+): Promise<DeadLetter[]> {
+  if (!select.all && !select.ids?.length && !select.reason)
+    throw new Error('choose what to redrive: ids, a reason, or all');
   const chosen = (await readDeadLetters(kafka, topic)).filter(
-    ({ row }) => select.all || (select.ids?.includes(row.id ?? '') ?? false) || (select.reason !== undefined && row.reason === select.reason),
+    ({ row }) =>
+      select.all ||
+      (select.ids?.includes(row.id ?? '') ?? false) ||
+      (select.reason !== undefined && row.reason === select.reason),
   );
   if (options.dryRun || chosen.length === 0) return chosen.map((c) => c.row);
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   try {
     for (const { row, key, value, headers } of chosen) {
-      const kept = Object.fromEntries(Object.entries(headers).filter(([name]) => !name.startsWith('dlq_') && name !== 'redrive_count'));
+      const kept = Object.fromEntries(
+        Object.entries(headers).filter(([name]) => !name.startsWith('dlq_') && name !== 'redrive_count'),
+      );
       const count = Number(headerText(headers, 'redrive_count') ?? '0') + 1;
-      await producer.send({ topic: row.originalTopic, acks: -1, messages: [{ key, value, headers: { ...kept, redrive_count: String(count) } }] });
+      await producer.send({
+        topic: row.originalTopic,
+        acks: -1,
+        messages: [{ key, value, headers: { ...kept, redrive_count: String(count) } }],
+      });
     }
   } finally {
     await producer.disconnect();

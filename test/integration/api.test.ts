@@ -24,10 +24,18 @@ import { testDataConverter } from '../support/workflow-env';
 const endpoints = inject('endpoints');
 /** Every log line of the run, for the personal-data check at the end. */
 const logLines: string[] = [];
-const log = createLogger({ level: 'debug', format: 'json', destination: { write: (line: string) => void logLines.push(line) } });
+const log = createLogger({
+  level: 'debug',
+  format: 'json',
+  destination: { write: (line: string) => void logLines.push(line) },
+});
 /** Every dossier the tests submit through the api. */
 const submitted: string[] = [];
-const auth = { issuer: 'lienthong-test', audience: 'lienthong-api', secret: new TextEncoder().encode('integration-secret-of-at-least-32-bytes') };
+const auth = {
+  issuer: 'lienthong-test',
+  audience: 'lienthong-api',
+  secret: new TextEncoder().encode('integration-secret-of-at-least-32-bytes'),
+};
 const citizenKey = citizenKeyer(new TextEncoder().encode('integration-citizen-search-secret'));
 let system: Awaited<ReturnType<typeof startSystem>>;
 let pool: Pool;
@@ -41,7 +49,16 @@ async function startPortal(settings: Partial<DossierSettings> = {}) {
   const feed = await feedFromKafka(notifications, system.kafka, log);
   stops.push(() => feed.stop());
   const app = await buildApi({
-    context: { dossiers: createDossierGateway(system.client, citizenKey, settings), notifications, backOffices: Object.fromEntries(Object.entries(system.agencies).map(([a, r]) => [a, r.backOffice])), audit, kafka: system.kafka, namespace: endpoints.temporal.namespace, codec: testDataConverter.payloadCodecs[0]!, queries: defaultQueries(citizenKey) },
+    context: {
+      dossiers: createDossierGateway(system.client, citizenKey, settings),
+      notifications,
+      backOffices: Object.fromEntries(Object.entries(system.agencies).map(([a, r]) => [a, r.backOffice])),
+      audit,
+      kafka: system.kafka,
+      namespace: endpoints.temporal.namespace,
+      codec: testDataConverter.payloadCodecs[0]!,
+      queries: defaultQueries(citizenKey),
+    },
     verifier: createTokenVerifier(auth),
     devLogin: auth,
     log,
@@ -54,16 +71,27 @@ async function startPortal(settings: Partial<DossierSettings> = {}) {
   const tokens: Record<string, string> = {};
   const call = async (who: keyof typeof devUsers, method: string, path: string, body?: unknown) => {
     tokens[who] ??= await issueDevelopmentToken(devUsers[who]!, auth);
-    const response = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${tokens[who]}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${tokens[who]}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await response.text();
     const parsed = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
-    if (method === 'POST' && path === '/api/dossiers' && typeof parsed?.dossierId === 'string') submitted.push(parsed.dossierId);
+    if (method === 'POST' && path === '/api/dossiers' && typeof parsed?.dossierId === 'string')
+      submitted.push(parsed.dossierId);
     return { status: response.status, body: parsed };
   };
   /** Reads the dossier's event stream until the server ends it; returns the statuses seen. */
   const follow = async (who: keyof typeof devUsers, dossierId: string, timeoutMs = 60_000) => {
     tokens[who] ??= await issueDevelopmentToken(devUsers[who]!, auth);
-    const response = await fetch(`${base}/api/dossiers/${dossierId}/events`, { headers: { authorization: `Bearer ${tokens[who]}` }, signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(`${base}/api/dossiers/${dossierId}/events`, {
+      headers: { authorization: `Bearer ${tokens[who]}` },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     expect(response.headers.get('content-type')).toBe('text/event-stream');
     const statuses: string[] = [];
     let last: DossierStatusView | undefined;
@@ -72,7 +100,10 @@ async function startPortal(settings: Partial<DossierSettings> = {}) {
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
       buffer += decoder.decode(chunk, { stream: true });
       for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-        const data = buffer.slice(0, end).split('\n').find((line) => line.startsWith('data: '));
+        const data = buffer
+          .slice(0, end)
+          .split('\n')
+          .find((line) => line.startsWith('data: '));
         buffer = buffer.slice(end + 2);
         if (data) {
           last = JSON.parse(data.slice(6)) as DossierStatusView;
@@ -91,10 +122,32 @@ let portal: Awaited<ReturnType<typeof startPortal>>;
  * The api tests' own deceased citizen: the end-to-end tests register the demo pensioner's death,
  * and the population is shared by the test files.
  */
-const apiDeceased: Citizen = { personalId: '001052123987', fullName: 'Đinh Văn Thọ', sex: 'male', birthDate: '1952-06-01', provinceCode: '001', commune: 'Phường Cầu Giấy', street: '7 Phố Trần Đăng Ninh', householdId: 'HK-001-API0001', householdHead: true, owner: true, contributionMonths: 240, pensioner: true, alive: true };
+const apiDeceased: Citizen = {
+  personalId: '001052123987',
+  fullName: 'Đinh Văn Thọ',
+  sex: 'male',
+  birthDate: '1952-06-01',
+  provinceCode: '001',
+  commune: 'Phường Cầu Giấy',
+  street: '7 Phố Trần Đăng Ninh',
+  householdId: 'HK-001-API0001',
+  householdHead: true,
+  owner: true,
+  contributionMonths: 240,
+  pensioner: true,
+  alive: true,
+};
 const apiDeath = (variant: 2 | 3 | 4): DeathBundleInput => {
   const input = deathInput(variant, 2);
-  return { ...input, deceased: { ...input.deceased, personalIdNumber: apiDeceased.personalId, fullName: apiDeceased.fullName, birthDate: apiDeceased.birthDate } };
+  return {
+    ...input,
+    deceased: {
+      ...input.deceased,
+      personalIdNumber: apiDeceased.personalId,
+      fullName: apiDeceased.fullName,
+      birthDate: apiDeceased.birthDate,
+    },
+  };
 };
 
 beforeAll(async () => {
@@ -125,8 +178,18 @@ describe('citizens', () => {
     expect(followed.last.status).toBe('result-returned');
     expect(followed.last.steps.map((s) => s.status)).toEqual(['completed', 'completed', 'completed']);
     const seen = await portal.call('citizen-lan', 'GET', `/api/dossiers/${dossierId}`);
-    expect((seen.body!.steps as { result?: Record<string, unknown> }[])[0]!.result).toMatchObject({ birthCertificateNumber: expect.stringMatching(/KS-\d{6}$/) });
-    await expect.poll(async () => ((await portal.call('citizen-lan', 'GET', '/api/dossiers')).body as unknown as { dossierId: string }[]).map((d) => d.dossierId), { timeout: 15_000 }).toContain(dossierId);
+    expect((seen.body!.steps as { result?: Record<string, unknown> }[])[0]!.result).toMatchObject({
+      birthCertificateNumber: expect.stringMatching(/KS-\d{6}$/),
+    });
+    await expect
+      .poll(
+        async () =>
+          ((await portal.call('citizen-lan', 'GET', '/api/dossiers')).body as unknown as { dossierId: string }[]).map(
+            (d) => d.dossierId,
+          ),
+        { timeout: 15_000 },
+      )
+      .toContain(dossierId);
     expect((await portal.call('citizen-hanh', 'GET', `/api/dossiers/${dossierId}`)).status).toBe(404);
 
     const key = `death-${Date.now()}`;
@@ -137,7 +200,9 @@ describe('citizens', () => {
     expect(again.body.dossierId).toBe(first.body.dossierId);
     const death = await portal.follow('citizen-hanh', first.body.dossierId);
     expect(death.last.status).toBe('result-returned');
-    expect(death.last.steps.find((s) => s.stepId === 'funeral-allowance')?.result).toMatchObject({ amountVnd: 23_400_000 });
+    expect(death.last.steps.find((s) => s.stepId === 'funeral-allowance')?.result).toMatchObject({
+      amountVnd: 23_400_000,
+    });
   });
 
   it('supply information an agency worker asked for, and withdraw a dossier that waits', async () => {
@@ -145,27 +210,103 @@ describe('citizens', () => {
     try {
       const { body } = await portal.call('citizen-lan', 'POST', '/api/dossiers', birthInput(4));
       const dossierId = body!.dossierId as string;
-      const task = await waitFor(async () => ((await portal.call('worker-civil-status', 'GET', '/api/agencies/civil-status/tasks')).body as unknown as { taskId: string; dossierId: string }[]).find((t) => t.dossierId === dossierId));
-      expect((await portal.call('worker-civil-status', 'POST', `/api/agencies/civil-status/tasks/${encodeURIComponent(task.taskId)}/claim`)).status).toBe(200);
-      const asked = await portal.call('worker-civil-status', 'POST', `/api/agencies/civil-status/tasks/${encodeURIComponent(task.taskId)}/decision`, { decision: 'request-information', fields: ['child.fullName'], message: 'spell the name as on the hospital certificate' });
+      const task = await waitFor(async () =>
+        (
+          (await portal.call('worker-civil-status', 'GET', '/api/agencies/civil-status/tasks')).body as unknown as {
+            taskId: string;
+            dossierId: string;
+          }[]
+        ).find((t) => t.dossierId === dossierId),
+      );
+      expect(
+        (
+          await portal.call(
+            'worker-civil-status',
+            'POST',
+            `/api/agencies/civil-status/tasks/${encodeURIComponent(task.taskId)}/claim`,
+          )
+        ).status,
+      ).toBe(200);
+      const asked = await portal.call(
+        'worker-civil-status',
+        'POST',
+        `/api/agencies/civil-status/tasks/${encodeURIComponent(task.taskId)}/decision`,
+        {
+          decision: 'request-information',
+          fields: ['child.fullName'],
+          message: 'spell the name as on the hospital certificate',
+        },
+      );
       expect(asked.status).toBe(200);
-      await expect.poll(async () => (await portal.call('citizen-lan', 'GET', `/api/dossiers/${dossierId}`)).body!.status, { timeout: 30_000 }).toBe('additional-info-requested');
-      const refused = await portal.call('citizen-lan', 'POST', `/api/dossiers/${dossierId}/information`, { stepId: 'register-birth', fields: { 'child.fullName': ' ' } });
+      await expect
+        .poll(async () => (await portal.call('citizen-lan', 'GET', `/api/dossiers/${dossierId}`)).body!.status, {
+          timeout: 30_000,
+        })
+        .toBe('additional-info-requested');
+      const refused = await portal.call('citizen-lan', 'POST', `/api/dossiers/${dossierId}/information`, {
+        stepId: 'register-birth',
+        fields: { 'child.fullName': ' ' },
+      });
       expect(refused.status).toBe(400);
-      const supplied = await portal.call('citizen-lan', 'POST', `/api/dossiers/${dossierId}/information`, { stepId: 'register-birth', fields: { 'child.fullName': 'Trần Minh Khang' } });
+      const supplied = await portal.call('citizen-lan', 'POST', `/api/dossiers/${dossierId}/information`, {
+        stepId: 'register-birth',
+        fields: { 'child.fullName': 'Trần Minh Khang' },
+      });
       expect(supplied.status).toBe(200);
-      const second = await waitFor(async () => ((await portal.call('worker-civil-status', 'GET', '/api/agencies/civil-status/tasks')).body as unknown as { taskId: string; dossierId: string }[]).find((t) => t.dossierId === dossierId && t.taskId !== task.taskId));
-      expect((await portal.call('worker-civil-status', 'POST', `/api/agencies/civil-status/tasks/${encodeURIComponent(second.taskId)}/claim`)).status).toBe(200);
-      expect((await portal.call('worker-civil-status', 'POST', `/api/agencies/civil-status/tasks/${encodeURIComponent(second.taskId)}/decision`, { decision: 'approve' })).status).toBe(200);
+      const second = await waitFor(async () =>
+        (
+          (await portal.call('worker-civil-status', 'GET', '/api/agencies/civil-status/tasks')).body as unknown as {
+            taskId: string;
+            dossierId: string;
+          }[]
+        ).find((t) => t.dossierId === dossierId && t.taskId !== task.taskId),
+      );
+      expect(
+        (
+          await portal.call(
+            'worker-civil-status',
+            'POST',
+            `/api/agencies/civil-status/tasks/${encodeURIComponent(second.taskId)}/claim`,
+          )
+        ).status,
+      ).toBe(200);
+      expect(
+        (
+          await portal.call(
+            'worker-civil-status',
+            'POST',
+            `/api/agencies/civil-status/tasks/${encodeURIComponent(second.taskId)}/decision`,
+            { decision: 'approve' },
+          )
+        ).status,
+      ).toBe(200);
       expect((await portal.follow('citizen-lan', dossierId)).last.status).toBe('result-returned');
 
       const waiting = await portal.call('citizen-lan', 'POST', '/api/dossiers', birthInput(6));
       const waitingId = waiting.body!.dossierId as string;
-      await waitFor(async () => ((await portal.call('worker-civil-status', 'GET', '/api/agencies/civil-status/tasks')).body as unknown as { dossierId: string }[]).find((t) => t.dossierId === waitingId));
-      const withdrawn = await portal.call('citizen-lan', 'POST', `/api/dossiers/${waitingId}/withdrawal`, { reason: 'registered in person at the commune' });
+      await waitFor(async () =>
+        (
+          (await portal.call('worker-civil-status', 'GET', '/api/agencies/civil-status/tasks')).body as unknown as {
+            dossierId: string;
+          }[]
+        ).find((t) => t.dossierId === waitingId),
+      );
+      const withdrawn = await portal.call('citizen-lan', 'POST', `/api/dossiers/${waitingId}/withdrawal`, {
+        reason: 'registered in person at the commune',
+      });
       expect(withdrawn.status).toBe(200);
       expect((await portal.follow('citizen-lan', waitingId)).last.status).toBe('withdrawn');
-      await expect.poll(async () => ((await portal.call('worker-civil-status', 'GET', '/api/agencies/civil-status/tasks')).body as unknown as { dossierId: string }[]).some((t) => t.dossierId === waitingId), { timeout: 15_000 }).toBe(false);
+      await expect
+        .poll(
+          async () =>
+            (
+              (await portal.call('worker-civil-status', 'GET', '/api/agencies/civil-status/tasks')).body as unknown as {
+                dossierId: string;
+              }[]
+            ).some((t) => t.dossierId === waitingId),
+          { timeout: 15_000 },
+        )
+        .toBe(false);
     } finally {
       await system.restartAgency('civil-status', 'auto');
     }
@@ -175,7 +316,11 @@ describe('citizens', () => {
 async function portalWithKey(who: keyof typeof devUsers, input: unknown, key: string) {
   const token = await issueDevelopmentToken(devUsers[who]!, auth);
   const address = apps[0]!.server.address() as { port: number };
-  const response = await fetch(`http://127.0.0.1:${address.port}/api/dossiers`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(input) });
+  const response = await fetch(`http://127.0.0.1:${address.port}/api/dossiers`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key },
+    body: JSON.stringify(input),
+  });
   return { status: response.status, body: (await response.json()) as { dossierId: string } };
 }
 
@@ -185,17 +330,37 @@ describe('agency workers', () => {
     try {
       const { body } = await portal.call('citizen-lan', 'POST', '/api/dossiers', birthInput(8));
       const dossierId = body!.dossierId as string;
-      const task = await waitFor(async () => ((await portal.call('worker-residence', 'GET', '/api/agencies/residence/tasks')).body as unknown as { taskId: string; dossierId: string }[]).find((t) => t.dossierId === dossierId));
+      const task = await waitFor(async () =>
+        (
+          (await portal.call('worker-residence', 'GET', '/api/agencies/residence/tasks')).body as unknown as {
+            taskId: string;
+            dossierId: string;
+          }[]
+        ).find((t) => t.dossierId === dossierId),
+      );
       const path = `/api/agencies/residence/tasks/${encodeURIComponent(task.taskId)}`;
       expect((await portal.call('worker-civil-status', 'GET', '/api/agencies/residence/tasks')).status).toBe(403);
       expect((await portal.call('worker-residence', 'POST', `${path}/claim`)).status).toBe(200);
       expect((await portal.call('worker-residence-2', 'POST', `${path}/claim`)).status).toBe(409);
-      expect((await portal.call('worker-civil-status', 'POST', `${path}/decision`, { decision: 'approve' })).status).toBe(403);
-      expect((await portal.call('worker-residence-2', 'POST', `${path}/decision`, { decision: 'approve' })).status).toBe(409);
-      expect((await portal.call('worker-residence', 'POST', `${path}/decision`, { decision: 'approve', reason: 'address checked' })).status).toBe(200);
+      expect(
+        (await portal.call('worker-civil-status', 'POST', `${path}/decision`, { decision: 'approve' })).status,
+      ).toBe(403);
+      expect(
+        (await portal.call('worker-residence-2', 'POST', `${path}/decision`, { decision: 'approve' })).status,
+      ).toBe(409);
+      expect(
+        (
+          await portal.call('worker-residence', 'POST', `${path}/decision`, {
+            decision: 'approve',
+            reason: 'address checked',
+          })
+        ).status,
+      ).toBe(200);
       expect((await portal.follow('citizen-lan', dossierId)).last.status).toBe('result-returned');
       const audit = await portal.call('auditor', 'GET', `/api/audit?dossierId=${dossierId}`);
-      expect(audit.body as unknown as unknown[]).toEqual([expect.objectContaining({ actor: 'worker-residence', action: 'task.approve', stepId: 'register-residence' })]);
+      expect(audit.body as unknown as unknown[]).toEqual([
+        expect.objectContaining({ actor: 'worker-residence', action: 'task.approve', stepId: 'register-residence' }),
+      ]);
     } finally {
       await system.restartAgency('residence', 'auto');
     }
@@ -206,43 +371,94 @@ describe('operators', () => {
   it('find a dossier stuck behind an agency outage, retry it after the outage, reset it, redrive the dead letter; the audit log shows each action', async () => {
     // Simulated time starts on a Monday at 15:01 (after the cut-off) and runs 10,000 times faster:
     // the residence step's 2 working days pass in about 17 s. One attempt, then an operator.
-    const fast = await startPortal({ clock: { realEpochMs: Date.now(), simulatedEpochMs: Date.parse('2026-11-23T08:01:00Z'), factor: 10_000 }, maxAttempts: 1 });
+    const fast = await startPortal({
+      clock: { realEpochMs: Date.now(), simulatedEpochMs: Date.parse('2026-11-23T08:01:00Z'), factor: 10_000 },
+      maxAttempts: 1,
+    });
     const outageEnds = Date.now() + 25_000;
-    await system.restartAgency('residence', 'auto', { latencyMs: 0, failureRate: 0, outages: [{ from: new Date(Date.now() - 1_000), to: new Date(outageEnds) }] });
+    await system.restartAgency('residence', 'auto', {
+      latencyMs: 0,
+      failureRate: 0,
+      outages: [{ from: new Date(Date.now() - 1_000), to: new Date(outageEnds) }],
+    });
     try {
       const { body } = await fast.call('citizen-lan', 'POST', '/api/dossiers', birthInput(9));
       const dossierId = body!.dossierId as string;
-      const stuck = await waitFor(async () => ((await fast.call('operator', 'GET', '/api/operator/dossiers/stuck')).body as unknown as { dossierId: string; reasons: string[] }[]).find((d) => d.dossierId === dossierId), 60_000);
+      const stuck = await waitFor(
+        async () =>
+          (
+            (await fast.call('operator', 'GET', '/api/operator/dossiers/stuck')).body as unknown as {
+              dossierId: string;
+              reasons: string[];
+            }[]
+          ).find((d) => d.dossierId === dossierId),
+        60_000,
+      );
       expect(stuck.reasons).toContain('failed-awaiting-operator');
       const found = await fast.call('operator', 'GET', '/api/operator/dossiers?failing=true&step=register-residence');
       expect((found.body as unknown as { dossierId: string }[]).map((d) => d.dossierId)).toContain(dossierId);
       const depth = await fast.call('auditor', 'GET', `/api/operator/dossiers/${dossierId}`);
-      expect((depth.body!.dossier as unknown as DossierStatusView).steps.find((s) => s.stepId === 'register-residence')?.status).toBe('failed');
-      expect((await fast.call('auditor', 'POST', `/api/operator/dossiers/${dossierId}/steps/register-residence/retry`, { reason: 'outage over' })).status).toBe(403);
+      expect(
+        (depth.body!.dossier as unknown as DossierStatusView).steps.find((s) => s.stepId === 'register-residence')
+          ?.status,
+      ).toBe('failed');
+      expect(
+        (
+          await fast.call('auditor', 'POST', `/api/operator/dossiers/${dossierId}/steps/register-residence/retry`, {
+            reason: 'outage over',
+          })
+        ).status,
+      ).toBe(403);
 
       await new Promise((r) => setTimeout(r, Math.max(0, outageEnds - Date.now() + 500)));
-      const retried = await fast.call('operator', 'POST', `/api/operator/dossiers/${dossierId}/steps/register-residence/retry`, { reason: 'the police registry is back after its outage' });
+      const retried = await fast.call(
+        'operator',
+        'POST',
+        `/api/operator/dossiers/${dossierId}/steps/register-residence/retry`,
+        { reason: 'the police registry is back after its outage' },
+      );
       expect(retried.status).toBe(200);
       const done = await fast.follow('citizen-lan', dossierId);
       expect(done.last.status).toBe('result-returned');
       const residence = done.last.steps.find((s) => s.stepId === 'register-residence')!;
       expect(residence.attempts).toBe(2);
 
-      const reset = await fast.call('operator', 'POST', `/api/operator/dossiers/${dossierId}/reset`, { reason: 'check the registration again', beforeStep: 'register-residence' });
+      const reset = await fast.call('operator', 'POST', `/api/operator/dossiers/${dossierId}/reset`, {
+        reason: 'check the registration again',
+        beforeStep: 'register-residence',
+      });
       expect(reset.status).toBe(200);
       const rerun = await system.client.workflow.getHandle(dossierId, reset.body!.runId as string).result();
       expect((rerun as DossierStatusView).status).toBe('result-returned');
 
       const topic = 'agency.residence.commands';
-      const dry = await fast.call('operator', 'POST', '/api/operator/dead-letters/redrive', { topic, ids: [`${dossierId}/register-residence/1`], why: 'outage over, deliver the first attempt' });
+      const dry = await fast.call('operator', 'POST', '/api/operator/dead-letters/redrive', {
+        topic,
+        ids: [`${dossierId}/register-residence/1`],
+        why: 'outage over, deliver the first attempt',
+      });
       expect(dry.status).toBe(200);
       expect(dry.body!.dryRun).toBe(true);
-      expect((dry.body!.messages as unknown as { id: string; reason: string }[])[0]).toMatchObject({ id: `${dossierId}/register-residence/1`, reason: 'handler-failed' });
-      const real = await fast.call('operator', 'POST', '/api/operator/dead-letters/redrive', { topic, ids: [`${dossierId}/register-residence/1`], why: 'outage over, deliver the first attempt', dryRun: false });
+      expect((dry.body!.messages as unknown as { id: string; reason: string }[])[0]).toMatchObject({
+        id: `${dossierId}/register-residence/1`,
+        reason: 'handler-failed',
+      });
+      const real = await fast.call('operator', 'POST', '/api/operator/dead-letters/redrive', {
+        topic,
+        ids: [`${dossierId}/register-residence/1`],
+        why: 'outage over, deliver the first attempt',
+        dryRun: false,
+      });
       expect((real.body!.messages as unknown as unknown[]).length).toBe(1);
 
-      const audit = (await fast.call('auditor', 'GET', `/api/audit?actor=operator`)).body as unknown as { action: string; dossierId?: string; reason: string }[];
-      expect(audit.filter((e) => e.dossierId === dossierId || e.action === 'dead-letters.redrive').map((e) => e.action)).toEqual(expect.arrayContaining(['step.retry', 'dossier.reset', 'dead-letters.redrive']));
+      const audit = (await fast.call('auditor', 'GET', `/api/audit?actor=operator`)).body as unknown as {
+        action: string;
+        dossierId?: string;
+        reason: string;
+      }[];
+      expect(
+        audit.filter((e) => e.dossierId === dossierId || e.action === 'dead-letters.redrive').map((e) => e.action),
+      ).toEqual(expect.arrayContaining(['step.retry', 'dossier.reset', 'dead-letters.redrive']));
     } finally {
       await system.restartAgency('residence', 'auto');
     }
@@ -253,26 +469,47 @@ describe('personal data', () => {
   /** Names and ID numbers of the applicants, parents, deceased and survivors the tests used. */
   const secrets = [birthInput(1), apiDeath(4)].flatMap((input) =>
     input.procedure === 'birth-bundle'
-      ? [input.applicant.fullName, input.applicant.personalIdNumber, input.child.fullName, input.father!.fullName, input.father!.personalIdNumber]
-      : [input.applicant.fullName, input.applicant.personalIdNumber, input.deceased.fullName, input.deceased.personalIdNumber, ...input.survivors.flatMap((s) => [s.fullName, s.personalIdNumber])],
+      ? [
+          input.applicant.fullName,
+          input.applicant.personalIdNumber,
+          input.child.fullName,
+          input.father!.fullName,
+          input.father!.personalIdNumber,
+        ]
+      : [
+          input.applicant.fullName,
+          input.applicant.personalIdNumber,
+          input.deceased.fullName,
+          input.deceased.personalIdNumber,
+          ...input.survivors.flatMap((s) => [s.fullName, s.personalIdNumber]),
+        ],
   );
 
   /** The history as Temporal stores it, every byte field read as text. */
   const rawText = (value: unknown): string => {
     if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
     if (Array.isArray(value)) return value.map(rawText).join('\n');
-    if (value && typeof value === 'object') return Object.entries(value).map(([k, v]) => `${k}=${rawText(v)}`).join('\n');
+    if (value && typeof value === 'object')
+      return Object.entries(value)
+        .map(([k, v]) => `${k}=${rawText(v)}`)
+        .join('\n');
     return String(value);
   };
 
   it('is in clear text neither in raw Temporal history (payloads, search attributes) nor in the log output', async () => {
     expect(submitted.length).toBeGreaterThanOrEqual(5);
     for (const dossierId of submitted) {
-      const history = await system.client.workflowService.getWorkflowExecutionHistory({ namespace: endpoints.temporal.namespace, execution: { workflowId: dossierId } });
+      const history = await system.client.workflowService.getWorkflowExecutionHistory({
+        namespace: endpoints.temporal.namespace,
+        execution: { workflowId: dossierId },
+      });
       const text = rawText(history.history);
       expect(text).toContain(dossierId);
-      for (const secret of secrets) expect(text.includes(secret), `${secret} in the raw history of ${dossierId}`).toBe(false);
-      const described = rawText((await system.client.workflow.getHandle(dossierId).describe()).raw.workflowExecutionInfo?.searchAttributes);
+      for (const secret of secrets)
+        expect(text.includes(secret), `${secret} in the raw history of ${dossierId}`).toBe(false);
+      const described = rawText(
+        (await system.client.workflow.getHandle(dossierId).describe()).raw.workflowExecutionInfo?.searchAttributes,
+      );
       expect(described).toMatch(/c-[a-z2-7]{26}/);
     }
     const logs = logLines.join('');

@@ -38,12 +38,24 @@ const registered = (dossierId: string) => ({
   type: 'BirthRegistered.v1',
   subject: dossierId,
   source: 'lienthong/agency/civil-status',
-  data: { dossierId, stepId: 'register-birth', commandId: `${dossierId}/register-birth/1`, birthCertificateNumber: '001/2026/KS-000001', childPersonalIdNumber: '001226000001', registeredAt: new Date().toISOString() },
+  data: {
+    dossierId,
+    stepId: 'register-birth',
+    commandId: `${dossierId}/register-birth/1`,
+    birthCertificateNumber: '001/2026/KS-000001',
+    childPersonalIdNumber: '001226000001',
+    registeredAt: new Date().toISOString(),
+  },
 });
 
 async function deadLetterOf(id: string) {
   let found: Awaited<ReturnType<typeof listDeadLetters>>[number] | undefined;
-  await expect.poll(async () => (found = (await listDeadLetters(kafka, events.name)).find((d) => d.id === id)), { timeout: 30_000, interval: 500 }).toBeDefined();
+  await expect
+    .poll(async () => (found = (await listDeadLetters(kafka, events.name)).find((d) => d.id === id)), {
+      timeout: 30_000,
+      interval: 500,
+    })
+    .toBeDefined();
   return found!;
 }
 
@@ -51,12 +63,21 @@ describe('event bridge dead letters', () => {
   it('dead-letters an event for a dossier that does not exist', async () => {
     const event = registered(`HS-NONE-${randomUUID().slice(0, 8)}`);
     await publisher.publish(events, event);
-    expect(await deadLetterOf(event.id)).toMatchObject({ reason: 'unknown-dossier', originalTopic: events.name, type: 'BirthRegistered.v1', key: event.subject });
+    expect(await deadLetterOf(event.id)).toMatchObject({
+      reason: 'unknown-dossier',
+      originalTopic: events.name,
+      type: 'BirthRegistered.v1',
+      key: event.subject,
+    });
   });
 
   it('dead-letters an event that arrives after its dossier closed', async () => {
     const dossierId = `HS-CLOSED-${randomUUID().slice(0, 8)}`;
-    const handle = await client.workflow.start('birthBundle', { taskQueue: `${orchestratorTaskQueue}-nobody`, workflowId: dossierId, args: [{ dossierId, input: birthInput(3) }] });
+    const handle = await client.workflow.start('birthBundle', {
+      taskQueue: `${orchestratorTaskQueue}-nobody`,
+      workflowId: dossierId,
+      args: [{ dossierId, input: birthInput(3) }],
+    });
     await handle.terminate('test: closed before the agency answered');
     const event = registered(dossierId);
     await publisher.publish(events, event);
@@ -76,7 +97,21 @@ describe('event bridge dead letters', () => {
     const id = `bad-${randomUUID()}`;
     await raw.send({
       topic: events.name,
-      messages: [{ key: 'HS-BAD', value: JSON.stringify({ dossierId: 'HS-BAD', stepId: 'register-birth' }), headers: { ce_id: id, ce_source: 'test', ce_type: 'BirthRegistered.v1', ce_specversion: '1.0', ce_subject: 'HS-BAD', ce_time: new Date().toISOString(), 'content-type': 'application/json' } }],
+      messages: [
+        {
+          key: 'HS-BAD',
+          value: JSON.stringify({ dossierId: 'HS-BAD', stepId: 'register-birth' }),
+          headers: {
+            ce_id: id,
+            ce_source: 'test',
+            ce_type: 'BirthRegistered.v1',
+            ce_specversion: '1.0',
+            ce_subject: 'HS-BAD',
+            ce_time: new Date().toISOString(),
+            'content-type': 'application/json',
+          },
+        },
+      ],
     });
     await raw.disconnect();
     const dead = await deadLetterOf(id);

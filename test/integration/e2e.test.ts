@@ -22,7 +22,10 @@ afterAll(async () => {
 
 async function submit(input: BirthBundleInput | DeathBundleInput) {
   const dossierId = newDossierId();
-  const handle = await system.client.workflow.start(input.procedure === 'birth-bundle' ? 'birthBundle' : 'deathBundle', { taskQueue: orchestratorTaskQueue, workflowId: dossierId, args: [{ dossierId, input }] });
+  const handle = await system.client.workflow.start(
+    input.procedure === 'birth-bundle' ? 'birthBundle' : 'deathBundle',
+    { taskQueue: orchestratorTaskQueue, workflowId: dossierId, args: [{ dossierId, input }] },
+  );
   return { dossierId, handle };
 }
 
@@ -42,8 +45,14 @@ describe('end to end on real Temporal, Kafka, PostgreSQL and agency services', (
     const birth = resultOf(view, 'register-birth');
     expect(birth.birthCertificateNumber).toMatch(new RegExp(`^001/${year}/KS-\\d{6}$`));
     expect(birth.childPersonalIdNumber).toMatch(new RegExp(`^0012${String(year).slice(2)}\\d{6}$`));
-    expect(resultOf(view, 'register-residence')).toMatchObject({ residenceRegistrationNumber: expect.stringMatching(/^TT-001-\d{4}-\d{6}$/), householdId: 'HK-001-DEMO001' });
-    expect(resultOf(view, 'issue-health-insurance-card')).toMatchObject({ cardNumber: expect.stringMatching(/^TE101\d{10}$/), validTo: expect.stringMatching(/-09-30$|-\d\d-3[01]$|-\d\d-2[89]$/) });
+    expect(resultOf(view, 'register-residence')).toMatchObject({
+      residenceRegistrationNumber: expect.stringMatching(/^TT-001-\d{4}-\d{6}$/),
+      householdId: 'HK-001-DEMO001',
+    });
+    expect(resultOf(view, 'issue-health-insurance-card')).toMatchObject({
+      cardNumber: expect.stringMatching(/^TE101\d{10}$/),
+      validTo: expect.stringMatching(/-09-30$|-\d\d-3[01]$|-\d\d-2[89]$/),
+    });
     expect(view.steps.every((s) => s.acknowledgedAt)).toBe(true);
   });
 
@@ -64,8 +73,13 @@ describe('end to end on real Temporal, Kafka, PostgreSQL and agency services', (
     await system.restartAgency('residence', 'manual');
     const { dossierId, handle } = await submit(birthInput(5));
     const office = system.agencies.residence.backOffice;
-    const task = await expect.poll(async () => (await office.listTasks()).find((t) => t.dossierId === dossierId), { timeout: 30_000 }).toBeDefined().then(async () => (await office.listTasks()).find((t) => t.dossierId === dossierId)!);
-    await expect.poll(async () => (await handle.query(statusQuery)).steps[1]?.status, { timeout: 15_000 }).toBe('awaiting-agency-worker');
+    const task = await expect
+      .poll(async () => (await office.listTasks()).find((t) => t.dossierId === dossierId), { timeout: 30_000 })
+      .toBeDefined()
+      .then(async () => (await office.listTasks()).find((t) => t.dossierId === dossierId)!);
+    await expect
+      .poll(async () => (await handle.query(statusQuery)).steps[1]?.status, { timeout: 15_000 })
+      .toBe('awaiting-agency-worker');
     expect(await office.claim(task.taskId, 'officer-a')).toBe(true);
     expect(await office.claim(task.taskId, 'officer-b')).toBe(false);
     expect(await office.complete(task.taskId, 'officer-b', { decision: 'approve' })).toBe(false);
@@ -80,7 +94,9 @@ describe('end to end on real Temporal, Kafka, PostgreSQL and agency services', (
     await system.restartAgency('social-insurance', 'manual');
     const { dossierId, handle } = await submit(birthInput(20));
     const office = system.agencies['social-insurance'].backOffice;
-    await expect.poll(async () => (await office.listTasks()).some((t) => t.dossierId === dossierId), { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(async () => (await office.listTasks()).some((t) => t.dossierId === dossierId), { timeout: 30_000 })
+      .toBe(true);
     await system.stopOrchestrator();
     const task = (await office.listTasks()).find((t) => t.dossierId === dossierId)!;
     expect(await office.claim(task.taskId, 'officer-c')).toBe(true);
@@ -88,9 +104,15 @@ describe('end to end on real Temporal, Kafka, PostgreSQL and agency services', (
     await system.restartOrchestrator();
     const view: DossierStatusView = await handle.result();
     expect(view.status).toBe('result-returned');
-    const certificates = await system.pools['civil-status'].query("select count(*)::int as n from issued_numbers where kind = 'birth-certificate' and command_id like $1", [`${dossierId}/%`]);
+    const certificates = await system.pools['civil-status'].query(
+      "select count(*)::int as n from issued_numbers where kind = 'birth-certificate' and command_id like $1",
+      [`${dossierId}/%`],
+    );
     expect(certificates.rows[0]).toEqual({ n: 1 });
-    const cards = await system.pools['social-insurance'].query("select count(*)::int as n from issued_numbers where kind = 'social-insurance-number' and command_id like $1", [`${dossierId}/%`]);
+    const cards = await system.pools['social-insurance'].query(
+      "select count(*)::int as n from issued_numbers where kind = 'social-insurance-number' and command_id like $1",
+      [`${dossierId}/%`],
+    );
     expect(cards.rows[0]).toEqual({ n: 1 });
     await system.restartAgency('social-insurance', 'auto');
   });

@@ -36,7 +36,11 @@ describe('real Temporal', () => {
     try {
       const client = new Client({ connection, namespace: endpoints.temporal.namespace });
       const result = await worker.runUntil(
-        client.workflow.execute('smokeWorkflow', { taskQueue, workflowId: `smoke-${randomUUID()}`, args: ['Nguyễn Văn An'] }),
+        client.workflow.execute('smokeWorkflow', {
+          taskQueue,
+          workflowId: `smoke-${randomUUID()}`,
+          args: ['Nguyễn Văn An'],
+        }),
       );
       expect(result).toBe('xin chào, Nguyễn Văn An');
     } finally {
@@ -46,7 +50,9 @@ describe('real Temporal', () => {
 
   it('has the custom search attributes registered', async () => {
     const response = await connection.operatorService.listSearchAttributes({ namespace: endpoints.temporal.namespace });
-    expect(Object.keys(response.customAttributes ?? {})).toEqual(expect.arrayContaining(['DossierStatus', 'CitizenId', 'Overdue', 'EarliestDueTime']));
+    expect(Object.keys(response.customAttributes ?? {})).toEqual(
+      expect.arrayContaining(['DossierStatus', 'CitizenId', 'Overdue', 'EarliestDueTime']),
+    );
   });
 });
 
@@ -61,7 +67,11 @@ describe('real Kafka', () => {
     await admin.disconnect();
 
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    const consumer = kafka.consumer({ groupId: `smoke-${randomUUID()}`, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+    const consumer = kafka.consumer({
+      groupId: `smoke-${randomUUID()}`,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+    });
     try {
       await producer.connect();
       await producer.send({ topic, acks: -1, messages: [{ key: 'dossier-1', value: 'hồ sơ' }] });
@@ -86,7 +96,9 @@ describe('real PostgreSQL', () => {
       const client = new pg.Client({ connectionString: databaseUrl(endpoints, database) });
       await client.connect();
       try {
-        const { rows } = await client.query<{ db: string; sum: number }>('select current_database() as db, 40 + 2 as sum');
+        const { rows } = await client.query<{ db: string; sum: number }>(
+          'select current_database() as db, 40 + 2 as sum',
+        );
         expect(rows).toEqual([{ db: database, sum: 42 }]);
       } finally {
         await client.end();

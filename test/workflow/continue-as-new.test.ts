@@ -25,52 +25,92 @@ useDossierHarness((started) => ({ env, h } = started));
  * as new; returns how many it sent. It watches the run with describe, not queries: a query racing
  * the switch to the next run is not answered by the time-skipping test server.
  */
-async function redeliverUntilContinued(handle: WorkflowHandleWithFirstExecutionRunId, command: AgencyCommandRequest, type: string, data: Record<string, unknown>): Promise<number> {
+async function redeliverUntilContinued(
+  handle: WorkflowHandleWithFirstExecutionRunId,
+  command: AgencyCommandRequest,
+  type: string,
+  data: Record<string, unknown>,
+): Promise<number> {
   const first = env.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId);
   const eventId = `redelivered-${handle.workflowId}`;
   for (let sent = 1; sent <= 100; sent += 1) {
     await h.answer(handle, command, type, data, eventId);
     const continued = await vi
-      .waitFor(async () => {
-        if ((await first.describe()).status.name !== 'CONTINUED_AS_NEW') throw new Error('still the first run');
-      }, { timeout: 300, interval: 25 })
-      .then(() => true, () => false);
+      .waitFor(
+        async () => {
+          if ((await first.describe()).status.name !== 'CONTINUED_AS_NEW') throw new Error('still the first run');
+        },
+        { timeout: 300, interval: 25 },
+      )
+      .then(
+        () => true,
+        () => false,
+      );
     if (continued) return sent;
   }
   throw new Error('the dossier never continued as new');
 }
 
-const sentFor = (id: string, stepId: string) => h.commands.filter((c) => c.dossierId === id && c.stepId === stepId && c.type !== 'CancelCase.v1');
+const sentFor = (id: string, stepId: string) =>
+  h.commands.filter((c) => c.dossierId === id && c.stepId === stepId && c.type !== 'CancelCase.v1');
 
 describe('continue-as-new', () => {
   it('carries every step across runs: a completed result, a citizen asked for information, an agency worker deciding', async () => {
     const id = dossierId();
     const handle = await h.start({ dossierId: id, input: birthInput(), settings });
     const birth = await h.command(id, 'register-birth');
-    const birthResult = { birthCertificateNumber: '001/2026/KS-000321', childPersonalIdNumber: '001226000321', registeredAt: '2026-11-23T04:00:00.000Z' };
+    const birthResult = {
+      birthCertificateNumber: '001/2026/KS-000321',
+      childPersonalIdNumber: '001226000321',
+      registeredAt: '2026-11-23T04:00:00.000Z',
+    };
     await h.answer(handle, birth, 'BirthRegistered.v1', birthResult);
     const residence = await h.command(id, 'register-residence', 1);
     const card = await h.command(id, 'issue-health-insurance-card', 1);
-    await h.answer(handle, residence, 'AdditionalInformationRequested.v1', { fields: ['residence.ownerConsent'], message: 'the owner must consent' });
+    await h.answer(handle, residence, 'AdditionalInformationRequested.v1', {
+      fields: ['residence.ownerConsent'],
+      message: 'the owner must consent',
+    });
     await h.answer(handle, card, 'CommandReceived.v1', { handling: 'manual', receivedAt: '2026-11-23T05:00:00.000Z' });
-    await expect.poll(async () => (await handle.query(statusQuery)).steps.map((s) => s.status)).toEqual(['completed', 'awaiting-citizen', 'awaiting-agency-worker']);
+    await expect
+      .poll(async () => (await handle.query(statusQuery)).steps.map((s) => s.status))
+      .toEqual(['completed', 'awaiting-citizen', 'awaiting-agency-worker']);
     const before = await handle.query(statusQuery);
 
     const redelivered = await redeliverUntilContinued(handle, birth, 'BirthRegistered.v1', birthResult);
 
     // The next run answers queries with the same picture, and counts the redeliveries it ignored.
-    await expect.poll(async () => (await handle.query(statusQuery)).ignoredEvents).toBe(before.ignoredEvents + redelivered);
+    await expect
+      .poll(async () => (await handle.query(statusQuery)).ignoredEvents)
+      .toBe(before.ignoredEvents + redelivered);
     const after = await handle.query(statusQuery);
     expect(after.steps).toEqual(before.steps);
     expect(after.status).toBe('additional-info-requested');
 
     // The citizen answers in the new run; the re-sent residence command still carries the birth registration.
-    await handle.executeUpdate(supplyInformationUpdate, { args: [{ stepId: 'register-residence', fields: { 'residence.ownerConsent': 'yes' } }] });
+    await handle.executeUpdate(supplyInformationUpdate, {
+      args: [{ stepId: 'register-residence', fields: { 'residence.ownerConsent': 'yes' } }],
+    });
     const residence2 = await h.command(id, 'register-residence', 2);
-    expect(residence2.data).toMatchObject({ supplement: { 'residence.ownerConsent': 'yes' }, birthRegistration: { birthCertificateNumber: birthResult.birthCertificateNumber, childPersonalIdNumber: birthResult.childPersonalIdNumber } });
-    await h.answer(handle, residence2, 'PermanentResidenceRegistered.v1', { residenceRegistrationNumber: 'TT-001-2026-000046', householdId: 'HK-001-000777', registeredAt: '2026-11-24T02:00:00.000Z' });
+    expect(residence2.data).toMatchObject({
+      supplement: { 'residence.ownerConsent': 'yes' },
+      birthRegistration: {
+        birthCertificateNumber: birthResult.birthCertificateNumber,
+        childPersonalIdNumber: birthResult.childPersonalIdNumber,
+      },
+    });
+    await h.answer(handle, residence2, 'PermanentResidenceRegistered.v1', {
+      residenceRegistrationNumber: 'TT-001-2026-000046',
+      householdId: 'HK-001-000777',
+      registeredAt: '2026-11-24T02:00:00.000Z',
+    });
     // The worker's decision answers the command sent before the new run: nothing was re-sent.
-    await h.answer(handle, card, 'HealthInsuranceCardIssued.v1', { socialInsuranceNumber: '0126000321', cardNumber: 'TE1010126000321', validFrom: '2026-11-13', validTo: '2032-09-30' });
+    await h.answer(handle, card, 'HealthInsuranceCardIssued.v1', {
+      socialInsuranceNumber: '0126000321',
+      cardNumber: 'TE1010126000321',
+      validFrom: '2026-11-13',
+      validTo: '2032-09-30',
+    });
 
     const final: DossierStatusView = await handle.result();
     expect(final.status).toBe('result-returned');
@@ -101,22 +141,39 @@ describe('continue-as-new', () => {
 
     await redeliverUntilContinued(handle, death, 'DeathRegistered.v1', deathResult);
     expect((await handle.describe()).status.name).toBe('RUNNING');
-    expect((await handle.query(statusQuery)).steps[1]).toMatchObject({ status: 'failed', attempts: 1, lastError: 'no answer from residence after 1 attempts' });
+    expect((await handle.query(statusQuery)).steps[1]).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      lastError: 'no answer from residence after 1 attempts',
+    });
 
-    await handle.executeUpdate(retryStepUpdate, { args: [{ stepId: 'delete-residence', operator: 'op-7', reason: 'police registry repaired' }] });
+    await handle.executeUpdate(retryStepUpdate, {
+      args: [{ stepId: 'delete-residence', operator: 'op-7', reason: 'police registry repaired' }],
+    });
     const retried = await h.command(id, 'delete-residence', 2);
     expect(retried.data).toMatchObject({ deathRegistration: { deathExtractNumber: deathResult.deathExtractNumber } });
-    await h.answer(handle, retried, 'PermanentResidenceDeleted.v1', { deletionRecordNumber: 'XTT-001-000888', deletedAt: '2026-11-30T02:00:00.000Z' });
+    await h.answer(handle, retried, 'PermanentResidenceDeleted.v1', {
+      deletionRecordNumber: 'XTT-001-000888',
+      deletedAt: '2026-11-30T02:00:00.000Z',
+    });
     const final: DossierStatusView = await handle.result();
     expect(final.status).toBe('result-returned');
-    expect(final.operatorActions).toEqual([expect.objectContaining({ action: 'retry-step', stepId: 'delete-residence', actor: 'op-7' })]);
+    expect(final.operatorActions).toEqual([
+      expect.objectContaining({ action: 'retry-step', stepId: 'delete-residence', actor: 'op-7' }),
+    ]);
   });
 
   it('does not continue as new on its own while the history is short', async () => {
     const id = dossierId();
     const handle = await h.start({ dossierId: id, input: deathInput(2) });
-    await h.answer(handle, await h.command(id, 'register-death'), 'DeathRegistered.v1', { deathExtractNumber: '001/2026/TK-000889', registeredAt: '2026-11-23T04:00:00.000Z' });
-    await h.answer(handle, await h.command(id, 'delete-residence'), 'PermanentResidenceDeleted.v1', { deletionRecordNumber: 'XTT-001-000889', deletedAt: '2026-11-24T02:00:00.000Z' });
+    await h.answer(handle, await h.command(id, 'register-death'), 'DeathRegistered.v1', {
+      deathExtractNumber: '001/2026/TK-000889',
+      registeredAt: '2026-11-23T04:00:00.000Z',
+    });
+    await h.answer(handle, await h.command(id, 'delete-residence'), 'PermanentResidenceDeleted.v1', {
+      deletionRecordNumber: 'XTT-001-000889',
+      deletedAt: '2026-11-24T02:00:00.000Z',
+    });
     expect((await handle.result()).status).toBe('result-returned');
     expect((await handle.describe()).runId).toBe(handle.firstExecutionRunId);
   });

@@ -22,16 +22,25 @@ describe('death bundle variants', () => {
     const id = dossierId();
     const handle = await h.start({ dossierId: id, input: deathInput(variant) });
     await h.answer(handle, await h.command(id, 'register-death'), 'DeathRegistered.v1', death);
-    await h.answer(handle, await h.command(id, 'delete-residence'), 'PermanentResidenceDeleted.v1', { deletionRecordNumber: 'XTT-001-000001', deletedAt: '2026-11-24T02:00:00.000Z' });
+    await h.answer(handle, await h.command(id, 'delete-residence'), 'PermanentResidenceDeleted.v1', {
+      deletionRecordNumber: 'XTT-001-000001',
+      deletedAt: '2026-11-24T02:00:00.000Z',
+    });
     if (variant >= 3) {
       const funeral = await h.command(id, 'funeral-allowance');
       expect(funeral.data).toMatchObject({ deathRegistration: { deathExtractNumber: '001/2026/TK-000777' } });
-      await h.answer(handle, funeral, 'FuneralAllowanceDecided.v1', { decisionNumber: 'QĐ-MT-000001', amountVnd: 23_400_000 });
+      await h.answer(handle, funeral, 'FuneralAllowanceDecided.v1', {
+        decisionNumber: 'QĐ-MT-000001',
+        amountVnd: 23_400_000,
+      });
     }
     if (variant === 4) {
       const survivor = await h.command(id, 'survivor-benefit');
       expect(survivor.data).toMatchObject({ representativeIdNumber: '001180054321' });
-      await h.answer(handle, survivor, 'SurvivorBenefitDecided.v1', { decisionNumber: 'QĐ-TT-000001', representativeIdNumber: '001180054321' });
+      await h.answer(handle, survivor, 'SurvivorBenefitDecided.v1', {
+        decisionNumber: 'QĐ-TT-000001',
+        representativeIdNumber: '001180054321',
+      });
     }
     const final: DossierStatusView = await handle.result();
     expect(final.status).toBe('result-returned');
@@ -55,10 +64,20 @@ describe('deadlines, retries and operators', () => {
     const view = await handle.query(statusQuery);
     expect(view.steps[1]).toMatchObject({ status: 'retrying', attempts: 2 });
     // The overdue step was announced on the notifications topic.
-    expect(h.notifications.some((x) => x.dossierId === id && x.steps.some((s) => s.stepId === 'delete-residence' && s.status === 'overdue'))).toBe(true);
+    expect(
+      h.notifications.some(
+        (x) => x.dossierId === id && x.steps.some((s) => s.stepId === 'delete-residence' && s.status === 'overdue'),
+      ),
+    ).toBe(true);
     // The late answer to the first attempt is stale and ignored; the second attempt's answer counts.
-    await h.answer(handle, first, 'PermanentResidenceDeleted.v1', { deletionRecordNumber: 'STALE', deletedAt: '2026-11-24T02:00:00.000Z' });
-    await h.answer(handle, second, 'PermanentResidenceDeleted.v1', { deletionRecordNumber: 'XTT-001-000002', deletedAt: '2026-11-28T02:00:00.000Z' });
+    await h.answer(handle, first, 'PermanentResidenceDeleted.v1', {
+      deletionRecordNumber: 'STALE',
+      deletedAt: '2026-11-24T02:00:00.000Z',
+    });
+    await h.answer(handle, second, 'PermanentResidenceDeleted.v1', {
+      deletionRecordNumber: 'XTT-001-000002',
+      deletedAt: '2026-11-28T02:00:00.000Z',
+    });
     const final: DossierStatusView = await handle.result();
     expect(final.status).toBe('result-returned');
     expect(final.steps[1]?.result).toMatchObject({ deletionRecordNumber: 'XTT-001-000002' });
@@ -67,24 +86,46 @@ describe('deadlines, retries and operators', () => {
 
   it('fails a step after the last attempt, waits for an operator, and completes after an operator retry', async () => {
     const id = dossierId();
-    const handle = await h.start({ dossierId: id, input: deathInput(2), settings: { maxAttempts: 2, resendBackoffSeconds: 10 } });
+    const handle = await h.start({
+      dossierId: id,
+      input: deathInput(2),
+      settings: { maxAttempts: 2, resendBackoffSeconds: 10 },
+    });
     await h.answer(handle, await h.command(id, 'register-death'), 'DeathRegistered.v1', death);
     await h.command(id, 'delete-residence', 1);
     await env.sleep('4 days');
     await h.command(id, 'delete-residence', 2);
     await env.sleep('6 days');
     const stuck = await handle.query(statusQuery);
-    expect(stuck.steps[1]).toMatchObject({ status: 'failed', attempts: 2, lastError: 'no answer from residence after 2 attempts' });
+    expect(stuck.steps[1]).toMatchObject({
+      status: 'failed',
+      attempts: 2,
+      lastError: 'no answer from residence after 2 attempts',
+    });
     // Still open, not terminated: a failed dossier waits for the operator.
     expect((await handle.describe()).status.name).toBe('RUNNING');
 
-    await expect(handle.executeUpdate(retryStepUpdate, { args: [{ stepId: 'delete-residence', operator: 'op-1', reason: '' }] })).rejects.toMatchObject({ cause: { message: expect.stringMatching(/reason/) } });
-    await handle.executeUpdate(retryStepUpdate, { args: [{ stepId: 'delete-residence', operator: 'op-1', reason: 'police system back after outage' }] });
+    await expect(
+      handle.executeUpdate(retryStepUpdate, { args: [{ stepId: 'delete-residence', operator: 'op-1', reason: '' }] }),
+    ).rejects.toMatchObject({ cause: { message: expect.stringMatching(/reason/) } });
+    await handle.executeUpdate(retryStepUpdate, {
+      args: [{ stepId: 'delete-residence', operator: 'op-1', reason: 'police system back after outage' }],
+    });
     const third = await h.command(id, 'delete-residence', 3);
-    await h.answer(handle, third, 'PermanentResidenceDeleted.v1', { deletionRecordNumber: 'XTT-001-000003', deletedAt: '2026-12-03T02:00:00.000Z' });
+    await h.answer(handle, third, 'PermanentResidenceDeleted.v1', {
+      deletionRecordNumber: 'XTT-001-000003',
+      deletedAt: '2026-12-03T02:00:00.000Z',
+    });
     const final: DossierStatusView = await handle.result();
     expect(final.status).toBe('result-returned');
-    expect(final.operatorActions).toEqual([expect.objectContaining({ action: 'retry-step', stepId: 'delete-residence', actor: 'op-1', reason: 'police system back after outage' })]);
+    expect(final.operatorActions).toEqual([
+      expect.objectContaining({
+        action: 'retry-step',
+        stepId: 'delete-residence',
+        actor: 'op-1',
+        reason: 'police system back after outage',
+      }),
+    ]);
     await h.record(handle, 'death-bundle-operator-retry');
   });
 
@@ -92,14 +133,29 @@ describe('deadlines, retries and operators', () => {
     const id = dossierId();
     const handle = await h.start({ dossierId: id, input: deathInput(3), settings: { maxAttempts: 1 } });
     await h.answer(handle, await h.command(id, 'register-death'), 'DeathRegistered.v1', death);
-    await h.answer(handle, await h.command(id, 'delete-residence'), 'PermanentResidenceDeleted.v1', { deletionRecordNumber: 'XTT-1', deletedAt: '2026-11-24T02:00:00.000Z' });
+    await h.answer(handle, await h.command(id, 'delete-residence'), 'PermanentResidenceDeleted.v1', {
+      deletionRecordNumber: 'XTT-1',
+      deletedAt: '2026-11-24T02:00:00.000Z',
+    });
     await h.command(id, 'funeral-allowance', 1);
     await env.sleep('20 days');
     expect((await handle.query(statusQuery)).steps[2]?.status).toBe('failed');
-    await handle.executeUpdate(skipStepUpdate, { args: [{ stepId: 'funeral-allowance', operator: 'op-2', reason: 'decided on paper at the district office', result: { decisionNumber: 'QĐ-GIẤY-12', amountVnd: 23_400_000 } }] });
+    await handle.executeUpdate(skipStepUpdate, {
+      args: [
+        {
+          stepId: 'funeral-allowance',
+          operator: 'op-2',
+          reason: 'decided on paper at the district office',
+          result: { decisionNumber: 'QĐ-GIẤY-12', amountVnd: 23_400_000 },
+        },
+      ],
+    });
     const final: DossierStatusView = await handle.result();
     expect(final.status).toBe('result-returned');
-    expect(final.steps[2]).toMatchObject({ status: 'skipped', result: { decisionNumber: 'QĐ-GIẤY-12', amountVnd: 23_400_000, skippedBy: 'op-2' } });
+    expect(final.steps[2]).toMatchObject({
+      status: 'skipped',
+      result: { decisionNumber: 'QĐ-GIẤY-12', amountVnd: 23_400_000, skippedBy: 'op-2' },
+    });
     await h.record(handle, 'death-bundle-operator-skip');
   });
 
@@ -109,7 +165,10 @@ describe('deadlines, retries and operators', () => {
     const handle = await h.start({ dossierId: id, input: deathInput(2) });
     const command = await h.command(id, 'register-death');
     expect(command.attempt).toBe(1);
-    await h.answer(handle, command, 'DeathRegistrationRejected.v1', { reasonCode: 'ALREADY_DECEASED', message: 'already registered dead' });
+    await h.answer(handle, command, 'DeathRegistrationRejected.v1', {
+      reasonCode: 'ALREADY_DECEASED',
+      message: 'already registered dead',
+    });
     expect((await handle.result()).status).toBe('rejected');
   });
 
@@ -117,9 +176,22 @@ describe('deadlines, retries and operators', () => {
     const id = dossierId();
     const handle = await h.start({ dossierId: id, input: birthInput() });
     const birth = await h.command(id, 'register-birth');
-    const eventId = await h.answer(handle, birth, 'CommandReceived.v1', { handling: 'manual', receivedAt: new Date().toISOString() });
-    await h.answer(handle, birth, 'CommandReceived.v1', { handling: 'manual', receivedAt: new Date().toISOString() }, eventId);
-    await h.answer(handle, { ...birth, commandId: `${id}/register-birth/9` }, 'BirthRegistered.v1', { birthCertificateNumber: 'X', childPersonalIdNumber: '001226000999', registeredAt: new Date().toISOString() });
+    const eventId = await h.answer(handle, birth, 'CommandReceived.v1', {
+      handling: 'manual',
+      receivedAt: new Date().toISOString(),
+    });
+    await h.answer(
+      handle,
+      birth,
+      'CommandReceived.v1',
+      { handling: 'manual', receivedAt: new Date().toISOString() },
+      eventId,
+    );
+    await h.answer(handle, { ...birth, commandId: `${id}/register-birth/9` }, 'BirthRegistered.v1', {
+      birthCertificateNumber: 'X',
+      childPersonalIdNumber: '001226000999',
+      registeredAt: new Date().toISOString(),
+    });
     await expect.poll(async () => (await handle.query(statusQuery)).ignoredEvents).toBe(2);
     expect((await handle.query(statusQuery)).steps[0]?.status).toBe('awaiting-agency-worker');
     await handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'moved abroad', requestedBy: 'citizen' }] });
@@ -130,10 +202,15 @@ describe('deadlines, retries and operators', () => {
     const id = dossierId();
     const handle = await h.start({ dossierId: id, input: deathInput(4) });
     await h.answer(handle, await h.command(id, 'register-death'), 'DeathRegistered.v1', death);
-    await h.answer(handle, await h.command(id, 'delete-residence'), 'PermanentResidenceDeleted.v1', { deletionRecordNumber: 'XTT-9', deletedAt: '2026-11-24T02:00:00.000Z' });
+    await h.answer(handle, await h.command(id, 'delete-residence'), 'PermanentResidenceDeleted.v1', {
+      deletionRecordNumber: 'XTT-9',
+      deletedAt: '2026-11-24T02:00:00.000Z',
+    });
     await h.command(id, 'funeral-allowance');
     await h.command(id, 'survivor-benefit');
-    await handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'family will apply at the office', requestedBy: 'citizen' }] });
+    await handle.executeUpdate(withdrawUpdate, {
+      args: [{ reason: 'family will apply at the office', requestedBy: 'citizen' }],
+    });
     const final: DossierStatusView = await handle.result();
     expect(final.status).toBe('withdrawn');
     expect(final.steps.map((s) => s.status)).toEqual(['completed', 'completed', 'cancelled', 'cancelled']);
@@ -142,7 +219,9 @@ describe('deadlines, retries and operators', () => {
       ['social-insurance', `${id}/funeral-allowance/1`],
       ['social-insurance', `${id}/survivor-benefit/1`],
     ]);
-    await expect(handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'again please', requestedBy: 'citizen' }] })).rejects.toThrow();
+    await expect(
+      handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'again please', requestedBy: 'citizen' }] }),
+    ).rejects.toThrow();
     await h.record(handle, 'death-bundle-withdrawn');
   });
 });

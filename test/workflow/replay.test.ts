@@ -9,7 +9,9 @@ import { testDataConverter } from '../support/workflow-env';
 // Histories recorded from the workflow scenarios (RECORD_HISTORIES=1 npm test -- --project workflow).
 // Replaying them against today's code catches a change that would break dossiers already running.
 const dir = fileURLToPath(new URL('../histories/', import.meta.url));
-const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 interface HistoryJson {
   events: { activityTaskScheduledEventAttributes?: { activityType: { name: string } } }[];
 }
@@ -22,18 +24,33 @@ beforeAll(async () => {
 
 describe('replay of stored histories', () => {
   it('has a history for every procedure and death variant', () => {
-    expect(files).toEqual(expect.arrayContaining(['birth-bundle-completed.json', 'birth-bundle-rejected.json', 'death-bundle-variant-2.json', 'death-bundle-variant-3.json', 'death-bundle-variant-4.json', 'birth-bundle-continued-as-new.json']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'birth-bundle-completed.json',
+        'birth-bundle-rejected.json',
+        'death-bundle-variant-2.json',
+        'death-bundle-variant-3.json',
+        'death-bundle-variant-4.json',
+        'birth-bundle-continued-as-new.json',
+      ]),
+    );
   });
 
   it.each(files)('%s replays deterministically', async (file) => {
-    await expect(Worker.runReplayHistory({ workflowBundle, dataConverter: testDataConverter }, load(file), file)).resolves.toBeUndefined();
+    await expect(
+      Worker.runReplayHistory({ workflowBundle, dataConverter: testDataConverter }, load(file), file),
+    ).resolves.toBeUndefined();
   });
 
   it('fails on a history the code would not produce', async () => {
     const history = load('birth-bundle-completed.json');
-    const scheduled = history.events.find((e) => e.activityTaskScheduledEventAttributes)?.activityTaskScheduledEventAttributes;
+    const scheduled = history.events.find(
+      (e) => e.activityTaskScheduledEventAttributes,
+    )?.activityTaskScheduledEventAttributes;
     expect(scheduled?.activityType.name).toBe('sendAgencyCommand');
     scheduled!.activityType.name = 'chargeRegistrationFee';
-    await expect(Worker.runReplayHistory({ workflowBundle, dataConverter: testDataConverter }, history, 'altered')).rejects.toBeInstanceOf(DeterminismViolationError);
+    await expect(
+      Worker.runReplayHistory({ workflowBundle, dataConverter: testDataConverter }, history, 'altered'),
+    ).rejects.toBeInstanceOf(DeterminismViolationError);
   });
 });

@@ -1,6 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CitizenListQuery, DossierIdParam, DossierSummary, Problem, Submitted, SupplyInformationBody, WithdrawBody } from '../../contracts/api';
+import {
+  CitizenListQuery,
+  DossierIdParam,
+  DossierSummary,
+  Problem,
+  Submitted,
+  SupplyInformationBody,
+  WithdrawBody,
+} from '../../contracts/api';
 import { DossierStatusView, type DossierStatusChanged } from '../../contracts/dossier-status';
 import { DossierInput } from '../../contracts/dossiers';
 import { supplyInformationUpdate, withdrawUpdate } from '../../workflows/dossier-machine';
@@ -18,89 +26,161 @@ export const citizenRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx)
     const view = await ctx.dossiers.view(dossierId).catch((err: unknown) => {
       throw (err as Error).name === 'WorkflowNotFoundError' ? notFound(`no dossier ${dossierId}`) : err;
     });
-    if (principal.role === 'citizen' && view.citizenId !== principal.personalIdNumber) throw notFound(`no dossier ${dossierId}`);
+    if (principal.role === 'citizen' && view.citizenId !== principal.personalIdNumber)
+      throw notFound(`no dossier ${dossierId}`);
     return view;
   };
 
-  app.post('/api/dossiers', {
-    config: { roles: ['citizen'] },
-    schema: {
-      tags: ['citizen'],
-      summary: 'Submit a birth or death bundle; an Idempotency-Key header makes a retried submission return the same dossier',
-      headers: z.object({ 'idempotency-key': z.string().min(8, 'must be at least 8 characters').max(200).optional() }),
-      body: DossierInput,
-      response: { 201: Submitted, 200: Submitted, ...problems },
+  app.post(
+    '/api/dossiers',
+    {
+      config: { roles: ['citizen'] },
+      schema: {
+        tags: ['citizen'],
+        summary:
+          'Submit a birth or death bundle; an Idempotency-Key header makes a retried submission return the same dossier',
+        headers: z.object({
+          'idempotency-key': z.string().min(8, 'must be at least 8 characters').max(200).optional(),
+        }),
+        body: DossierInput,
+        response: { 201: Submitted, 200: Submitted, ...problems },
+      },
     },
-  }, async (request, reply) => {
-    const principal = principalOf(request);
-    if (principal.role !== 'citizen' || request.body.applicant.personalIdNumber !== principal.personalIdNumber) throw forbidden('a citizen submits dossiers only as their applicant (applicant.personalIdNumber must be yours)');
-    const { dossierId, created } = await ctx.dossiers.submit(request.body, principal.subject, request.headers['idempotency-key']);
-    request.log.info({ dossierId, created, procedure: request.body.procedure }, 'dossier submitted');
-    return reply.code(created ? 201 : 200).send({ dossierId, status: 'submitted', created });
-  });
+    async (request, reply) => {
+      const principal = principalOf(request);
+      if (principal.role !== 'citizen' || request.body.applicant.personalIdNumber !== principal.personalIdNumber)
+        throw forbidden(
+          'a citizen submits dossiers only as their applicant (applicant.personalIdNumber must be yours)',
+        );
+      const { dossierId, created } = await ctx.dossiers.submit(
+        request.body,
+        principal.subject,
+        request.headers['idempotency-key'],
+      );
+      request.log.info({ dossierId, created, procedure: request.body.procedure }, 'dossier submitted');
+      return reply.code(created ? 201 : 200).send({ dossierId, status: 'submitted', created });
+    },
+  );
 
-  app.get('/api/dossiers', {
-    config: { roles: ['citizen'] },
-    schema: { tags: ['citizen'], summary: 'My dossiers, newest first', querystring: CitizenListQuery, response: { 200: z.array(DossierSummary), ...problems } },
-  }, async (request) => {
-    const principal = principalOf(request);
-    if (principal.role !== 'citizen') throw forbidden('only citizens have own dossiers');
-    return ctx.dossiers.list(ctx.queries.citizen(principal.personalIdNumber), request.query.limit);
-  });
+  app.get(
+    '/api/dossiers',
+    {
+      config: { roles: ['citizen'] },
+      schema: {
+        tags: ['citizen'],
+        summary: 'My dossiers, newest first',
+        querystring: CitizenListQuery,
+        response: { 200: z.array(DossierSummary), ...problems },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      if (principal.role !== 'citizen') throw forbidden('only citizens have own dossiers');
+      return ctx.dossiers.list(ctx.queries.citizen(principal.personalIdNumber), request.query.limit);
+    },
+  );
 
-  app.get('/api/dossiers/:dossierId', {
-    config: { roles: ['citizen', 'operator', 'auditor'] },
-    schema: { tags: ['citizen'], summary: 'One dossier with every step: status, attempts, due time, results', params: DossierIdParam, response: { 200: DossierStatusView, ...problems } },
-  }, async (request) => visibleDossier(request, request.params.dossierId));
+  app.get(
+    '/api/dossiers/:dossierId',
+    {
+      config: { roles: ['citizen', 'operator', 'auditor'] },
+      schema: {
+        tags: ['citizen'],
+        summary: 'One dossier with every step: status, attempts, due time, results',
+        params: DossierIdParam,
+        response: { 200: DossierStatusView, ...problems },
+      },
+    },
+    async (request) => visibleDossier(request, request.params.dossierId),
+  );
 
-  app.post('/api/dossiers/:dossierId/information', {
-    config: { roles: ['citizen'] },
-    schema: { tags: ['citizen'], summary: 'Supply the information an agency asked for', params: DossierIdParam, body: SupplyInformationBody, response: { 200: DossierStatusView, ...problems } },
-  }, async (request) => {
-    await visibleDossier(request, request.params.dossierId);
-    return ctx.dossiers.handle(request.params.dossierId).executeUpdate(supplyInformationUpdate, { args: [request.body] });
-  });
+  app.post(
+    '/api/dossiers/:dossierId/information',
+    {
+      config: { roles: ['citizen'] },
+      schema: {
+        tags: ['citizen'],
+        summary: 'Supply the information an agency asked for',
+        params: DossierIdParam,
+        body: SupplyInformationBody,
+        response: { 200: DossierStatusView, ...problems },
+      },
+    },
+    async (request) => {
+      await visibleDossier(request, request.params.dossierId);
+      return ctx.dossiers
+        .handle(request.params.dossierId)
+        .executeUpdate(supplyInformationUpdate, { args: [request.body] });
+    },
+  );
 
-  app.post('/api/dossiers/:dossierId/withdrawal', {
-    config: { roles: ['citizen'] },
-    schema: { tags: ['citizen'], summary: 'Withdraw the dossier before it completes; outstanding steps are cancelled at their agencies', params: DossierIdParam, body: WithdrawBody, response: { 200: DossierStatusView, ...problems } },
-  }, async (request) => {
-    await visibleDossier(request, request.params.dossierId);
-    return ctx.dossiers.handle(request.params.dossierId).executeUpdate(withdrawUpdate, { args: [{ reason: request.body.reason, requestedBy: principalOf(request).subject }] });
-  });
+  app.post(
+    '/api/dossiers/:dossierId/withdrawal',
+    {
+      config: { roles: ['citizen'] },
+      schema: {
+        tags: ['citizen'],
+        summary: 'Withdraw the dossier before it completes; outstanding steps are cancelled at their agencies',
+        params: DossierIdParam,
+        body: WithdrawBody,
+        response: { 200: DossierStatusView, ...problems },
+      },
+    },
+    async (request) => {
+      await visibleDossier(request, request.params.dossierId);
+      return ctx.dossiers.handle(request.params.dossierId).executeUpdate(withdrawUpdate, {
+        args: [{ reason: request.body.reason, requestedBy: principalOf(request).subject }],
+      });
+    },
+  );
 
-  app.get('/api/dossiers/:dossierId/events', {
-    config: { roles: ['citizen', 'operator', 'auditor'] },
-    schema: { tags: ['citizen'], summary: 'Server-sent events: the current status, then every change, until the dossier ends', params: DossierIdParam, response: { ...problems } },
-  }, async (request, reply) => {
-    const { dossierId } = request.params;
-    await visibleDossier(request, dossierId);
-    const finalStatuses = ['result-returned', 'rejected', 'withdrawn', 'partially-completed'];
-    reply.hijack();
-    const raw = reply.raw;
-    raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-    let last = '';
-    let closed = false;
-    const send = (change: { status: string; steps: unknown }) => {
-      const key = JSON.stringify([change.status, change.steps]);
-      if (closed || key === last) return;
-      last = key;
-      raw.write(`event: status\ndata: ${JSON.stringify(change)}\n\n`);
-      if (finalStatuses.includes(change.status)) raw.end();
-    };
-    // Subscribe before reading the current status, so no change falls between the two; a
-    // periodic re-read covers changes the notifications topic has not brought (yet).
-    const unsubscribe = ctx.notifications.subscribe(dossierId, (change: DossierStatusChanged) => send(change));
-    const reread = async () => send(await ctx.dossiers.view(dossierId));
-    const timer = setInterval(() => {
-      raw.write(': keep-alive\n\n');
-      reread().catch((err: unknown) => request.log.warn({ err, dossierId }, 'could not re-read the dossier for its stream'));
-    }, 5_000);
-    raw.on('close', () => {
-      closed = true;
-      clearInterval(timer);
-      unsubscribe();
-    });
-    await reread();
-  });
+  app.get(
+    '/api/dossiers/:dossierId/events',
+    {
+      config: { roles: ['citizen', 'operator', 'auditor'] },
+      schema: {
+        tags: ['citizen'],
+        summary: 'Server-sent events: the current status, then every change, until the dossier ends',
+        params: DossierIdParam,
+        response: { ...problems },
+      },
+    },
+    async (request, reply) => {
+      const { dossierId } = request.params;
+      await visibleDossier(request, dossierId);
+      const finalStatuses = ['result-returned', 'rejected', 'withdrawn', 'partially-completed'];
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+      });
+      let last = '';
+      let closed = false;
+      const send = (change: { status: string; steps: unknown }) => {
+        const key = JSON.stringify([change.status, change.steps]);
+        if (closed || key === last) return;
+        last = key;
+        raw.write(`event: status\ndata: ${JSON.stringify(change)}\n\n`);
+        if (finalStatuses.includes(change.status)) raw.end();
+      };
+      // Subscribe before reading the current status, so no change falls between the two; a
+      // periodic re-read covers changes the notifications topic has not brought (yet).
+      const unsubscribe = ctx.notifications.subscribe(dossierId, (change: DossierStatusChanged) => send(change));
+      const reread = async () => send(await ctx.dossiers.view(dossierId));
+      const timer = setInterval(() => {
+        raw.write(': keep-alive\n\n');
+        reread().catch((err: unknown) =>
+          request.log.warn({ err, dossierId }, 'could not re-read the dossier for its stream'),
+        );
+      }, 5_000);
+      raw.on('close', () => {
+        closed = true;
+        clearInterval(timer);
+        unsubscribe();
+      });
+      await reread();
+    },
+  );
 };

@@ -11,7 +11,13 @@ const log = createLogger({ level: 'warn', format: 'json' });
 const kafka = createKafka(endpoints.kafka.brokers, { clientId: 'agency-reliability' }, log);
 
 const birth = birthInput(10);
-const registerBirth = { applicant: birth.applicant, child: birth.child, mother: birth.mother, father: birth.father, birthCertificateReference: birth.birthCertificateReference };
+const registerBirth = {
+  applicant: birth.applicant,
+  child: birth.child,
+  mother: birth.mother,
+  father: birth.father,
+  birthCertificateReference: birth.birthCertificateReference,
+};
 const birthRegistration = { birthCertificateNumber: '001/2026/KS-999998', childPersonalIdNumber: '001226999998' };
 const distinctIds = (events: { attributes: { id: string } }[]) => new Set(events.map((e) => e.attributes.id)).size;
 
@@ -37,21 +43,35 @@ describe('civil status and social insurance handle each command once', () => {
     const registered = all.filter((e) => e.attributes.type === 'BirthRegistered.v1');
     expect(registered[1]?.data).toEqual(registered[0]?.data);
     expect(first.find((e) => e.attributes.type === 'BirthRegistered.v1')?.data).toEqual(registered[0]?.data);
-    const { rows } = await civil.pool.query<{ kind: string }>('select kind from issued_numbers where command_id = $1 order by kind', [commandId]);
+    const { rows } = await civil.pool.query<{ kind: string }>(
+      'select kind from issued_numbers where command_id = $1 order by kind',
+      [commandId],
+    );
     expect(rows.map((r) => r.kind)).toEqual(['birth-certificate', 'personal-id']);
     expect((await civil.pool.query('select 1 from cases where command_id = $1', [commandId])).rowCount).toBe(1);
   });
 
   it('issues one card for a card command delivered twice', async () => {
     const data = { birthRegistration, child: birth.child, residence: birth.residence };
-    const commandId = await insurance.send('IssueHealthInsuranceCard.v1', data, 'HS-DUP-2', 'issue-health-insurance-card');
+    const commandId = await insurance.send(
+      'IssueHealthInsuranceCard.v1',
+      data,
+      'HS-DUP-2',
+      'issue-health-insurance-card',
+    );
     await insurance.events.waitFor(commandId, 'HealthInsuranceCardIssued.v1');
     await insurance.send('IssueHealthInsuranceCard.v1', data, 'HS-DUP-2', 'issue-health-insurance-card');
     await expect.poll(() => insurance.events.of(commandId).length, { timeout: 15_000 }).toBe(4);
-    const cards = insurance.events.of(commandId).filter((e) => e.attributes.type === 'HealthInsuranceCardIssued.v1').map((e) => (e.data as { cardNumber: string }).cardNumber);
+    const cards = insurance.events
+      .of(commandId)
+      .filter((e) => e.attributes.type === 'HealthInsuranceCardIssued.v1')
+      .map((e) => (e.data as { cardNumber: string }).cardNumber);
     expect(new Set(cards).size).toBe(1);
     // The card number derives from the one social-insurance number issued for the command.
-    const { rows } = await insurance.pool.query<{ kind: string }>('select kind from issued_numbers where command_id = $1', [commandId]);
+    const { rows } = await insurance.pool.query<{ kind: string }>(
+      'select kind from issued_numbers where command_id = $1',
+      [commandId],
+    );
     expect(rows).toEqual([{ kind: 'social-insurance-number' }]);
   });
 });
@@ -62,27 +82,44 @@ describe('the transactional outbox', () => {
     try {
       const commandId = await civil.send('RegisterBirth.v1', registerBirth, 'HS-OUTBOX-1', 'register-birth');
       // The decision is committed with its events in the outbox, but no relay runs: the crash window.
-      await expect.poll(async () => (await civil.pool.query('select event_type from outbox where command_id = $1 and published_at is null', [commandId])).rowCount, { timeout: 15_000 }).toBe(2);
+      await expect
+        .poll(
+          async () =>
+            (
+              await civil.pool.query('select event_type from outbox where command_id = $1 and published_at is null', [
+                commandId,
+              ])
+            ).rowCount,
+          { timeout: 15_000 },
+        )
+        .toBe(2);
       await civil.stopAgency();
-      const offsets = async () => (await (async () => {
-        const admin = kafka.admin();
-        await admin.connect();
-        try {
-          return await admin.fetchTopicOffsets(civil.topics.events.name);
-        } finally {
-          await admin.disconnect();
-        }
-      })()).reduce((sum, p) => sum + Number(p.high), 0);
+      const offsets = async () =>
+        (
+          await (async () => {
+            const admin = kafka.admin();
+            await admin.connect();
+            try {
+              return await admin.fetchTopicOffsets(civil.topics.events.name);
+            } finally {
+              await admin.disconnect();
+            }
+          })()
+        ).reduce((sum, p) => sum + Number(p.high), 0);
       expect(await offsets()).toBe(0);
 
       await civil.restart({ relay: true });
       const events = await civil.events.waitFor(commandId, 'BirthRegistered.v1');
-      await expect.poll(async () => (await civil.pool.query('select 1 from outbox where published_at is null')).rowCount).toBe(0);
+      await expect
+        .poll(async () => (await civil.pool.query('select 1 from outbox where published_at is null')).rowCount)
+        .toBe(0);
       expect(events.map((e) => e.attributes.type)).toEqual(['CommandReceived.v1', 'BirthRegistered.v1']);
       // Settle, then check nothing was published twice.
       await new Promise((r) => setTimeout(r, 500));
       expect(await offsets()).toBe(2);
-      expect((await civil.pool.query('select 1 from issued_numbers where command_id = $1', [commandId])).rowCount).toBe(2);
+      expect((await civil.pool.query('select 1 from issued_numbers where command_id = $1', [commandId])).rowCount).toBe(
+        2,
+      );
     } finally {
       await civil.stop();
     }
@@ -93,9 +130,16 @@ describe('the back office', () => {
   it('lets exactly one of many concurrent claims win a task', async () => {
     const residence = await isolatedAgency(kafka, endpoints, 'residence', log, { policy: 'manual' });
     try {
-      const data = { birthRegistration, child: birth.child, parentIdNumber: birth.mother!.personalIdNumber, residence: birth.residence };
+      const data = {
+        birthRegistration,
+        child: birth.child,
+        parentIdNumber: birth.mother!.personalIdNumber,
+        residence: birth.residence,
+      };
       const taskId = await residence.send('RegisterPermanentResidence.v1', data, 'HS-CLAIM-1', 'register-residence');
-      await expect.poll(async () => (await residence.agency.backOffice.listTasks()).map((t) => t.taskId), { timeout: 15_000 }).toContain(taskId);
+      await expect
+        .poll(async () => (await residence.agency.backOffice.listTasks()).map((t) => t.taskId), { timeout: 15_000 })
+        .toContain(taskId);
       const workers = Array.from({ length: 25 }, (_, i) => `officer-${i}`);
       const claims = await Promise.all(workers.map((w) => residence.agency.backOffice.claim(taskId, w)));
       expect(claims.filter(Boolean)).toHaveLength(1);
@@ -108,7 +152,9 @@ describe('the back office', () => {
       expect(await residence.agency.backOffice.complete(taskId, loser, { decision: 'approve' })).toBe(true);
       const events = await residence.events.waitFor(taskId, 'PermanentResidenceRegistered.v1');
       expect(events.map((e) => e.attributes.type)).toEqual(['CommandReceived.v1', 'PermanentResidenceRegistered.v1']);
-      expect((await residence.pool.query('select decided_by from cases where command_id = $1', [taskId])).rows[0]).toEqual({ decided_by: loser });
+      expect(
+        (await residence.pool.query('select decided_by from cases where command_id = $1', [taskId])).rows[0],
+      ).toEqual({ decided_by: loser });
     } finally {
       await residence.stop();
     }
@@ -116,15 +162,31 @@ describe('the back office', () => {
 
   it('serves the same guarantees over HTTP to an api in another process', async () => {
     const residence = await isolatedAgency(kafka, endpoints, 'residence', log, { policy: 'manual' });
-    const server = await buildBackOfficeServer(residence.agency.backOffice, { log, token: 'integration-service-token' });
+    const server = await buildBackOfficeServer(residence.agency.backOffice, {
+      log,
+      token: 'integration-service-token',
+    });
     try {
       const office = httpBackOffice(await server.listen({ host: '127.0.0.1', port: 0 }), 'integration-service-token');
-      const data = { birthRegistration, child: birth.child, parentIdNumber: birth.mother!.personalIdNumber, residence: birth.residence };
+      const data = {
+        birthRegistration,
+        child: birth.child,
+        parentIdNumber: birth.mother!.personalIdNumber,
+        residence: birth.residence,
+      };
       const taskId = await residence.send('RegisterPermanentResidence.v1', data, 'HS-CLAIM-2', 'register-residence');
-      await expect.poll(async () => (await office.listTasks()).map((t) => t.taskId), { timeout: 15_000 }).toContain(taskId);
+      await expect
+        .poll(async () => (await office.listTasks()).map((t) => t.taskId), { timeout: 15_000 })
+        .toContain(taskId);
       const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => office.claim(taskId, `officer-${i}`)));
       expect(claims.filter(Boolean)).toHaveLength(1);
-      expect(await office.complete(taskId, `officer-${claims.indexOf(true)}`, { decision: 'reject', reasonCode: 'REJECTED_BY_OFFICER', message: 'the dwelling was demolished' })).toBe(true);
+      expect(
+        await office.complete(taskId, `officer-${claims.indexOf(true)}`, {
+          decision: 'reject',
+          reasonCode: 'REJECTED_BY_OFFICER',
+          message: 'the dwelling was demolished',
+        }),
+      ).toBe(true);
       const events = await residence.events.waitFor(taskId, 'PermanentResidenceRegistrationRejected.v1');
       expect(events.at(-1)?.data).toMatchObject({ reasonCode: 'REJECTED_BY_OFFICER' });
     } finally {

@@ -2,7 +2,19 @@ import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { deadLetterTopic } from '../../../contracts/topics';
-import { createPublisher, listDeadLetters, migrateProcessedEvents, redriveDeadLetters, runConsumer, withIdempotency, DeadLetterError, type EventPublisher, type RunningConsumer, InvalidMessageError, UnknownMessageTypeError } from '../../../platform/bus';
+import {
+  createPublisher,
+  listDeadLetters,
+  migrateProcessedEvents,
+  redriveDeadLetters,
+  runConsumer,
+  withIdempotency,
+  DeadLetterError,
+  type EventPublisher,
+  type RunningConsumer,
+  InvalidMessageError,
+  UnknownMessageTypeError,
+} from '../../../platform/bus';
 import { createPool, type Pool } from '../../../platform/database';
 import { createKafka } from '../../../platform/kafka';
 import { createLogger } from '../../../platform/logger';
@@ -35,24 +47,58 @@ async function rawProduce(topic: string, messages: { key: string; value: string;
   await producer.disconnect();
 }
 
-const headers = (type: string, subject: string) => ({ ce_id: randomUUID(), ce_source: 'test', ce_type: type, ce_specversion: '1.0', ce_subject: subject, ce_time: new Date().toISOString(), 'content-type': 'application/json' });
+const headers = (type: string, subject: string) => ({
+  ce_id: randomUUID(),
+  ce_source: 'test',
+  ce_type: type,
+  ce_specversion: '1.0',
+  ce_subject: subject,
+  ce_time: new Date().toISOString(),
+  'content-type': 'application/json',
+});
 
 describe('event bus on real Kafka', () => {
   it('delivers a published event with its CloudEvents attributes, keyed by dossier id', async () => {
     const spec = await testTopic(kafka);
     await publisher.publish(spec, { ...noted('HS-1', 1), id: 'evt-1' });
     const received: unknown[] = [];
-    const consumer = await runConsumer({ kafka, groupId: group(), topics: [spec], log, ...quick, handler: async (event, at) => void received.push({ event, key: at.key }) });
+    const consumer = await runConsumer({
+      kafka,
+      groupId: group(),
+      topics: [spec],
+      log,
+      ...quick,
+      handler: async (event, at) => void received.push({ event, key: at.key }),
+    });
     await expect.poll(() => received.length, { timeout: 20_000 }).toBe(1);
     await consumer.stop();
-    expect(received[0]).toMatchObject({ key: 'HS-1', event: { attributes: { id: 'evt-1', type: 'StepNoted.v1', subject: 'HS-1', specversion: '1.0', source: 'test', datacontenttype: 'application/json' }, data: { dossierId: 'HS-1', sequence: 1 } } });
+    expect(received[0]).toMatchObject({
+      key: 'HS-1',
+      event: {
+        attributes: {
+          id: 'evt-1',
+          type: 'StepNoted.v1',
+          subject: 'HS-1',
+          specversion: '1.0',
+          source: 'test',
+          datacontenttype: 'application/json',
+        },
+        data: { dossierId: 'HS-1', sequence: 1 },
+      },
+    });
   });
 
   it('refuses to publish what does not fit, naming the field, and sends nothing', async () => {
     const spec = await testTopic(kafka);
-    await expect(publisher.publish(spec, { ...noted('HS-2', 1), data: { dossierId: 'HS-2', step: '', sequence: 1.5 } })).rejects.toThrow(InvalidMessageError);
-    await expect(publisher.publish(spec, { ...noted('HS-2', 1), data: { dossierId: 'HS-2', sequence: 1 } })).rejects.toThrow(/step/);
-    await expect(publisher.publish(spec, { ...noted('HS-2', 1), type: 'Unknown.v1' })).rejects.toThrow(UnknownMessageTypeError);
+    await expect(
+      publisher.publish(spec, { ...noted('HS-2', 1), data: { dossierId: 'HS-2', step: '', sequence: 1.5 } }),
+    ).rejects.toThrow(InvalidMessageError);
+    await expect(
+      publisher.publish(spec, { ...noted('HS-2', 1), data: { dossierId: 'HS-2', sequence: 1 } }),
+    ).rejects.toThrow(/step/);
+    await expect(publisher.publish(spec, { ...noted('HS-2', 1), type: 'Unknown.v1' })).rejects.toThrow(
+      UnknownMessageTypeError,
+    );
     const admin = kafka.admin();
     await admin.connect();
     const offsets = await admin.fetchTopicOffsets(spec.name);
@@ -64,20 +110,49 @@ describe('event bus on real Kafka', () => {
     const spec = await testTopic(kafka);
     await rawProduce(spec.name, [
       { key: 'HS-3', value: '{not json', headers: headers('StepNoted.v1', 'HS-3') },
-      { key: 'HS-3', value: JSON.stringify({ dossierId: 'HS-3', step: 'x' }), headers: headers('StepNoted.v1', 'HS-3') },
-      { key: 'HS-3', value: JSON.stringify({ dossierId: 'HS-3', step: 'x', sequence: 1 }), headers: headers('Unheard.v1', 'HS-3') },
-      { key: 'HS-3', value: JSON.stringify({ dossierId: 'HS-3', step: 'x', sequence: 1 }), headers: { ce_type: 'StepNoted.v1' } },
+      {
+        key: 'HS-3',
+        value: JSON.stringify({ dossierId: 'HS-3', step: 'x' }),
+        headers: headers('StepNoted.v1', 'HS-3'),
+      },
+      {
+        key: 'HS-3',
+        value: JSON.stringify({ dossierId: 'HS-3', step: 'x', sequence: 1 }),
+        headers: headers('Unheard.v1', 'HS-3'),
+      },
+      {
+        key: 'HS-3',
+        value: JSON.stringify({ dossierId: 'HS-3', step: 'x', sequence: 1 }),
+        headers: { ce_type: 'StepNoted.v1' },
+      },
     ]);
     await publisher.publish(spec, noted('HS-3', 7));
     const handled: number[] = [];
     const groupId = group();
-    const consumer = await runConsumer({ kafka, groupId, topics: [spec], log, ...quick, handler: async (event) => void handled.push((event.data as { sequence: number }).sequence) });
+    const consumer = await runConsumer({
+      kafka,
+      groupId,
+      topics: [spec],
+      log,
+      ...quick,
+      handler: async (event) => void handled.push((event.data as { sequence: number }).sequence),
+    });
     await expect.poll(() => handled, { timeout: 20_000 }).toEqual([7]);
     await expect.poll(() => consumer.stats.deadLettered).toBe(4);
     await consumer.stop();
     const letters = await listDeadLetters(kafka, spec.name);
-    expect(letters.map((l) => l.reason)).toEqual(['invalid-json', 'schema-mismatch', 'unknown-type', 'invalid-headers']);
-    expect(letters[0]).toMatchObject({ key: 'HS-3', originalTopic: spec.name, originalPartition: 0, originalOffset: '0' });
+    expect(letters.map((l) => l.reason)).toEqual([
+      'invalid-json',
+      'schema-mismatch',
+      'unknown-type',
+      'invalid-headers',
+    ]);
+    expect(letters[0]).toMatchObject({
+      key: 'HS-3',
+      originalTopic: spec.name,
+      originalPartition: 0,
+      originalOffset: '0',
+    });
     expect(letters[1]?.error).toContain('sequence');
     expect(letters.every((l) => l.deadLetteredAt !== undefined)).toBe(true);
   });
@@ -88,7 +163,12 @@ describe('event bus on real Kafka', () => {
     await publisher.publish(spec, noted('HS-4', 2));
     let calls = 0;
     const consumer = await runConsumer({
-      kafka, groupId: group(), topics: [spec], log, ...quick, maxAttempts: 3,
+      kafka,
+      groupId: group(),
+      topics: [spec],
+      log,
+      ...quick,
+      maxAttempts: 3,
       handler: async (event) => {
         if ((event.data as { sequence: number }).sequence === 1) {
           calls += 1;
@@ -109,14 +189,24 @@ describe('event bus on real Kafka', () => {
     const spec = await testTopic(kafka);
     await publisher.publish(spec, noted('HS-5', 1));
     let calls = 0;
-    const consumer = await runConsumer({ kafka, groupId: group(), topics: [spec], log, ...quick, handler: async () => {
-      calls += 1;
-      throw new DeadLetterError('unknown-dossier', 'no dossier HS-5');
-    } });
+    const consumer = await runConsumer({
+      kafka,
+      groupId: group(),
+      topics: [spec],
+      log,
+      ...quick,
+      handler: async () => {
+        calls += 1;
+        throw new DeadLetterError('unknown-dossier', 'no dossier HS-5');
+      },
+    });
     await expect.poll(() => consumer.stats.deadLettered, { timeout: 20_000 }).toBe(1);
     await consumer.stop();
     expect(calls).toBe(1);
-    expect((await listDeadLetters(kafka, spec.name))[0]).toMatchObject({ reason: 'unknown-dossier', error: 'no dossier HS-5' });
+    expect((await listDeadLetters(kafka, spec.name))[0]).toMatchObject({
+      reason: 'unknown-dossier',
+      error: 'no dossier HS-5',
+    });
   });
 
   it('gives an event delivered twice a single effect (real PostgreSQL)', async () => {
@@ -127,9 +217,18 @@ describe('event bus on real Kafka', () => {
     await publisher.publish(spec, event);
     await publisher.publish(spec, event);
     const consumerName = group();
-    const consumer = await runConsumer({ kafka, groupId: consumerName, topics: [spec], log, ...quick, handler: async (e) => {
-      await withIdempotency(pool, consumerName, e.attributes.id, (client) => client.query(`insert into ${table} values ($1, $2)`, ['HS-6', 1]));
-    } });
+    const consumer = await runConsumer({
+      kafka,
+      groupId: consumerName,
+      topics: [spec],
+      log,
+      ...quick,
+      handler: async (e) => {
+        await withIdempotency(pool, consumerName, e.attributes.id, (client) =>
+          client.query(`insert into ${table} values ($1, $2)`, ['HS-6', 1]),
+        );
+      },
+    });
     await expect.poll(() => consumer.stats.handled, { timeout: 20_000 }).toBe(2);
     await consumer.stop();
     expect((await pool.query(`select count(*)::int as n from ${table}`)).rows[0]).toEqual({ n: 1 });
@@ -139,22 +238,40 @@ describe('event bus on real Kafka', () => {
     const spec = await testTopic(kafka, 2);
     const total = 60;
     const events = Array.from({ length: total }, (_, i) => noted(`HS-7-${i % 6}`, i));
-    for (const dossier of new Set(events.map((e) => e.subject))) await publisher.publishBatch(spec, events.filter((e) => e.subject === dossier));
+    for (const dossier of new Set(events.map((e) => e.subject)))
+      await publisher.publishBatch(
+        spec,
+        events.filter((e) => e.subject === dossier),
+      );
     const groupId = group();
     const seen = new Set<number>();
     let crash: Promise<void> | undefined;
-    const first: RunningConsumer = await runConsumer({ kafka, groupId, topics: [spec], log, ...quick, handler: async (event) => {
-      if (seen.size >= 20 && !crash) {
-        // The process goes away with this message in hand: it is never resolved, never committed.
-        crash = first.stop();
-        throw new Error('process killed');
-      }
-      seen.add((event.data as { sequence: number }).sequence);
-    } });
+    const first: RunningConsumer = await runConsumer({
+      kafka,
+      groupId,
+      topics: [spec],
+      log,
+      ...quick,
+      handler: async (event) => {
+        if (seen.size >= 20 && !crash) {
+          // The process goes away with this message in hand: it is never resolved, never committed.
+          crash = first.stop();
+          throw new Error('process killed');
+        }
+        seen.add((event.data as { sequence: number }).sequence);
+      },
+    });
     await expect.poll(() => crash !== undefined, { timeout: 20_000 }).toBe(true);
     await crash;
     expect(first.stats.deadLettered).toBe(0);
-    const second = await runConsumer({ kafka, groupId, topics: [spec], log, ...quick, handler: async (event) => void seen.add((event.data as { sequence: number }).sequence) });
+    const second = await runConsumer({
+      kafka,
+      groupId,
+      topics: [spec],
+      log,
+      ...quick,
+      handler: async (event) => void seen.add((event.data as { sequence: number }).sequence),
+    });
     await expect.poll(() => seen.size, { timeout: 30_000 }).toBe(total);
     await second.stop();
   });
@@ -166,10 +283,18 @@ describe('event bus on real Kafka', () => {
     let healthy = false;
     const handled: string[] = [];
     const groupId = group();
-    const consumer = await runConsumer({ kafka, groupId, topics: [spec], log, ...quick, maxAttempts: 1, handler: async (event) => {
-      if (!healthy) throw new Error('outage');
-      handled.push(event.attributes.id);
-    } });
+    const consumer = await runConsumer({
+      kafka,
+      groupId,
+      topics: [spec],
+      log,
+      ...quick,
+      maxAttempts: 1,
+      handler: async (event) => {
+        if (!healthy) throw new Error('outage');
+        handled.push(event.attributes.id);
+      },
+    });
     await expect.poll(() => consumer.stats.deadLettered, { timeout: 20_000 }).toBe(2);
     const dry = await redriveDeadLetters(kafka, spec.name, { ids: ['redrive-me'] }, { dryRun: true });
     expect(dry.map((d) => [d.id, d.reason])).toEqual([['redrive-me', 'handler-failed']]);

@@ -5,7 +5,17 @@ import { createLogger } from '../../../platform/logger';
 
 /** The back office's HTTP API and client, over a fake office (the real one is in the integration tests). */
 const calls: unknown[][] = [];
-const task: Task = { taskId: 'HS-1/register-birth/1', dossierId: 'HS-1', stepId: 'register-birth', commandType: 'RegisterBirth.v1', status: 'awaiting-worker', flags: ['father-deceased'], dueAt: new Date('2026-11-24T10:00:00Z'), claimedBy: null, createdAt: new Date('2026-11-23T01:00:00Z') };
+const task: Task = {
+  taskId: 'HS-1/register-birth/1',
+  dossierId: 'HS-1',
+  stepId: 'register-birth',
+  commandType: 'RegisterBirth.v1',
+  status: 'awaiting-worker',
+  flags: ['father-deceased'],
+  dueAt: new Date('2026-11-24T10:00:00Z'),
+  claimedBy: null,
+  createdAt: new Date('2026-11-23T01:00:00Z'),
+};
 const office: BackOffice = {
   listTasks: async (filter) => {
     calls.push(['list', filter]);
@@ -28,7 +38,10 @@ const office: BackOffice = {
 let server: Awaited<ReturnType<typeof buildBackOfficeServer>>;
 let url: string;
 beforeAll(async () => {
-  server = await buildBackOfficeServer(office, { log: createLogger({ level: 'silent', format: 'json' }), token: 'service-token-0123456789' });
+  server = await buildBackOfficeServer(office, {
+    log: createLogger({ level: 'silent', format: 'json' }),
+    token: 'service-token-0123456789',
+  });
   url = await server.listen({ host: '127.0.0.1', port: 0 });
 });
 afterAll(async () => {
@@ -38,25 +51,44 @@ afterAll(async () => {
 describe('back office over HTTP', () => {
   it('passes every call through with its arguments and answers', async () => {
     const client = httpBackOffice(url, 'service-token-0123456789');
-    const tasks = await client.listTasks({ status: 'awaiting-worker', dueBefore: new Date('2026-12-01T00:00:00Z'), limit: 20 });
+    const tasks = await client.listTasks({
+      status: 'awaiting-worker',
+      dueBefore: new Date('2026-12-01T00:00:00Z'),
+      limit: 20,
+    });
     expect(tasks).toEqual([{ ...task, dueAt: '2026-11-24T10:00:00.000Z', createdAt: '2026-11-23T01:00:00.000Z' }]);
     expect(await client.claim(task.taskId, 'officer-a')).toBe(true);
     expect(await client.claim(task.taskId, 'officer-b')).toBe(false);
     expect(await client.release(task.taskId, 'officer-a')).toBe(true);
-    expect(await client.complete(task.taskId, 'officer-a', { decision: 'reject', reasonCode: 'REJECTED_BY_OFFICER', message: 'forged certificate' })).toBe(true);
+    expect(
+      await client.complete(task.taskId, 'officer-a', {
+        decision: 'reject',
+        reasonCode: 'REJECTED_BY_OFFICER',
+        message: 'forged certificate',
+      }),
+    ).toBe(true);
     expect(calls).toEqual([
       ['list', { status: 'awaiting-worker', dueBefore: new Date('2026-12-01T00:00:00Z'), limit: 20 }],
       ['claim', task.taskId, 'officer-a'],
       ['claim', task.taskId, 'officer-b'],
       ['release', task.taskId, 'officer-a'],
-      ['complete', task.taskId, 'officer-a', { decision: 'reject', reasonCode: 'REJECTED_BY_OFFICER', message: 'forged certificate' }],
+      [
+        'complete',
+        task.taskId,
+        'officer-a',
+        { decision: 'reject', reasonCode: 'REJECTED_BY_OFFICER', message: 'forged certificate' },
+      ],
     ]);
   });
 
   it('refuses calls without the service token, and invalid bodies, with problem details', async () => {
     await expect(httpBackOffice(url).listTasks()).rejects.toThrow(/401/);
     await expect(httpBackOffice(url, 'wrong-token-0123456789').claim('x', 'y')).rejects.toThrow(/401/);
-    const response = await fetch(`${url}/tasks/x/complete`, { method: 'POST', headers: { authorization: 'Bearer service-token-0123456789', 'content-type': 'application/json' }, body: JSON.stringify({ worker: 'a', decision: { decision: 'maybe' } }) });
+    const response = await fetch(`${url}/tasks/x/complete`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer service-token-0123456789', 'content-type': 'application/json' },
+      body: JSON.stringify({ worker: 'a', decision: { decision: 'maybe' } }),
+    });
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
   });

@@ -7,7 +7,8 @@ import { asyncApiFile, schemaFile, staleFiles } from '../../../docs/contracts';
 
 const docsDir = fileURLToPath(new URL('../../../docs/', import.meta.url));
 
-const describeDiagnostic = (d: Diagnostic) => `${DiagnosticSeverity[d.severity]} ${String(d.code)} at ${d.path.join('.') || '(root)'}: ${d.message}`;
+const describeDiagnostic = (d: Diagnostic) =>
+  `${DiagnosticSeverity[d.severity]} ${String(d.code)} at ${d.path.join('.') || '(root)'}: ${d.message}`;
 
 describe('contract docs (docs/asyncapi.yaml, docs/schemas)', () => {
   let diagnostics: Diagnostic[] = [];
@@ -15,7 +16,9 @@ describe('contract docs (docs/asyncapi.yaml, docs/schemas)', () => {
 
   // The parser validates against the AsyncAPI 3.0 schema and runs its lint rules; it takes a few seconds.
   beforeAll(async () => {
-    ({ document, diagnostics } = await new Parser().parse(readFileSync(`${docsDir}${asyncApiFile}`, 'utf8'), { source: `${docsDir}${asyncApiFile}` }));
+    ({ document, diagnostics } = await new Parser().parse(readFileSync(`${docsDir}${asyncApiFile}`, 'utf8'), {
+      source: `${docsDir}${asyncApiFile}`,
+    }));
   }, 60_000);
 
   it('is a valid AsyncAPI document', () => {
@@ -25,17 +28,33 @@ describe('contract docs (docs/asyncapi.yaml, docs/schemas)', () => {
   });
 
   it('has a channel for every topic, carrying exactly the messages its spec lists', () => {
-    const channels = new Map(document?.channels().all().map((channel) => [channel.address(), channel]));
-    expect(allTopicNames().filter((topic) => !channels.has(topic)), 'topics without a channel').toEqual([]);
+    const channels = new Map(
+      document
+        ?.channels()
+        .all()
+        .map((channel) => [channel.address(), channel]),
+    );
+    expect(
+      allTopicNames().filter((topic) => !channels.has(topic)),
+      'topics without a channel',
+    ).toEqual([]);
     for (const spec of topicSpecs) {
-      const carried = channels.get(spec.name)?.messages().all().map((message) => message.name()).sort();
+      const carried = channels
+        .get(spec.name)
+        ?.messages()
+        .all()
+        .map((message) => message.name())
+        .sort();
       expect(carried, spec.name).toEqual(Object.keys(spec.messages).sort());
     }
   });
 
   it('has a schema file for every message type', () => {
     const types = [...new Set(topicSpecs.flatMap((spec) => Object.keys(spec.messages)))];
-    expect(types.filter((type) => !existsSync(`${docsDir}${schemaFile(type)}`)), 'message types without a schema file').toEqual([]);
+    expect(
+      types.filter((type) => !existsSync(`${docsDir}${schemaFile(type)}`)),
+      'message types without a schema file',
+    ).toEqual([]);
   });
 
   it('is what the contracts generate now', () => {

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { InfraError } from '../../../infra/process';
 import { resolveMode, type EngineProbe } from '../../../infra/select';
 
-const noEngine: EngineProbe = async () => ({ reachable: false, reason: 'Could not find a working container runtime strategy' });
+const noEngine: EngineProbe = async () => ({
+  reachable: false,
+  reason: 'Could not find a working container runtime strategy',
+});
 const engine: EngineProbe = async () => ({ reachable: true });
 const unprobed: EngineProbe = async () => {
   throw new Error('the engine must not be probed unless containers were asked for');
@@ -26,6 +29,8 @@ describe('resolveMode', () => {
   it('refuses containers without an engine, saying why and what to use instead', async () => {
     const failure = resolveMode('containers', noEngine);
     await expect(failure).rejects.toBeInstanceOf(InfraError);
-    await expect(failure).rejects.toThrow(/INFRA_MODE=containers needs a reachable Docker engine.*Could not find a working container runtime.*INFRA_MODE=local/s);
+    await expect(failure).rejects.toThrow(
+      /INFRA_MODE=containers needs a reachable Docker engine.*Could not find a working container runtime.*INFRA_MODE=local/s,
+    );
   });
 });

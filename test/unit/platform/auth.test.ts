@@ -1,17 +1,37 @@
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthenticationError, createTokenVerifier, issueDevelopmentToken, type Principal } from '../../../platform/auth';
+import {
+  AuthenticationError,
+  createTokenVerifier,
+  issueDevelopmentToken,
+  type Principal,
+} from '../../../platform/auth';
 
 const secret = new TextEncoder().encode('a-development-secret-of-32-bytes!!');
 const options = { issuer: 'lienthong-dev', audience: 'lienthong-api', secret };
-const citizen: Principal = { role: 'citizen', subject: 'citizen-1', name: 'Lê Thị Hoa', personalIdNumber: '001190012345' };
-const worker: Principal = { role: 'agency-worker', subject: 'worker-1', name: 'Cán bộ tư pháp', agency: 'civil-status' };
+const citizen: Principal = {
+  role: 'citizen',
+  subject: 'citizen-1',
+  name: 'Lê Thị Hoa',
+  personalIdNumber: '001190012345',
+};
+const worker: Principal = {
+  role: 'agency-worker',
+  subject: 'worker-1',
+  name: 'Cán bộ tư pháp',
+  agency: 'civil-status',
+};
 
 describe('development tokens', () => {
   it('round-trips every role', async () => {
     const verifier = createTokenVerifier(options);
-    for (const principal of [citizen, worker, { role: 'operator', subject: 'op-1', name: 'Vận hành' }, { role: 'auditor', subject: 'au-1', name: 'Kiểm toán' }] as Principal[]) {
+    for (const principal of [
+      citizen,
+      worker,
+      { role: 'operator', subject: 'op-1', name: 'Vận hành' },
+      { role: 'auditor', subject: 'au-1', name: 'Kiểm toán' },
+    ] as Principal[]) {
       expect(await verifier.verify(await issueDevelopmentToken(principal, options))).toEqual(principal);
     }
   });
@@ -29,9 +49,21 @@ describe('development tokens', () => {
   it('refuses garbage and claims that do not fit the role', async () => {
     const verifier = createTokenVerifier(options);
     await expect(verifier.verify('not.a.jwt')).rejects.toThrow('invalid token');
-    const workerWithoutAgency = await new SignJWT({ name: 'x', role: 'agency-worker' }).setProtectedHeader({ alg: 'HS256' }).setSubject('w').setIssuer(options.issuer).setAudience(options.audience).setExpirationTime('1h').sign(secret);
+    const workerWithoutAgency = await new SignJWT({ name: 'x', role: 'agency-worker' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('w')
+      .setIssuer(options.issuer)
+      .setAudience(options.audience)
+      .setExpirationTime('1h')
+      .sign(secret);
     await expect(verifier.verify(workerWithoutAgency)).rejects.toThrow(/do not fit role agency-worker/);
-    const unknownRole = await new SignJWT({ name: 'x', role: 'minister' }).setProtectedHeader({ alg: 'HS256' }).setSubject('m').setIssuer(options.issuer).setAudience(options.audience).setExpirationTime('1h').sign(secret);
+    const unknownRole = await new SignJWT({ name: 'x', role: 'minister' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('m')
+      .setIssuer(options.issuer)
+      .setAudience(options.audience)
+      .setExpirationTime('1h')
+      .sign(secret);
     await expect(verifier.verify(unknownRole)).rejects.toThrow(/role/);
   });
 });
@@ -44,7 +76,9 @@ describe('issuer tokens verified through JWKS', () => {
     const pair = await generateKeyPair('RS256');
     privateKey = pair.privateKey;
     const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
-    server = createServer((_req, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify({ keys: [jwk] })));
+    server = createServer((_req, res) =>
+      res.setHeader('content-type', 'application/json').end(JSON.stringify({ keys: [jwk] })),
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
     jwksUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/jwks.json`;
@@ -52,7 +86,13 @@ describe('issuer tokens verified through JWKS', () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it('accepts a token signed by the issuer key', async () => {
-    const token = await new SignJWT({ name: 'Vận hành', role: 'operator' }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setSubject('op-9').setIssuer('https://id.gov.vn').setAudience('lienthong-api').setExpirationTime('5m').sign(privateKey);
+    const token = await new SignJWT({ name: 'Vận hành', role: 'operator' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setSubject('op-9')
+      .setIssuer('https://id.gov.vn')
+      .setAudience('lienthong-api')
+      .setExpirationTime('5m')
+      .sign(privateKey);
     const verifier = createTokenVerifier({ issuer: 'https://id.gov.vn', audience: 'lienthong-api', jwksUrl });
     expect(await verifier.verify(token)).toEqual({ role: 'operator', subject: 'op-9', name: 'Vận hành' });
   });

@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { AesGcmPayloadCodec, developmentEncryptionKeys, parseEncryptionKeys, PayloadDecryptionError } from '../../../platform/codec';
+import {
+  AesGcmPayloadCodec,
+  developmentEncryptionKeys,
+  parseEncryptionKeys,
+  PayloadDecryptionError,
+} from '../../../platform/codec';
 
 const keyA = Buffer.alloc(32, 1);
 const keyB = Buffer.alloc(32, 2);
@@ -14,7 +19,8 @@ describe('AesGcmPayloadCodec', () => {
     const codec = new AesGcmPayloadCodec({ activeKeyId: 'a', keys: { a: keyA } });
     const payload = defaultPayloadConverter.toPayload(citizen);
     const [encoded] = await codec.encode([payload]);
-    const bytes = Buffer.from(encoded?.data ?? []).toString('latin1') + Buffer.from(encoded?.data ?? []).toString('utf8');
+    const bytes =
+      Buffer.from(encoded?.data ?? []).toString('latin1') + Buffer.from(encoded?.data ?? []).toString('utf8');
     expect(bytes).not.toContain('001302012345');
     expect(bytes).not.toContain('Mai');
     expect(new TextDecoder().decode(encoded?.metadata?.['encryption-key-id'])).toBe('a');
@@ -52,7 +58,9 @@ describe('AesGcmPayloadCodec', () => {
   });
 
   it('rejects keys that are not 256 bits', () => {
-    expect(() => new AesGcmPayloadCodec({ activeKeyId: 'a', keys: { a: Buffer.alloc(16) } })).toThrow('must be 32 bytes');
+    expect(() => new AesGcmPayloadCodec({ activeKeyId: 'a', keys: { a: Buffer.alloc(16) } })).toThrow(
+      'must be 32 bytes',
+    );
   });
 });
 

@@ -18,7 +18,13 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config.mode).toBe('local');
     expect(config.temporal).toMatchObject({ namespace: 'default', port: 7233, uiPort: 8233, ui: true });
-    expect(config.kafka).toMatchObject({ port: 19092, controllerPort: 19093, partitions: 3, replicationFactor: 1, clientId: 'lienthong' });
+    expect(config.kafka).toMatchObject({
+      port: 19092,
+      controllerPort: 19093,
+      partitions: 3,
+      replicationFactor: 1,
+      clientId: 'lienthong',
+    });
     expect(config.database).toEqual({ url: undefined, port: 15432 });
     expect(config.dataDir).toBe('.data');
     expect(config.log).toEqual({ level: 'info', format: 'auto' });
@@ -28,11 +34,22 @@ describe('loadConfig', () => {
     expect(loadConfig({}).backOffice).toEqual({
       host: '127.0.0.1',
       ports: { 'civil-status': 8090, residence: 8091, 'social-insurance': 8092 },
-      urls: { 'civil-status': 'http://127.0.0.1:8090/', residence: 'http://127.0.0.1:8091/', 'social-insurance': 'http://127.0.0.1:8092/' },
+      urls: {
+        'civil-status': 'http://127.0.0.1:8090/',
+        residence: 'http://127.0.0.1:8091/',
+        'social-insurance': 'http://127.0.0.1:8092/',
+      },
       token: undefined,
     });
-    const remote = loadConfig({ BACK_OFFICE_URLS: 'residence=http://10.0.0.6:9000/bo', BACK_OFFICE_BASE_PORT: '7000' }).backOffice;
-    expect(remote.urls).toEqual({ 'civil-status': 'http://127.0.0.1:7000/', residence: 'http://10.0.0.6:9000/bo', 'social-insurance': 'http://127.0.0.1:7002/' });
+    const remote = loadConfig({
+      BACK_OFFICE_URLS: 'residence=http://10.0.0.6:9000/bo',
+      BACK_OFFICE_BASE_PORT: '7000',
+    }).backOffice;
+    expect(remote.urls).toEqual({
+      'civil-status': 'http://127.0.0.1:7000/',
+      residence: 'http://10.0.0.6:9000/bo',
+      'social-insurance': 'http://127.0.0.1:7002/',
+    });
   });
 
   it('reads an external cluster with TLS, API key and SASL', () => {
@@ -55,7 +72,13 @@ describe('loadConfig', () => {
     });
     expect(config.citizenSearchKey).toBe(key);
     expect(config.mode).toBe('external');
-    expect(config.auth).toEqual({ issuer: 'https://id.gov.vn', audience: 'lienthong-api', jwksUrl: 'https://id.gov.vn/.well-known/jwks.json', devLogin: false, devSecret: undefined });
+    expect(config.auth).toEqual({
+      issuer: 'https://id.gov.vn',
+      audience: 'lienthong-api',
+      jwksUrl: 'https://id.gov.vn/.well-known/jwks.json',
+      devLogin: false,
+      devSecret: undefined,
+    });
     expect(config.temporal.apiKey).toBe('secret-key');
     expect(config.kafka.brokers).toEqual(['kafka-1.gov.vn:9093', 'kafka-2.gov.vn:9093']);
     expect(config.kafka.ssl).toEqual({ caPath: undefined });
@@ -65,13 +88,32 @@ describe('loadConfig', () => {
   });
 
   it.each([
-    [{ INFRA_MODE: 'external', TEMPORAL_ADDRESS: 'not-a-host:x', KAFKA_BROKERS: 'k:9092', DATABASE_URL: 'postgres://h:5432/db' }, 'TEMPORAL_ADDRESS: must be host:port'],
+    [
+      {
+        INFRA_MODE: 'external',
+        TEMPORAL_ADDRESS: 'not-a-host:x',
+        KAFKA_BROKERS: 'k:9092',
+        DATABASE_URL: 'postgres://h:5432/db',
+      },
+      'TEMPORAL_ADDRESS: must be host:port',
+    ],
     [{ TEMPORAL_ADDRESS: 'not-a-host:x' }, 'TEMPORAL_ADDRESS: must be host:port'],
-    [{ INFRA_MODE: 'external', TEMPORAL_ADDRESS: 'h:70000', KAFKA_BROKERS: 'k:9092', DATABASE_URL: 'postgres://h:5432/db' }, 'TEMPORAL_ADDRESS: port must be from 1 to 65535'],
+    [
+      {
+        INFRA_MODE: 'external',
+        TEMPORAL_ADDRESS: 'h:70000',
+        KAFKA_BROKERS: 'k:9092',
+        DATABASE_URL: 'postgres://h:5432/db',
+      },
+      'TEMPORAL_ADDRESS: port must be from 1 to 65535',
+    ],
     [{ INFRA_MODE: 'cloud' }, 'INFRA_MODE: must be one of local, external, containers, auto'],
     [{ AUTH_DEV_LOGIN: 'false' }, 'AUTH_JWKS_URL: is required when the development login is off'],
-    [{ AUTH_DEV_LOGIN: 'true', AUTH_JWKS_URL: 'https://id.gov.vn/jwks' }, 'AUTH_DEV_LOGIN: cannot be true together with AUTH_JWKS_URL'],
-    [{ AUTH_JWKS_URL: 'ftp://id.gov.vn/jwks' }, "AUTH_JWKS_URL: must be an http(s) URL"],
+    [
+      { AUTH_DEV_LOGIN: 'true', AUTH_JWKS_URL: 'https://id.gov.vn/jwks' },
+      'AUTH_DEV_LOGIN: cannot be true together with AUTH_JWKS_URL',
+    ],
+    [{ AUTH_JWKS_URL: 'ftp://id.gov.vn/jwks' }, 'AUTH_JWKS_URL: must be an http(s) URL'],
     [{ API_PORT: '0' }, 'API_PORT: must be from 1 to 65535'],
     [{ CITIZEN_SEARCH_KEY: 'short' }, 'CITIZEN_SEARCH_KEY: must be 32 bytes in base64'],
     [{ BACK_OFFICE_URLS: 'police=http://10.0.0.6:8091' }, 'BACK_OFFICE_URLS: must be agency=url pairs'],
@@ -84,16 +126,52 @@ describe('loadConfig', () => {
     [{ TEMPORAL_TLS: 'maybe' }, 'TEMPORAL_TLS: must be true or false'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: must be one of'],
     [{ INFRA_MODE: 'external' }, 'TEMPORAL_ADDRESS: is required when INFRA_MODE=external'],
-    [{ INFRA_MODE: 'external', TEMPORAL_ADDRESS: 'h:7233', KAFKA_BROKERS: ' , ', DATABASE_URL: 'postgres://h:5432/db' }, 'KAFKA_BROKERS: must list at least one host:port'],
-    [{ INFRA_MODE: 'external', TEMPORAL_ADDRESS: 'h:7233', KAFKA_BROKERS: 'k:9092', DATABASE_URL: 'mysql://h/db' }, 'DATABASE_URL: must be a postgres:// URL'],
-    [{ INFRA_MODE: 'external', TEMPORAL_ADDRESS: 'h:7233', KAFKA_BROKERS: 'k:9092', DATABASE_URL: 'postgres://h:5432' }, 'DATABASE_URL: must name a database'],
+    [
+      {
+        INFRA_MODE: 'external',
+        TEMPORAL_ADDRESS: 'h:7233',
+        KAFKA_BROKERS: ' , ',
+        DATABASE_URL: 'postgres://h:5432/db',
+      },
+      'KAFKA_BROKERS: must list at least one host:port',
+    ],
+    [
+      { INFRA_MODE: 'external', TEMPORAL_ADDRESS: 'h:7233', KAFKA_BROKERS: 'k:9092', DATABASE_URL: 'mysql://h/db' },
+      'DATABASE_URL: must be a postgres:// URL',
+    ],
+    [
+      {
+        INFRA_MODE: 'external',
+        TEMPORAL_ADDRESS: 'h:7233',
+        KAFKA_BROKERS: 'k:9092',
+        DATABASE_URL: 'postgres://h:5432',
+      },
+      'DATABASE_URL: must name a database',
+    ],
     [{ DATABASE_URL: 'postgres://h:5432/db' }, 'DATABASE_URL: is only used when INFRA_MODE=external'],
     [{ KAFKA_PORT: '7233' }, 'KAFKA_PORT: port 7233 is already used by TEMPORAL_PORT'],
-    [{ TEMPORAL_TLS_CERT_PATH: '/tls/client.pem' }, 'TEMPORAL_TLS_CERT_PATH: must be set together with TEMPORAL_TLS_KEY_PATH'],
-    [{ KAFKA_SASL_MECHANISM: 'plain' }, 'KAFKA_SASL_USERNAME: KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required'],
-    [{ INFRA_MODE: 'external', TEMPORAL_ADDRESS: 'h:7233', KAFKA_BROKERS: 'k:9092', DATABASE_URL: 'postgres://h:5432/db' }, 'PAYLOAD_KEYS: is required when INFRA_MODE=external'],
+    [
+      { TEMPORAL_TLS_CERT_PATH: '/tls/client.pem' },
+      'TEMPORAL_TLS_CERT_PATH: must be set together with TEMPORAL_TLS_KEY_PATH',
+    ],
+    [
+      { KAFKA_SASL_MECHANISM: 'plain' },
+      'KAFKA_SASL_USERNAME: KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required',
+    ],
+    [
+      {
+        INFRA_MODE: 'external',
+        TEMPORAL_ADDRESS: 'h:7233',
+        KAFKA_BROKERS: 'k:9092',
+        DATABASE_URL: 'postgres://h:5432/db',
+      },
+      'PAYLOAD_KEYS: is required when INFRA_MODE=external',
+    ],
     [{ PAYLOAD_KEYS: 'k1:tooshort' }, 'PAYLOAD_KEYS: must be id:base64 pairs of 32-byte keys'],
-    [{ PAYLOAD_KEYS: `k1:${Buffer.alloc(32).toString('base64')}`, PAYLOAD_ACTIVE_KEY_ID: 'k9' }, 'PAYLOAD_ACTIVE_KEY_ID: key "k9" is not in PAYLOAD_KEYS'],
+    [
+      { PAYLOAD_KEYS: `k1:${Buffer.alloc(32).toString('base64')}`, PAYLOAD_ACTIVE_KEY_ID: 'k9' },
+      'PAYLOAD_ACTIVE_KEY_ID: key "k9" is not in PAYLOAD_KEYS',
+    ],
   ])('refuses %j naming the variable and the rule', (env, expected) => {
     expect(problemsOf(env).join('\n')).toContain(expected);
   });

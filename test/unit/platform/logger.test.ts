@@ -7,7 +7,8 @@ function capture() {
   const lines: Record<string, unknown>[] = [];
   const destination = new Writable({
     write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of String(chunk).split('\n').filter(Boolean))
+        lines.push(JSON.parse(line) as Record<string, unknown>);
       done();
     },
   });
@@ -18,13 +19,26 @@ describe('logger', () => {
   it('writes JSON lines with level labels, module fields and ISO times', () => {
     const { lines, log } = capture();
     log.child({ module: 'bridge' }).info({ dossierId: 'HS-1', step: 'register-birth' }, 'event delivered');
-    expect(lines[0]).toMatchObject({ level: 'info', process: 'test', module: 'bridge', dossierId: 'HS-1', step: 'register-birth', msg: 'event delivered' });
+    expect(lines[0]).toMatchObject({
+      level: 'info',
+      process: 'test',
+      module: 'bridge',
+      dossierId: 'HS-1',
+      step: 'register-birth',
+      msg: 'event delivered',
+    });
     expect(String(lines[0]?.time)).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 
   it('redacts names, ID numbers and addresses wherever they sit', () => {
     const { lines, log } = capture();
-    log.info({ applicant: { fullName: 'Trần Văn Bình', personalIdNumber: '079090001234', address: { street: '12 Lê Lợi' } }, child: { name: 'Trần An' } }, 'dossier submitted');
+    log.info(
+      {
+        applicant: { fullName: 'Trần Văn Bình', personalIdNumber: '079090001234', address: { street: '12 Lê Lợi' } },
+        child: { name: 'Trần An' },
+      },
+      'dossier submitted',
+    );
     const text = JSON.stringify(lines[0]);
     expect(text).not.toContain('Bình');
     expect(text).not.toContain('079090001234');
@@ -36,8 +50,19 @@ describe('logger', () => {
   it('routes kafkajs log entries into pino at the matching level', () => {
     const { lines, log } = capture();
     const write = kafkaLogCreator(log)(logLevel.INFO);
-    write({ namespace: 'Consumer', level: logLevel.ERROR, label: 'ERROR', log: { timestamp: 'x', message: 'Crash: KafkaJSNumberOfRetriesExceeded', groupId: 'g1' } });
-    expect(lines[0]).toMatchObject({ level: 'error', module: 'kafkajs', kafkaNamespace: 'Consumer', groupId: 'g1', msg: 'Crash: KafkaJSNumberOfRetriesExceeded' });
+    write({
+      namespace: 'Consumer',
+      level: logLevel.ERROR,
+      label: 'ERROR',
+      log: { timestamp: 'x', message: 'Crash: KafkaJSNumberOfRetriesExceeded', groupId: 'g1' },
+    });
+    expect(lines[0]).toMatchObject({
+      level: 'error',
+      module: 'kafkajs',
+      kafkaNamespace: 'Consumer',
+      groupId: 'g1',
+      msg: 'Crash: KafkaJSNumberOfRetriesExceeded',
+    });
     expect(kafkaLogLevel('warn')).toBe(logLevel.WARN);
     expect(kafkaLogLevel('silent')).toBe(logLevel.NOTHING);
   });
@@ -47,7 +72,12 @@ describe('logger', () => {
     temporalLogger(log).warn('Workflow task failed', { workflowId: 'HS-2' });
     temporalLogger(log).log('DEBUG', 'Worker state changed', { state: 'RUNNING' });
     expect(lines).toEqual([
-      expect.objectContaining({ level: 'warn', module: 'temporal-sdk', workflowId: 'HS-2', msg: 'Workflow task failed' }),
+      expect.objectContaining({
+        level: 'warn',
+        module: 'temporal-sdk',
+        workflowId: 'HS-2',
+        msg: 'Workflow task failed',
+      }),
       expect.objectContaining({ level: 'debug', state: 'RUNNING', msg: 'Worker state changed' }),
     ]);
   });

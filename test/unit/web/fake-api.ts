@@ -35,7 +35,15 @@ const view = (dossierId: string, citizenId: string): DossierStatusView => ({
 
 export async function fakeApi() {
   const dossiers = new Map([
-    [lanDossier, view(lanDossier, devUsers['citizen-lan']!.role === 'citizen' ? (devUsers['citizen-lan'] as { personalIdNumber: string }).personalIdNumber : '')],
+    [
+      lanDossier,
+      view(
+        lanDossier,
+        devUsers['citizen-lan']!.role === 'citizen'
+          ? (devUsers['citizen-lan'] as { personalIdNumber: string }).personalIdNumber
+          : '',
+      ),
+    ],
     [otherDossier, view(otherDossier, '001180054321')],
   ]);
   const notFound = () => Object.assign(new Error('not found'), { name: 'WorkflowNotFoundError' });
@@ -47,7 +55,14 @@ export async function fakeApi() {
     terminate: async () => undefined,
     describe: async () => {
       if (!dossiers.has(id)) throw notFound();
-      return { status: { name: 'RUNNING' }, runId: 'run-1', historyLength: 10, startTime: new Date(), closeTime: undefined, raw: { pendingActivities: [], pendingWorkflowTask: null } };
+      return {
+        status: { name: 'RUNNING' },
+        runId: 'run-1',
+        historyLength: 10,
+        startTime: new Date(),
+        closeTime: undefined,
+        raw: { pendingActivities: [], pendingWorkflowTask: null },
+      };
     },
     fetchHistory: async () => ({ events: [] }),
   });
@@ -62,20 +77,50 @@ export async function fakeApi() {
     },
     handle,
   } as unknown as DossierGateway;
-  const tasks = [{ taskId: 'HS-1/register-birth/1', dossierId: 'HS-1', stepId: 'register-birth', commandType: 'RegisterBirth.v1', status: 'awaiting-worker', flags: [], dueAt: new Date(), claimedBy: null, createdAt: new Date() }];
-  const office = { listTasks: async () => tasks, claim: async () => true, release: async () => true, complete: async () => true } as unknown as BackOffice;
+  const tasks = [
+    {
+      taskId: 'HS-1/register-birth/1',
+      dossierId: 'HS-1',
+      stepId: 'register-birth',
+      commandType: 'RegisterBirth.v1',
+      status: 'awaiting-worker',
+      flags: [],
+      dueAt: new Date(),
+      claimedBy: null,
+      createdAt: new Date(),
+    },
+  ];
+  const office = {
+    listTasks: async () => tasks,
+    claim: async () => true,
+    release: async () => true,
+    complete: async () => true,
+  } as unknown as BackOffice;
   const entries: AuditEntry[] = [];
   const audit = {
     migrate: async () => undefined,
     append: async (input: AuditEntryInput) => {
-      const entry = { ...input, details: input.details ?? {}, id: entries.length + 1, at: new Date().toISOString() } as AuditEntry;
+      const entry = {
+        ...input,
+        details: input.details ?? {},
+        id: entries.length + 1,
+        at: new Date().toISOString(),
+      } as AuditEntry;
       entries.push(entry);
       return entry;
     },
     list: async () => entries,
   } as unknown as AuditLog;
   const app = await buildApi({
-    context: { dossiers: gateway, notifications: createNotificationHub(), backOffices: { 'civil-status': office, residence: office, 'social-insurance': office }, audit, namespace: 'default', codec: { encode: async (p) => p, decode: async (p) => p }, queries: { citizen: (id) => `CitizenId = '${id}'` } },
+    context: {
+      dossiers: gateway,
+      notifications: createNotificationHub(),
+      backOffices: { 'civil-status': office, residence: office, 'social-insurance': office },
+      audit,
+      namespace: 'default',
+      codec: { encode: async (p) => p, decode: async (p) => p },
+      queries: { citizen: (id) => `CitizenId = '${id}'` },
+    },
     verifier: createTokenVerifier(auth),
     devLogin: auth,
     log: createLogger({ level: 'silent', format: 'json' }),
@@ -83,6 +128,10 @@ export async function fakeApi() {
     rateLimitPerMinute: 1_000_000,
     ready: async () => ({ temporal: true, kafka: true, postgres: true }),
   });
-  const tokens = Object.fromEntries(await Promise.all(Object.entries(devUsers).map(async ([name, principal]) => [name, await issueDevelopmentToken(principal, auth)]))) as Record<string, string>;
+  const tokens = Object.fromEntries(
+    await Promise.all(
+      Object.entries(devUsers).map(async ([name, principal]) => [name, await issueDevelopmentToken(principal, auth)]),
+    ),
+  ) as Record<string, string>;
   return { app, tokens, audit: entries };
 }
