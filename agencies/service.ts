@@ -4,7 +4,7 @@ import type pg from 'pg';
 import type { AgencyId } from '../contracts/agencies';
 import { dueAt, simulatedNow, type ScaledClock, type WorkingDaysCalendar } from '../contracts/calendar';
 import type { CloudEvent } from '../contracts/cloudevents';
-import { stepTimeLimits, type StepId } from '../contracts/steps';
+import { catalogue } from '../contracts/procedures';
 import { commandTopic, eventTopic, topicSpec, type TopicSpec } from '../contracts/topics';
 import { createPublisher, runConsumer, type RunningConsumer } from '../platform/bus';
 import { checkout, type Pool } from '../platform/database';
@@ -156,7 +156,11 @@ export async function startAgency(options: AgencyOptions) {
       }
       const handling = options.policy === 'manual' ? 'manual' : 'automatic';
       const received = now();
-      const due = dueAt(received, stepTimeLimits[data.stepId as StepId] ?? 2, options.calendar);
+      const due = dueAt(
+        received,
+        catalogue.serviceForCommand(event.attributes.type)?.workingDays ?? 2,
+        options.calendar,
+      );
       await client.query(
         'insert into cases (command_id, dossier_id, step_id, command_type, command, status, handling, decide_at, due_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
         [

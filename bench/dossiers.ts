@@ -9,7 +9,7 @@ import type { ActivityPublisher } from '../activities';
 import { agencyIds, type AgencyId } from '../contracts/agencies';
 import { orchestratorTaskQueue, type AgencyEventDelivery } from '../contracts/dossier-workflow';
 import type { DossierStatusView } from '../contracts/dossier-status';
-import type { BirthBundleInput } from '../contracts/dossiers';
+import { birthBundle, type BirthBundleInput } from '../contracts/procedures/birth-bundle';
 import { demoCitizens } from '../agencies/reference';
 import { payloadCodecFor } from '../platform/codec';
 import { loadConfig } from '../platform/config';
@@ -18,7 +18,7 @@ import { createLogger, type Logger } from '../platform/logger';
 import { installTemporalRuntime } from '../platform/temporal-runtime';
 import { startOrchestrator } from '../services/orchestrator';
 import { startServices } from '../services/runtime';
-import { agencyEventSignal } from '../workflows/dossier-machine';
+import { agencyEventSignal } from '../workflows/messages';
 import { benchStack, printTable, type BenchRow } from './stack';
 
 /**
@@ -142,7 +142,7 @@ async function run(
       const i = next++;
       const dossierId = `HS-BENCH-${randomUUID().slice(0, 13).toUpperCase()}`;
       const submitted = Date.now();
-      const handle = await client.workflow.start('birthBundle', {
+      const handle = await client.workflow.start(birthBundle.workflowType, {
         taskQueue,
         workflowId: dossierId,
         args: [{ dossierId, input: birth(i) }],

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { AgencyId } from './agencies';
-import { DossierStatus, ProcedureKind } from './dossier-status';
+import { DossierStatus, DossierStatusView, StepView } from './dossier-status';
 import { SkipStepInput } from './dossier-workflow';
+import { procedureIds } from './procedures';
+import { Labels } from './procedures/define';
 
 /**
  * Bodies, params and queries of the portal api, defined once here: the routes validate with them
@@ -32,6 +34,24 @@ export const DevLoginReply = z.object({
   expiresInSeconds: z.number().int(),
   principal: z.record(z.string(), z.unknown()),
 });
+
+/** One dossier as the api returns it: the workflow's view, labelled from the catalogue in Vietnamese and English. */
+export const DossierView = DossierStatusView.extend({
+  procedureLabel: Labels,
+  statusLabel: Labels,
+  steps: z.array(
+    StepView.extend({
+      label: Labels,
+      agencyLabel: Labels,
+      statusLabel: Labels,
+      rejection: z.object({ reasonCode: z.string(), message: z.string(), label: Labels }).optional(),
+      informationRequest: z
+        .object({ fields: z.array(z.string()), message: z.string(), fieldLabels: z.record(z.string(), Labels) })
+        .optional(),
+    }),
+  ),
+});
+export type DossierView = z.infer<typeof DossierView>;
 
 export const Submitted = z.object({ dossierId: z.string(), status: z.string(), created: z.boolean() });
 
@@ -64,7 +84,7 @@ export const CitizenListQuery = z.strictObject({ limit });
 /** Operator search over visibility; every filter is optional and they combine with AND. */
 export const SearchQuery = z.strictObject({
   status: DossierStatus.optional(),
-  procedure: ProcedureKind.optional(),
+  procedure: z.enum(procedureIds).optional(),
   agency: AgencyId.optional(),
   step: z
     .string()

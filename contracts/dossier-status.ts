@@ -1,9 +1,6 @@
 import { z } from 'zod';
 import { AgencyId } from './agencies';
-
-/** The two bundles a citizen can apply for. */
-export const ProcedureKind = z.enum(['birth-bundle', 'death-bundle']);
-export type ProcedureKind = z.infer<typeof ProcedureKind>;
+import { ProcedureId } from './procedures/define';
 
 /** A step's status inside a dossier: more detail than the portal shows, which is the point. */
 export const StepStatus = z.enum([
@@ -70,7 +67,7 @@ export const OperatorActionRecord = z.object({
 /** The whole picture of one dossier: what the `status` query returns. */
 export const DossierStatusView = z.object({
   dossierId: z.string(),
-  procedure: ProcedureKind,
+  procedure: ProcedureId,
   citizenId: z.string(),
   status: DossierStatus,
   submittedAt: z.string(),
@@ -84,7 +81,7 @@ export type DossierStatusView = z.infer<typeof DossierStatusView>;
 /** Published on the notifications topic at every dossier status change. */
 export const DossierStatusChanged = z.object({
   dossierId: z.string(),
-  procedure: ProcedureKind,
+  procedure: ProcedureId,
   citizenId: z.string(),
   status: DossierStatus,
   changedAt: z.string(),

@@ -1,8 +1,6 @@
 import type { z } from 'zod';
 import { agencyIds, type AgencyId } from './agencies';
-import { civilStatusCommands, civilStatusEvents } from './agency-messages/civil-status';
-import { residenceCommands, residenceEvents } from './agency-messages/residence';
-import { socialInsuranceCommands, socialInsuranceEvents } from './agency-messages/social-insurance';
+import { agencyMessages } from './agency-messages';
 import { DossierStatusChanged } from './dossier-status';
 
 /** Commands for one agency, published by orchestrator activities; keyed by dossier id. */
@@ -26,12 +24,6 @@ export interface TopicSpec {
   consumer: string;
   messages: Record<string, z.ZodType>;
 }
-
-const agencyMessages: Record<AgencyId, { commands: Record<string, z.ZodType>; events: Record<string, z.ZodType> }> = {
-  'civil-status': { commands: civilStatusCommands, events: civilStatusEvents },
-  residence: { commands: residenceCommands, events: residenceEvents },
-  'social-insurance': { commands: socialInsuranceCommands, events: socialInsuranceEvents },
-};
 
 /** Every topic with the messages it may carry. */
 export const topicSpecs: TopicSpec[] = [

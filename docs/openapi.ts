@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { catalogue } from '../contracts/procedures';
 import { createTokenVerifier } from '../platform/auth';
 import { createLogger } from '../platform/logger';
 import { buildApi } from '../web/app';
@@ -12,6 +13,7 @@ export const openApiPath = fileURLToPath(new URL('./openapi.json', import.meta.u
 export async function openApiDocument(): Promise<string> {
   // Routes only need their context when called; generating the document calls none.
   const context = {
+    catalogue,
     notifications: createNotificationHub(),
     backOffices: {},
     namespace: 'default',

@@ -6,23 +6,32 @@ import { z } from 'zod';
 import { demoCitizens, generatePopulation } from '../agencies/reference';
 import { orchestratorTaskQueue } from '../contracts/dossier-workflow';
 import type { DossierStatusView } from '../contracts/dossier-status';
-import type { BirthBundleInput, DeathBundleInput } from '../contracts/dossiers';
+import { catalogue, type DossierInput, type ProcedureDefinition } from '../contracts/procedures';
+import type { BirthBundleInput } from '../contracts/procedures/birth-bundle';
+import { DeathBundleInput } from '../contracts/procedures/death-bundle';
 import { runningEndpoints } from '../infra/bring-up';
 import { InfraError } from '../infra/process';
 import { payloadCodecFor } from '../platform/codec';
 import { ConfigError, loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { temporalConnectionOptions } from '../platform/temporal';
-import { statusQuery } from '../workflows/dossier-machine';
+import { statusQuery } from '../workflows/messages';
 
-const usage = 'usage: npm run demo -- --procedure <birth|death> [--variant <2|3|4>] [--json] [--timeout <seconds>]';
+const usage = `usage: npm run demo -- --procedure <${catalogue.procedures.map((p) => p.id).join('|')}> [--variant <v>] [--json] [--timeout <seconds>]
+  (a unique beginning of an id will do, e.g. --procedure birth)`;
 
 const Flags = z.strictObject({
-  procedure: z.enum(['birth', 'death'], { error: '--procedure: must be birth or death' }),
-  variant: z.coerce
-    .number()
-    .pipe(z.union([z.literal(2), z.literal(3), z.literal(4)], { error: '--variant: must be 2, 3 or 4' }))
-    .default(4),
+  procedure: z.string({ error: '--procedure: name a procedure' }).transform((name, ctx) => {
+    const matches = catalogue.procedures.filter((p) => p.id === name || p.id.startsWith(name));
+    const exact = matches.find((p) => p.id === name);
+    if (exact || matches.length === 1) return exact ?? matches[0]!;
+    ctx.addIssue({
+      code: 'custom',
+      message: `--procedure: must be one of ${catalogue.procedures.map((p) => p.id).join(', ')} (got "${name}")`,
+    });
+    return z.NEVER;
+  }),
+  variant: z.string().optional(),
   json: z.boolean().default(false),
   timeout: z.coerce
     .number({ error: '--timeout: must be a number of seconds' })
@@ -67,7 +76,7 @@ function sampleBirth(): BirthBundleInput {
 }
 
 /** A death of a random elderly citizen of the simulated population, reported by a relative. */
-function sampleDeath(variant: 2 | 3 | 4, populationSize: number): DeathBundleInput {
+function sampleDeath(variant: DeathBundleInput['variant'], populationSize: number): DeathBundleInput {
   const population = generatePopulation(populationSize, 1);
   const elderly = population.filter((c) => c.alive && c.birthDate < '1960-01-01');
   const deceased = elderly[randomInt(elderly.length)]!;
@@ -103,6 +112,30 @@ function sampleDeath(variant: 2 | 3 | 4, populationSize: number): DeathBundleInp
   };
 }
 
+/** A sample application for each procedure on offer; a new procedure is a compile error here until it has one. */
+const samples: {
+  [P in DossierInput['procedure']]: (
+    variant: string,
+    populationSize: number,
+  ) => Extract<DossierInput, { procedure: P }>;
+} = {
+  'birth-bundle': () => sampleBirth(),
+  'death-bundle': (variant, populationSize) =>
+    sampleDeath(DeathBundleInput.shape.variant.parse(Number(variant)), populationSize),
+};
+
+/** The variant asked for, or the procedure's largest; a procedure without variants takes none. */
+function variantOf(procedure: ProcedureDefinition, asked: string | undefined): string {
+  const variants = Object.keys(procedure.variants?.steps ?? {});
+  if (variants.length === 0) {
+    if (asked !== undefined) throw new Error(`--variant: ${procedure.id} has no variants`);
+    return '';
+  }
+  if (asked === undefined) return variants[variants.length - 1]!;
+  if (!variants.includes(asked)) throw new Error(`--variant: must be ${variants.join(', ')} for ${procedure.id}`);
+  return asked;
+}
+
 function stepLine(s: DossierStatusView['steps'][number]): string {
   const detail = s.rejection
     ? `${s.rejection.reasonCode}: ${s.rejection.message}`
@@ -131,7 +164,14 @@ async function main(): Promise<number> {
     process.stderr.write(`${flags.error.issues.map((i) => i.message).join('\n')}\n${usage}\n`);
     return 2;
   }
-  const { procedure, variant, json, timeout } = flags.data;
+  const { procedure, json, timeout } = flags.data;
+  let variant: string;
+  try {
+    variant = variantOf(procedure, flags.data.variant);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${usage}\n`);
+    return 2;
+  }
   const config = loadConfig();
   const log = createLogger({ ...config.log, destination: pino.destination(2) }, { process: 'demo' });
   const endpoints = runningEndpoints(config);
@@ -143,16 +183,16 @@ async function main(): Promise<number> {
       dataConverter: { payloadCodecs: [payloadCodecFor(config)] },
     });
     const dossierId = newDossierId();
-    const input = procedure === 'birth' ? sampleBirth() : sampleDeath(variant, config.agencies.populationSize);
-    const handle = await client.workflow.start(procedure === 'birth' ? 'birthBundle' : 'deathBundle', {
+    const input = samples[procedure.id as DossierInput['procedure']](variant, config.agencies.populationSize);
+    const handle = await client.workflow.start(procedure.workflowType, {
       taskQueue: orchestratorTaskQueue,
       workflowId: dossierId,
       args: [{ dossierId, input }],
     });
-    log.info({ dossierId, procedure }, 'dossier submitted');
+    log.info({ dossierId, procedure: procedure.id }, 'dossier submitted');
     if (!json)
       process.stdout.write(
-        `Submitted ${input.procedure} dossier ${dossierId}${procedure === 'death' ? ` (variant ${variant})` : ''}\n`,
+        `Submitted ${procedure.label.en} (${procedure.id}) dossier ${dossierId}${variant ? `, variant ${variant}` : ''}\n`,
       );
     const deadline = Date.now() + timeout * 1000;
     let last = '';

@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
 import type { AgencyId } from '../contracts/agencies';
 import type { DossierSettings } from '../contracts/dossier-workflow';
+import { catalogue as productionCatalogue, type Catalogue } from '../contracts/procedures';
 import type { BackOffice } from '../agencies/service';
 import { createAuditLog } from '../platform/audit';
 import { createTokenVerifier, type VerifierOptions } from '../platform/auth';
@@ -45,6 +46,8 @@ export async function startApi(deps: {
   codec: AesGcmPayloadCodec;
   backOffices: Partial<Record<AgencyId, BackOffice>>;
   clock: DossierSettings['clock'];
+  /** The procedures on offer; the production catalogue unless a test adds its own. */
+  catalogue?: Catalogue;
 }): Promise<RunningApi> {
   const { config, log } = deps;
   const pool = createPool(deps.endpoints.postgres.url, {
@@ -58,11 +61,13 @@ export async function startApi(deps: {
     ? { issuer: config.auth.issuer, audience: config.auth.audience, jwksUrl: config.auth.jwksUrl }
     : { issuer: config.auth.issuer, audience: config.auth.audience, secret: secret! };
   const citizenKey = citizenKeyerFor(config);
+  const catalogue = deps.catalogue ?? productionCatalogue;
   const notifications = createNotificationHub();
   const feed = await feedFromKafka(notifications, deps.kafka, log);
   const app = await buildApi({
     context: {
-      dossiers: createDossierGateway(deps.client, citizenKey, { clock: deps.clock }),
+      catalogue,
+      dossiers: createDossierGateway(deps.client, citizenKey, catalogue, { clock: deps.clock }),
       notifications,
       backOffices: deps.backOffices,
       audit,
@@ -70,7 +75,7 @@ export async function startApi(deps: {
       temporalUiUrl: deps.endpoints.temporal.uiUrl,
       namespace: deps.endpoints.temporal.namespace,
       codec: deps.codec,
-      queries: defaultQueries(citizenKey),
+      queries: defaultQueries(citizenKey, catalogue),
     },
     verifier: createTokenVerifier(verifierOptions),
     devLogin: secret ? { issuer: config.auth.issuer, audience: config.auth.audience, secret } : undefined,

@@ -2,10 +2,12 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
 import { agencyIds, type AgencyId } from '../contracts/agencies';
 import type { AgencyEventDelivery } from '../contracts/dossier-workflow';
+import { expectedEventTypes } from '../contracts/agency-outcomes';
+import { catalogue as productionCatalogue, type Catalogue } from '../contracts/procedures';
 import { eventTopic, topicSpec } from '../contracts/topics';
 import { DeadLetterError, runConsumer, type EventHandler, type RunningConsumer } from '../platform/bus';
 import type { Logger } from '../platform/logger';
-import { agencyEventSignal } from '../workflows/dossier-machine';
+import { agencyEventSignal } from '../workflows/messages';
 
 const agencyByTopic = new Map<string, AgencyId>(agencyIds.map((agency) => [eventTopic(agency), agency]));
 
@@ -14,7 +16,7 @@ const agencyByTopic = new Map<string, AgencyId>(agencyIds.map((agency) => [event
  * and to redeliver: the workflow ignores an event id it has already applied. What cannot be
  * routed (no such dossier, dossier already closed, event without routing fields) is dead-lettered.
  */
-export function createEventBridgeHandler(client: Client, log: Logger): EventHandler {
+export function createEventBridgeHandler(client: Client, log: Logger, catalogue: Catalogue): EventHandler {
   const child = log.child({ module: 'event-bridge' });
   return async (event, at) => {
     const agency = agencyByTopic.get(at.topic);
@@ -24,6 +26,17 @@ export function createEventBridgeHandler(client: Client, log: Logger): EventHand
       throw new DeadLetterError(
         'subject-mismatch',
         `event subject ${event.attributes.subject} is not its dossier ${String(data.dossierId)}`,
+      );
+    const service = catalogue.service(String(data.stepId));
+    if (!service || service.agency !== agency)
+      throw new DeadLetterError(
+        'unknown-step',
+        `${agency} answered step ${String(data.stepId)}, which no procedure gives it`,
+      );
+    if (!expectedEventTypes(service).includes(event.attributes.type))
+      throw new DeadLetterError(
+        'unexpected-event',
+        `step ${service.id} never receives ${event.attributes.type}; it expects ${expectedEventTypes(service).join(', ')}`,
       );
     const delivery: AgencyEventDelivery = {
       eventId: event.attributes.id,
@@ -66,12 +79,14 @@ export async function startEventBridge(deps: {
   client: Client;
   log: Logger;
   groupId?: string;
+  /** The procedures whose steps it routes; the production catalogue unless a test adds its own. */
+  catalogue?: Catalogue;
 }): Promise<RunningConsumer> {
   return runConsumer({
     kafka: deps.kafka,
     groupId: deps.groupId ?? 'lienthong-event-bridge',
     topics: agencyIds.map((agency) => topicSpec(eventTopic(agency))),
-    handler: createEventBridgeHandler(deps.client, deps.log),
+    handler: createEventBridgeHandler(deps.client, deps.log, deps.catalogue ?? productionCatalogue),
     log: deps.log,
   });
 }

@@ -1,6 +1,7 @@
 import type { PayloadCodec } from '@temporalio/common';
 import type { Kafka } from 'kafkajs';
 import type { AgencyId } from '../contracts/agencies';
+import type { Catalogue } from '../contracts/procedures';
 import type { BackOffice } from '../agencies/service';
 import type { AuditLog } from '../platform/audit';
 import type { CitizenKeyer } from '../platform/pseudonym';
@@ -10,6 +11,8 @@ import type { NotificationHub } from './notifications';
 
 /** What the routes work with; the composition root builds it, tests build it from fakes or the real stack. */
 export interface ApiContext {
+  /** The procedures on offer: request bodies, labels and reason codes derive from it. */
+  catalogue: Catalogue;
   dossiers: DossierGateway;
   notifications: NotificationHub;
   /** The back offices this api process reaches (in-process agencies under `npm start`). */
@@ -25,6 +28,8 @@ export interface ApiContext {
 }
 
 /** The visibility queries of the routes; a citizen is found by their pseudonymous key, never their ID number. */
-export function defaultQueries(citizenKey: CitizenKeyer): ApiContext['queries'] {
-  return { citizen: (personalIdNumber) => visibilityQuery({ citizenKey: citizenKey(personalIdNumber) }) };
+export function defaultQueries(citizenKey: CitizenKeyer, catalogue: Catalogue): ApiContext['queries'] {
+  return {
+    citizen: (personalIdNumber) => visibilityQuery(catalogue, { citizenKey: citizenKey(personalIdNumber) }),
+  };
 }

@@ -1,12 +1,12 @@
 import { createHash, randomInt } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
-import type { DossierSummary, SearchQuery } from '../contracts/api';
+import type { DossierSummary, DossierView, SearchQuery } from '../contracts/api';
 import { orchestratorTaskQueue, type DossierSettings } from '../contracts/dossier-workflow';
-import type { DossierStatusView } from '../contracts/dossier-status';
-import type { DossierInput } from '../contracts/dossiers';
+import { labelled, type Catalogue } from '../contracts/procedures';
+import type { ProcedureInputBase } from '../contracts/procedures/define';
 import { dossierSearchKeys } from '../contracts/search-attributes';
 import type { CitizenKeyer } from '../platform/pseudonym';
-import { statusQuery } from '../workflows/dossier-machine';
+import { statusQuery } from '../workflows/messages';
 
 const base32 = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const today = () => new Date().toISOString().slice(0, 10).replaceAll('-', '');
@@ -24,9 +24,12 @@ export function idempotentDossierId(subject: string, key: string): string {
 }
 
 /** A visibility query from validated filters (values are enums, step ids and ISO times, quoted anyway). */
-export function visibilityQuery(filters: Omit<Partial<SearchQuery>, 'limit'> & { citizenKey?: string }): string {
+export function visibilityQuery(
+  catalogue: Pick<Catalogue, 'workflowTypes'>,
+  filters: Omit<Partial<SearchQuery>, 'limit'> & { citizenKey?: string },
+): string {
   const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
-  const parts = ["WorkflowType IN ('birthBundle', 'deathBundle')"];
+  const parts = [`WorkflowType IN (${catalogue.workflowTypes.map(quote).join(', ')})`];
   if (filters.citizenKey) parts.push(`CitizenId = ${quote(filters.citizenKey)}`);
   if (filters.status) parts.push(`DossierStatus = ${quote(filters.status)}`);
   if (filters.procedure) parts.push(`ProcedureKind = ${quote(filters.procedure)}`);
@@ -65,19 +68,23 @@ export function summaryOf(info: WorkflowExecutionInfo): DossierSummary {
 export function createDossierGateway(
   client: Client,
   citizenKey: CitizenKeyer,
+  catalogue: Catalogue,
   settings: Partial<DossierSettings> = {},
 ) {
   return {
     client,
+    catalogue,
+    /** A visibility query over this catalogue's dossiers. */
+    query: (filters: Parameters<typeof visibilityQuery>[1]) => visibilityQuery(catalogue, filters),
     /** Starts the dossier's workflow; with an idempotency key, a retry returns the first dossier. */
     async submit(
-      input: DossierInput,
+      input: ProcedureInputBase,
       subject: string,
       idempotencyKey?: string,
     ): Promise<{ dossierId: string; created: boolean }> {
       const dossierId = idempotencyKey ? idempotentDossierId(subject, idempotencyKey) : newDossierId();
       try {
-        await client.workflow.start(input.procedure === 'birth-bundle' ? 'birthBundle' : 'deathBundle', {
+        await client.workflow.start(catalogue.procedureOf(input).workflowType, {
           taskQueue: orchestratorTaskQueue,
           workflowId: dossierId,
           args: [{ dossierId, input, settings, citizenKey: citizenKey(input.applicant.personalIdNumber) }],
@@ -104,8 +111,9 @@ export function createDossierGateway(
     async count(query: string): Promise<number> {
       return (await client.workflow.count(query)).count;
     },
-    async view(dossierId: string): Promise<DossierStatusView> {
-      return client.workflow.getHandle(dossierId).query(statusQuery);
+    /** The dossier with the catalogue's labels, so no client keeps its own copy of them. */
+    async view(dossierId: string): Promise<DossierView> {
+      return labelled(catalogue, await client.workflow.getHandle(dossierId).query(statusQuery));
     },
     handle: (dossierId: string) => client.workflow.getHandle(dossierId),
   };

@@ -4,7 +4,6 @@ import { agencyIds } from '../contracts/agencies';
 import { DossierStatus } from '../contracts/dossier-status';
 import { deadLetterTopic, eventTopic, topicSpecs } from '../contracts/topics';
 import type { DossierGateway } from './dossiers';
-import { visibilityQuery } from './dossiers';
 import type { NotificationHub } from './notifications';
 
 /**
@@ -33,7 +32,7 @@ export function createMetrics(deps: {
     async collect() {
       await Promise.all(
         DossierStatus.options.map(async (status) =>
-          this.set({ status }, await deps.dossiers.count(visibilityQuery({ status })).catch(() => Number.NaN)),
+          this.set({ status }, await deps.dossiers.count(deps.dossiers.query({ status })).catch(() => Number.NaN)),
         ),
       );
     },
@@ -43,7 +42,9 @@ export function createMetrics(deps: {
     help: 'Running dossiers with at least one overdue step',
     registers: [registry],
     async collect() {
-      this.set(await deps.dossiers.count(visibilityQuery({ overdue: true, running: true })).catch(() => Number.NaN));
+      this.set(
+        await deps.dossiers.count(deps.dossiers.query({ overdue: true, running: true })).catch(() => Number.NaN),
+      );
     },
   });
   new Gauge({

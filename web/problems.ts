@@ -21,6 +21,8 @@ export class HttpProblem extends Error {
   }
 }
 
+export const badRequest = (detail: string, errors?: Problem['errors']) =>
+  new HttpProblem(400, 'Bad Request', detail, errors);
 export const forbidden = (detail: string) => new HttpProblem(403, 'Forbidden', detail);
 export const notFound = (detail: string) => new HttpProblem(404, 'Not Found', detail);
 export const conflict = (detail: string) => new HttpProblem(409, 'Conflict', detail);

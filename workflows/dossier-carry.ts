@@ -1,5 +1,6 @@
 import type { AgencyEventDelivery, RetryStepInput, SkipStepInput, WithdrawInput } from '../contracts/dossier-workflow';
 import type { DossierStatusChanged, DossierStatusView } from '../contracts/dossier-status';
+import type { DossierState } from './dossier-state';
 
 /** An operator's request waiting for its step to pick it up. */
 export type OperatorAction = { kind: 'retry'; input: RetryStepInput } | { kind: 'skip'; input: SkipStepInput };
@@ -36,4 +37,30 @@ export interface CarriedDossier {
   withdrawal?: WithdrawInput;
   notifications: DossierStatusChanged[];
   parked: Record<string, StepCursor>;
+}
+
+/** Everything the next run needs to go on exactly where this one stopped. */
+export function carry(state: DossierState): CarriedDossier {
+  return {
+    view: state.view,
+    seenEventIds: [...state.seenEvents],
+    inbox: [...state.inbox.values()].flat(),
+    supplements: Object.fromEntries(state.supplements),
+    operatorActions: [...state.operatorActions.values()],
+    withdrawal: state.withdrawal,
+    notifications: state.notifications,
+    parked: Object.fromEntries(state.parked),
+  };
+}
+
+/** Takes over the state the previous run carried, and re-publishes its search attributes. */
+export function resume(state: DossierState, carried: CarriedDossier): void {
+  for (const eventId of carried.seenEventIds) state.seenEvents.add(eventId);
+  for (const event of carried.inbox) state.inbox.set(event.stepId, [...(state.inbox.get(event.stepId) ?? []), event]);
+  for (const [stepId, fields] of Object.entries(carried.supplements)) state.supplements.set(stepId, fields);
+  for (const action of carried.operatorActions) state.operatorActions.set(action.input.stepId, action);
+  for (const [stepId, cursor] of Object.entries(carried.parked)) state.parked.set(stepId, cursor);
+  state.withdrawal = carried.withdrawal;
+  state.notifications.push(...carried.notifications);
+  state.refresh();
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DeathBundleInput, BirthBundleInput, PersonRef } from '../dossiers';
+import { BirthApplicant, Child, DeathApplicant, Deceased, PersonRef } from '../dossiers';
 import { PersonalIdNumber } from '../values';
 import {
   AdditionalInformationRequested,
@@ -28,8 +28,8 @@ export const civilStatusReasonCodes = [
 
 /** Register a birth: issue the birth certificate number and the child's personal ID number. */
 export const RegisterBirth = CommandBase.extend({
-  applicant: BirthBundleInput.shape.applicant,
-  child: BirthBundleInput.shape.child,
+  applicant: BirthApplicant,
+  child: Child,
   mother: PersonRef.optional(),
   father: PersonRef.optional(),
   birthCertificateReference: z.string().min(1),
@@ -38,8 +38,8 @@ export type RegisterBirth = z.infer<typeof RegisterBirth>;
 
 /** Register a death: issue the death extract and mark the person dead. */
 export const RegisterDeath = CommandBase.extend({
-  applicant: DeathBundleInput.shape.applicant,
-  deceased: DeathBundleInput.shape.deceased,
+  applicant: DeathApplicant,
+  deceased: Deceased,
   deathNoticeReference: z.string().min(1),
 });
 export type RegisterDeath = z.infer<typeof RegisterDeath>;

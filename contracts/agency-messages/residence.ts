@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PersonalIdNumber } from '../values';
-import { BirthBundleInput, DeathBundleInput } from '../dossiers';
+import { Child, Deceased, ResidenceRequest } from '../dossiers';
 import {
   AdditionalInformationRequested,
   BirthRegistrationResult,
@@ -27,16 +27,16 @@ export const residenceReasonCodes = [
 /** Register a newborn's permanent residence at a parent's permanent address. */
 export const RegisterPermanentResidence = CommandBase.extend({
   birthRegistration: BirthRegistrationResult,
-  child: BirthBundleInput.shape.child,
+  child: Child,
   parentIdNumber: PersonalIdNumber,
-  residence: BirthBundleInput.shape.residence,
+  residence: ResidenceRequest,
 });
 export type RegisterPermanentResidence = z.infer<typeof RegisterPermanentResidence>;
 
 /** Delete a deceased person's permanent residence. */
 export const DeletePermanentResidence = CommandBase.extend({
   deathRegistration: DeathRegistrationResult,
-  deceased: DeathBundleInput.shape.deceased,
+  deceased: Deceased,
 });
 export type DeletePermanentResidence = z.infer<typeof DeletePermanentResidence>;
 

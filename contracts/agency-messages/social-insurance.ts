@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BirthBundleInput, DeathBundleInput, SurvivorConfirmation } from '../dossiers';
+import { Child, DeathApplicant, Deceased, ResidenceRequest, SurvivorConfirmation } from '../dossiers';
 import { IsoDate, PersonalIdNumber, Vnd } from '../values';
 import {
   AdditionalInformationRequested,
@@ -26,23 +26,23 @@ export const socialInsuranceReasonCodes = [
 /** Issue the state-paid under-6 health-insurance card (rule 3). */
 export const IssueHealthInsuranceCard = CommandBase.extend({
   birthRegistration: BirthRegistrationResult,
-  child: BirthBundleInput.shape.child,
-  residence: BirthBundleInput.shape.residence,
+  child: Child,
+  residence: ResidenceRequest,
 });
 export type IssueHealthInsuranceCard = z.infer<typeof IssueHealthInsuranceCard>;
 
 /** Decide the funeral allowance (rule 8). */
 export const DecideFuneralAllowance = CommandBase.extend({
   deathRegistration: DeathRegistrationResult,
-  deceased: DeathBundleInput.shape.deceased,
-  applicant: DeathBundleInput.shape.applicant,
+  deceased: Deceased,
+  applicant: DeathApplicant,
 });
 export type DecideFuneralAllowance = z.infer<typeof DecideFuneralAllowance>;
 
 /** Decide the survivor benefit (rule 9). */
 export const DecideSurvivorBenefit = CommandBase.extend({
   deathRegistration: DeathRegistrationResult,
-  deceased: DeathBundleInput.shape.deceased,
+  deceased: Deceased,
   survivors: z.array(SurvivorConfirmation).min(1),
   representativeIdNumber: PersonalIdNumber,
 });

@@ -10,9 +10,10 @@ import { buildApi } from '../../web/app';
 import { devUsers } from '../../web/auth';
 import { defaultQueries } from '../../web/context';
 import { createDossierGateway } from '../../web/dossiers';
+import { catalogue } from '../../contracts/procedures';
 import { createNotificationHub, feedFromKafka } from '../../web/notifications';
 import { loadPopulation, type Citizen } from '../../agencies/reference';
-import type { DeathBundleInput } from '../../contracts/dossiers';
+import type { DeathBundleInput } from '../../contracts/procedures/death-bundle';
 import { birthInput, deathInput } from '../fixtures/dossiers';
 import { startSystem } from '../support/system';
 import { testDataConverter } from '../support/workflow-env';
@@ -50,14 +51,15 @@ async function startPortal(settings: Partial<DossierSettings> = {}) {
   stops.push(() => feed.stop());
   const app = await buildApi({
     context: {
-      dossiers: createDossierGateway(system.client, citizenKey, settings),
+      catalogue,
+      dossiers: createDossierGateway(system.client, citizenKey, catalogue, settings),
       notifications,
       backOffices: Object.fromEntries(Object.entries(system.agencies).map(([a, r]) => [a, r.backOffice])),
       audit,
       kafka: system.kafka,
       namespace: endpoints.temporal.namespace,
       codec: testDataConverter.payloadCodecs[0]!,
-      queries: defaultQueries(citizenKey),
+      queries: defaultQueries(citizenKey, catalogue),
     },
     verifier: createTokenVerifier(auth),
     devLogin: auth,

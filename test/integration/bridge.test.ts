@@ -8,6 +8,7 @@ import { createPublisher, listDeadLetters, type EventPublisher, type RunningCons
 import { createKafka } from '../../platform/kafka';
 import { createLogger } from '../../platform/logger';
 import { startEventBridge } from '../../services/event-bridge';
+import { birthBundle } from '../../contracts/procedures/birth-bundle';
 import { birthInput } from '../fixtures/dossiers';
 import { testDataConverter } from '../support/workflow-env';
 
@@ -73,7 +74,7 @@ describe('event bridge dead letters', () => {
 
   it('dead-letters an event that arrives after its dossier closed', async () => {
     const dossierId = `HS-CLOSED-${randomUUID().slice(0, 8)}`;
-    const handle = await client.workflow.start('birthBundle', {
+    const handle = await client.workflow.start(birthBundle.workflowType, {
       taskQueue: `${orchestratorTaskQueue}-nobody`,
       workflowId: dossierId,
       args: [{ dossierId, input: birthInput(3) }],

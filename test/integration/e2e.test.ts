@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { orchestratorTaskQueue } from '../../contracts/dossier-workflow';
 import type { DossierStatusView } from '../../contracts/dossier-status';
-import type { BirthBundleInput, DeathBundleInput } from '../../contracts/dossiers';
+import { catalogue, type DossierInput } from '../../contracts/procedures';
 import { createLogger } from '../../platform/logger';
-import { statusQuery } from '../../workflows/dossier-machine';
+import { statusQuery } from '../../workflows/messages';
 import { birthInput, deathInput } from '../fixtures/dossiers';
 import { startSystem } from '../support/system';
 
@@ -20,12 +20,13 @@ afterAll(async () => {
   await system?.stop();
 });
 
-async function submit(input: BirthBundleInput | DeathBundleInput) {
+async function submit(input: DossierInput) {
   const dossierId = newDossierId();
-  const handle = await system.client.workflow.start(
-    input.procedure === 'birth-bundle' ? 'birthBundle' : 'deathBundle',
-    { taskQueue: orchestratorTaskQueue, workflowId: dossierId, args: [{ dossierId, input }] },
-  );
+  const handle = await system.client.workflow.start(catalogue.procedureOf(input).workflowType, {
+    taskQueue: orchestratorTaskQueue,
+    workflowId: dossierId,
+    args: [{ dossierId, input }],
+  });
   return { dossierId, handle };
 }
 

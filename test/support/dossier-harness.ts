@@ -8,8 +8,9 @@ import { afterAll, beforeAll, vi } from 'vitest';
 import type { AgencyCommandRequest, createActivities } from '../../activities';
 import type { DossierSettings } from '../../contracts/dossier-workflow';
 import type { DossierStatusChanged } from '../../contracts/dossier-status';
-import type { BirthBundleInput, DeathBundleInput } from '../../contracts/dossiers';
-import { agencyEventSignal, statusQuery } from '../../workflows/dossier-machine';
+import { catalogue as productionCatalogue, type Catalogue } from '../../contracts/procedures';
+import type { ProcedureInputBase } from '../../contracts/procedures/define';
+import { agencyEventSignal, statusQuery } from '../../workflows/messages';
 import { createTimeSkippingEnvironment, testDataConverter } from './workflow-env';
 
 const historiesDir = fileURLToPath(new URL('../histories/', import.meta.url));
@@ -37,7 +38,11 @@ const mondayMorningInHanoi = '2026-11-23T02:00:00.000Z';
  * A real worker on the time-skipping server whose activities are fakes that record what the
  * workflow sent; the test plays the agencies by signalling events back, as the bridge would.
  */
-export async function createDossierHarness(env: TestWorkflowEnvironment, workflowBundle: WorkflowBundleWithSourceMap) {
+export async function createDossierHarness(
+  env: TestWorkflowEnvironment,
+  workflowBundle: WorkflowBundleWithSourceMap,
+  catalogue: Catalogue = productionCatalogue,
+) {
   const taskQueue = `dossiers-${++sequence}`;
   const commands: AgencyCommandRequest[] = [];
   const notifications: DossierStatusChanged[] = [];
@@ -73,12 +78,8 @@ export async function createDossierHarness(env: TestWorkflowEnvironment, workflo
      * test server's own clock drifts by years across tests, and working-day deadlines would
      * otherwise depend on the weekday it lands on.
      */
-    async start(args: {
-      dossierId: string;
-      input: BirthBundleInput | DeathBundleInput;
-      settings?: Partial<DossierSettings>;
-    }) {
-      const workflow = args.input.procedure === 'birth-bundle' ? 'birthBundle' : 'deathBundle';
+    async start(args: { dossierId: string; input: ProcedureInputBase; settings?: Partial<DossierSettings> }) {
+      const workflow = catalogue.procedureOf(args.input).workflowType;
       const clock = {
         realEpochMs: await env.currentTimeMs(),
         simulatedEpochMs: Date.parse(mondayMorningInHanoi),

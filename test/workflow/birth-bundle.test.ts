@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DossierStatusView } from '../../contracts/dossier-status';
-import { statusQuery, supplyInformationUpdate, withdrawUpdate } from '../../workflows/dossier-machine';
+import { statusQuery, supplyInformationUpdate, withdrawUpdate } from '../../workflows/messages';
 import { birthInput } from '../fixtures/dossiers';
 import { useDossierHarness, type DossierHarness } from '../support/dossier-harness';
 

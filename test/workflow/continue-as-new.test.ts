@@ -3,7 +3,7 @@ import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { describe, expect, it, vi } from 'vitest';
 import type { AgencyCommandRequest } from '../../activities';
 import type { DossierStatusView } from '../../contracts/dossier-status';
-import { retryStepUpdate, statusQuery, supplyInformationUpdate } from '../../workflows/dossier-machine';
+import { retryStepUpdate, statusQuery, supplyInformationUpdate } from '../../workflows/messages';
 import { birthInput, deathInput } from '../fixtures/dossiers';
 import { useDossierHarness, type DossierHarness } from '../support/dossier-harness';
 

@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { describe, expect, it } from 'vitest';
 import type { DossierStatusView } from '../../contracts/dossier-status';
-import { retryStepUpdate, skipStepUpdate, statusQuery, withdrawUpdate } from '../../workflows/dossier-machine';
+import { retryStepUpdate, skipStepUpdate, statusQuery, withdrawUpdate } from '../../workflows/messages';
 import { birthInput, deathInput } from '../fixtures/dossiers';
 import { useDossierHarness, type DossierHarness } from '../support/dossier-harness';
 

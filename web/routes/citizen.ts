@@ -4,14 +4,15 @@ import {
   CitizenListQuery,
   DossierIdParam,
   DossierSummary,
+  DossierView,
   Problem,
   Submitted,
   SupplyInformationBody,
   WithdrawBody,
 } from '../../contracts/api';
-import { DossierStatusView, type DossierStatusChanged } from '../../contracts/dossier-status';
-import { DossierInput } from '../../contracts/dossiers';
-import { supplyInformationUpdate, withdrawUpdate } from '../../workflows/dossier-machine';
+import type { DossierStatusChanged } from '../../contracts/dossier-status';
+import { labelled } from '../../contracts/procedures';
+import { supplyInformationUpdate, withdrawUpdate } from '../../workflows/messages';
 import { forbidden, notFound } from '../problems';
 import { principalOf } from '../auth';
 import type { ApiContext } from '../context';
@@ -42,7 +43,7 @@ export const citizenRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx)
         headers: z.object({
           'idempotency-key': z.string().min(8, 'must be at least 8 characters').max(200).optional(),
         }),
-        body: DossierInput,
+        body: ctx.catalogue.input,
         response: { 201: Submitted, 200: Submitted, ...problems },
       },
     },
@@ -88,7 +89,7 @@ export const citizenRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx)
         tags: ['citizen'],
         summary: 'One dossier with every step: status, attempts, due time, results',
         params: DossierIdParam,
-        response: { 200: DossierStatusView, ...problems },
+        response: { 200: DossierView, ...problems },
       },
     },
     async (request) => visibleDossier(request, request.params.dossierId),
@@ -103,14 +104,15 @@ export const citizenRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx)
         summary: 'Supply the information an agency asked for',
         params: DossierIdParam,
         body: SupplyInformationBody,
-        response: { 200: DossierStatusView, ...problems },
+        response: { 200: DossierView, ...problems },
       },
     },
     async (request) => {
       await visibleDossier(request, request.params.dossierId);
-      return ctx.dossiers
+      const view = await ctx.dossiers
         .handle(request.params.dossierId)
         .executeUpdate(supplyInformationUpdate, { args: [request.body] });
+      return labelled(ctx.catalogue, view);
     },
   );
 
@@ -123,14 +125,15 @@ export const citizenRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx)
         summary: 'Withdraw the dossier before it completes; outstanding steps are cancelled at their agencies',
         params: DossierIdParam,
         body: WithdrawBody,
-        response: { 200: DossierStatusView, ...problems },
+        response: { 200: DossierView, ...problems },
       },
     },
     async (request) => {
       await visibleDossier(request, request.params.dossierId);
-      return ctx.dossiers.handle(request.params.dossierId).executeUpdate(withdrawUpdate, {
+      const view = await ctx.dossiers.handle(request.params.dossierId).executeUpdate(withdrawUpdate, {
         args: [{ reason: request.body.reason, requestedBy: principalOf(request).subject }],
       });
+      return labelled(ctx.catalogue, view);
     },
   );
 

@@ -8,6 +8,7 @@ import {
   DeadLetterQuery,
   DossierIdParam,
   DossierSummary,
+  DossierView,
   Problem,
   RedriveBody,
   ResetBody,
@@ -18,12 +19,10 @@ import {
   StuckDossier,
   TerminateBody,
 } from '../../contracts/api';
-import { DossierStatusView } from '../../contracts/dossier-status';
 import { allTopicNames } from '../../contracts/topics';
 import { listDeadLetters, redriveDeadLetters } from '../../platform/bus';
-import { retryStepUpdate, skipStepUpdate } from '../../workflows/dossier-machine';
+import { retryStepUpdate, skipStepUpdate } from '../../workflows/messages';
 import { principalOf } from '../auth';
-import { visibilityQuery } from '../dossiers';
 import { notFound, unavailable, unprocessable } from '../problems';
 import type { ApiContext } from '../context';
 
@@ -32,7 +31,7 @@ const readers = ['operator', 'auditor'] as const;
 const actors = ['operator'] as const;
 
 const Depth = z.object({
-  dossier: DossierStatusView,
+  dossier: DossierView,
   workflow: z.object({
     status: z.string(),
     runId: z.string(),
@@ -117,7 +116,7 @@ export const operatorRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx
         response: { 200: z.array(DossierSummary), ...problems },
       },
     },
-    async (request) => ctx.dossiers.list(visibilityQuery(request.query), request.query.limit),
+    async (request) => ctx.dossiers.list(ctx.dossiers.query(request.query), request.query.limit),
   );
 
   app.get(
@@ -133,7 +132,10 @@ export const operatorRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx
       },
     },
     async (request) => {
-      const running = await ctx.dossiers.list(visibilityQuery({ running: true }), Math.max(request.query.limit, 200));
+      const running = await ctx.dossiers.list(
+        ctx.dossiers.query({ running: true }),
+        Math.max(request.query.limit, 200),
+      );
       const stuck: z.infer<typeof StuckDossier>[] = [];
       for (const summary of running) {
         const reasons: z.infer<typeof StuckDossier>['reasons'] = [];
@@ -393,7 +395,7 @@ export const operatorRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx
       const { query, action, stepId, reason, dryRun } = request.body;
       if (action === 'retry' && !stepId)
         throw unprocessable('name the step to retry', [{ path: 'stepId', message: 'is required for retry' }]);
-      const matched = await ctx.dossiers.list(visibilityQuery({ ...query, running: true }), 500);
+      const matched = await ctx.dossiers.list(ctx.dossiers.query({ ...query, running: true }), 500);
       const failures: { dossierId: string; error: string }[] = [];
       let applied = 0;
       if (!dryRun) {

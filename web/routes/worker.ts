@@ -2,8 +2,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AgencyParam, Problem, Task, TaskDecisionBody, TaskListQuery, TaskParam } from '../../contracts/api';
 import type { AgencyId } from '../../contracts/agencies';
+import { rejectionReasonCodes, type ServiceDefinition } from '../../contracts/procedures/define';
 import { requireOwnAgency } from '../auth';
-import { conflict, unavailable } from '../problems';
+import { badRequest, conflict, unavailable } from '../problems';
 import type { ApiContext } from '../context';
 
 const problems = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 503: Problem };
@@ -98,6 +99,8 @@ export const workerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx) 
         (t) => t.taskId === request.params.taskId,
       );
       const body = request.body;
+      const service = task && ctx.catalogue.serviceForCommand(task.commandType);
+      if (service) checkDecision(service, body);
       const decided = await office.complete(
         request.params.taskId,
         worker.subject,
@@ -125,3 +128,21 @@ export const workerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx) 
     },
   );
 };
+
+/** A rejection names a reason code, and a request for information form fields, that the catalogue lists for the step. */
+function checkDecision(service: ServiceDefinition, body: z.infer<typeof TaskDecisionBody>): void {
+  if (body.decision === 'reject') {
+    const codes = rejectionReasonCodes(service);
+    if (!codes.includes(body.reasonCode))
+      throw badRequest(`${body.reasonCode} is not a reason code of ${service.id}`, [
+        { path: 'body.reasonCode', message: `must be one of ${codes.join(', ')}` },
+      ]);
+  }
+  if (body.decision === 'request-information') {
+    const known = Object.keys(service.informationFields);
+    const errors = body.fields.flatMap((field, i) =>
+      known.includes(field) ? [] : [{ path: `body.fields.${i}`, message: `must be one of ${known.join(', ')}` }],
+    );
+    if (errors.length > 0) throw badRequest(`${service.id} does not ask the citizen for these fields`, errors);
+  }
+}

@@ -15,7 +15,7 @@ import {
   workingDaysBetween,
   workingDaysCalendar,
 } from '../../../contracts/calendar';
-import { stepTimeLimits } from '../../../contracts/steps';
+import { catalogue } from '../../../contracts/procedures';
 
 /** it.each rows as [name, row], so the test title shows the row's whole name (`$name` would be truncated). */
 const named = <T extends { name: string }>(table: readonly T[]) => table.map((row): [string, T] => [row.name, row]);
@@ -260,7 +260,7 @@ describe('dueAt: working days from the reception day, due at 17:00 local', () =>
       },
     ] as const),
   )('%s', (_name, { step, receivedAt, due }) => {
-    expect(dueAt(new Date(receivedAt), stepTimeLimits[step], calendar).toISOString()).toBe(fivePm(due));
+    expect(dueAt(new Date(receivedAt), catalogue.service(step)!.workingDays, calendar).toISOString()).toBe(fivePm(due));
   });
 
   it.each(

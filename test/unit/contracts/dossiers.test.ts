@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { BirthBundleInput, DeathBundleInput, DossierInput } from '../../../contracts/dossiers';
-import { deathStepIds, deathVariantSteps, stepAgency } from '../../../contracts/steps';
+import { DossierInput, stagesFor } from '../../../contracts/procedures';
+import { BirthBundleInput } from '../../../contracts/procedures/birth-bundle';
+import { DeathBundleInput, deathBundle } from '../../../contracts/procedures/death-bundle';
 import { birthInput, deathInput } from '../../fixtures/dossiers';
 
 type Key = string | number;
@@ -646,14 +647,16 @@ describe('death-bundle variants and their steps', () => {
       },
     ] as const),
   )('%s', (_name, { variant, steps }) => {
-    expect(deathVariantSteps[variant]).toEqual(steps);
-    expect(deathVariantSteps[variant].every((step) => (deathStepIds as readonly string[]).includes(step))).toBe(true);
+    const run = stagesFor(deathBundle, deathInput(variant)).map((stage) => stage.map((step) => step.service.id));
+    expect(run.flat()).toEqual(steps);
+    expect(run[0]).toEqual(['register-death']);
   });
 
   it.each([2, 3, 4] as const)('variant %i never has the survivor benefit without the funeral allowance', (variant) => {
-    const steps = deathVariantSteps[variant];
-    expect(!steps.includes('survivor-benefit') || steps.includes('funeral-allowance')).toBe(true);
-    expect(steps.filter((step) => stepAgency[step] === 'social-insurance')).toHaveLength(variant - 2);
+    const steps = stagesFor(deathBundle, deathInput(variant)).flat();
+    const ids = steps.map((step) => step.service.id);
+    expect(!ids.includes('survivor-benefit') || ids.includes('funeral-allowance')).toBe(true);
+    expect(steps.filter((step) => step.service.agency === 'social-insurance')).toHaveLength(variant - 2);
   });
 });
 

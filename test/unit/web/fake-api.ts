@@ -7,7 +7,8 @@ import { createTokenVerifier, issueDevelopmentToken } from '../../../platform/au
 import { createLogger } from '../../../platform/logger';
 import { buildApi } from '../../../web/app';
 import { devUsers } from '../../../web/auth';
-import type { DossierGateway } from '../../../web/dossiers';
+import { visibilityQuery, type DossierGateway } from '../../../web/dossiers';
+import { catalogue, labelled } from '../../../contracts/procedures';
 import { createNotificationHub } from '../../../web/notifications';
 
 /**
@@ -50,7 +51,7 @@ export async function fakeApi() {
   const handle = (id: string) => ({
     executeUpdate: async () => {
       if (!dossiers.has(id)) throw notFound();
-      return dossiers.get(id)!;
+      return labelled(catalogue, dossiers.get(id)!);
     },
     terminate: async () => undefined,
     describe: async () => {
@@ -68,12 +69,14 @@ export async function fakeApi() {
   });
   const gateway = {
     client: {} as Client,
+    catalogue,
+    query: (filters: Parameters<typeof visibilityQuery>[1]) => visibilityQuery(catalogue, filters),
     submit: async () => ({ dossierId: 'HS-20261123-NEW0000001', created: true }),
     list: async () => [],
     count: async () => 0,
     view: async (id: string) => {
       if (!dossiers.has(id)) throw notFound();
-      return dossiers.get(id)!;
+      return labelled(catalogue, dossiers.get(id)!);
     },
     handle,
   } as unknown as DossierGateway;
@@ -113,6 +116,7 @@ export async function fakeApi() {
   } as unknown as AuditLog;
   const app = await buildApi({
     context: {
+      catalogue,
       dossiers: gateway,
       notifications: createNotificationHub(),
       backOffices: { 'civil-status': office, residence: office, 'social-insurance': office },

@@ -1,0 +1,48 @@
+import type { DossierView } from '../api';
+import type { DossierStatusView } from '../dossier-status';
+import type { Catalogue } from './catalogue';
+import type { Labels } from './define';
+import { agencyLabels, dossierStatusLabels, reasonCodeLabels, stepStatusLabels } from './labels';
+
+/** A label for something the catalogue no longer lists (an old dossier of a retired procedure): its id. */
+const unlisted = (id: string): Labels => ({ vi: id, en: id });
+
+/** A dossier as the api shows it: the workflow's view with every label a person reads, in both languages. */
+export function labelled(catalogue: Catalogue, view: DossierStatusView): DossierView {
+  return {
+    ...view,
+    procedureLabel: catalogue.procedure(view.procedure)?.label ?? unlisted(view.procedure),
+    statusLabel: dossierStatusLabels[view.status],
+    steps: view.steps.map(({ rejection, informationRequest, ...step }) => {
+      const service = catalogue.service(step.stepId);
+      const reasons: Record<string, Labels> = reasonCodeLabels[step.agency];
+      return {
+        ...step,
+        label: service?.label ?? unlisted(step.stepId),
+        agencyLabel: agencyLabels[step.agency],
+        statusLabel: stepStatusLabels[step.status],
+        ...(rejection
+          ? {
+              rejection: {
+                ...rejection,
+                label: reasons[rejection.reasonCode] ?? unlisted(rejection.reasonCode),
+              },
+            }
+          : {}),
+        ...(informationRequest
+          ? {
+              informationRequest: {
+                ...informationRequest,
+                fieldLabels: Object.fromEntries(
+                  informationRequest.fields.map((field) => [
+                    field,
+                    service?.informationFields[field] ?? unlisted(field),
+                  ]),
+                ),
+              },
+            }
+          : {}),
+      };
+    }),
+  };
+}

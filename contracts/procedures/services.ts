@@ -1,0 +1,125 @@
+import { defineService } from './define';
+
+/*
+ * The agency services that bundles combine, each declared once (domain.md, "Birth bundle" and
+ * "Death bundle" tables). Legal limits are working days; 0 is the same working day.
+ */
+
+export const registerBirth = defineService({
+  id: 'register-birth',
+  agency: 'civil-status',
+  workingDays: 0,
+  label: { vi: 'Đăng ký khai sinh', en: 'Register the birth' },
+  command: 'RegisterBirth.v1',
+  result: 'BirthRegistered.v1',
+  rejection: 'BirthRegistrationRejected.v1',
+  informationFields: {
+    'child.fullName': { vi: 'Họ, chữ đệm và tên của trẻ', en: "Child's full name" },
+    'child.birthDate': { vi: 'Ngày sinh của trẻ', en: "Child's date of birth" },
+    'child.birthPlace': { vi: 'Nơi sinh của trẻ', en: "Child's place of birth" },
+    birthCertificateReference: { vi: 'Số giấy chứng sinh', en: 'Hospital birth certificate number' },
+    'mother.fullName': { vi: 'Họ và tên mẹ', en: "Mother's full name" },
+    'father.fullName': { vi: 'Họ và tên cha', en: "Father's full name" },
+  },
+});
+
+export const registerResidence = defineService({
+  id: 'register-residence',
+  agency: 'residence',
+  // 5 working days when verification is needed; the agency asks for it by an information request.
+  workingDays: 2,
+  label: { vi: 'Đăng ký thường trú', en: 'Register permanent residence' },
+  command: 'RegisterPermanentResidence.v1',
+  result: 'PermanentResidenceRegistered.v1',
+  rejection: 'PermanentResidenceRegistrationRejected.v1',
+  informationFields: {
+    'residence.address': { vi: 'Địa chỉ thường trú', en: 'Permanent residence address' },
+    'residence.householdHeadConsent': { vi: 'Ý kiến đồng ý của chủ hộ', en: "Household head's consent" },
+    'residence.ownerConsent': { vi: 'Ý kiến đồng ý của chủ sở hữu chỗ ở', en: "Property owner's consent" },
+  },
+});
+
+export const issueHealthInsuranceCard = defineService({
+  id: 'issue-health-insurance-card',
+  agency: 'social-insurance',
+  workingDays: 2,
+  label: { vi: 'Cấp thẻ bảo hiểm y tế cho trẻ em dưới 6 tuổi', en: 'Issue the under-6 health-insurance card' },
+  command: 'IssueHealthInsuranceCard.v1',
+  result: 'HealthInsuranceCardIssued.v1',
+  rejection: 'HealthInsuranceCardRejected.v1',
+  informationFields: {
+    'child.fullName': { vi: 'Họ, chữ đệm và tên của trẻ', en: "Child's full name" },
+    'residence.address': { vi: 'Địa chỉ thường trú', en: 'Permanent residence address' },
+  },
+});
+
+export const registerDeath = defineService({
+  id: 'register-death',
+  agency: 'civil-status',
+  workingDays: 0,
+  label: { vi: 'Đăng ký khai tử', en: 'Register the death' },
+  command: 'RegisterDeath.v1',
+  result: 'DeathRegistered.v1',
+  rejection: 'DeathRegistrationRejected.v1',
+  informationFields: {
+    'deceased.dateOfDeath': { vi: 'Ngày chết', en: 'Date of death' },
+    'deceased.placeOfDeath': { vi: 'Nơi chết', en: 'Place of death' },
+    deathNoticeReference: { vi: 'Số giấy báo tử', en: 'Death notice number' },
+  },
+});
+
+export const deleteResidence = defineService({
+  id: 'delete-residence',
+  agency: 'residence',
+  workingDays: 1,
+  label: { vi: 'Xóa đăng ký thường trú', en: 'Delete permanent residence' },
+  command: 'DeletePermanentResidence.v1',
+  result: 'PermanentResidenceDeleted.v1',
+  rejection: 'PermanentResidenceDeletionRejected.v1',
+  informationFields: {
+    'deceased.placeOfDeath': { vi: 'Nơi chết', en: 'Place of death' },
+  },
+});
+
+export const funeralAllowance = defineService({
+  id: 'funeral-allowance',
+  agency: 'social-insurance',
+  // Assumed: no official text was found for this limit (domain.md).
+  workingDays: 10,
+  label: { vi: 'Giải quyết trợ cấp mai táng', en: 'Decide the funeral allowance' },
+  command: 'DecideFuneralAllowance.v1',
+  result: 'FuneralAllowanceDecided.v1',
+  rejection: 'FuneralAllowanceRejected.v1',
+  informationFields: {
+    'deceased.occupationalCause': {
+      vi: 'Chết do tai nạn lao động, bệnh nghề nghiệp',
+      en: 'Death from an occupational accident or disease',
+    },
+  },
+});
+
+export const survivorBenefit = defineService({
+  id: 'survivor-benefit',
+  agency: 'social-insurance',
+  // Assumed: no official text was found for this limit (domain.md).
+  workingDays: 10,
+  label: { vi: 'Giải quyết trợ cấp tuất', en: 'Decide the survivor benefit' },
+  command: 'DecideSurvivorBenefit.v1',
+  result: 'SurvivorBenefitDecided.v1',
+  rejection: 'SurvivorBenefitRejected.v1',
+  informationFields: {
+    survivors: { vi: 'Danh sách thân nhân', en: 'List of relatives' },
+    representativeIdNumber: { vi: 'Số định danh của người đại diện', en: "Representative's personal ID number" },
+  },
+});
+
+/** Every service, in the order the catalogue lists them. */
+export const services = [
+  registerBirth,
+  registerResidence,
+  issueHealthInsuranceCard,
+  registerDeath,
+  deleteResidence,
+  funeralAllowance,
+  survivorBenefit,
+];
