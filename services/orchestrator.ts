@@ -28,6 +28,8 @@ export async function startOrchestrator(deps: {
   taskQueue?: string;
   /** Where activities publish; the bus over `kafka` by default (the benchmark's baseline swaps it). */
   publisher?: ActivityPublisher;
+  /** The workflows it runs; every procedure of `workflows/` by default (tests add their own). */
+  workflowsPath?: string;
 }): Promise<RunningOrchestrator> {
   const bus = deps.publisher ? undefined : await createPublisher(deps.kafka, deps.log);
   const publisher: ActivityPublisher = deps.publisher ?? bus!;
@@ -38,7 +40,7 @@ export async function startOrchestrator(deps: {
     connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue ?? orchestratorTaskQueue,
-    workflowsPath,
+    workflowsPath: deps.workflowsPath ?? workflowsPath,
     activities: createActivities({ publisher }),
     dataConverter: { payloadCodecs: [deps.codec] },
   });

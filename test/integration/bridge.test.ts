@@ -119,4 +119,34 @@ describe('event bridge dead letters', () => {
     expect(dead.reason).toBe('schema-mismatch');
     expect(dead.error).toMatch(/commandId/);
   });
+
+  it('dead-letters an event its step never receives, and one for a step the agency has no part in', async () => {
+    const dossierId = `HS-WRONG-${randomUUID().slice(0, 8)}`;
+    // A death registration answering a birth registration step: a real civil-status event, the wrong step.
+    const wrongResult = {
+      id: `${dossierId}/register-birth/1/decided`,
+      type: 'DeathRegistered.v1',
+      subject: dossierId,
+      source: 'lienthong/agency/civil-status',
+      data: {
+        dossierId,
+        stepId: 'register-birth',
+        commandId: `${dossierId}/register-birth/1`,
+        deathExtractNumber: '001/2026/TK-000001',
+        registeredAt: new Date().toISOString(),
+      },
+    };
+    await publisher.publish(events, wrongResult);
+    const dead = await deadLetterOf(wrongResult.id);
+    expect(dead.reason).toBe('unexpected-event');
+    expect(dead.error).toContain('register-birth never receives DeathRegistered.v1');
+
+    const otherAgency = {
+      ...registered(dossierId),
+      id: `${dossierId}/register-residence/1/decided`,
+      data: { ...registered(dossierId).data, stepId: 'register-residence' },
+    };
+    await publisher.publish(events, otherAgency);
+    expect(await deadLetterOf(otherAgency.id)).toMatchObject({ reason: 'unknown-step' });
+  });
 });

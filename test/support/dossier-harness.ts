@@ -17,9 +17,9 @@ const historiesDir = fileURLToPath(new URL('../histories/', import.meta.url));
 
 export const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
 
-export async function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+export async function bundleWorkflows(path = workflowsPath): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({
-    workflowsPath,
+    workflowsPath: path,
     logger: {
       log: () => undefined,
       trace: () => undefined,
@@ -165,11 +165,17 @@ export type DossierHarness = Awaited<ReturnType<typeof createDossierHarness>>;
  * One time-skipping server, workflow bundle and harness for a test file, stopped after it; `ready`
  * hands them to the file once they are up.
  */
-export function useDossierHarness(ready: (started: { env: TestWorkflowEnvironment; h: DossierHarness }) => void): void {
+export function useDossierHarness(
+  ready: (started: { env: TestWorkflowEnvironment; h: DossierHarness }) => void,
+  procedures: { workflowsPath?: string; catalogue?: Catalogue } = {},
+): void {
   let started: { env: TestWorkflowEnvironment; h: DossierHarness } | undefined;
   beforeAll(async () => {
-    const [env, bundle] = await Promise.all([createTimeSkippingEnvironment(), bundleWorkflows()]);
-    started = { env, h: await createDossierHarness(env, bundle) };
+    const [env, bundle] = await Promise.all([
+      createTimeSkippingEnvironment(),
+      bundleWorkflows(procedures.workflowsPath),
+    ]);
+    started = { env, h: await createDossierHarness(env, bundle, procedures.catalogue) };
     ready(started);
   });
   afterAll(async () => {

@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
 import { agencyDatabase, agencyIds, type AgencyId } from '../../contracts/agencies';
 import { workingDaysCalendar } from '../../contracts/calendar';
+import type { Catalogue } from '../../contracts/procedures';
 import { demoCitizens, generatePopulation, loadPopulation } from '../../agencies/reference';
 import { startAgency, type DecisionPolicy, type Faults, type RunningAgency } from '../../agencies/service';
 import type { RunningConsumer } from '../../platform/bus';
@@ -18,6 +19,8 @@ export async function startSystem(
   endpoints: Endpoints,
   log: Logger,
   policies: Partial<Record<AgencyId, DecisionPolicy>> = {},
+  /** The procedures it runs: a catalogue and the workflows of its procedures (production by default). */
+  procedures: { catalogue?: Catalogue; workflowsPath?: string } = {},
 ) {
   const kafka: Kafka = createKafka(endpoints.kafka.brokers, { clientId: 'e2e' }, log);
   const codec = testDataConverter.payloadCodecs[0]!;
@@ -52,8 +55,9 @@ export async function startSystem(
     codec,
     kafka,
     log,
+    workflowsPath: procedures.workflowsPath,
   });
-  const bridge: RunningConsumer = await startEventBridge({ kafka, client, log });
+  const bridge: RunningConsumer = await startEventBridge({ kafka, client, log, catalogue: procedures.catalogue });
   return {
     kafka,
     client,
@@ -71,6 +75,7 @@ export async function startSystem(
         codec,
         kafka,
         log,
+        workflowsPath: procedures.workflowsPath,
       });
     },
     async stopOrchestrator() {
