@@ -1,7 +1,5 @@
 import { KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, type Kafka } from 'kafkajs';
 import { describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
-import type { TopicSpec } from '../../../contracts/topics';
 import {
   BusError,
   createPublisher,
@@ -12,6 +10,7 @@ import {
   UnknownMessageTypeError,
 } from '../../../platform/bus';
 import { createLogger } from '../../../platform/logger';
+import { notedTopic } from './noted-topic';
 
 const cause = new Error('underlying');
 
@@ -49,13 +48,7 @@ describe('bus error tree', () => {
 });
 
 describe('publisher failures', () => {
-  const spec: TopicSpec = {
-    name: 't',
-    description: '',
-    producer: 'p',
-    consumer: 'c',
-    messages: { 'Noted.v1': z.strictObject({ n: z.number().int() }) },
-  };
+  const spec = notedTopic;
   const event = { type: 'Noted.v1', subject: 'HS-1', source: 'test', data: { n: 1 } };
 
   async function publisherOver(send: () => Promise<unknown>) {
