@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { AgencyId } from '../contracts/agencies';
 import { commandTopic, notificationsTopic, topicSpec, type TopicSpec } from '../contracts/topics';
 import type { DossierStatusChanged } from '../contracts/dossier-status';
+import { isBusError } from '../platform/bus/errors';
 
 /** What the activities need from the event bus: validated, keyed CloudEvents publishing. */
 export interface ActivityPublisher {
@@ -33,12 +34,7 @@ export function createActivities(deps: { publisher: ActivityPublisher }) {
     } catch (err) {
       // A message its own schema refuses will never fit: fail the activity for good, and the step
       // waits for an operator with the reason, instead of retrying for ever.
-      if ((err as { retriable?: boolean }).retriable === false) {
-        throw ApplicationFailure.nonRetryable(
-          (err as Error).message,
-          (err as { type?: string }).type ?? 'InvalidMessage',
-        );
-      }
+      if (isBusError(err) && !err.retriable) throw ApplicationFailure.nonRetryable(err.message, err.type);
       throw err;
     }
   };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { agencyIds, type AgencyId } from '../contracts/agencies';
 
 /** Raised when the environment does not describe a runnable configuration; names every bad variable. */
 export class ConfigError extends Error {
@@ -38,6 +39,35 @@ export const infraModes = ['local', 'external', 'containers', 'auto'] as const;
 export type InfraMode = (typeof infraModes)[number];
 
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const agencyPolicies = ['auto', 'manual', 'review'] as const;
+export type AgencyPolicy = (typeof agencyPolicies)[number];
+const agencyPolicy = z.enum(agencyPolicies, { error: 'must be auto, manual or review' });
+
+type EnvSuffix<Id extends string> = Id extends `${infer Head}-${infer Tail}` ? `${Head}_${EnvSuffix<Tail>}` : Id;
+type PolicyVariable = `AGENCY_POLICY_${Uppercase<EnvSuffix<AgencyId>>}`;
+
+/** The variable that overrides AGENCY_POLICY for one agency: `residence` → `AGENCY_POLICY_RESIDENCE`. */
+export function policyVariable(agency: AgencyId): PolicyVariable {
+  return `AGENCY_POLICY_${agency.toUpperCase().replaceAll('-', '_')}` as PolicyVariable;
+}
+
+/** One value per agency, so a new id in agencyIds reaches every per-agency setting without an edit here. */
+function perAgency<T>(value: (agency: AgencyId, index: number) => T): Record<AgencyId, T> {
+  return Object.fromEntries(agencyIds.map((agency, index) => [agency, value(agency, index)])) as Record<AgencyId, T>;
+}
+
+const policyVariables = Object.fromEntries(
+  agencyIds.map((agency) => [policyVariable(agency), agencyPolicy.optional()]),
+) as Record<PolicyVariable, z.ZodOptional<typeof agencyPolicy>>;
+
+const agencyAlternatives = agencyIds.map((agency) => agency.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+
+/** A comma-separated list of `<agency><separator><value>` pairs, the agency one of agencyIds. */
+function agencyPairs(separator: string, value: string): RegExp {
+  const pair = `(${agencyAlternatives})${separator}${value}`;
+  return new RegExp(`^${pair}(,${pair})*$`);
+}
 
 /**
  * Every environment variable Lienthong reads, with its default and rule. Keys are the variable
@@ -99,14 +129,8 @@ export const EnvSchema = z.object({
 
   DATABASE_URL: postgresUrl.optional(),
 
-  AGENCY_POLICY: z.enum(['auto', 'manual', 'review'], { error: 'must be auto, manual or review' }).default('auto'),
-  AGENCY_POLICY_CIVIL_STATUS: z
-    .enum(['auto', 'manual', 'review'], { error: 'must be auto, manual or review' })
-    .optional(),
-  AGENCY_POLICY_RESIDENCE: z.enum(['auto', 'manual', 'review'], { error: 'must be auto, manual or review' }).optional(),
-  AGENCY_POLICY_SOCIAL_INSURANCE: z
-    .enum(['auto', 'manual', 'review'], { error: 'must be auto, manual or review' })
-    .optional(),
+  AGENCY_POLICY: agencyPolicy.default('auto'),
+  ...policyVariables,
   AGENCY_PROCESSING_DELAY_MS: z.coerce
     .number({ error: 'must be a number' })
     .int('must be a whole number')
@@ -125,7 +149,7 @@ export const EnvSchema = z.object({
   AGENCY_OUTAGES: z
     .string()
     .regex(
-      /^(civil-status|residence|social-insurance)@[^/,]+\/[^/,]+(,(civil-status|residence|social-insurance)@[^/,]+\/[^/,]+)*$/,
+      agencyPairs('@', '[^/,]+/[^/,]+'),
       'must be agency@from/to pairs of ISO times, e.g. residence@2026-11-23T09:00:00Z/2026-11-23T09:10:00Z',
     )
     .optional(),
@@ -176,7 +200,7 @@ export const EnvSchema = z.object({
   BACK_OFFICE_URLS: z
     .string()
     .regex(
-      /^(civil-status|residence|social-insurance)=https?:\/\/[^,\s]+(,(civil-status|residence|social-insurance)=https?:\/\/[^,\s]+)*$/,
+      agencyPairs('=', 'https?://[^,\\s]+'),
       'must be agency=url pairs, e.g. civil-status=http://10.0.0.5:8090,residence=http://10.0.0.6:8091',
     )
     .optional(),
@@ -220,11 +244,11 @@ export interface Config {
   kafka: KafkaSettings;
   database: { url?: string; port: number };
   agencies: {
-    policy: Record<'civil-status' | 'residence' | 'social-insurance', 'auto' | 'manual' | 'review'>;
+    policy: Record<AgencyId, AgencyPolicy>;
     processingDelayMs: number;
     latencyMs: number;
     failureRate: number;
-    outages: { agency: 'civil-status' | 'residence' | 'social-insurance'; from: Date; to: Date }[];
+    outages: { agency: AgencyId; from: Date; to: Date }[];
     populationSize: number;
   };
   /** The scaled clock shared by workflows and agencies: simulated time runs `factor` times faster. */
@@ -240,8 +264,8 @@ export interface Config {
    */
   backOffice: {
     host: string;
-    ports: Record<'civil-status' | 'residence' | 'social-insurance', number>;
-    urls: Record<'civil-status' | 'residence' | 'social-insurance', string>;
+    ports: Record<AgencyId, number>;
+    urls: Record<AgencyId, string>;
     token?: string;
   };
   /**
@@ -314,11 +338,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     payloadKeys: e.PAYLOAD_KEYS ? { spec: e.PAYLOAD_KEYS, activeKeyId: e.PAYLOAD_ACTIVE_KEY_ID } : undefined,
     citizenSearchKey: e.CITIZEN_SEARCH_KEY,
     agencies: {
-      policy: {
-        'civil-status': e.AGENCY_POLICY_CIVIL_STATUS ?? e.AGENCY_POLICY,
-        residence: e.AGENCY_POLICY_RESIDENCE ?? e.AGENCY_POLICY,
-        'social-insurance': e.AGENCY_POLICY_SOCIAL_INSURANCE ?? e.AGENCY_POLICY,
-      },
+      policy: perAgency((agency) => e[policyVariable(agency)] ?? e.AGENCY_POLICY),
       processingDelayMs: e.AGENCY_PROCESSING_DELAY_MS,
       latencyMs: e.AGENCY_LATENCY_MS,
       failureRate: e.AGENCY_FAILURE_RATE,
@@ -344,26 +364,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 function backOfficeSettings(e: Env): Config['backOffice'] {
-  const ports = {
-    'civil-status': e.BACK_OFFICE_BASE_PORT,
-    residence: e.BACK_OFFICE_BASE_PORT + 1,
-    'social-insurance': e.BACK_OFFICE_BASE_PORT + 2,
-  };
-  const given = Object.fromEntries(
+  // Consecutive ports in agencyIds order, so the documented +0/+1/+2 holds and a new agency takes the next.
+  const ports = perAgency((_, index) => e.BACK_OFFICE_BASE_PORT + index);
+  const given: Partial<Record<AgencyId, string>> = Object.fromEntries(
     (e.BACK_OFFICE_URLS ?? '')
       .split(',')
       .filter(Boolean)
       .map((pair) => pair.split(/=(.*)/s).slice(0, 2) as [string, string]),
   );
-  const local = (agency: keyof typeof ports) => `http://${e.BACK_OFFICE_HOST}:${ports[agency]}/`;
   return {
     host: e.BACK_OFFICE_HOST,
     ports,
-    urls: {
-      'civil-status': given['civil-status'] ?? local('civil-status'),
-      residence: given.residence ?? local('residence'),
-      'social-insurance': given['social-insurance'] ?? local('social-insurance'),
-    },
+    urls: perAgency((agency) => given[agency] ?? `http://${e.BACK_OFFICE_HOST}:${ports[agency]}/`),
     token: e.BACK_OFFICE_TOKEN,
   };
 }
@@ -371,7 +383,7 @@ function backOfficeSettings(e: Env): Config['backOffice'] {
 function parseOutages(spec: string | undefined): Config['agencies']['outages'] {
   if (!spec) return [];
   return spec.split(',').map((part) => {
-    const [agency, window] = part.split('@') as [Config['agencies']['outages'][number]['agency'], string];
+    const [agency, window] = part.split('@') as [AgencyId, string];
     const [from, to] = window.split('/') as [string, string];
     return { agency, from: new Date(from), to: new Date(to) };
   });

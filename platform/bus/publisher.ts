@@ -1,7 +1,8 @@
-import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import type { TopicSpec } from '../../contracts/topics';
 import type { Logger } from '../logger';
 import { encodeEvent, type OutgoingEvent } from './envelope';
+import { PublishFailedError } from './errors';
 
 export interface EventPublisher {
   /** Validates and publishes one event, keyed by its subject (the dossier id); resolves once all replicas have it. */
@@ -23,13 +24,24 @@ export async function createPublisher(kafka: Kafka, log: Logger): Promise<EventP
   });
   await producer.connect();
   const child = log.child({ module: 'bus-publisher' });
+  // Encoding throws its own errors first; only what the broker refuses is a PublishFailedError.
+  const send = async (spec: TopicSpec, messages: Message[]) => {
+    try {
+      await producer.send({ topic: spec.name, acks: -1, messages });
+    } catch (err) {
+      throw new PublishFailedError(`could not publish to ${spec.name}: ${(err as Error).message}`, { cause: err });
+    }
+  };
   return {
     async publish(spec, event) {
-      await producer.send({ topic: spec.name, acks: -1, messages: [encodeEvent(spec, event)] });
+      await send(spec, [encodeEvent(spec, event)]);
     },
     async publishBatch(spec, events) {
       if (events.length === 0) return;
-      await producer.send({ topic: spec.name, acks: -1, messages: events.map((event) => encodeEvent(spec, event)) });
+      await send(
+        spec,
+        events.map((event) => encodeEvent(spec, event)),
+      );
     },
     async disconnect() {
       await producer.disconnect();

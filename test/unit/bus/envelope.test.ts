@@ -1,7 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import type { TopicSpec } from '../../../contracts/topics';
 import {
   backoffMs,
   deadLetterHeaders,
@@ -10,14 +8,8 @@ import {
   InvalidMessageError,
   UnknownMessageTypeError,
 } from '../../../platform/bus';
+import { notedTopic as spec } from './noted-topic';
 
-const spec: TopicSpec = {
-  name: 't',
-  description: '',
-  producer: 'p',
-  consumer: 'c',
-  messages: { 'Noted.v1': z.strictObject({ n: z.number().int() }) },
-};
 const toConsumed = (m: ReturnType<typeof encodeEvent>) => ({
   key: Buffer.from(String(m.key)),
   value: Buffer.from(String(m.value)),

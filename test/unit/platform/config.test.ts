@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../../platform/config';
+import { agencyIds } from '../../../contracts/agencies';
+import { ConfigError, EnvSchema, loadConfig, policyVariable } from '../../../platform/config';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -184,5 +186,61 @@ describe('loadConfig', () => {
 
   it('treats empty variables as unset', () => {
     expect(loadConfig({ TEMPORAL_ADDRESS: '', LOG_LEVEL: '' }).log.level).toBe('info');
+  });
+});
+
+describe('per-agency settings derived from agencyIds', () => {
+  it('names the policy variables as the README documents them', () => {
+    expect(agencyIds.map(policyVariable)).toEqual([
+      'AGENCY_POLICY_CIVIL_STATUS',
+      'AGENCY_POLICY_RESIDENCE',
+      'AGENCY_POLICY_SOCIAL_INSURANCE',
+    ]);
+  });
+
+  it.each(agencyIds)('reads and checks the policy variable of %s', (agency) => {
+    const variable = policyVariable(agency);
+    expect(Object.keys(EnvSchema.shape)).toContain(variable);
+    const policy = loadConfig({ AGENCY_POLICY: 'review', [variable]: 'manual' }).agencies.policy;
+    expect(policy).toEqual(
+      Object.fromEntries(agencyIds.map((other) => [other, other === agency ? 'manual' : 'review'])),
+    );
+    expect(problemsOf({ [variable]: 'sometimes' })).toEqual([
+      `${variable}: must be auto, manual or review (got "sometimes")`,
+    ]);
+  });
+
+  it('gives every agency a back-office port in agencyIds order and takes a URL for any of them', () => {
+    const { ports, urls } = loadConfig({ BACK_OFFICE_BASE_PORT: '9000' }).backOffice;
+    expect(Object.keys(ports)).toEqual([...agencyIds]);
+    agencyIds.forEach((agency, index) => expect(ports[agency]).toBe(9000 + index));
+    const given = loadConfig({
+      BACK_OFFICE_URLS: agencyIds.map((agency) => `${agency}=http://${agency}.gov.vn/bo`).join(','),
+    }).backOffice.urls;
+    expect(Object.keys(urls)).toEqual([...agencyIds]);
+    for (const agency of agencyIds) expect(given[agency]).toBe(`http://${agency}.gov.vn/bo`);
+  });
+
+  it('accepts an outage for every agency id and refuses any other name', () => {
+    const window = '2026-11-23T09:00:00Z/2026-11-23T09:10:00Z';
+    const outages = loadConfig({ AGENCY_OUTAGES: agencyIds.map((agency) => `${agency}@${window}`).join(',') }).agencies
+      .outages;
+    expect(outages.map((o) => o.agency)).toEqual([...agencyIds]);
+    expect(problemsOf({ AGENCY_OUTAGES: `police@${window}` }).join('\n')).toContain(
+      'AGENCY_OUTAGES: must be agency@from/to pairs of ISO times',
+    );
+    // An id is matched whole: a prefix of one, or one with a suffix, is not an agency.
+    expect(problemsOf({ AGENCY_OUTAGES: `${agencyIds[0]}x@${window}` })).toHaveLength(1);
+    expect(problemsOf({ BACK_OFFICE_URLS: `x${agencyIds[0]}=http://h/` })).toHaveLength(1);
+  });
+
+  it("is documented: the README's configuration table names every agency's policy variable and port", () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const policyRow = readme.split('\n').find((line) => line.includes('`AGENCY_POLICY_')) ?? '';
+    const portRow = readme.split('\n').find((line) => line.includes('`BACK_OFFICE_BASE_PORT`')) ?? '';
+    agencyIds.forEach((agency, index) => {
+      expect(policyRow).toContain(policyVariable(agency).slice('AGENCY_POLICY'.length));
+      expect(portRow).toContain(`+${index} ${agency}`);
+    });
   });
 });
