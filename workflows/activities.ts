@@ -10,7 +10,7 @@ const publishing: ActivityOptions = {
     backoffCoefficient: 2,
     maximumInterval: '1 minute',
     maximumAttempts: 12,
-    nonRetryableErrorTypes: ['InvalidMessage', 'UnknownTopic'],
+    nonRetryableErrorTypes: ['InvalidMessage', 'UnknownMessageType'],
   },
 };
 
