@@ -4,6 +4,7 @@ import YAML from 'yaml';
 import { z } from 'zod';
 import packageJson from '../package.json' with { type: 'json' };
 import { CloudEventAttributes, cloudEventHeaders } from '../contracts/cloudevents';
+import { catalogue } from '../contracts/procedures';
 import { deadLetterTopic, topicSpecs, type TopicSpec } from '../contracts/topics';
 import { deadLetterHeaders } from '../platform/bus/consumer';
 
@@ -253,7 +254,7 @@ export function asyncApiDocument(): JsonObject {
     info: {
       title: 'Lienthong',
       version: packageJson.version,
-      description: `Interconnected public-service procedures (liên thông) on Temporal workflows and Kafka events.\n\nEvery message is a CloudEvents 1.0 event in Kafka binary mode (ce_* headers, JSON value), keyed by its dossier id. Operation tags name the service that sends or receives. Generated from contracts/ by \`npm run contracts:docs\`.`,
+      description: `Interconnected public-service procedures (liên thông) on Temporal workflows and Kafka events.\n\nEvery message is a CloudEvents 1.0 event in Kafka binary mode (ce_* headers, JSON value), keyed by its dossier id. Operation tags name the service that sends or receives. Generated from contracts/ by \`npm run contracts:docs\`.\n\n${procedureTable()}`,
     },
     defaultContentType: 'application/json',
     channels: Object.fromEntries(
@@ -270,6 +271,25 @@ export function asyncApiDocument(): JsonObject {
     operations,
     components: { messages },
   };
+}
+
+/** The catalogue's procedures as a Markdown table: which commands each step sends and which events end it. */
+function procedureTable(): string {
+  const rows = catalogue.procedures.flatMap((procedure) =>
+    procedure.stages.flatMap((stage, index) =>
+      stage.map(
+        ({ service }) =>
+          `| ${procedure.id} | ${index + 1} | ${service.id} | ${service.agency} | ${service.command} | ${service.result} / ${service.rejection} | ${service.workingDays} |`,
+      ),
+    ),
+  );
+  return [
+    'Procedures (contracts/procedures), steps of one stage run in parallel:',
+    '',
+    '| procedure | stage | step | agency | command | result / rejection | working days |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
 }
 
 /** The docs/ file for one message type's schema. */

@@ -1,10 +1,5 @@
 import { defineService } from './define';
 
-/*
- * The agency services that bundles combine, each declared once (domain.md, "Birth bundle" and
- * "Death bundle" tables). Legal limits are working days; 0 is the same working day.
- */
-
 export const registerBirth = defineService({
   id: 'register-birth',
   agency: 'civil-status',
@@ -113,7 +108,10 @@ export const survivorBenefit = defineService({
   },
 });
 
-/** Every service, in the order the catalogue lists them. */
+/**
+ * The agency services that procedures combine, each declared once (domain.md, the "Birth bundle"
+ * and "Death bundle" tables); legal limits are working days, 0 is the same working day.
+ */
 export const services = [
   registerBirth,
   registerResidence,
