@@ -24,6 +24,26 @@ export const Child = z.strictObject({
 });
 export type Child = z.infer<typeof Child>;
 
+/** What a birth declaration says, wherever it is filed: who applies, the child, the parents, the hospital's reference. */
+export const BirthDeclaration = z.strictObject({
+  applicant: BirthApplicant,
+  child: Child,
+  mother: PersonRef.optional(),
+  father: PersonRef.optional(),
+  /** The hospital's birth certificate (giấy chứng sinh) reference. */
+  birthCertificateReference: z.string().trim().min(3).max(50),
+});
+export type BirthDeclaration = z.output<typeof BirthDeclaration>;
+
+/** The declaration's fields and nothing else, as the civil-status office's command carries them. */
+export const declaredBirth = (input: BirthDeclaration): BirthDeclaration => ({
+  applicant: input.applicant,
+  child: input.child,
+  mother: input.mother,
+  father: input.father,
+  birthCertificateReference: input.birthCertificateReference,
+});
+
 /** Where the newborn's permanent residence is registered, with the consents rule 5 asks for. */
 export const ResidenceRequest = z.strictObject({
   address: Address,

@@ -1,75 +1,59 @@
 import { z } from 'zod';
-import { BirthApplicant, Child, PersonRef, ResidenceRequest } from '../dossiers';
+import { BirthDeclaration, declaredBirth, ResidenceRequest } from '../dossiers';
 import { defineProcedure, stepsFor } from './define';
 import { issueHealthInsuranceCard, registerBirth, registerResidence } from './services';
 
 /** The citizen's single application for the birth bundle. */
-export const BirthBundleInput = z
-  .strictObject({
-    procedure: z.literal('birth-bundle'),
-    applicant: BirthApplicant,
-    child: Child,
-    mother: PersonRef.optional(),
-    father: PersonRef.optional(),
-    /** The hospital's birth certificate (giấy chứng sinh) reference. */
-    birthCertificateReference: z.string().trim().min(3).max(50),
-    residence: ResidenceRequest,
-  })
-  .superRefine((input, ctx) => {
-    if (!input.mother && !input.father)
-      ctx.addIssue({ code: 'custom', path: ['mother'], message: 'at least one parent must be named' });
-    // Rule 1: the century/sex digit is odd for women, even for men.
-    if (input.mother && Number(input.mother.personalIdNumber[3]) % 2 === 0)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['mother', 'personalIdNumber'],
-        message: "is a man's personal ID number (rule 1: the 4th digit is odd for women)",
-      });
-    if (input.father && Number(input.father.personalIdNumber[3]) % 2 === 1)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['father', 'personalIdNumber'],
-        message: "is a woman's personal ID number (rule 1: the 4th digit is even for men)",
-      });
-    if (input.mother && input.father && input.mother.personalIdNumber === input.father.personalIdNumber)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['father', 'personalIdNumber'],
-        message: 'must not be the same person as the mother',
-      });
-    if (!input[input.residence.parent])
-      ctx.addIssue({
-        code: 'custom',
-        path: ['residence', 'parent'],
-        message: `the ${input.residence.parent} must be named to register the child at their residence`,
-      });
-    if (
-      (input.applicant.relationship === 'mother' || input.applicant.relationship === 'father') &&
-      input[input.applicant.relationship]?.personalIdNumber !== input.applicant.personalIdNumber
-    ) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['applicant', 'personalIdNumber'],
-        message: `must be the ${input.applicant.relationship}'s personal ID number`,
-      });
-    }
-  });
+export const BirthBundleInput = BirthDeclaration.extend({
+  procedure: z.literal('birth-bundle'),
+  residence: ResidenceRequest,
+}).superRefine((input, ctx) => {
+  if (!input.mother && !input.father)
+    ctx.addIssue({ code: 'custom', path: ['mother'], message: 'at least one parent must be named' });
+  // Rule 1: the century/sex digit is odd for women, even for men.
+  if (input.mother && Number(input.mother.personalIdNumber[3]) % 2 === 0)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['mother', 'personalIdNumber'],
+      message: "is a man's personal ID number (rule 1: the 4th digit is odd for women)",
+    });
+  if (input.father && Number(input.father.personalIdNumber[3]) % 2 === 1)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['father', 'personalIdNumber'],
+      message: "is a woman's personal ID number (rule 1: the 4th digit is even for men)",
+    });
+  if (input.mother && input.father && input.mother.personalIdNumber === input.father.personalIdNumber)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['father', 'personalIdNumber'],
+      message: 'must not be the same person as the mother',
+    });
+  if (!input[input.residence.parent])
+    ctx.addIssue({
+      code: 'custom',
+      path: ['residence', 'parent'],
+      message: `the ${input.residence.parent} must be named to register the child at their residence`,
+    });
+  if (
+    (input.applicant.relationship === 'mother' || input.applicant.relationship === 'father') &&
+    input[input.applicant.relationship]?.personalIdNumber !== input.applicant.personalIdNumber
+  ) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['applicant', 'personalIdNumber'],
+      message: `must be the ${input.applicant.relationship}'s personal ID number`,
+    });
+  }
+});
 export type BirthBundleInput = z.output<typeof BirthBundleInput>;
 
 const step = stepsFor<BirthBundleInput>();
 
-const birth = step(registerBirth, {
-  command: (input) => ({
-    applicant: input.applicant,
-    child: input.child,
-    mother: input.mother,
-    father: input.father,
-    birthCertificateReference: input.birthCertificateReference,
-  }),
-});
+const birth = step(registerBirth, { command: declaredBirth });
 
 /** What later steps need from the birth registration (issued by the agency, or entered by an operator who skipped it). */
-const birthRegistration = (registered: { birthCertificateNumber: string; childPersonalIdNumber: string }) => ({
+export const birthRegistration = (registered: { birthCertificateNumber: string; childPersonalIdNumber: string }) => ({
   birthCertificateNumber: registered.birthCertificateNumber,
   childPersonalIdNumber: registered.childPersonalIdNumber,
 });
@@ -85,13 +69,15 @@ const residence = step(registerResidence, {
   }),
 });
 
+/** The card application for a registered child, whichever procedure asks for it. */
+export const cardForRegisteredChild = (
+  input: Pick<BirthBundleInput, 'child' | 'residence'>,
+  birth: Parameters<typeof birthRegistration>[0],
+) => ({ birthRegistration: birthRegistration(birth), child: input.child, residence: input.residence });
+
 const card = step(issueHealthInsuranceCard, {
   needs: { birth },
-  command: (input, { birth }) => ({
-    birthRegistration: birthRegistration(birth),
-    child: input.child,
-    residence: input.residence,
-  }),
+  command: (input, { birth }) => cardForRegisteredChild(input, birth),
 });
 
 /**
