@@ -1,23 +1,8 @@
 import type { Pool } from '../platform/database';
 import type { Logger } from '../platform/logger';
+import { demoPeople } from '../contracts/demo-citizens';
+import type { Citizen } from '../contracts/population';
 import { centurySexDigit, communes, provinceCodes, type ProvinceCode, type Sex } from '../contracts/values';
-
-/** One citizen of the simulated national population database. */
-export interface Citizen {
-  personalId: string;
-  fullName: string;
-  sex: Sex;
-  birthDate: string;
-  provinceCode: ProvinceCode;
-  commune: string;
-  street: string;
-  householdId: string;
-  householdHead: boolean;
-  owner: boolean;
-  contributionMonths: number;
-  pensioner: boolean;
-  alive: boolean;
-}
 
 const surnames = [
   'Nguyễn',
@@ -203,84 +188,5 @@ export function createPopulationRegistry(pool: Pool) {
 
 export type PopulationRegistry = ReturnType<typeof createPopulationRegistry>;
 
-/**
- * Known citizens the demo and the end-to-end tests apply with: two parents in Hà Nội (the mother
- * owns the dwelling the child is registered at), and a deceased pensioner with his daughter.
- */
-export const demoCitizens: Citizen[] = [
-  {
-    personalId: '001190012345',
-    fullName: 'Nguyễn Thị Lan',
-    sex: 'female',
-    birthDate: '1990-03-14',
-    provinceCode: '001',
-    commune: 'Phường Ba Đình',
-    street: '12 Phố Đội Cấn',
-    householdId: 'HK-001-DEMO001',
-    householdHead: true,
-    owner: true,
-    contributionMonths: 96,
-    pensioner: false,
-    alive: true,
-  },
-  {
-    personalId: '079088123456',
-    fullName: 'Trần Văn Hùng',
-    sex: 'male',
-    birthDate: '1988-07-02',
-    provinceCode: '001',
-    commune: 'Phường Ba Đình',
-    street: '12 Phố Đội Cấn',
-    householdId: 'HK-001-DEMO001',
-    householdHead: false,
-    owner: false,
-    contributionMonths: 120,
-    pensioner: false,
-    alive: true,
-  },
-  {
-    personalId: '001050098765',
-    fullName: 'Lê Văn Bảo',
-    sex: 'male',
-    birthDate: '1950-04-12',
-    provinceCode: '001',
-    commune: 'Phường Cầu Giấy',
-    street: '45 Trần Thái Tông',
-    householdId: 'HK-001-DEMO002',
-    householdHead: true,
-    owner: true,
-    contributionMonths: 300,
-    pensioner: true,
-    alive: true,
-  },
-  {
-    personalId: '001180054321',
-    fullName: 'Lê Thị Hạnh',
-    sex: 'female',
-    birthDate: '1980-09-30',
-    provinceCode: '001',
-    commune: 'Phường Cầu Giấy',
-    street: '45 Trần Thái Tông',
-    householdId: 'HK-001-DEMO002',
-    householdHead: false,
-    owner: false,
-    contributionMonths: 180,
-    pensioner: false,
-    alive: true,
-  },
-  {
-    personalId: '001055011111',
-    fullName: 'Phạm Thị Mơ',
-    sex: 'female',
-    birthDate: '1955-01-20',
-    provinceCode: '001',
-    commune: 'Phường Cầu Giấy',
-    street: '45 Trần Thái Tông',
-    householdId: 'HK-001-DEMO002',
-    householdHead: false,
-    owner: false,
-    contributionMonths: 0,
-    pensioner: true,
-    alive: true,
-  },
-];
+/** The demo people (contracts/demo-citizens.ts), added to every seeded population. */
+export const demoCitizens: Citizen[] = Object.values(demoPeople);
