@@ -1,47 +1,11 @@
 import type pg from 'pg';
+import type { BackOffice, Task, TaskFilter } from '../contracts/back-office';
 import type { Pool } from '../platform/database';
 import { createPopulationRegistry, type PopulationRegistry } from './reference';
 import { healthCardValidTo, rules, type Decision } from './rules';
 import type { CaseRow } from './service';
 
-export type WorkerDecision =
-  | { decision: 'approve' }
-  | { decision: 'reject'; reasonCode: string; message: string }
-  | { decision: 'request-information'; fields: string[]; message: string };
-
-/** One task as the back office lists it (dates are strings once they crossed HTTP). */
-export interface Task {
-  taskId: string;
-  dossierId: string;
-  stepId: string;
-  commandType: string;
-  status: string;
-  flags: string[];
-  dueAt: Date | string | null;
-  claimedBy: string | null;
-  createdAt: Date | string;
-}
-
-export const taskStatuses = ['awaiting-worker', 'approved', 'rejected', 'information-requested', 'cancelled'] as const;
-export interface TaskFilter {
-  status?: (typeof taskStatuses)[number];
-  dueBefore?: Date;
-  limit?: number;
-}
-
-/**
- * The agency worker's back office: the inbox of tasks, claim, release, complete. In the agency's
- * process it works on the agency's database; elsewhere (the api) it is reached over HTTP.
- */
-export interface BackOffice {
-  listTasks(filter?: TaskFilter): Promise<Task[]>;
-  /** Exactly one worker wins a claim. */
-  claim(taskId: string, worker: string): Promise<boolean>;
-  release(taskId: string, worker: string): Promise<boolean>;
-  /** Completes a task the worker holds; false when they do not hold it (or it is decided). */
-  complete(taskId: string, worker: string, decision: WorkerDecision): Promise<boolean>;
-}
-
+/** The agency worker's back office over the agency's own database. */
 export function createBackOffice(deps: {
   pool: Pool;
   inTransaction: <T>(work: (client: pg.PoolClient) => Promise<T>) => Promise<T>;
@@ -51,35 +15,28 @@ export function createBackOffice(deps: {
     decision: Exclude<Decision, { outcome: 'needs-review' }>,
     decidedBy: string,
   ) => Promise<void>;
-}) {
+}): BackOffice {
+  const iso = (value: Date) => value.toISOString();
   return {
     async listTasks(filter: TaskFilter = {}): Promise<Task[]> {
-      const { rows } = await deps.pool.query(
+      const { rows } = await deps.pool.query<
+        Omit<Task, 'dueAt' | 'createdAt'> & { dueAt: Date | null; createdAt: Date }
+      >(
         `select command_id as "taskId", dossier_id as "dossierId", step_id as "stepId", command_type as "commandType", status, flags, due_at as "dueAt", claimed_by as "claimedBy", created_at as "createdAt"
          from cases where ($1::text is null or status = $1) and ($2::timestamptz is null or due_at <= $2) order by due_at nulls last, created_at limit $3`,
         [filter.status ?? 'awaiting-worker', filter.dueBefore ?? null, Math.min(filter.limit ?? 100, 500)],
       );
-      return rows as {
-        taskId: string;
-        dossierId: string;
-        stepId: string;
-        commandType: string;
-        status: string;
-        flags: string[];
-        dueAt: Date | null;
-        claimedBy: string | null;
-        createdAt: Date;
-      }[];
+      return rows.map((t) => ({ ...t, dueAt: t.dueAt && iso(t.dueAt), createdAt: iso(t.createdAt) }));
     },
     /** Exactly one worker wins: the update only matches an unclaimed, open task. */
-    async claim(taskId: string, worker: string): Promise<boolean> {
+    async claim(taskId, worker) {
       const result = await deps.pool.query(
         "update cases set claimed_by = $2, claimed_at = now(), updated_at = now() where command_id = $1 and status = 'awaiting-worker' and claimed_by is null",
         [taskId, worker],
       );
       return result.rowCount === 1;
     },
-    async release(taskId: string, worker: string): Promise<boolean> {
+    async release(taskId, worker) {
       const result = await deps.pool.query(
         "update cases set claimed_by = null, claimed_at = null, updated_at = now() where command_id = $1 and status = 'awaiting-worker' and claimed_by = $2",
         [taskId, worker],
@@ -87,7 +44,7 @@ export function createBackOffice(deps: {
       return result.rowCount === 1;
     },
     /** Completes a task the worker holds; the result leaves through the outbox like a rules decision. */
-    async complete(taskId: string, worker: string, decision: WorkerDecision): Promise<boolean> {
+    async complete(taskId, worker, decision) {
       return deps.inTransaction(async (client) => {
         const { rows } = await client.query<CaseRow>(
           "select command_id, dossier_id, step_id, command_type, command from cases where command_id = $1 and status = 'awaiting-worker' and claimed_by = $2 for update",

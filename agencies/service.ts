@@ -330,5 +330,3 @@ export async function startAgency(options: AgencyOptions) {
 }
 
 export type RunningAgency = Awaited<ReturnType<typeof startAgency>>;
-
-export type { BackOffice, WorkerDecision } from './back-office';

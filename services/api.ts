@@ -5,7 +5,7 @@ import type { Client } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
 import type { AgencyId } from '../contracts/agencies';
 import type { DossierSettings } from '../contracts/dossier-workflow';
-import type { BackOffice } from '../agencies/service';
+import type { BackOffice } from '../contracts/back-office';
 import { createAuditLog } from '../platform/audit';
 import { createTokenVerifier, type VerifierOptions } from '../platform/auth';
 import type { AesGcmPayloadCodec } from '../platform/codec';

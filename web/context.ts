@@ -1,7 +1,7 @@
 import type { PayloadCodec } from '@temporalio/common';
 import type { Kafka } from 'kafkajs';
 import type { AgencyId } from '../contracts/agencies';
-import type { BackOffice } from '../agencies/service';
+import type { BackOffice } from '../contracts/back-office';
 import type { AuditLog } from '../platform/audit';
 import type { CitizenKeyer } from '../platform/pseudonym';
 import type { DossierGateway } from './dossiers';
