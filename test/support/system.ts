@@ -3,7 +3,7 @@ import type { Kafka } from 'kafkajs';
 import { agencyDatabase, agencyIds, type AgencyId } from '../../contracts/agencies';
 import { workingDaysCalendar } from '../../contracts/calendar';
 import { demoCitizens, generatePopulation, loadPopulation } from '../../agencies/reference';
-import { startAgency, type DecisionPolicy, type Faults, type RunningAgency } from '../../agencies/service';
+import { startAgency, type DecisionPolicy, type Faults, type RunningAgency } from '../../agencies';
 import type { RunningConsumer } from '../../platform/bus';
 import { createPool, type Pool } from '../../platform/database';
 import { databaseUrl, type Endpoints } from '../../platform/endpoints';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBackOfficeServer, httpBackOffice } from '../../../agencies/back-office-http';
+import { buildBackOfficeServer, httpBackOffice } from '../../../agencies/runtime/back-office-http';
 import type { BackOffice, Task, WorkerDecision } from '../../../contracts/back-office';
 import { createLogger } from '../../../platform/logger';
 

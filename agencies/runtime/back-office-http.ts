@@ -2,8 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Task, TaskQuery, WorkerDecision, type BackOffice, type TaskFilter } from '../contracts/back-office';
-import type { Logger } from '../platform/logger';
+import { Task, TaskQuery, WorkerDecision, type BackOffice, type TaskFilter } from '../../contracts/back-office';
+import type { Logger } from '../../platform/logger';
 
 /**
  * The back office as a service-level HTTP API of the agency process, so the portal api (another
