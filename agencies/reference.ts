@@ -1,23 +1,8 @@
-import type { Pool } from '../platform/database';
+import type { Pool, Queryable } from '../platform/database';
 import type { Logger } from '../platform/logger';
+import { demoPeople } from '../contracts/demo-citizens';
+import type { Citizen } from '../contracts/population';
 import { centurySexDigit, communes, provinceCodes, type ProvinceCode, type Sex } from '../contracts/values';
-
-/** One citizen of the simulated national population database. */
-export interface Citizen {
-  personalId: string;
-  fullName: string;
-  sex: Sex;
-  birthDate: string;
-  provinceCode: ProvinceCode;
-  commune: string;
-  street: string;
-  householdId: string;
-  householdHead: boolean;
-  owner: boolean;
-  contributionMonths: number;
-  pensioner: boolean;
-  alive: boolean;
-}
 
 const surnames = [
   'Nguyễn',
@@ -111,6 +96,23 @@ export function generatePopulation(size: number, seed = 1): Citizen[] {
   return citizens;
 }
 
+/** A citizen's values in the column order of `reference.citizens`. */
+const citizenColumns = (c: Citizen) => [
+  c.personalId,
+  c.fullName,
+  c.sex,
+  c.birthDate,
+  c.provinceCode,
+  c.commune,
+  c.street,
+  c.householdId,
+  c.householdHead,
+  c.owner,
+  c.contributionMonths,
+  c.pensioner,
+  c.alive,
+];
+
 /** Loads citizens into the agency database's `reference` schema, in batches; idempotent per personal ID. */
 export async function loadPopulation(pool: Pool, citizens: Citizen[], log: Logger): Promise<void> {
   await pool.query(`create schema if not exists reference;
@@ -123,21 +125,7 @@ export async function loadPopulation(pool: Pool, citizens: Citizen[], log: Logge
   const batch = 1000;
   for (let start = 0; start < citizens.length; start += batch) {
     const rows = citizens.slice(start, start + batch);
-    const values = rows.flatMap((c) => [
-      c.personalId,
-      c.fullName,
-      c.sex,
-      c.birthDate,
-      c.provinceCode,
-      c.commune,
-      c.street,
-      c.householdId,
-      c.householdHead,
-      c.owner,
-      c.contributionMonths,
-      c.pensioner,
-      c.alive,
-    ]);
+    const values = rows.flatMap(citizenColumns);
     const placeholders = rows
       .map((_, r) => `(${Array.from({ length: columns }, (_, c) => `$${r * columns + c + 1}`).join(',')})`)
       .join(',');
@@ -150,8 +138,15 @@ export async function loadPopulation(pool: Pool, citizens: Citizen[], log: Logge
   }
 }
 
-/** Read access to the population database (only civil status marks people dead). */
-export function createPopulationRegistry(pool: Pool) {
+/** The population database as an agency uses it; only civil status marks people dead or adds newborns. */
+export interface PopulationRegistry {
+  find(personalId: string): Promise<Citizen | undefined>;
+  markDeceased(personalId: string, diedOn: string): Promise<void>;
+  add(citizen: Citizen): Promise<void>;
+}
+
+/** The registry over the agency database's `reference` schema; inside a transaction when given its client. */
+export function createPopulationRegistry(db: Queryable): PopulationRegistry {
   const toCitizen = (r: Record<string, unknown>): Citizen => ({
     personalId: r.personal_id as string,
     fullName: r.full_name as string,
@@ -168,119 +163,24 @@ export function createPopulationRegistry(pool: Pool) {
     alive: r.alive as boolean,
   });
   return {
-    async find(personalId: string): Promise<Citizen | undefined> {
-      const { rows } = await pool.query('select * from reference.citizens where personal_id = $1', [personalId]);
+    async find(personalId) {
+      const { rows } = await db.query('select * from reference.citizens where personal_id = $1', [personalId]);
       return rows[0] ? toCitizen(rows[0] as Record<string, unknown>) : undefined;
     },
-    async markDeceased(personalId: string, diedOn: string, client: { query: Pool['query'] } = pool): Promise<void> {
-      await client.query('update reference.citizens set alive = false, died_on = $2 where personal_id = $1', [
+    async markDeceased(personalId, diedOn) {
+      await db.query('update reference.citizens set alive = false, died_on = $2 where personal_id = $1', [
         personalId,
         diedOn,
       ]);
     },
-    async add(citizen: Citizen, client: { query: Pool['query'] } = pool): Promise<void> {
-      await client.query(
+    async add(citizen) {
+      await db.query(
         'insert into reference.citizens values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) on conflict (personal_id) do nothing',
-        [
-          citizen.personalId,
-          citizen.fullName,
-          citizen.sex,
-          citizen.birthDate,
-          citizen.provinceCode,
-          citizen.commune,
-          citizen.street,
-          citizen.householdId,
-          citizen.householdHead,
-          citizen.owner,
-          citizen.contributionMonths,
-          citizen.pensioner,
-          citizen.alive,
-        ],
+        citizenColumns(citizen),
       );
     },
   };
 }
 
-export type PopulationRegistry = ReturnType<typeof createPopulationRegistry>;
-
-/**
- * Known citizens the demo and the end-to-end tests apply with: two parents in Hà Nội (the mother
- * owns the dwelling the child is registered at), and a deceased pensioner with his daughter.
- */
-export const demoCitizens: Citizen[] = [
-  {
-    personalId: '001190012345',
-    fullName: 'Nguyễn Thị Lan',
-    sex: 'female',
-    birthDate: '1990-03-14',
-    provinceCode: '001',
-    commune: 'Phường Ba Đình',
-    street: '12 Phố Đội Cấn',
-    householdId: 'HK-001-DEMO001',
-    householdHead: true,
-    owner: true,
-    contributionMonths: 96,
-    pensioner: false,
-    alive: true,
-  },
-  {
-    personalId: '079088123456',
-    fullName: 'Trần Văn Hùng',
-    sex: 'male',
-    birthDate: '1988-07-02',
-    provinceCode: '001',
-    commune: 'Phường Ba Đình',
-    street: '12 Phố Đội Cấn',
-    householdId: 'HK-001-DEMO001',
-    householdHead: false,
-    owner: false,
-    contributionMonths: 120,
-    pensioner: false,
-    alive: true,
-  },
-  {
-    personalId: '001050098765',
-    fullName: 'Lê Văn Bảo',
-    sex: 'male',
-    birthDate: '1950-04-12',
-    provinceCode: '001',
-    commune: 'Phường Cầu Giấy',
-    street: '45 Trần Thái Tông',
-    householdId: 'HK-001-DEMO002',
-    householdHead: true,
-    owner: true,
-    contributionMonths: 300,
-    pensioner: true,
-    alive: true,
-  },
-  {
-    personalId: '001180054321',
-    fullName: 'Lê Thị Hạnh',
-    sex: 'female',
-    birthDate: '1980-09-30',
-    provinceCode: '001',
-    commune: 'Phường Cầu Giấy',
-    street: '45 Trần Thái Tông',
-    householdId: 'HK-001-DEMO002',
-    householdHead: false,
-    owner: false,
-    contributionMonths: 180,
-    pensioner: false,
-    alive: true,
-  },
-  {
-    personalId: '001055011111',
-    fullName: 'Phạm Thị Mơ',
-    sex: 'female',
-    birthDate: '1955-01-20',
-    provinceCode: '001',
-    commune: 'Phường Cầu Giấy',
-    street: '45 Trần Thái Tông',
-    householdId: 'HK-001-DEMO002',
-    householdHead: false,
-    owner: false,
-    contributionMonths: 0,
-    pensioner: true,
-    alive: true,
-  },
-];
+/** The demo people (contracts/demo-citizens.ts), added to every seeded population. */
+export const demoCitizens: Citizen[] = Object.values(demoPeople);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AgencyId } from './agencies';
+import { TaskQuery, TaskStatus } from './back-office';
 import { DossierStatus, DossierStatusView, StepView } from './dossier-status';
 import { SkipStepInput } from './dossier-workflow';
 import { procedureIds } from './procedures';
@@ -140,24 +141,10 @@ export const BulkBody = z.strictObject({
 
 export const AgencyParam = z.strictObject({ agency: AgencyId });
 export const TaskParam = AgencyParam.extend({ taskId: z.string().min(1).max(300) });
-export const TaskListQuery = z.strictObject({
-  status: z
-    .enum(['awaiting-worker', 'approved', 'rejected', 'information-requested', 'cancelled'])
-    .default('awaiting-worker'),
-  dueBefore: z.iso.datetime({ offset: true, error: 'must be an ISO date-time' }).optional(),
-  limit,
-});
-export const Task = z.object({
-  taskId: z.string(),
-  dossierId: z.string(),
-  stepId: z.string(),
-  commandType: z.string(),
-  status: z.string(),
-  flags: z.array(z.string()),
-  dueAt: z.string().nullable(),
-  claimedBy: z.string().nullable(),
-  createdAt: z.string(),
-});
+/** The back office's task query, with the api's defaults: tasks awaiting a worker, 50 at a time. */
+export const TaskListQuery = TaskQuery.extend({ status: TaskStatus.default('awaiting-worker'), limit });
+/** Tasks reach the api as the back office lists them. */
+export { Task } from './back-office';
 export const TaskDecisionBody = z.discriminatedUnion('decision', [
   z.strictObject({ decision: z.literal('approve'), reason: Reason.optional() }),
   z.strictObject({

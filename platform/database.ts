@@ -1,6 +1,8 @@
 import pg from 'pg';
 
 export type Pool = pg.Pool;
+/** A pool or a client in a transaction: what code that only runs queries needs. */
+export type Queryable = Pick<pg.ClientBase, 'query'>;
 
 // Calendar dates stay YYYY-MM-DD strings: a JS Date at local midnight shifts with the time zone.
 pg.types.setTypeParser(1082, (value: string) => value);

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { AgencyId } from '../contracts/agencies';
-import { demoCitizens } from '../agencies/reference';
+import { demoPeople } from '../contracts/demo-citizens';
 import type { Principal, Role, TokenVerifier } from '../platform/auth';
 import { forbidden } from './problems';
 import { AuthenticationError } from '../platform/auth';
@@ -20,14 +20,14 @@ export const devUsers: Record<string, Principal> = {
   'citizen-lan': {
     role: 'citizen',
     subject: 'citizen-lan',
-    name: demoCitizens[0]!.fullName,
-    personalIdNumber: demoCitizens[0]!.personalId,
+    name: demoPeople.lan.fullName,
+    personalIdNumber: demoPeople.lan.personalId,
   },
   'citizen-hanh': {
     role: 'citizen',
     subject: 'citizen-hanh',
-    name: demoCitizens[3]!.fullName,
-    personalIdNumber: demoCitizens[3]!.personalId,
+    name: demoPeople.hanh.fullName,
+    personalIdNumber: demoPeople.hanh.personalId,
   },
   'worker-civil-status': {
     role: 'agency-worker',

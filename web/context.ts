@@ -1,8 +1,8 @@
 import type { PayloadCodec } from '@temporalio/common';
 import type { Kafka } from 'kafkajs';
 import type { AgencyId } from '../contracts/agencies';
+import type { BackOffice } from '../contracts/back-office';
 import type { Catalogue } from '../contracts/procedures';
-import type { BackOffice } from '../agencies/service';
 import type { AuditLog } from '../platform/audit';
 import type { CitizenKeyer } from '../platform/pseudonym';
 import type { DossierGateway } from './dossiers';

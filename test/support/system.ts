@@ -4,7 +4,7 @@ import { agencyDatabase, agencyIds, type AgencyId } from '../../contracts/agenci
 import { workingDaysCalendar } from '../../contracts/calendar';
 import type { Catalogue } from '../../contracts/procedures';
 import { demoCitizens, generatePopulation, loadPopulation } from '../../agencies/reference';
-import { startAgency, type DecisionPolicy, type Faults, type RunningAgency } from '../../agencies/service';
+import { startAgency, type DecisionPolicy, type Faults, type RunningAgency } from '../../agencies';
 import type { RunningConsumer } from '../../platform/bus';
 import { createPool, type Pool } from '../../platform/database';
 import { databaseUrl, type Endpoints } from '../../platform/endpoints';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createKafka } from '../../../platform/kafka';
 import { createLogger } from '../../../platform/logger';
 import { birthInput } from '../../fixtures/dossiers';
-import { buildBackOfficeServer, httpBackOffice } from '../../../agencies/back-office-http';
+import { buildBackOfficeServer, httpBackOffice } from '../../../agencies/runtime/back-office-http';
 import { isolatedAgency } from '../../support/agency-fixtures';
 
 /** The agency's guarantees: each command once, nothing lost between commit and publish, one worker per task. */

@@ -1,7 +1,7 @@
 import { TextEncoder } from 'node:util';
 import type { Client } from '@temporalio/client';
 import type { DossierStatusView } from '../../../contracts/dossier-status';
-import type { BackOffice } from '../../../agencies/service';
+import type { BackOffice } from '../../../contracts/back-office';
 import type { AuditEntry, AuditEntryInput, AuditLog } from '../../../platform/audit';
 import { createTokenVerifier, issueDevelopmentToken } from '../../../platform/auth';
 import { createLogger } from '../../../platform/logger';

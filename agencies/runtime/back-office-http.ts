@@ -2,8 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Logger } from '../platform/logger';
-import { taskStatuses, type BackOffice, type Task, type TaskFilter, type WorkerDecision } from './back-office';
+import { Task, TaskQuery, WorkerDecision, type BackOffice, type TaskFilter } from '../../contracts/back-office';
+import type { Logger } from '../../platform/logger';
 
 /**
  * The back office as a service-level HTTP API of the agency process, so the portal api (another
@@ -11,19 +11,6 @@ import { taskStatuses, type BackOffice, type Task, type TaskFilter, type WorkerD
  * token, every call must carry it as a bearer token.
  */
 const Worker = z.string().min(1).max(200);
-const Decision = z.discriminatedUnion('decision', [
-  z.strictObject({ decision: z.literal('approve') }),
-  z.strictObject({
-    decision: z.literal('reject'),
-    reasonCode: z.string().min(1).max(60),
-    message: z.string().min(1).max(1000),
-  }),
-  z.strictObject({
-    decision: z.literal('request-information'),
-    fields: z.array(z.string().min(1)).min(1),
-    message: z.string().min(1).max(1000),
-  }),
-]);
 const TaskParams = z.strictObject({ taskId: z.string().min(1).max(300) });
 const Outcome = z.object({ ok: z.boolean() });
 
@@ -62,29 +49,12 @@ export async function buildBackOfficeServer(
       });
   });
 
-  app.get(
-    '/tasks',
-    {
-      schema: {
-        querystring: z.strictObject({
-          status: z.enum(taskStatuses).optional(),
-          dueBefore: z.iso.datetime({ offset: true }).optional(),
-          limit: z.coerce.number().int().min(1).max(500).optional(),
-        }),
-      },
-    },
-    async (request) => {
-      const tasks = await office.listTasks({
-        status: request.query.status,
-        dueBefore: request.query.dueBefore ? new Date(request.query.dueBefore) : undefined,
-        limit: request.query.limit,
-      });
-      return tasks.map((t) => ({
-        ...t,
-        dueAt: t.dueAt === null ? null : new Date(t.dueAt).toISOString(),
-        createdAt: new Date(t.createdAt).toISOString(),
-      }));
-    },
+  app.get('/tasks', { schema: { querystring: TaskQuery, response: { 200: z.array(Task) } } }, async (request) =>
+    office.listTasks({
+      status: request.query.status,
+      dueBefore: request.query.dueBefore ? new Date(request.query.dueBefore) : undefined,
+      limit: request.query.limit,
+    }),
   );
   app.post(
     '/tasks/:taskId/claim',
@@ -101,7 +71,7 @@ export async function buildBackOfficeServer(
     {
       schema: {
         params: TaskParams,
-        body: z.strictObject({ worker: Worker, decision: Decision }),
+        body: z.strictObject({ worker: Worker, decision: WorkerDecision }),
         response: { 200: Outcome },
       },
     },
@@ -115,7 +85,7 @@ export async function buildBackOfficeServer(
 /** A BackOffice reached over HTTP: what the portal api uses for an agency in another process. */
 export function httpBackOffice(url: string, token?: string): BackOffice {
   const baseUrl = url.endsWith('/') ? url : `${url}/`;
-  const call = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
+  const call = async <T>(method: 'GET' | 'POST', path: string, reply: z.ZodType<T>, body?: unknown): Promise<T> => {
     const response = await fetch(new URL(path, baseUrl), {
       method,
       headers: {
@@ -129,7 +99,7 @@ export function httpBackOffice(url: string, token?: string): BackOffice {
       throw new Error(
         `back office at ${baseUrl} answered ${response.status}: ${(await response.text()).slice(0, 300)}`,
       );
-    return (await response.json()) as T;
+    return reply.parse(await response.json());
   };
   const task = (taskId: string) => `tasks/${encodeURIComponent(taskId)}`;
   return {
@@ -138,11 +108,11 @@ export function httpBackOffice(url: string, token?: string): BackOffice {
       if (filter.status) query.set('status', filter.status);
       if (filter.dueBefore) query.set('dueBefore', filter.dueBefore.toISOString());
       if (filter.limit) query.set('limit', String(filter.limit));
-      return call<Task[]>('GET', `tasks?${query.toString()}`);
+      return call('GET', `tasks?${query.toString()}`, z.array(Task));
     },
-    claim: async (taskId, worker) => (await call<{ ok: boolean }>('POST', `${task(taskId)}/claim`, { worker })).ok,
-    release: async (taskId, worker) => (await call<{ ok: boolean }>('POST', `${task(taskId)}/release`, { worker })).ok,
-    complete: async (taskId, worker, decision: WorkerDecision) =>
-      (await call<{ ok: boolean }>('POST', `${task(taskId)}/complete`, { worker, decision })).ok,
+    claim: async (taskId, worker) => (await call('POST', `${task(taskId)}/claim`, Outcome, { worker })).ok,
+    release: async (taskId, worker) => (await call('POST', `${task(taskId)}/release`, Outcome, { worker })).ok,
+    complete: async (taskId, worker, decision) =>
+      (await call('POST', `${task(taskId)}/complete`, Outcome, { worker, decision })).ok,
   };
 }

@@ -1,4 +1,4 @@
-import type { Pool } from '../platform/database';
+import type { Pool } from '../../platform/database';
 
 /**
  * Each agency's own database: its cases and worker tasks, the inbox that makes each command
@@ -52,5 +52,6 @@ export async function migrateAgencyDatabase(pool: Pool): Promise<void> {
       command_id text not null,
       amount_vnd bigint not null
     );
+    create sequence if not exists issued_number_seq;
   `);
 }

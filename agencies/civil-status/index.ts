@@ -1,0 +1,69 @@
+import {
+  type civilStatusCommands,
+  civilStatusEvents,
+  RegisterBirth,
+  RegisterDeath,
+} from '../../contracts/agency-messages/civil-status';
+import { centurySexDigit } from '../../contracts/values';
+import { pad, scramble, yearOf } from '../number-formats';
+import { handlersOf, type AgencyModule, type HandlerMap } from '../runtime/handlers';
+import { decideBirth, decideDeath } from './rules';
+
+const on = handlersOf(civilStatusEvents);
+
+/**
+ * The commune's civil-status office: registers births and deaths. Number formats are assumed; the
+ * population database learns of each birth and death in the same transaction as the decision.
+ */
+export const civilStatus = {
+  handlers: {
+    'RegisterBirth.v1': on(RegisterBirth, {
+      decide: (command, ctx) => decideBirth(command, ctx.registry, ctx.now),
+      approvalDefaults: () => ({}),
+      async carryOut({ child, mother, father }, _decision, ctx) {
+        const province = child.birthPlace.provinceCode;
+        const birthYear = Number(child.birthDate.slice(0, 4));
+        const birthCertificateNumber = await ctx.issue(
+          'birth-certificate',
+          (n) => `${province}/${yearOf(ctx.now)}/KS-${pad(n, 6)}`,
+        );
+        const childPersonalIdNumber = await ctx.issue(
+          'personal-id',
+          (n) => `${province}${centurySexDigit(birthYear, child.sex)}${pad(birthYear, 2)}${pad(scramble(n), 6)}`,
+        );
+        const parent = mother ?? father;
+        const home = parent ? await ctx.registry.find(parent.personalIdNumber) : undefined;
+        await ctx.registry.add({
+          personalId: childPersonalIdNumber,
+          fullName: child.fullName,
+          sex: child.sex,
+          birthDate: child.birthDate,
+          provinceCode: home?.provinceCode ?? province,
+          commune: home?.commune ?? child.birthPlace.commune,
+          street: home?.street ?? child.birthPlace.street,
+          householdId: home?.householdId ?? `HK-${province}-NEW`,
+          householdHead: false,
+          owner: false,
+          contributionMonths: 0,
+          pensioner: false,
+          alive: true,
+        });
+        return { birthCertificateNumber, childPersonalIdNumber, registeredAt: ctx.now.toISOString() };
+      },
+      events: { approved: 'BirthRegistered.v1', rejected: 'BirthRegistrationRejected.v1' },
+    }),
+    'RegisterDeath.v1': on(RegisterDeath, {
+      decide: (command, ctx) => decideDeath(command, ctx.registry, ctx.now),
+      approvalDefaults: () => ({}),
+      async carryOut({ deceased }, _decision, ctx) {
+        await ctx.registry.markDeceased(deceased.personalIdNumber, deceased.dateOfDeath);
+        const deathExtractNumber = await ctx.issue(
+          'death-extract',
+          (n) => `${deceased.placeOfDeath.provinceCode}/${yearOf(ctx.now)}/TK-${pad(n, 6)}`,
+        );
+        return { deathExtractNumber, registeredAt: ctx.now.toISOString() };
+      },
+      events: { approved: 'DeathRegistered.v1', rejected: 'DeathRegistrationRejected.v1' },
+    }),
+  } satisfies HandlerMap<typeof civilStatusCommands>,
+} satisfies AgencyModule;

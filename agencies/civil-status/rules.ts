@@ -1,0 +1,78 @@
+import type {
+  civilStatusReasonCodes,
+  RegisterBirth,
+  RegisterDeath,
+} from '../../contracts/agency-messages/civil-status';
+import { localDate } from '../../contracts/calendar';
+import { daysBetween, monthsBetween } from '../dates';
+import type { PopulationRegistry } from '../reference';
+import { personNotFound } from '../rejections';
+import { rules } from '../rules-table';
+import type { Decision } from '../runtime/handlers';
+
+type CivilStatusDecision = Decision<Record<string, never>, (typeof civilStatusReasonCodes)[number]>;
+
+/** Register a birth (rules 2, 4, 12). */
+export async function decideBirth(
+  command: RegisterBirth,
+  registry: PopulationRegistry,
+  now: Date,
+): Promise<CivilStatusDecision> {
+  const today = localDate(now);
+  const { child } = command;
+  if (child.birthDate > today)
+    return { outcome: 'rejected', reasonCode: 'BIRTH_DATE_IN_FUTURE', message: 'the birth date is in the future' };
+  if (monthsBetween(child.birthDate, today) >= rules.maxChildAgeMonths.value)
+    return { outcome: 'rejected', reasonCode: 'CHILD_TOO_OLD', message: 'the bundle is for children under 6' };
+  if (daysBetween(child.birthDate, today) > rules.onTimeBirthDays.value)
+    return {
+      outcome: 'rejected',
+      reasonCode: 'LATE_REGISTRATION',
+      message: `registered more than ${rules.onTimeBirthDays.value} days after the birth: apply for late registration at the commune`,
+    };
+  for (const role of ['mother', 'father'] as const) {
+    const parent = command[role];
+    if (!parent) continue;
+    const citizen = await registry.find(parent.personalIdNumber);
+    if (!citizen)
+      return {
+        outcome: 'rejected',
+        reasonCode: 'PARENT_NOT_FOUND',
+        message: `the ${role} is not in the population database`,
+      };
+    if (!citizen.alive) return { outcome: 'needs-review', flags: [`${role}-deceased`] };
+  }
+  const surname = child.fullName.split(' ')[0];
+  const parentSurnames = [command.mother, command.father].filter(Boolean).map((p) => p!.fullName.split(' ')[0]);
+  if (!parentSurnames.includes(surname))
+    return {
+      outcome: 'needs-information',
+      fields: ['child.fullName'],
+      message: "the child's surname must be the father's or the mother's",
+    };
+  return { outcome: 'approved', result: {} };
+}
+
+/** Register a death (rule 7). */
+export async function decideDeath(
+  command: RegisterDeath,
+  registry: PopulationRegistry,
+  now: Date,
+): Promise<CivilStatusDecision> {
+  const { deceased } = command;
+  if (daysBetween(deceased.dateOfDeath, localDate(now)) > rules.deathRegistrationDays.value)
+    return {
+      outcome: 'rejected',
+      reasonCode: 'DEATH_REGISTRATION_LATE',
+      message: `registered more than ${rules.deathRegistrationDays.value} days after the death`,
+    };
+  const citizen = await registry.find(deceased.personalIdNumber);
+  if (!citizen) return personNotFound;
+  if (!citizen.alive)
+    return {
+      outcome: 'rejected',
+      reasonCode: 'ALREADY_DECEASED',
+      message: 'the person is already registered as deceased',
+    };
+  return { outcome: 'approved', result: {} };
+}

@@ -1,0 +1,113 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Kafka } from 'kafkajs';
+import type { AgencyId } from '../../contracts/agencies';
+import { simulatedNow, type ScaledClock, type WorkingDaysCalendar } from '../../contracts/calendar';
+import { catalogue } from '../../contracts/procedures';
+import { commandTopic, eventTopic, topicSpec, type TopicSpec } from '../../contracts/topics';
+import { createPublisher, runConsumer, type RunningConsumer } from '../../platform/bus';
+import type { Pool } from '../../platform/database';
+import type { Logger } from '../../platform/logger';
+import { createPopulationRegistry } from '../reference';
+import { createBackOffice } from './back-office';
+import { createDecider } from './decider';
+import { noFaults, type Faults } from './faults';
+import type { AgencyModule } from './handlers';
+import { createIntake, type DecisionPolicy } from './intake';
+import { createRelay } from './outbox';
+import { migrateAgencyDatabase } from './schema';
+
+export interface AgencyOptions {
+  agency: AgencyId;
+  pool: Pool;
+  kafka: Kafka;
+  log: Logger;
+  policy: DecisionPolicy;
+  /** Simulated time the rules take on a case (auto and review policies). */
+  processingDelayMs: number;
+  clock: ScaledClock;
+  calendar: WorkingDaysCalendar;
+  /** Working days the agency has for a case of a command type (its due date); the catalogue's limit by default. */
+  workingDaysFor?: (commandType: string) => number;
+  faults?: Faults;
+  groupId?: string;
+  pollIntervalMs?: number;
+  /**
+   * The topics it consumes and publishes to; the agency's own topics by default. Tests give each
+   * run its own pair so agencies of different tests never answer each other's commands.
+   */
+  topics?: { commands: TopicSpec; events: TopicSpec };
+  /**
+   * Whether this process runs the outbox relay (default true). Off, results wait in the outbox
+   * until a process with a relay starts: how a crash between commit and publish looks from outside.
+   */
+  relay?: boolean;
+}
+
+/**
+ * A simulated ministry system: consumes its commands, decides through the agency module's handlers
+ * (by rules or by its workers), publishes results through an outbox.
+ */
+export async function runAgency(module: AgencyModule, options: AgencyOptions) {
+  const { agency, pool, log: root } = options;
+  const log = root.child({ module: 'agency', agency });
+  await migrateAgencyDatabase(pool);
+  const publisher = await createPublisher(options.kafka, root);
+  const now = () => simulatedNow(options.clock, Date.now());
+  const events = options.topics?.events ?? topicSpec(eventTopic(agency));
+  const commands = options.topics?.commands ?? topicSpec(commandTopic(agency));
+  let running = true;
+
+  const decider = createDecider({ agency, module, pool, events, calendar: options.calendar, now });
+  const relay = createRelay({ agency, pool, publisher, events });
+  const intake = createIntake({
+    agency,
+    pool,
+    log,
+    events,
+    faults: options.faults ?? noFaults,
+    policy: options.policy,
+    handles: (commandType) => Object.hasOwn(module.handlers, commandType),
+    workingDaysFor: options.workingDaysFor ?? ((type) => catalogue.serviceForCommand(type)?.workingDays ?? 2),
+    calendar: options.calendar,
+    now,
+    decideAt: () => new Date(Date.now() + options.processingDelayMs / options.clock.factor),
+  });
+
+  const loop = async (name: string, work: () => Promise<number>) => {
+    while (running) {
+      try {
+        if ((await work()) > 0) continue;
+      } catch (err) {
+        log.error({ err, loop: name }, 'agency loop failed; will retry');
+      }
+      await sleep(options.pollIntervalMs ?? 100);
+    }
+  };
+  const loops = [loop('decider', decider.decideDue), ...(options.relay === false ? [] : [loop('outbox-relay', relay)])];
+
+  const consumer: RunningConsumer = await runConsumer({
+    kafka: options.kafka,
+    groupId: options.groupId ?? `lienthong-agency-${agency}`,
+    topics: [commands],
+    handler: intake,
+    log: root,
+  });
+  log.info({ policy: options.policy }, 'agency running');
+
+  return {
+    agency,
+    registry: createPopulationRegistry(pool),
+    backOffice: createBackOffice({ pool, decider }),
+    /** Publishes what is waiting in the outbox now (tests use it to be deterministic). */
+    relayOnce: relay,
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+      await consumer.stop();
+      await publisher.disconnect();
+      log.info('agency stopped');
+    },
+  };
+}
+
+export type RunningAgency = Awaited<ReturnType<typeof runAgency>>;

@@ -1,0 +1,131 @@
+import type pg from 'pg';
+import type { AgencyId } from '../../contracts/agencies';
+import type { WorkerDecision } from '../../contracts/back-office';
+import { dueAt, type WorkingDaysCalendar } from '../../contracts/calendar';
+import type { TopicSpec } from '../../contracts/topics';
+import type { Pool } from '../../platform/database';
+import { createPopulationRegistry } from '../reference';
+import { rules } from '../rules-table';
+import type { AgencyModule, CaseContext, CommandHandler, Verdict } from './handlers';
+import { issueNumber } from './numbers';
+import { enqueueEvent, type CaseRef } from './outbox';
+import { inTransaction } from './transaction';
+
+export type CaseRow = CaseRef & { command_type: string; command: unknown };
+
+type Concluded = Exclude<Verdict, { outcome: 'needs-review' }>;
+
+/**
+ * Decides cases through the agency's handlers: the rules for queued cases, a worker for the
+ * others. A decision, its effects and its event commit in one transaction with the case.
+ */
+export function createDecider(deps: {
+  agency: AgencyId;
+  module: AgencyModule;
+  pool: Pool;
+  events: TopicSpec;
+  calendar: WorkingDaysCalendar;
+  now(): Date;
+}) {
+  const { events } = deps;
+
+  const handlerOf = (c: CaseRow): CommandHandler => {
+    const handler = Object.hasOwn(deps.module.handlers, c.command_type)
+      ? deps.module.handlers[c.command_type]
+      : undefined;
+    if (!handler) throw new Error(`${deps.agency} does not handle ${c.command_type}`);
+    return handler;
+  };
+
+  const contextOf = (client: pg.PoolClient, c: CaseRow): CaseContext => ({
+    db: client,
+    registry: createPopulationRegistry(client),
+    now: deps.now(),
+    calendar: deps.calendar,
+    issue: (kind, make) => issueNumber(client, kind, c.command_id, make),
+  });
+
+  /** The event a decision becomes (its data without the routing fields, which the outbox adds). */
+  const eventOf = async (handler: CommandHandler, verdict: Concluded, ctx: CaseContext) => {
+    switch (verdict.outcome) {
+      case 'approved':
+        return { type: handler.events.approved, data: await verdict.carryOut(ctx) };
+      case 'rejected':
+        return { type: handler.events.rejected, data: { reasonCode: verdict.reasonCode, message: verdict.message } };
+      case 'needs-information': {
+        const answerBy = dueAt(ctx.now, rules.informationAnswerWorkingDays.value, ctx.calendar);
+        return {
+          type: 'AdditionalInformationRequested.v1',
+          data: { fields: verdict.fields, message: verdict.message, answerBy: answerBy.toISOString() },
+        };
+      }
+    }
+  };
+
+  /** Records a decision and queues its event, in one transaction with the case update. */
+  const conclude = async (
+    client: pg.PoolClient,
+    c: CaseRow,
+    handler: CommandHandler,
+    verdict: Concluded,
+    ctx: CaseContext,
+    decidedBy: string,
+  ) => {
+    const event = await eventOf(handler, verdict, ctx);
+    await enqueueEvent(client, events, c, `${c.command_id}/decided`, event.type, event.data);
+    const status =
+      verdict.outcome === 'approved'
+        ? 'approved'
+        : verdict.outcome === 'rejected'
+          ? 'rejected'
+          : 'information-requested';
+    const recorded = verdict.outcome === 'approved' ? { outcome: verdict.outcome, result: verdict.result } : verdict;
+    await client.query(
+      'update cases set status = $2, decision = $3, decided_by = $4, updated_at = now() where command_id = $1',
+      [c.command_id, status, JSON.stringify(recorded), decidedBy],
+    );
+  };
+
+  return {
+    /** Rules decide the queued cases whose processing time has passed; flagged ones go to a worker. */
+    decideDue: (): Promise<number> =>
+      inTransaction(deps.pool, async (client) => {
+        const { rows } = await client.query<CaseRow>(
+          "select command_id, dossier_id, step_id, command_type, command from cases where status = 'queued' and decide_at <= now() order by decide_at limit 20 for update skip locked",
+        );
+        for (const c of rows) {
+          const handler = handlerOf(c);
+          const ctx = contextOf(client, c);
+          const verdict = await handler.open(c.command).decide(ctx);
+          if (verdict.outcome === 'needs-review') {
+            await client.query(
+              "update cases set status = 'awaiting-worker', handling = 'manual', flags = $2, updated_at = now() where command_id = $1",
+              [c.command_id, JSON.stringify(verdict.flags)],
+            );
+            await enqueueEvent(client, events, c, `${c.command_id}/review`, 'CommandReceived.v1', {
+              handling: 'manual',
+              receivedAt: ctx.now.toISOString(),
+            });
+          } else {
+            await conclude(client, c, handler, verdict, ctx, 'rules');
+          }
+        }
+        return rows.length;
+      }),
+
+    /** Concludes a case with a worker's decision, in the caller's transaction. */
+    async decideByWorker(client: pg.PoolClient, c: CaseRow, decision: WorkerDecision, worker: string) {
+      const handler = handlerOf(c);
+      const ctx = contextOf(client, c);
+      const verdict: Concluded =
+        decision.decision === 'approve'
+          ? await handler.open(c.command).approveByHand(ctx)
+          : decision.decision === 'reject'
+            ? { outcome: 'rejected', reasonCode: decision.reasonCode, message: decision.message }
+            : { outcome: 'needs-information', fields: decision.fields, message: decision.message };
+      await conclude(client, c, handler, verdict, ctx, worker);
+    },
+  };
+}
+
+export type Decider = ReturnType<typeof createDecider>;

@@ -1,0 +1,93 @@
+import { CancelCase } from '../../contracts/agency-messages/common';
+import type { AgencyId } from '../../contracts/agencies';
+import { dueAt, type WorkingDaysCalendar } from '../../contracts/calendar';
+import type { CloudEvent } from '../../contracts/cloudevents';
+import type { TopicSpec } from '../../contracts/topics';
+import { DeadLetterError } from '../../platform/bus';
+import type { Pool } from '../../platform/database';
+import type { Logger } from '../../platform/logger';
+import { sufferFaults, type Faults } from './faults';
+import { enqueueAgain, enqueueEvent } from './outbox';
+import { inTransaction } from './transaction';
+
+export type DecisionPolicy = 'auto' | 'manual' | 'review';
+
+export interface IntakeDeps {
+  agency: AgencyId;
+  pool: Pool;
+  log: Logger;
+  events: TopicSpec;
+  faults: Faults;
+  policy: DecisionPolicy;
+  /** Whether the agency has a handler for a command type. */
+  handles(commandType: string): boolean;
+  workingDaysFor(commandType: string): number;
+  calendar: WorkingDaysCalendar;
+  now(): Date;
+  /** When the rules may decide a case taken in now (real time). */
+  decideAt(): Date;
+}
+
+/** Takes commands in: once per command id (inbox), with its acknowledgement in the same transaction. */
+export function createIntake(deps: IntakeDeps) {
+  const { agency, events, log } = deps;
+
+  const cancel = (event: CloudEvent) =>
+    inTransaction(deps.pool, async (client) => {
+      const command = CancelCase.parse(event.data);
+      const row = { command_id: command.commandId, dossier_id: command.dossierId, step_id: command.stepId };
+      await client.query(
+        "update cases set status = 'cancelled', updated_at = now() where command_id = $1 and status in ('queued', 'awaiting-worker')",
+        [command.cancelsCommandId],
+      );
+      const seen = await client.query('insert into inbox (command_id) values ($1) on conflict do nothing', [
+        command.commandId,
+      ]);
+      if (seen.rowCount === 1)
+        await enqueueEvent(client, events, row, `${command.commandId}/cancelled`, 'CaseCancelled.v1', {
+          cancelsCommandId: command.cancelsCommandId,
+        });
+    });
+
+  return async (event: CloudEvent): Promise<void> => {
+    await sufferFaults(deps.faults, agency);
+    const type = event.attributes.type;
+    if (type === 'CancelCase.v1') return cancel(event);
+    if (!deps.handles(type)) throw new DeadLetterError('unhandled-command', `${agency} has no handler for ${type}`);
+    const data = event.data as Record<string, unknown> & { dossierId: string; stepId: string; commandId: string };
+    const row = { command_id: data.commandId, dossier_id: data.dossierId, step_id: data.stepId };
+    await inTransaction(deps.pool, async (client) => {
+      const inserted = await client.query('insert into inbox (command_id) values ($1) on conflict do nothing', [
+        data.commandId,
+      ]);
+      if (inserted.rowCount === 0) {
+        // Redelivered: answer again with the very same events (same ids), which consumers dedupe.
+        await enqueueAgain(client, data.commandId);
+        log.info({ dossierId: data.dossierId, commandId: data.commandId }, 'duplicate command answered again');
+        return;
+      }
+      const handling = deps.policy === 'manual' ? 'manual' : 'automatic';
+      const received = deps.now();
+      const due = dueAt(received, deps.workingDaysFor(type), deps.calendar);
+      await client.query(
+        'insert into cases (command_id, dossier_id, step_id, command_type, command, status, handling, decide_at, due_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+        [
+          data.commandId,
+          data.dossierId,
+          data.stepId,
+          type,
+          JSON.stringify(data),
+          handling === 'manual' ? 'awaiting-worker' : 'queued',
+          handling,
+          deps.decideAt(),
+          due,
+        ],
+      );
+      await enqueueEvent(client, events, row, `${data.commandId}/received`, 'CommandReceived.v1', {
+        handling,
+        receivedAt: received.toISOString(),
+        dueAt: due.toISOString(),
+      });
+    });
+  };
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+/**
+ * An agency's back office as the rest of the system sees it: the worker's task inbox, claim,
+ * release and decide. The agency process implements it over its database; the portal api, in
+ * another process, reaches it over HTTP with these schemas.
+ */
+
+export const taskStatuses = ['awaiting-worker', 'approved', 'rejected', 'information-requested', 'cancelled'] as const;
+export const TaskStatus = z.enum(taskStatuses);
+export type TaskStatus = z.infer<typeof TaskStatus>;
+
+/** One task as the back office lists it; instants are ISO strings, the same in process and over HTTP. */
+export const Task = z.object({
+  taskId: z.string(),
+  dossierId: z.string(),
+  stepId: z.string(),
+  commandType: z.string(),
+  status: z.string(),
+  flags: z.array(z.string()),
+  dueAt: z.string().nullable(),
+  claimedBy: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type Task = z.infer<typeof Task>;
+
+/** Which tasks to list; by default those awaiting a worker, soonest due first. */
+export const TaskFilter = z.strictObject({
+  status: TaskStatus.optional(),
+  dueBefore: z.date().optional(),
+  limit: z.number().int().min(1).max(500).optional(),
+});
+export type TaskFilter = z.infer<typeof TaskFilter>;
+
+/** The same filter as a query string. */
+export const TaskQuery = TaskFilter.extend({
+  dueBefore: z.iso.datetime({ offset: true, error: 'must be an ISO date-time' }).optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+});
+
+/** A worker's decision on a task they hold; an approval carries what the rules would have computed. */
+export const WorkerDecision = z.discriminatedUnion('decision', [
+  z.strictObject({ decision: z.literal('approve') }),
+  z.strictObject({
+    decision: z.literal('reject'),
+    reasonCode: z.string().min(1).max(60),
+    message: z.string().min(1).max(1000),
+  }),
+  z.strictObject({
+    decision: z.literal('request-information'),
+    fields: z.array(z.string().min(1)).min(1),
+    message: z.string().min(1).max(1000),
+  }),
+]);
+export type WorkerDecision = z.infer<typeof WorkerDecision>;
+
+export interface BackOffice {
+  listTasks(filter?: TaskFilter): Promise<Task[]>;
+  /** Exactly one worker wins a claim. */
+  claim(taskId: string, worker: string): Promise<boolean>;
+  release(taskId: string, worker: string): Promise<boolean>;
+  /** Completes a task the worker holds; false when they do not hold it (or it is decided). */
+  complete(taskId: string, worker: string, decision: WorkerDecision): Promise<boolean>;
+}

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { IsoDate, PersonalIdNumber, PersonName, provinceCodes, Sex } from './values';
+
+/**
+ * One citizen of the national population database, the reference data every agency reads: who
+ * they are, their permanent residence and household, their social-insurance history, alive or not.
+ */
+export const Citizen = z.strictObject({
+  personalId: PersonalIdNumber,
+  fullName: PersonName,
+  sex: Sex,
+  birthDate: IsoDate,
+  provinceCode: z.enum(provinceCodes),
+  commune: z.string().min(1),
+  street: z.string().min(1),
+  householdId: z.string().min(1),
+  householdHead: z.boolean(),
+  owner: z.boolean(),
+  contributionMonths: z.number().int().min(0),
+  pensioner: z.boolean(),
+  alive: z.boolean(),
+});
+export type Citizen = z.infer<typeof Citizen>;
