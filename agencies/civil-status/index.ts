@@ -4,6 +4,7 @@ import {
   RegisterBirth,
   RegisterDeath,
 } from '../../contracts/agency-messages/civil-status';
+import { registerBirth, registerDeath } from '../../contracts/procedures/services';
 import { centurySexDigit } from '../../contracts/values';
 import { pad, scramble, yearOf } from '../number-formats';
 import { handlersOf, type AgencyModule, type HandlerMap } from '../runtime/handlers';
@@ -17,7 +18,7 @@ const on = handlersOf(civilStatusEvents);
  */
 export const civilStatus = {
   handlers: {
-    'RegisterBirth.v1': on(RegisterBirth, {
+    'RegisterBirth.v1': on(registerBirth, RegisterBirth, {
       decide: (command, ctx) => decideBirth(command, ctx.registry, ctx.now),
       approvalDefaults: () => ({}),
       async carryOut({ child, mother, father }, _decision, ctx) {
@@ -50,9 +51,8 @@ export const civilStatus = {
         });
         return { birthCertificateNumber, childPersonalIdNumber, registeredAt: ctx.now.toISOString() };
       },
-      events: { approved: 'BirthRegistered.v1', rejected: 'BirthRegistrationRejected.v1' },
     }),
-    'RegisterDeath.v1': on(RegisterDeath, {
+    'RegisterDeath.v1': on(registerDeath, RegisterDeath, {
       decide: (command, ctx) => decideDeath(command, ctx.registry, ctx.now),
       approvalDefaults: () => ({}),
       async carryOut({ deceased }, _decision, ctx) {
@@ -63,7 +63,6 @@ export const civilStatus = {
         );
         return { deathExtractNumber, registeredAt: ctx.now.toISOString() };
       },
-      events: { approved: 'DeathRegistered.v1', rejected: 'DeathRegistrationRejected.v1' },
     }),
   } satisfies HandlerMap<typeof civilStatusCommands>,
 } satisfies AgencyModule;

@@ -4,6 +4,7 @@ import {
   type residenceCommands,
   residenceEvents,
 } from '../../contracts/agency-messages/residence';
+import { deleteResidence, registerResidence } from '../../contracts/procedures/services';
 import { pad, yearOf } from '../number-formats';
 import { handlersOf, type AgencyModule, type HandlerMap } from '../runtime/handlers';
 import { decideResidence, decideResidenceDeletion } from './rules';
@@ -13,7 +14,7 @@ const on = handlersOf(residenceEvents);
 /** The commune police's residence registry: registers newborns' permanent residence, deletes the deceased's. */
 export const residence = {
   handlers: {
-    'RegisterPermanentResidence.v1': on(RegisterPermanentResidence, {
+    'RegisterPermanentResidence.v1': on(registerResidence, RegisterPermanentResidence, {
       decide: (command, ctx) => decideResidence(command, ctx.registry, ctx.now, ctx.calendar),
       // An officer approving by hand registers the child in the parent's household when there is one.
       approvalDefaults: async (command, ctx) => ({
@@ -27,16 +28,14 @@ export const residence = {
         );
         return { residenceRegistrationNumber, householdId: result.householdId, registeredAt: ctx.now.toISOString() };
       },
-      events: { approved: 'PermanentResidenceRegistered.v1', rejected: 'PermanentResidenceRegistrationRejected.v1' },
     }),
-    'DeletePermanentResidence.v1': on(DeletePermanentResidence, {
+    'DeletePermanentResidence.v1': on(deleteResidence, DeletePermanentResidence, {
       decide: (command, ctx) => decideResidenceDeletion(command, ctx.registry),
       approvalDefaults: () => ({}),
       carryOut: async (_command, _decision, ctx) => ({
         deletionRecordNumber: await ctx.issue('residence-deletion', (n) => `XTT-${yearOf(ctx.now)}-${pad(n, 6)}`),
         deletedAt: ctx.now.toISOString(),
       }),
-      events: { approved: 'PermanentResidenceDeleted.v1', rejected: 'PermanentResidenceDeletionRejected.v1' },
     }),
   } satisfies HandlerMap<typeof residenceCommands>,
 } satisfies AgencyModule;

@@ -45,7 +45,6 @@ export interface CommandSpec<Command, Result, Events extends Schemas, ApprovedTy
   approvalDefaults(command: Command, ctx: CaseContext): Result | Promise<Result>;
   /** Carries out an approval: issues numbers, changes reference data; returns the approved event's data. */
   carryOut(command: Command, decision: Approved<Result>, ctx: CaseContext): Promise<EventData<Events[ApprovedType]>>;
-  events: { approved: ApprovedType; rejected: RejectionType<Events> };
 }
 
 /** A decision with the handler's types closed over; an approval knows how to carry itself out. */
@@ -80,17 +79,18 @@ export interface AgencyModule {
 }
 
 /**
- * Handlers of one agency, typed by its event map: `on(RegisterBirth, { ... })` gives `decide`,
- * `carryOut` and `approvalDefaults` the parsed command, and lets only the agency's own event
- * types be named.
+ * Handlers of one agency, typed by its event map: `on(registerBirth, RegisterBirth, { ... })` gives
+ * `decide`, `carryOut` and `approvalDefaults` the parsed command; the events an approval and a
+ * rejection become are the catalogue service's, and `carryOut` must return the approved one's data.
  */
 export function handlersOf<Events extends Schemas>(_events: Events) {
   return <Schema extends z.ZodType, Result, ApprovedType extends ResultType<Events>>(
+    service: { result: ApprovedType; rejection: RejectionType<Events> },
     schema: Schema,
     spec: CommandSpec<z.output<Schema>, Result, Events, ApprovedType>,
   ): CommandHandler<Schema> => ({
     schema,
-    events: spec.events,
+    events: { approved: service.result, rejected: service.rejection },
     open(json) {
       const command = schema.parse(json);
       const approval = (result: Result): ApprovalVerdict => ({

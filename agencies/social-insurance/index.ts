@@ -5,6 +5,7 @@ import {
   type socialInsuranceCommands,
   socialInsuranceEvents,
 } from '../../contracts/agency-messages/social-insurance';
+import { funeralAllowance, issueHealthInsuranceCard, survivorBenefit } from '../../contracts/procedures/services';
 import { pad, scramble, yearOf } from '../number-formats';
 import { handlersOf, type AgencyModule, type HandlerMap } from '../runtime/handlers';
 import {
@@ -20,7 +21,7 @@ const on = handlersOf(socialInsuranceEvents);
 /** Vietnam Social Security: the under-6 health-insurance card, the funeral allowance, the survivor benefit. */
 export const socialInsurance = {
   handlers: {
-    'IssueHealthInsuranceCard.v1': on(IssueHealthInsuranceCard, {
+    'IssueHealthInsuranceCard.v1': on(issueHealthInsuranceCard, IssueHealthInsuranceCard, {
       decide: (command, ctx) => decideHealthCard(command, ctx.now),
       approvalDefaults: ({ child }) => ({ validFrom: child.birthDate, validTo: healthCardValidTo(child.birthDate) }),
       async carryOut(command, { result }, ctx) {
@@ -37,9 +38,8 @@ export const socialInsurance = {
           validTo: result.validTo,
         };
       },
-      events: { approved: 'HealthInsuranceCardIssued.v1', rejected: 'HealthInsuranceCardRejected.v1' },
     }),
-    'DecideFuneralAllowance.v1': on(DecideFuneralAllowance, {
+    'DecideFuneralAllowance.v1': on(funeralAllowance, DecideFuneralAllowance, {
       async decide(command, ctx) {
         const paid = await ctx.db.query('select 1 from payouts where deceased_id = $1', [
           command.deceased.personalIdNumber,
@@ -57,16 +57,14 @@ export const socialInsurance = {
         const decisionNumber = await ctx.issue('funeral-decision', (n) => `QĐ-MT-${yearOf(ctx.now)}-${pad(n, 6)}`);
         return { decisionNumber, amountVnd: result.amountVnd };
       },
-      events: { approved: 'FuneralAllowanceDecided.v1', rejected: 'FuneralAllowanceRejected.v1' },
     }),
-    'DecideSurvivorBenefit.v1': on(DecideSurvivorBenefit, {
+    'DecideSurvivorBenefit.v1': on(survivorBenefit, DecideSurvivorBenefit, {
       decide: (command) => decideSurvivorBenefit(command),
       approvalDefaults: ({ representativeIdNumber }) => ({ representativeIdNumber }),
       carryOut: async (_command, { result }, ctx) => ({
         decisionNumber: await ctx.issue('survivor-decision', (n) => `QĐ-TT-${yearOf(ctx.now)}-${pad(n, 6)}`),
         representativeIdNumber: result.representativeIdNumber,
       }),
-      events: { approved: 'SurvivorBenefitDecided.v1', rejected: 'SurvivorBenefitRejected.v1' },
     }),
   } satisfies HandlerMap<typeof socialInsuranceCommands>,
 } satisfies AgencyModule;

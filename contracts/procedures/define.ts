@@ -53,17 +53,21 @@ export interface TypedService<
   A extends AgencyId,
   C extends CommandType<A>,
   R extends EventType<A>,
+  X extends EventType<A> = EventType<A>,
 > extends ServiceDefinition {
   agency: A;
   command: C;
   result: R;
-  rejection: EventType<A>;
+  rejection: X;
 }
 
 /** Declares an agency service; a command or event its agency does not have fails to compile. */
-export function defineService<A extends AgencyId, C extends CommandType<A>, R extends EventType<A>>(
-  service: TypedService<A, C, R>,
-): TypedService<A, C, R> {
+export function defineService<
+  A extends AgencyId,
+  C extends CommandType<A>,
+  R extends EventType<A>,
+  X extends EventType<A>,
+>(service: TypedService<A, C, R, X>): TypedService<A, C, R, X> {
   return service;
 }
 
@@ -101,7 +105,7 @@ export function stepsFor<Input>() {
     R extends EventType<A>,
     const Needs extends Record<string, TypedStep<Input, unknown>> = Record<never, never>,
   >(
-    service: TypedService<A, C, R>,
+    service: TypedService<A, C, R, EventType<A>>,
     spec: {
       needs?: Needs;
       command: (input: Input, needs: { [K in keyof Needs]: ResultOf<Needs[K]> }) => CommandBody<A, C>;
