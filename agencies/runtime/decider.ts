@@ -16,6 +16,16 @@ export type CaseRow = CaseRef & { command_type: string; command: unknown };
 type Concluded = Exclude<Verdict, { outcome: 'needs-review' }>;
 
 /**
+ * A decision whose event would not fit the agency's own contract (a reason code the agency does not
+ * have, say): refused before anything is written, so the outbox never holds an event it cannot send.
+ */
+export class InvalidDecisionError extends Error {
+  override readonly name = 'InvalidDecisionError';
+  /** The back office answers it as a client error. */
+  readonly statusCode = 400;
+}
+
+/**
  * Decides cases through the agency's handlers: the rules for queued cases, a worker for the
  * others. A decision, its effects and its event commit in one transaction with the case.
  */
@@ -72,6 +82,20 @@ export function createDecider(deps: {
     decidedBy: string,
   ) => {
     const event = await eventOf(handler, verdict, ctx);
+    const fits = events.messages[event.type]?.safeParse({
+      ...event.data,
+      dossierId: c.dossier_id,
+      stepId: c.step_id,
+      commandId: c.command_id,
+    });
+    if (!fits?.success)
+      throw new InvalidDecisionError(
+        `${event.type} does not fit the ${deps.agency} contract: ${
+          fits
+            ? fits.error.issues.map((issue) => `${issue.path.join('.') || 'data'}: ${issue.message}`).join('; ')
+            : 'no such event'
+        }`,
+      );
     await enqueueEvent(client, events, c, `${c.command_id}/decided`, event.type, event.data);
     const status =
       verdict.outcome === 'approved'

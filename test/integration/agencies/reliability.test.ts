@@ -180,6 +180,19 @@ describe('the back office', () => {
         .toContain(taskId);
       const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => office.claim(taskId, `officer-${i}`)));
       expect(claims.filter(Boolean)).toHaveLength(1);
+      // A reason code of another agency is refused before anything is written, and the task stays open.
+      await expect(
+        office.complete(taskId, `officer-${claims.indexOf(true)}`, {
+          decision: 'reject',
+          reasonCode: 'NOT_ELIGIBLE',
+          message: 'a social-insurance code',
+        }),
+      ).rejects.toThrow(/answered 400: .*reasonCode/);
+      expect(
+        (await residence.pool.query('select count(*)::int as n from outbox where event_id = $1', [`${taskId}/decided`]))
+          .rows[0],
+      ).toEqual({ n: 0 });
+      expect((await office.listTasks()).map((t) => t.taskId)).toContain(taskId);
       expect(
         await office.complete(taskId, `officer-${claims.indexOf(true)}`, {
           decision: 'reject',
