@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import type { AgencyId } from '../contracts/agencies';
+import { agencyIds, type AgencyId } from '../contracts/agencies';
+import { agencyLabels } from '../contracts/procedures/labels';
 import { demoPeople } from '../contracts/demo-citizens';
 import type { Principal, Role, TokenVerifier } from '../platform/auth';
 import { forbidden } from './problems';
@@ -29,36 +30,20 @@ export const devUsers: Record<string, Principal> = {
     name: demoPeople.hanh.fullName,
     personalIdNumber: demoPeople.hanh.personalId,
   },
-  'worker-civil-status': {
-    role: 'agency-worker',
-    subject: 'worker-civil-status',
-    name: 'Cán bộ hộ tịch',
-    agency: 'civil-status',
-  },
-  'worker-civil-status-2': {
-    role: 'agency-worker',
-    subject: 'worker-civil-status-2',
-    name: 'Cán bộ hộ tịch 2',
-    agency: 'civil-status',
-  },
-  'worker-residence': {
-    role: 'agency-worker',
-    subject: 'worker-residence',
-    name: 'Cán bộ công an',
-    agency: 'residence',
-  },
-  'worker-residence-2': {
-    role: 'agency-worker',
-    subject: 'worker-residence-2',
-    name: 'Cán bộ công an 2',
-    agency: 'residence',
-  },
-  'worker-social-insurance': {
-    role: 'agency-worker',
-    subject: 'worker-social-insurance',
-    name: 'Cán bộ BHXH',
-    agency: 'social-insurance',
-  },
+  // Two workers per agency, so claims and hand-overs can be tried; named after the agency's label.
+  ...Object.fromEntries(
+    agencyIds.flatMap((agency) =>
+      ['', '-2'].map((suffix): [string, Principal] => [
+        `worker-${agency}${suffix}`,
+        {
+          role: 'agency-worker',
+          subject: `worker-${agency}${suffix}`,
+          name: `Cán bộ · ${agencyLabels[agency].vi}${suffix ? ' 2' : ''}`,
+          agency,
+        },
+      ]),
+    ),
+  ),
   operator: { role: 'operator', subject: 'operator', name: 'Vận hành viên' },
   auditor: { role: 'auditor', subject: 'auditor', name: 'Kiểm toán viên' },
 };
