@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { agencyModules, startAgency, type RunningAgency } from '../../../agencies';
+import { agencyModules, type RunningAgency } from '../../../agencies';
 import { createPopulationRegistry } from '../../../agencies/reference';
 import type { CaseContext } from '../../../agencies/runtime/handlers';
 import { issueNumber } from '../../../agencies/runtime/numbers';
@@ -24,19 +24,7 @@ let twin: RunningAgency;
 beforeAll(async () => {
   civil = await isolatedAgency(kafka, endpoints, 'civil-status', log);
   // A second civil-status process on the same topics and database: its decider races the first one's.
-  twin = await startAgency({
-    agency: 'civil-status',
-    pool: civil.pool,
-    kafka,
-    log,
-    policy: 'auto',
-    processingDelayMs: 0,
-    clock: { realEpochMs: 0, simulatedEpochMs: 0, factor: 1 },
-    calendar: workingDaysCalendar(),
-    pollIntervalMs: 10,
-    topics: civil.topics,
-    groupId: `agency-${civil.topics.commands.name}`,
-  });
+  twin = await civil.startAnother({ pollIntervalMs: 10 });
 });
 afterAll(async () => {
   await twin?.stop();
