@@ -51,13 +51,16 @@ const Flags = z.strictObject({
 const baselineTaskQueue = `${orchestratorTaskQueue}-bench-baseline`;
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
 
+/** Syllables that spell a child's name from its index: every bench birth is another birth to civil status. */
+const syllables = ['An', 'Bình', 'Chi', 'Dũng', 'Giang', 'Hà', 'Khang', 'Linh', 'Minh', 'Nam'];
+
 function birth(i: number): BirthBundleInput {
   const [mother, father] = demoCitizens;
   return {
     procedure: 'birth-bundle',
     applicant: { personalIdNumber: mother!.personalId, fullName: mother!.fullName, relationship: 'mother' },
     child: {
-      fullName: 'Trần Minh Khang',
+      fullName: `Trần ${[...String(i)].map((digit) => syllables[Number(digit)]).join(' ')}`,
       sex: i % 2 === 0 ? 'male' : 'female',
       birthDate: daysAgo(5),
       birthPlace: { provinceCode: '001', commune: 'Phường Hoàn Kiếm', street: 'Bệnh viện Phụ sản Hà Nội' },

@@ -46,16 +46,16 @@ const base32 = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const newDossierId = () =>
   `HS-${new Date().toISOString().slice(0, 10).replaceAll('-', '')}-${Array.from({ length: 10 }, () => base32[randomInt(32)]).join('')}`;
 
-/** A birth to the demo parents, registered a few days after it. */
+/** A birth to the demo parents, registered days after it; name and date vary, as each demo is another birth. */
 function sampleBirth(): BirthBundleInput {
   const [mother, father] = demoCitizens;
   return {
     procedure: 'birth-bundle',
     applicant: { personalIdNumber: mother!.personalId, fullName: mother!.fullName, relationship: 'mother' },
     child: {
-      fullName: `Trần ${['Minh Khang', 'Gia Bảo', 'Bảo Ngọc', 'Khánh An'][randomInt(4)]}`,
+      fullName: `Trần ${['Minh', 'Gia', 'Bảo', 'Khánh', 'Ngọc'][randomInt(5)]} ${['Khang', 'Bảo', 'Ngọc', 'An', 'Linh', 'Nam'][randomInt(6)]}`,
       sex: randomInt(2) === 0 ? 'male' : 'female',
-      birthDate: daysAgo(3),
+      birthDate: daysAgo(randomInt(1, 50)),
       birthPlace: {
         provinceCode: '001',
         commune: 'Phường Hoàn Kiếm',

@@ -12,12 +12,29 @@ import type { Decision } from '../runtime/handlers';
 
 type CivilStatusDecision = Decision<Record<string, never>, (typeof civilStatusReasonCodes)[number]>;
 
-/** Register a birth (rules 2, 4, 12). */
+/** The answer to a second dossier for a birth already registered (one registration per birth). */
+export const duplicateBirth = {
+  outcome: 'rejected',
+  reasonCode: 'DUPLICATE_BIRTH_REGISTRATION',
+  message:
+    'this birth (the same birth certificate reference, or the same mother, birth date and name) is already registered in another dossier',
+} as const;
+
+/** The answer to a second registration of a death, or a death the population database already knows (rule 7). */
+export const alreadyDeceased = {
+  outcome: 'rejected',
+  reasonCode: 'ALREADY_DECEASED',
+  message: 'the person is already registered as deceased',
+} as const;
+
+/** Register a birth (rules 2, 4, 12), once: `registeredElsewhere` when another dossier registered it. */
 export async function decideBirth(
   command: RegisterBirth,
   registry: PopulationRegistry,
   now: Date,
+  registeredElsewhere = false,
 ): Promise<CivilStatusDecision> {
+  if (registeredElsewhere) return duplicateBirth;
   const today = localDate(now);
   const { child } = command;
   if (child.birthDate > today)
@@ -53,11 +70,12 @@ export async function decideBirth(
   return { outcome: 'approved', result: {} };
 }
 
-/** Register a death (rule 7). */
+/** Register a death (rule 7), once: `registeredElsewhere` when another dossier registered it. */
 export async function decideDeath(
   command: RegisterDeath,
   registry: PopulationRegistry,
   now: Date,
+  registeredElsewhere = false,
 ): Promise<CivilStatusDecision> {
   const { deceased } = command;
   if (daysBetween(deceased.dateOfDeath, localDate(now)) > rules.deathRegistrationDays.value)
@@ -68,11 +86,6 @@ export async function decideDeath(
     };
   const citizen = await registry.find(deceased.personalIdNumber);
   if (!citizen) return personNotFound;
-  if (!citizen.alive)
-    return {
-      outcome: 'rejected',
-      reasonCode: 'ALREADY_DECEASED',
-      message: 'the person is already registered as deceased',
-    };
+  if (!citizen.alive || registeredElsewhere) return alreadyDeceased;
   return { outcome: 'approved', result: {} };
 }

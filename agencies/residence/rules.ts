@@ -11,6 +11,8 @@ import type { Decision } from '../runtime/handlers';
 
 type ResidenceDecision<Result> = Decision<Result, (typeof residenceReasonCodes)[number]>;
 
+const consentFields = ['residence.householdHeadConsent', 'residence.ownerConsent'] as const;
+
 /** Register a newborn at a parent's permanent residence (rule 5); the child joins that household. */
 export async function decideResidence(
   command: RegisterPermanentResidence,
@@ -38,9 +40,16 @@ export async function decideResidence(
     };
   }
   if (!parent.owner && !(command.residence.householdHeadConsent && command.residence.ownerConsent)) {
+    // Asked once already and answered no: a refusal is an answer, not missing information.
+    if (consentFields.some((field) => command.supplement?.[field] !== undefined))
+      return {
+        outcome: 'rejected',
+        reasonCode: 'CONSENT_MISSING',
+        message: 'the household head and the owner of the dwelling did not both consent',
+      };
     return {
       outcome: 'needs-information',
-      fields: ['residence.householdHeadConsent', 'residence.ownerConsent'],
+      fields: [...consentFields],
       message: 'the parent does not own the dwelling: the household head and the owner must consent',
     };
   }

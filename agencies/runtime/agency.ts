@@ -51,6 +51,7 @@ export async function runAgency(module: AgencyModule, options: AgencyOptions) {
   const { agency, pool, log: root } = options;
   const log = root.child({ module: 'agency', agency });
   await migrateAgencyDatabase(pool);
+  if (module.tables) await pool.query(module.tables);
   const publisher = await createPublisher(options.kafka, root);
   const now = () => simulatedNow(options.clock, Date.now());
   const events = options.topics?.events ?? topicSpec(eventTopic(agency));

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { AgencyId } from '../../contracts/agencies';
 import type { WorkerDecision } from '../../contracts/back-office';
 import { dueAt, type WorkingDaysCalendar } from '../../contracts/calendar';
+import { catalogue } from '../../contracts/procedures';
 import type { TopicSpec } from '../../contracts/topics';
 import type { Pool } from '../../platform/database';
 import { createPopulationRegistry } from '../reference';
@@ -9,6 +10,7 @@ import { rules } from '../rules-table';
 import type { AgencyModule, CaseContext, CommandHandler, Verdict } from './handlers';
 import { issueNumber } from './numbers';
 import { enqueueEvent, type CaseRef } from './outbox';
+import { applySupplement } from './supplement';
 import { inTransaction } from './transaction';
 
 export type CaseRow = CaseRef & { command_type: string; command: unknown };
@@ -54,6 +56,23 @@ export function createDecider(deps: {
     calendar: deps.calendar,
     issue: (kind, make) => issueNumber(client, kind, c.command_id, make),
   });
+
+  /**
+   * The case opened on its command with what the citizen supplied in place; a supplement that cannot
+   * be used becomes a new request for information (rule 10), never an error that keeps the case stuck.
+   */
+  const openCase = async (client: pg.PoolClient, c: CaseRow, handler: CommandHandler) => {
+    const fields = catalogue.serviceForCommand(c.command_type)?.informationFields ?? {};
+    const supplied = applySupplement(c.command as Record<string, unknown>, handler.schema, fields);
+    if (supplied.ok) return { open: handler.open(supplied.command) } as const;
+    const asked = supplied.listed ? [supplied.field] : await lastRequested(client, c);
+    const refusal: Extract<Concluded, { outcome: 'needs-information' }> = {
+      outcome: 'needs-information',
+      fields: asked.length > 0 ? asked : [supplied.field],
+      message: `the information supplied could not be used: ${supplied.message}`,
+    };
+    return { refusal } as const;
+  };
 
   /** The event a decision becomes (its data without the routing fields, which the outbox adds). */
   const eventOf = async (handler: CommandHandler, verdict: Concluded, ctx: CaseContext) => {
@@ -120,7 +139,8 @@ export function createDecider(deps: {
         for (const c of rows) {
           const handler = handlerOf(c);
           const ctx = contextOf(client, c);
-          const verdict = await handler.open(c.command).decide(ctx);
+          const opened = await openCase(client, c, handler);
+          const verdict = opened.open ? await opened.open.decide(ctx) : opened.refusal;
           if (verdict.outcome === 'needs-review') {
             await client.query(
               "update cases set status = 'awaiting-worker', handling = 'manual', flags = $2, updated_at = now() where command_id = $1",
@@ -141,9 +161,17 @@ export function createDecider(deps: {
     async decideByWorker(client: pg.PoolClient, c: CaseRow, decision: WorkerDecision, worker: string) {
       const handler = handlerOf(c);
       const ctx = contextOf(client, c);
+      const approve = async () => {
+        const opened = await openCase(client, c, handler);
+        if (!opened.open)
+          throw new InvalidDecisionError(
+            `cannot approve: ${opened.refusal.message}; request the information again or reject`,
+          );
+        return opened.open.approveByHand(ctx);
+      };
       const verdict: Concluded =
         decision.decision === 'approve'
-          ? await handler.open(c.command).approveByHand(ctx)
+          ? await approve()
           : decision.decision === 'reject'
             ? { outcome: 'rejected', reasonCode: decision.reasonCode, message: decision.message }
             : { outcome: 'needs-information', fields: decision.fields, message: decision.message };
@@ -153,3 +181,12 @@ export function createDecider(deps: {
 }
 
 export type Decider = ReturnType<typeof createDecider>;
+
+/** The fields the agency asked for last on this dossier's step: what a refused answer is asked for again. */
+async function lastRequested(client: pg.PoolClient, c: CaseRow): Promise<string[]> {
+  const { rows } = await client.query<{ fields: string[] | null }>(
+    "select decision->'fields' as fields from cases where dossier_id = $1 and step_id = $2 and status = 'information-requested' order by updated_at desc limit 1",
+    [c.dossier_id, c.step_id],
+  );
+  return rows[0]?.fields ?? [];
+}

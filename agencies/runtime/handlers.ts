@@ -76,6 +76,8 @@ export type HandlerMap<Commands extends Schemas> = {
 /** An agency: the commands it handles and how. */
 export interface AgencyModule {
   handlers: Record<string, CommandHandler>;
+  /** Tables of the agency's own beside the runtime's (DDL, safe to run at every start). */
+  tables?: string;
 }
 
 /**

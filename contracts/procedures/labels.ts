@@ -75,6 +75,10 @@ export const reasonCodeLabels = {
       en: 'The applicant may not apply for this registration',
     },
     PERSON_NOT_FOUND: common.PERSON_NOT_FOUND,
+    DUPLICATE_BIRTH_REGISTRATION: {
+      vi: 'Trẻ đã được đăng ký khai sinh trong một hồ sơ khác',
+      en: 'This birth is already registered in another dossier',
+    },
     ALREADY_DECEASED: { vi: 'Người này đã được đăng ký khai tử', en: 'This person is already registered dead' },
     DEATH_REGISTRATION_LATE: {
       vi: 'Quá 15 ngày kể từ ngày chết',

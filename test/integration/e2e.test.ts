@@ -4,7 +4,7 @@ import { orchestratorTaskQueue } from '../../contracts/dossier-workflow';
 import type { DossierStatusView } from '../../contracts/dossier-status';
 import { catalogue, type DossierInput } from '../../contracts/procedures';
 import { createLogger } from '../../platform/logger';
-import { statusQuery } from '../../workflows/messages';
+import { statusQuery, supplyInformationUpdate } from '../../workflows/messages';
 import { birthInput, deathInput } from '../fixtures/dossiers';
 import { startSystem } from '../support/system';
 
@@ -68,6 +68,44 @@ describe('end to end on real Temporal, Kafka, PostgreSQL and agency services', (
     const rejected: DossierStatusView = await again.handle.result();
     expect(rejected.status).toBe('rejected');
     expect(rejected.steps[0]?.rejection?.reasonCode).toBe('ALREADY_DECEASED');
+  });
+
+  it('registers the residence with the consents the citizen supplies when the agency asks for them', async () => {
+    const input = birthInput(14);
+    // The father lives at the mother's address without owning it: rule 5 needs the consents.
+    input.residence = { ...input.residence, parent: 'father', householdHeadConsent: false, ownerConsent: false };
+    const { handle } = await submit(input);
+    const residenceStep = async () =>
+      (await handle.query(statusQuery)).steps.find((s) => s.stepId === 'register-residence');
+    await expect.poll(async () => (await residenceStep())?.status, { timeout: 30_000 }).toBe('awaiting-citizen');
+    expect((await residenceStep())?.informationRequest?.fields).toEqual([
+      'residence.householdHeadConsent',
+      'residence.ownerConsent',
+    ]);
+
+    await handle.executeUpdate(supplyInformationUpdate, {
+      args: [{ stepId: 'register-residence', fields: { 'residence.ownerConsent': 'perhaps' } }],
+    });
+    await expect
+      .poll(async () => (await residenceStep())?.informationRequest?.fields, { timeout: 30_000 })
+      .toEqual(['residence.ownerConsent']);
+    expect((await residenceStep())?.informationRequest?.message).toMatch(/"residence\.ownerConsent" must be yes or no/);
+
+    await handle.executeUpdate(supplyInformationUpdate, {
+      args: [
+        {
+          stepId: 'register-residence',
+          fields: { 'residence.householdHeadConsent': 'có', 'residence.ownerConsent': 'true' },
+        },
+      ],
+    });
+    const view: DossierStatusView = await handle.result();
+    expect(view.status).toBe('result-returned');
+    expect(view.steps.find((s) => s.stepId === 'register-residence')).toMatchObject({
+      status: 'completed',
+      attempts: 3,
+      result: { householdId: 'HK-001-DEMO001' },
+    });
   });
 
   it('waits for an agency worker when the agency is on the manual policy', async () => {

@@ -232,6 +232,8 @@ export async function isolatedAgency(
       });
       return commandId;
     },
+    /** Another process of the same agency on the same topics and database: its decider races this one's. */
+    startAnother: (overrides: Partial<AgencyOptions> = {}) => start(overrides),
     async restart(overrides: Partial<AgencyOptions> = {}) {
       await running?.stop();
       running = undefined;

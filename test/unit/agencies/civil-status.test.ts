@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideBirth, decideDeath } from '../../../agencies/civil-status/rules';
+import { alreadyDeceased, decideBirth, decideDeath, duplicateBirth } from '../../../agencies/civil-status/rules';
 import { rules } from '../../../agencies/rules-table';
 import { demoPeople } from '../../../contracts/demo-citizens';
 import { daysBefore, fakeRegistry, monthsBefore, NOW, registerBirth, registerDeath, TODAY } from './support';
@@ -66,6 +66,11 @@ describe('civil status: register a birth (rules 2, 4, 12)', () => {
     });
   });
 
+  it('rejects a birth another dossier registered, before any other rule', async () => {
+    expect(await decideBirth(registerBirth(daysBefore(TODAY, 90)), fakeRegistry(), NOW, true)).toEqual(duplicateBirth);
+    expect(duplicateBirth.reasonCode).toBe('DUPLICATE_BIRTH_REGISTRATION');
+  });
+
   it("accepts the mother's surname, with one parent named", async () => {
     const command = registerBirth(TODAY, { father: undefined });
     command.child.fullName = 'Nguyễn Minh Khang';
@@ -95,6 +100,10 @@ describe('civil status: register a death (rule 7)', () => {
       outcome: 'rejected',
       reasonCode: 'PERSON_NOT_FOUND',
     });
+  });
+
+  it('rejects a death another dossier registered, though the population database has not caught up', async () => {
+    expect(await decideDeath(registerDeath(TODAY), fakeRegistry(), NOW, true)).toEqual(alreadyDeceased);
   });
 
   it('rejects a person already registered dead', async () => {

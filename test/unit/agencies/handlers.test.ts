@@ -1,16 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { agencyModules } from '../../../agencies';
-import type { AgencyModule, CaseContext } from '../../../agencies/runtime/handlers';
+import type { AgencyModule } from '../../../agencies/runtime/handlers';
 import { agencyIds, type AgencyId } from '../../../contracts/agencies';
-import { workingDaysCalendar } from '../../../contracts/calendar';
 import { demoPeople } from '../../../contracts/demo-citizens';
 import { eventTopic, topicSpec } from '../../../contracts/topics';
-import type { Queryable } from '../../../platform/database';
 import {
   daysBefore,
   deceasedOf,
-  fakeRegistry,
-  NOW,
+  fakeContext,
   personRef,
   registerBirth,
   registerDeath,
@@ -72,19 +69,6 @@ const approvable: { [A in AgencyId]: Record<keyof (typeof agencyModules)[A]['han
     },
   },
 };
-
-/** A case context over the fake registry; the database knows of no payout, numbers come from a counter. */
-function fakeContext(): CaseContext {
-  let sequence = 0;
-  const db: Queryable = { query: async () => ({ rows: [], rowCount: 0, command: '', oid: 0, fields: [] }) };
-  return {
-    db,
-    registry: fakeRegistry(),
-    now: NOW,
-    calendar: workingDaysCalendar(),
-    issue: async (_kind, make) => make((sequence += 1)),
-  };
-}
 
 const modules: Record<AgencyId, AgencyModule> = agencyModules;
 const rows = agencyIds.flatMap((agency) =>

@@ -79,6 +79,22 @@ describe('residence: register a newborn at a parent’s permanent residence (rul
       expected: { outcome: 'approved', result: { householdId: hung.householdId } },
     },
     {
+      name: 'at a tenant father’s residence, the consents supplied as yes',
+      command: {
+        ...registerResidence(hung, { householdHeadConsent: true, ownerConsent: true }),
+        supplement: { 'residence.householdHeadConsent': 'có', 'residence.ownerConsent': 'true' },
+      },
+      expected: { outcome: 'approved', result: { householdId: hung.householdId } },
+    },
+    {
+      name: 'at a tenant father’s residence, the owner’s consent supplied as no',
+      command: {
+        ...registerResidence(hung, { householdHeadConsent: true, ownerConsent: false }),
+        supplement: { 'residence.householdHeadConsent': 'true', 'residence.ownerConsent': 'không' },
+      },
+      expected: { outcome: 'rejected', reasonCode: 'CONSENT_MISSING' },
+    },
+    {
       name: `born ${residenceReviewAfterWorkingDays.value} working days ago: the rules decide`,
       command: registerResidence(lan, {}, workingDaysAgo(residenceReviewAfterWorkingDays.value)),
       expected: { outcome: 'approved' },

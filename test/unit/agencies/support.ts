@@ -2,6 +2,9 @@ import type { RegisterBirth, RegisterDeath } from '../../../contracts/agency-mes
 import type { Citizen } from '../../../contracts/population';
 import { demoPeople } from '../../../contracts/demo-citizens';
 import type { PopulationRegistry } from '../../../agencies/reference';
+import type { CaseContext } from '../../../agencies/runtime/handlers';
+import { workingDaysCalendar } from '../../../contracts/calendar';
+import type { Queryable } from '../../../platform/database';
 
 /** "Now" for the rule tests: 12:00 in Vietnam (UTC+7), the same calendar date in UTC. */
 export const NOW = new Date('2026-03-10T05:00:00Z');
@@ -75,3 +78,16 @@ export const registerDeath = (dateOfDeath: string, deceased: Citizen = bao): Reg
   deceased: deceasedOf(deceased, dateOfDeath),
   deathNoticeReference: 'GBT-2026-000321',
 });
+
+/** A case context over the fake registry; the database holds no payout or registration, numbers come from a counter. */
+export function fakeContext(): CaseContext {
+  let sequence = 0;
+  const db: Queryable = { query: async () => ({ rows: [], rowCount: 0, command: '', oid: 0, fields: [] }) };
+  return {
+    db,
+    registry: fakeRegistry(),
+    now: NOW,
+    calendar: workingDaysCalendar(),
+    issue: async (_kind, make) => make((sequence += 1)),
+  };
+}

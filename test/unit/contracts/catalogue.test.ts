@@ -45,7 +45,7 @@ describe('the procedure catalogue', () => {
     const input = birthInput();
     expect(birth!.command(input, {})).toMatchObject({
       child: input.child,
-      birthCertificateReference: 'GCS-2026-004512',
+      birthCertificateReference: input.birthCertificateReference,
     });
     const results = { 'register-birth': { birthCertificateNumber: 'KS-1', childPersonalIdNumber: '001226000001' } };
     expect(residence!.needs).toEqual(['register-birth']);
