@@ -18,6 +18,7 @@ import { citizenKeyerFor } from '../platform/pseudonym';
 import { buildApi } from '../web/app';
 import { defaultQueries } from '../web/context';
 import { createDossierGateway } from '../web/dossiers';
+import { createSubmissionLedger } from '../web/submission-ledger';
 import { createNotificationHub, feedFromKafka } from '../web/notifications';
 
 /** The development token secret: configured, or generated once under DATA_DIR (never in external mode). */
@@ -56,6 +57,8 @@ export async function startApi(deps: {
   });
   const audit = createAuditLog(pool);
   await audit.migrate();
+  const ledger = createSubmissionLedger(pool);
+  await ledger.migrate();
   const secret = config.auth.devLogin ? developmentAuthSecret(config) : undefined;
   const verifierOptions: VerifierOptions = config.auth.jwksUrl
     ? { issuer: config.auth.issuer, audience: config.auth.audience, jwksUrl: config.auth.jwksUrl }
@@ -67,7 +70,7 @@ export async function startApi(deps: {
   const app = await buildApi({
     context: {
       catalogue,
-      dossiers: createDossierGateway(deps.client, citizenKey, catalogue, { clock: deps.clock }),
+      dossiers: createDossierGateway(deps.client, citizenKey, catalogue, ledger, { clock: deps.clock }),
       notifications,
       backOffices: deps.backOffices,
       audit,
