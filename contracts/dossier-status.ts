@@ -37,6 +37,15 @@ export const DossierStatus = z.enum([
 ]);
 export type DossierStatus = z.infer<typeof DossierStatus>;
 
+/** The statuses a dossier ends in: nothing changes after them. */
+export const closedDossierStatuses: readonly DossierStatus[] = [
+  'result-returned',
+  'partially-completed',
+  'withdrawn',
+  'rejected',
+  'not-accepted',
+];
+
 /** One step as the status query and notifications show it. */
 export const StepView = z.object({
   stepId: z.string(),
@@ -75,6 +84,8 @@ export const DossierStatusView = z.object({
   steps: z.array(StepView),
   operatorActions: z.array(OperatorActionRecord),
   ignoredEvents: z.number().int().min(0),
+  /** What the citizen applied for, shown back to them; absent in dossiers started before it was kept. */
+  application: z.record(z.string(), z.unknown()).optional(),
 });
 export type DossierStatusView = z.infer<typeof DossierStatusView>;
 

@@ -17,7 +17,6 @@ export async function openApiDocument(): Promise<string> {
     notifications: createNotificationHub(),
     backOffices: {},
     namespace: 'default',
-    queries: { citizen: () => '' },
   } as unknown as ApiContext;
   const app = await buildApi({
     context,

@@ -9,7 +9,13 @@ import { ensureToolchain } from './cache';
 import { startKafkaServer, waitForKafka } from './kafka-server';
 import { ensureDatabases, localPostgresUrl, startPostgresServer, waitForPostgres } from './postgres-server';
 import { assertPortFree, stopProcess, type StartedProcess } from './process';
-import { registerSearchAttributes, startTemporalServer, waitForTemporal } from './temporal-server';
+import {
+  closedHistoryRetentionDays,
+  registerSearchAttributes,
+  setRetention,
+  startTemporalServer,
+  waitForTemporal,
+} from './temporal-server';
 
 export type ServerName = 'temporal' | 'kafka' | 'postgres';
 
@@ -132,16 +138,23 @@ export async function provision(
 ): Promise<void> {
   const adminUrl = new URL(endpoints.postgres.url);
   adminUrl.pathname = '/postgres';
-  const [attributes, databases] = await Promise.all([
+  const [attributes, databases, retentionSet] = await Promise.all([
     registerSearchAttributes(endpoints.temporal.address, endpoints.temporal.namespace),
     ensureDatabases(adminUrl.toString(), allDatabases),
+    setRetention(endpoints.temporal.address, endpoints.temporal.namespace, closedHistoryRetentionDays),
   ]);
   const admin = createKafka(endpoints.kafka.brokers, { clientId: 'lienthong-infra' }, log).admin();
   await admin.connect();
   try {
     const topics = await ensureTopics(admin, allTopicNames(), partitions, replicationFactor);
     log.info(
-      { searchAttributesAdded: attributes, databasesCreated: databases, topicsCreated: topics },
+      {
+        searchAttributesAdded: attributes,
+        databasesCreated: databases,
+        topicsCreated: topics,
+        retentionDays: closedHistoryRetentionDays,
+        retentionSet,
+      },
       'infrastructure provisioned',
     );
   } finally {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import { searchAttributes } from '../contracts/search-attributes';
 import type { Logger } from '../platform/logger';
 import { startProcess, waitUntilReady, type StartedProcess } from './process';
@@ -98,6 +99,29 @@ export async function registerSearchAttributes(address: string, namespace: strin
       });
     }
     return missing.map(([name]) => name);
+  } finally {
+    await connection.close();
+  }
+}
+
+/**
+ * How long Temporal keeps a closed dossier's history: long enough for operators to inspect and
+ * replay recent ones. Results outlive it in the dossier records (PostgreSQL), not in Temporal.
+ */
+export const closedHistoryRetentionDays = 30;
+
+/** Sets the namespace's retention of closed workflows explicitly, rather than trusting a server default. */
+export async function setRetention(address: string, namespace: string, days: number): Promise<boolean> {
+  const connection = await Connection.connect({ address, connectTimeout: '10s' });
+  try {
+    const seconds = days * 86_400;
+    const current = await connection.workflowService.describeNamespace({ namespace });
+    if (Number(current.config?.workflowExecutionRetentionTtl?.seconds ?? 0) === seconds) return false;
+    await connection.workflowService.updateNamespace({
+      namespace,
+      config: { workflowExecutionRetentionTtl: msToTs(seconds * 1000) },
+    });
+    return true;
   } finally {
     await connection.close();
   }

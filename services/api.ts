@@ -8,6 +8,7 @@ import type { DossierSettings } from '../contracts/dossier-workflow';
 import type { BackOffice } from '../contracts/back-office';
 import { catalogue as productionCatalogue, type Catalogue } from '../contracts/procedures';
 import { createAuditLog } from '../platform/audit';
+import { createDossierRecords } from '../platform/dossier-records';
 import { createTokenVerifier, type VerifierOptions } from '../platform/auth';
 import type { AesGcmPayloadCodec } from '../platform/codec';
 import type { Config } from '../platform/config';
@@ -16,10 +17,10 @@ import type { Endpoints } from '../platform/endpoints';
 import type { Logger } from '../platform/logger';
 import { citizenKeyerFor } from '../platform/pseudonym';
 import { buildApi } from '../web/app';
-import { defaultQueries } from '../web/context';
 import { createDossierGateway } from '../web/dossiers';
 import { createSubmissionLedger } from '../web/submission-ledger';
 import { createNotificationHub, feedFromKafka } from '../web/notifications';
+import { startDossierArchive } from './dossier-archive';
 
 /** The development token secret: configured, or generated once under DATA_DIR (never in external mode). */
 export function developmentAuthSecret(config: Config): Uint8Array {
@@ -59,6 +60,8 @@ export async function startApi(deps: {
   await audit.migrate();
   const ledger = createSubmissionLedger(pool);
   await ledger.migrate();
+  const records = createDossierRecords(pool, deps.codec);
+  await records.migrate();
   const secret = config.auth.devLogin ? developmentAuthSecret(config) : undefined;
   const verifierOptions: VerifierOptions = config.auth.jwksUrl
     ? { issuer: config.auth.issuer, audience: config.auth.audience, jwksUrl: config.auth.jwksUrl }
@@ -67,10 +70,11 @@ export async function startApi(deps: {
   const catalogue = deps.catalogue ?? productionCatalogue;
   const notifications = createNotificationHub();
   const feed = await feedFromKafka(notifications, deps.kafka, log);
+  const archive = await startDossierArchive({ kafka: deps.kafka, client: deps.client, records, citizenKey, log });
   const app = await buildApi({
     context: {
       catalogue,
-      dossiers: createDossierGateway(deps.client, citizenKey, catalogue, ledger, { clock: deps.clock }),
+      dossiers: createDossierGateway(deps.client, citizenKey, catalogue, ledger, { clock: deps.clock }, records),
       notifications,
       backOffices: deps.backOffices,
       audit,
@@ -78,7 +82,6 @@ export async function startApi(deps: {
       temporalUiUrl: deps.endpoints.temporal.uiUrl,
       namespace: deps.endpoints.temporal.namespace,
       codec: deps.codec,
-      queries: defaultQueries(citizenKey, catalogue),
     },
     verifier: createTokenVerifier(verifierOptions),
     devLogin: secret ? { issuer: config.auth.issuer, audience: config.auth.audience, secret } : undefined,
@@ -113,6 +116,7 @@ export async function startApi(deps: {
     async stop() {
       await app.close();
       await feed.stop();
+      await archive.stop();
       await pool.end();
     },
   };

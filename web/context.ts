@@ -4,9 +4,7 @@ import type { AgencyId } from '../contracts/agencies';
 import type { BackOffice } from '../contracts/back-office';
 import type { Catalogue } from '../contracts/procedures';
 import type { AuditLog } from '../platform/audit';
-import type { CitizenKeyer } from '../platform/pseudonym';
 import type { DossierGateway } from './dossiers';
-import { visibilityQuery } from './dossiers';
 import type { NotificationHub } from './notifications';
 
 /** What the routes work with; the composition root builds it, tests build it from fakes or the real stack. */
@@ -24,12 +22,4 @@ export interface ApiContext {
   namespace: string;
   /** The payload codec, to read workflow history (reset finds a step's first command). */
   codec: PayloadCodec;
-  queries: { citizen(personalIdNumber: string): string };
-}
-
-/** The visibility queries of the routes; a citizen is found by their pseudonymous key, never their ID number. */
-export function defaultQueries(citizenKey: CitizenKeyer, catalogue: Catalogue): ApiContext['queries'] {
-  return {
-    citizen: (personalIdNumber) => visibilityQuery(catalogue, { citizenKey: citizenKey(personalIdNumber) }),
-  };
 }

@@ -3,6 +3,7 @@ import type { DossierSummary, DossierView, SearchQuery } from '../contracts/api'
 import type { DossierSettings } from '../contracts/dossier-workflow';
 import { labelled, type Catalogue } from '../contracts/procedures';
 import { dossierSearchKeys } from '../contracts/search-attributes';
+import type { DossierRecords, DossierRecordSummary } from '../platform/dossier-records';
 import type { CitizenKeyer } from '../platform/pseudonym';
 import { statusQuery } from '../workflows/messages';
 import { createSubmit } from './submit';
@@ -46,6 +47,24 @@ export function summaryOf(info: WorkflowExecutionInfo): DossierSummary {
   };
 }
 
+type SearchFilters = Parameters<typeof visibilityQuery>[1];
+
+/** A closed dossier's record as a list line: nothing is current or overdue any more. */
+function summaryOfRecord(record: DossierRecordSummary): DossierSummary {
+  return {
+    dossierId: record.dossierId,
+    procedure: record.procedure,
+    status: record.status,
+    workflowStatus: 'COMPLETED',
+    startedAt: record.submittedAt,
+    closedAt: record.closedAt,
+    currentSteps: [],
+    agenciesWaitedOn: [],
+    overdue: false,
+    failing: false,
+  };
+}
+
 /**
  * The api's door to Temporal for dossiers. `settings` go to every new dossier: the scaled clock
  * the agencies share, and attempt limits; the ledger keeps submissions to one dossier each.
@@ -56,6 +75,8 @@ export function createDossierGateway(
   catalogue: Catalogue,
   ledger: SubmissionLedger,
   settings: Partial<DossierSettings> = {},
+  /** Closed dossiers kept beyond Temporal's retention; without it only Temporal is read. */
+  records?: DossierRecords,
 ) {
   return {
     client,
@@ -72,12 +93,37 @@ export function createDossierGateway(
       }
       return rows;
     },
+    /**
+     * Dossiers matching the filters, newest submission first: running and recently closed ones
+     * from Temporal visibility, and closed ones from the records, which outlive its retention.
+     */
+    async search(filters: SearchFilters, limit: number): Promise<DossierSummary[]> {
+      const live = await this.list(visibilityQuery(catalogue, filters), limit);
+      const closedMayMatch =
+        records &&
+        filters.running !== true &&
+        !filters.agency &&
+        !filters.step &&
+        filters.overdue !== true &&
+        filters.failing !== true;
+      const archived = closedMayMatch ? await records.search({ ...filters, limit }) : [];
+      const seen = new Set(live.map((d) => d.dossierId));
+      return [...live, ...archived.filter((r) => !seen.has(r.dossierId)).map(summaryOfRecord)]
+        .sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''))
+        .slice(0, limit);
+    },
+    /** A citizen's own dossiers, found by their pseudonymous key, never their ID number. */
+    mine(personalIdNumber: string, limit: number): Promise<DossierSummary[]> {
+      return this.search({ citizenKey: citizenKey(personalIdNumber) }, limit);
+    },
     async count(query: string): Promise<number> {
       return (await client.workflow.count(query)).count;
     },
     /** The dossier with the catalogue's labels, so no client keeps its own copy of them. */
     async view(dossierId: string): Promise<DossierView> {
-      return labelled(catalogue, await client.workflow.getHandle(dossierId).query(statusQuery));
+      // A closed dossier's record is final, and readable with no worker and after the retention.
+      const closed = await records?.get(dossierId);
+      return labelled(catalogue, closed ?? (await client.workflow.getHandle(dossierId).query(statusQuery)));
     },
     handle: (dossierId: string) => client.workflow.getHandle(dossierId),
   };

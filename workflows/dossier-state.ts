@@ -1,12 +1,13 @@
 import { upsertSearchAttributes } from '@temporalio/workflow';
 import { realDelayUntil, simulatedNow, workingDaysCalendar, type WorkingDaysCalendar } from '../contracts/calendar';
 import type { AgencyEventDelivery, DossierSettings, WithdrawInput } from '../contracts/dossier-workflow';
-import type {
-  DossierStatus,
-  DossierStatusChanged,
-  DossierStatusView,
-  StepStatus,
-  StepView,
+import {
+  closedDossierStatuses,
+  type DossierStatus,
+  type DossierStatusChanged,
+  type DossierStatusView,
+  type StepStatus,
+  type StepView,
 } from '../contracts/dossier-status';
 import type { ServiceDefinition } from '../contracts/procedures/define';
 import { dossierSearchKeys } from '../contracts/search-attributes';
@@ -14,13 +15,6 @@ import type { CarriedDossier, OperatorAction, StepCursor } from './dossier-carry
 
 export const finalStepStatuses: StepStatus[] = ['completed', 'rejected', 'skipped', 'cancelled'];
 const waitingOnAgency: StepStatus[] = ['sent', 'in-progress', 'awaiting-agency-worker', 'overdue', 'retrying'];
-const finalDossierStatuses: DossierStatus[] = [
-  'result-returned',
-  'partially-completed',
-  'withdrawn',
-  'rejected',
-  'not-accepted',
-];
 
 export interface DossierOptions {
   dossierId: string;
@@ -28,6 +22,8 @@ export interface DossierOptions {
   /** The services of the steps that run for this input (its variant), in catalogue order. */
   services: ServiceDefinition[];
   citizenId: string;
+  /** The citizen's application, kept in the view so its owner sees what they applied for. */
+  application: Record<string, unknown>;
   settings: DossierSettings;
   /**
    * The applicant's pseudonymous search key (a keyed hash of the ID number), the only form of
@@ -82,6 +78,7 @@ export class DossierState {
       })),
       operatorActions: [],
       ignoredEvents: 0,
+      application: options.application,
     };
   }
 
@@ -90,7 +87,7 @@ export class DossierState {
   }
 
   isFinished(): boolean {
-    return finalDossierStatuses.includes(this.view.status);
+    return closedDossierStatuses.includes(this.view.status);
   }
 
   get withdrawn(): boolean {
@@ -131,7 +128,7 @@ export class DossierState {
   refresh(decided?: DossierStatus): void {
     const before = this.view.status;
     if (decided) this.view.status = decided;
-    else if (!finalDossierStatuses.includes(before) && before !== 'processed')
+    else if (!closedDossierStatuses.includes(before) && before !== 'processed')
       this.view.status = portalStatus(this.view.steps.map((s) => s.status));
     this.view.updatedAt = this.now().toISOString();
     if (this.view.status !== before) this.queueNotification();

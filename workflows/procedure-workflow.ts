@@ -37,6 +37,7 @@ export function procedureWorkflow<Input extends ProcedureInputBase>(procedure: P
       procedureId: procedure.id,
       services: stages.flat().map((step) => step.service),
       citizenId: args.input.applicant.personalIdNumber,
+      application: Object.fromEntries(Object.entries(args.input)),
       settings: DossierSettings.parse(args.settings ?? {}),
       citizenKey: args.citizenKey,
       carried: args.carried,

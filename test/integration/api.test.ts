@@ -1,14 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DossierSettings } from '../../contracts/dossier-workflow';
 import type { DossierStatusView } from '../../contracts/dossier-status';
 import { createAuditLog } from '../../platform/audit';
 import { createTokenVerifier, issueDevelopmentToken } from '../../platform/auth';
 import { createPool, type Pool } from '../../platform/database';
+import { createDossierRecords } from '../../platform/dossier-records';
+import { startDossierArchive } from '../../services/dossier-archive';
 import { createLogger } from '../../platform/logger';
 import { citizenKeyer } from '../../platform/pseudonym';
 import { buildApi } from '../../web/app';
 import { devUsers } from '../../web/auth';
-import { defaultQueries } from '../../web/context';
 import { createDossierGateway } from '../../web/dossiers';
 import { createSubmissionLedger } from '../../web/submission-ledger';
 import { catalogue } from '../../contracts/procedures';
@@ -53,17 +55,28 @@ async function startPortal(settings: Partial<DossierSettings> = {}) {
   const notifications = createNotificationHub();
   const feed = await feedFromKafka(notifications, system.kafka, log);
   stops.push(() => feed.stop());
+  const codec = testDataConverter.payloadCodecs[0]!;
+  const records = createDossierRecords(pool, codec);
+  await records.migrate();
+  const archive = await startDossierArchive({
+    kafka: system.kafka,
+    client: system.client,
+    records,
+    citizenKey,
+    log,
+    groupId: `api-test-archive-${randomUUID()}`,
+  });
+  stops.push(() => archive.stop());
   const app = await buildApi({
     context: {
       catalogue,
-      dossiers: createDossierGateway(system.client, citizenKey, catalogue, ledger, settings),
+      dossiers: createDossierGateway(system.client, citizenKey, catalogue, ledger, settings, records),
       notifications,
       backOffices: Object.fromEntries(Object.entries(system.agencies).map(([a, r]) => [a, r.backOffice])),
       audit,
       kafka: system.kafka,
       namespace: endpoints.temporal.namespace,
-      codec: testDataConverter.payloadCodecs[0]!,
-      queries: defaultQueries(citizenKey, catalogue),
+      codec,
     },
     verifier: createTokenVerifier(auth),
     devLogin: auth,
@@ -334,6 +347,73 @@ async function portalWithKey(who: keyof typeof devUsers, input: unknown, key: st
   });
   return { status: response.status, body: (await response.json()) as { dossierId: string } };
 }
+
+describe('dossier records', () => {
+  it('keep a closed dossier readable, with what was applied for, after Temporal deleted its history', async () => {
+    const input = apiBirth(3);
+    const submittedBirth = await portal.call('citizen-lan', 'POST', '/api/dossiers', input);
+    expect(submittedBirth.status).toBe(201);
+    const dossierId = submittedBirth.body!.dossierId as string;
+    expect((await portal.follow('citizen-lan', dossierId)).last.status).toBe('result-returned');
+    const running = await portal.call('citizen-lan', 'GET', `/api/dossiers/${dossierId}`);
+    expect(running.body).toMatchObject({ application: { child: { fullName: input.child.fullName } } });
+
+    // What the namespace's retention does to a closed workflow, now rather than in 30 days.
+    const archived = await waitFor(async () => {
+      const { rows } = await pool.query('select status from dossier_records where dossier_id = $1', [dossierId]);
+      return rows[0] as { status: string } | undefined;
+    });
+    expect(archived.status).toBe('result-returned');
+    await system.client.workflowService.deleteWorkflowExecution({
+      namespace: endpoints.temporal.namespace,
+      workflowExecution: { workflowId: dossierId },
+    });
+    submitted.splice(submitted.indexOf(dossierId), 1);
+    await expect
+      .poll(
+        () =>
+          system.client.workflow
+            .getHandle(dossierId)
+            .describe()
+            .then(
+              () => 'still there',
+              (err: Error) => err.name,
+            ),
+        {
+          timeout: 30_000,
+        },
+      )
+      .toBe('WorkflowNotFoundError');
+
+    const read = await portal.call('citizen-lan', 'GET', `/api/dossiers/${dossierId}`);
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({
+      dossierId,
+      status: 'result-returned',
+      statusLabel: { vi: 'Đã trả kết quả' },
+      application: { child: { fullName: input.child.fullName } },
+    });
+    expect((read.body!.steps as { result?: Record<string, unknown> }[])[0]!.result).toMatchObject({
+      birthCertificateNumber: expect.stringMatching(/KS-\d{6}$/),
+    });
+    expect((await portal.call('citizen-hanh', 'GET', `/api/dossiers/${dossierId}`)).status).toBe(404);
+
+    const mine = (await portal.call('citizen-lan', 'GET', '/api/dossiers?limit=500')).body as unknown as {
+      dossierId: string;
+      startedAt: string;
+    }[];
+    expect(mine.map((d) => d.dossierId)).toContain(dossierId);
+    const times = mine.map((d) => d.startedAt);
+    expect(times).toEqual([...times].sort().reverse());
+
+    const { rows } = await pool.query<{ view: Buffer }>('select view from dossier_records where dossier_id = $1', [
+      dossierId,
+    ]);
+    const stored = rows[0]!.view.toString('utf8');
+    for (const secret of [input.child.fullName, input.applicant.personalIdNumber, input.applicant.fullName])
+      expect(stored.includes(secret), `${secret} in clear in the record`).toBe(false);
+  });
+});
 
 describe('agency workers', () => {
   it('claim and complete their own tasks; a second claim and another agency are refused', async () => {

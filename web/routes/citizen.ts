@@ -10,7 +10,7 @@ import {
   SupplyInformationBody,
   WithdrawBody,
 } from '../../contracts/api';
-import type { DossierStatusChanged } from '../../contracts/dossier-status';
+import { closedDossierStatuses, type DossierStatus, type DossierStatusChanged } from '../../contracts/dossier-status';
 import { labelled } from '../../contracts/procedures';
 import { supplyInformationUpdate, withdrawUpdate } from '../../workflows/messages';
 import { forbidden, notFound } from '../problems';
@@ -102,7 +102,7 @@ export const citizenRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx)
     async (request) => {
       const principal = principalOf(request);
       if (principal.role !== 'citizen') throw forbidden('only citizens have own dossiers');
-      return ctx.dossiers.list(ctx.queries.citizen(principal.personalIdNumber), request.query.limit);
+      return ctx.dossiers.mine(principal.personalIdNumber, request.query.limit);
     },
   );
 
@@ -176,7 +176,6 @@ export const citizenRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx)
     async (request, reply) => {
       const { dossierId } = request.params;
       await visibleDossier(request, dossierId);
-      const finalStatuses = ['result-returned', 'rejected', 'withdrawn', 'partially-completed'];
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, {
@@ -186,12 +185,12 @@ export const citizenRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx)
       });
       let last = '';
       let closed = false;
-      const send = (change: { status: string; steps: unknown }) => {
+      const send = (change: { status: DossierStatus; steps: unknown }) => {
         const key = JSON.stringify([change.status, change.steps]);
         if (closed || key === last) return;
         last = key;
         raw.write(`event: status\ndata: ${JSON.stringify(change)}\n\n`);
-        if (finalStatuses.includes(change.status)) raw.end();
+        if (closedDossierStatuses.includes(change.status)) raw.end();
       };
       // Subscribe before reading the current status, so no change falls between the two; a
       // periodic re-read covers changes the notifications topic has not brought (yet).

@@ -116,7 +116,7 @@ export const operatorRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx
         response: { 200: z.array(DossierSummary), ...problems },
       },
     },
-    async (request) => ctx.dossiers.list(ctx.dossiers.query(request.query), request.query.limit),
+    async (request) => ctx.dossiers.search(request.query, request.query.limit),
   );
 
   app.get(

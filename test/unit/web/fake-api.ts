@@ -73,6 +73,8 @@ export async function fakeApi() {
     query: (filters: Parameters<typeof visibilityQuery>[1]) => visibilityQuery(catalogue, filters),
     submit: async () => ({ dossierId: 'HS-20261123-NEW0000001', created: true }),
     list: async () => [],
+    search: async () => [],
+    mine: async () => [],
     count: async () => 0,
     view: async (id: string) => {
       if (!dossiers.has(id)) throw notFound();
@@ -123,7 +125,6 @@ export async function fakeApi() {
       audit,
       namespace: 'default',
       codec: { encode: async (p) => p, decode: async (p) => p },
-      queries: { citizen: (id) => `CitizenId = '${id}'` },
     },
     verifier: createTokenVerifier(auth),
     devLogin: auth,

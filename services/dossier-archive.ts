@@ -1,0 +1,48 @@
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Kafka } from 'kafkajs';
+import { closedDossierStatuses, DossierStatusChanged, type DossierStatusView } from '../contracts/dossier-status';
+import { notificationsTopic, topicSpec } from '../contracts/topics';
+import { runConsumer, type RunningConsumer } from '../platform/bus';
+import type { DossierRecords } from '../platform/dossier-records';
+import type { Logger } from '../platform/logger';
+import type { CitizenKeyer } from '../platform/pseudonym';
+import { statusQuery } from '../workflows/messages';
+
+/**
+ * Keeps every dossier that closes in the records, from the notifications topic: one consumer group
+ * for all api instances, so each closing is written once (and a redelivery rewrites the same row).
+ * The full view comes from the workflow itself; if it is already gone, the notification's copy.
+ */
+export async function startDossierArchive(deps: {
+  kafka: Kafka;
+  client: Client;
+  records: DossierRecords;
+  citizenKey: CitizenKeyer;
+  log: Logger;
+  groupId?: string;
+}): Promise<RunningConsumer> {
+  const log = deps.log.child({ module: 'dossier-archive' });
+  return runConsumer({
+    kafka: deps.kafka,
+    groupId: deps.groupId ?? 'lienthong-dossier-archive',
+    topics: [topicSpec(notificationsTopic)],
+    log: deps.log,
+    handler: async (event) => {
+      const change = DossierStatusChanged.parse(event.data);
+      if (!closedDossierStatuses.includes(change.status)) return;
+      const view = await finalView(deps.client, change);
+      await deps.records.save(view, deps.citizenKey(view.citizenId));
+      log.info({ dossierId: view.dossierId, status: view.status }, 'closed dossier kept');
+    },
+  });
+}
+
+async function finalView(client: Client, change: DossierStatusChanged): Promise<DossierStatusView> {
+  try {
+    return await client.workflow.getHandle(change.dossierId).query(statusQuery);
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+    const { changedAt, ...rest } = change;
+    return { ...rest, submittedAt: changedAt, updatedAt: changedAt, operatorActions: [], ignoredEvents: 0 };
+  }
+}
