@@ -84,7 +84,7 @@ export function createDossierGateway(
     /** A visibility query over this catalogue's dossiers. */
     query: (filters: Parameters<typeof visibilityQuery>[1]) => visibilityQuery(catalogue, filters),
     /** Starts the dossier's workflow, unless the same application or the same birth or death has one already. */
-    submit: createSubmit({ client, citizenKey, catalogue, ledger, settings }),
+    submit: createSubmit({ client, citizenKey, catalogue, ledger, settings, records }),
     async list(query: string, limit: number): Promise<DossierSummary[]> {
       const rows: DossierSummary[] = [];
       for await (const info of client.workflow.list({ query, pageSize: Math.min(limit, 100) })) {

@@ -4,6 +4,7 @@ import { orchestratorTaskQueue, type DossierSettings } from '../contracts/dossie
 import type { Catalogue } from '../contracts/procedures';
 import type { ProcedureInputBase } from '../contracts/procedures/define';
 import { dossierSearchKeys } from '../contracts/search-attributes';
+import type { DossierRecords } from '../platform/dossier-records';
 import type { CitizenKeyer } from '../platform/pseudonym';
 import { HttpProblem, unprocessable } from './problems';
 import { applicationHash, idempotentDossierId, newDossierId } from './submission-ids';
@@ -47,24 +48,33 @@ export function createSubmit(deps: {
   catalogue: Catalogue;
   ledger: SubmissionLedger;
   settings: Partial<DossierSettings>;
+  /** Closed dossiers kept beyond Temporal's retention. */
+  records?: DossierRecords;
 }) {
-  const { client, citizenKey, catalogue, ledger, settings } = deps;
+  const { client, citizenKey, catalogue, ledger, settings, records } = deps;
 
   /**
    * Whether a dossier still holds its application's natural keys. Read from Temporal when a key
    * conflicts rather than kept in the ledger: the workflow is the one source of a dossier's status,
    * a copy would need every status change written back, and conflicts are rare. describe() reads
-   * the DossierStatus search attribute the workflow upserts, running or closed, without a worker.
-   * A dossier Temporal no longer has (closed longer ago than the namespace's retention) holds nothing.
+   * the DossierStatus search attribute the workflow upserts, running or closed, without a worker;
+   * a dossier closed longer ago than the namespace's retention is read from its record. One that
+   * is in neither holds nothing.
    */
   async function holds(dossierId: string): Promise<boolean> {
+    const status = await currentStatus(dossierId);
+    return status !== undefined && !reopeningStatuses.includes(status as DossierStatus);
+  }
+
+  /** The dossier's status from Temporal, else from its record; undefined if neither knows it. */
+  async function currentStatus(dossierId: string): Promise<string | undefined> {
     try {
       const described = await client.workflow.getHandle(dossierId).describe();
-      const status = described.typedSearchAttributes.get(dossierSearchKeys.DossierStatus) as DossierStatus | undefined;
-      return !status || !reopeningStatuses.includes(status);
+      // Every dossier starts with the attribute set; 'submitted' only guards a run started otherwise.
+      return described.typedSearchAttributes.get(dossierSearchKeys.DossierStatus) ?? 'submitted';
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return false;
-      throw err;
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      return (await records?.get(dossierId))?.status;
     }
   }
 

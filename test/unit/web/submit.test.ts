@@ -66,14 +66,19 @@ function fakeTemporal() {
 function setup() {
   const { ledger, natural } = fakeLedger();
   const { client, statuses } = fakeTemporal();
+  /** Closed dossiers' final status, as the dossier records keep it beyond Temporal's retention. */
+  const archived = new Map<string, string>();
   const submit = createSubmit({
     client,
     catalogue,
     ledger,
     settings: {},
+    records: {
+      get: async (dossierId: string) => archived.get(dossierId) && { status: archived.get(dossierId) },
+    } as never,
     citizenKey: citizenKeyer(new TextEncoder().encode('unit-test-secret')),
   });
-  return { submit, statuses, natural };
+  return { submit, statuses, natural, archived };
 }
 
 const problemOf = async (promise: Promise<unknown>) => {
@@ -132,5 +137,15 @@ describe('submitting an application', () => {
       'body.child.fullName',
       'body.mother.personalIdNumber',
     ]);
+  });
+
+  it('reads a dossier Temporal no longer has from its record, and frees a key no one knows any more', async () => {
+    const { submit, statuses, archived } = setup();
+    const first = await submit(birthInput(5), 'citizen-lan');
+    statuses.delete(first.dossierId);
+    archived.set(first.dossierId, 'result-returned');
+    expect((await problemOf(submit(birthInput(5), 'citizen-lan'))).extensions.dossierId).toBe(first.dossierId);
+    archived.delete(first.dossierId);
+    expect((await submit(birthInput(5), 'citizen-lan')).created).toBe(true);
   });
 });
