@@ -26,6 +26,8 @@ export const Problem = z.object({
   detail: z.string().optional(),
   instance: z.string().optional(),
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  /** The dossier the problem is about, e.g. the one that already holds an application for the same birth. */
+  dossierId: z.string().optional(),
 });
 export type Problem = z.infer<typeof Problem>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { localDate } from './calendar';
+import { naturalKey, type NaturalKey } from './natural-keys';
 import { Address, IsoDate, PersonalIdNumber, PersonName, Sex, idMatchesPerson } from './values';
 
 /** Not after today in Vietnam (UTC+7): a child born this morning is not 'in the future' at 06:00 UTC+7. */
@@ -43,6 +44,24 @@ export const declaredBirth = (input: BirthDeclaration): BirthDeclaration => ({
   father: input.father,
   birthCertificateReference: input.birthCertificateReference,
 });
+
+/**
+ * What identifies a birth, whichever procedure files it: the hospital's birth certificate
+ * reference, and the mother with the child's birth date and name (a reference mistyped on a second
+ * application still meets the second key).
+ */
+export const birthKeys = (input: BirthDeclaration): NaturalKey[] => [
+  naturalKey({ birthCertificateReference: input.birthCertificateReference }),
+  ...(input.mother
+    ? [
+        naturalKey({
+          'mother.personalIdNumber': input.mother.personalIdNumber,
+          'child.birthDate': input.child.birthDate,
+          'child.fullName': input.child.fullName,
+        }),
+      ]
+    : []),
+];
 
 /** Where the newborn's permanent residence is registered, with the consents rule 5 asks for. */
 export const ResidenceRequest = z.strictObject({

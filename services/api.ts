@@ -18,6 +18,7 @@ import type { Logger } from '../platform/logger';
 import { citizenKeyerFor } from '../platform/pseudonym';
 import { buildApi } from '../web/app';
 import { createDossierGateway } from '../web/dossiers';
+import { createSubmissionLedger } from '../web/submission-ledger';
 import { createNotificationHub, feedFromKafka } from '../web/notifications';
 import { startDossierArchive } from './dossier-archive';
 
@@ -57,6 +58,8 @@ export async function startApi(deps: {
   });
   const audit = createAuditLog(pool);
   await audit.migrate();
+  const ledger = createSubmissionLedger(pool);
+  await ledger.migrate();
   const records = createDossierRecords(pool, deps.codec);
   await records.migrate();
   const secret = config.auth.devLogin ? developmentAuthSecret(config) : undefined;
@@ -71,7 +74,7 @@ export async function startApi(deps: {
   const app = await buildApi({
     context: {
       catalogue,
-      dossiers: createDossierGateway(deps.client, citizenKey, catalogue, { clock: deps.clock }, records),
+      dossiers: createDossierGateway(deps.client, citizenKey, catalogue, ledger, { clock: deps.clock }, records),
       notifications,
       backOffices: deps.backOffices,
       audit,

@@ -1,28 +1,13 @@
-import { createHash, randomInt } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
+import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { DossierSummary, DossierView, SearchQuery } from '../contracts/api';
-import { orchestratorTaskQueue, type DossierSettings } from '../contracts/dossier-workflow';
+import type { DossierSettings } from '../contracts/dossier-workflow';
 import { labelled, type Catalogue } from '../contracts/procedures';
-import type { ProcedureInputBase } from '../contracts/procedures/define';
 import { dossierSearchKeys } from '../contracts/search-attributes';
 import type { DossierRecords, DossierRecordSummary } from '../platform/dossier-records';
 import type { CitizenKeyer } from '../platform/pseudonym';
 import { statusQuery } from '../workflows/messages';
-
-const base32 = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-const today = () => new Date().toISOString().slice(0, 10).replaceAll('-', '');
-
-/** A new dossier id: HS-<yyyymmdd>-<10 random base32 characters>. */
-export const newDossierId = () => `HS-${today()}-${Array.from({ length: 10 }, () => base32[randomInt(32)]).join('')}`;
-
-/**
- * The dossier id a retried submission gets: derived from who submits and their Idempotency-Key,
- * so Temporal itself refuses a second workflow with it and the retry finds the first dossier.
- */
-export function idempotentDossierId(subject: string, key: string): string {
-  const digest = createHash('sha256').update(`${subject}\n${key}`).digest();
-  return `HS-K-${Array.from(digest.subarray(0, 12), (b) => base32[b % 32]).join('')}`;
-}
+import { createSubmit } from './submit';
+import type { SubmissionLedger } from './submission-ledger';
 
 /** A visibility query from validated filters (values are enums, step ids and ISO times, quoted anyway). */
 export function visibilityQuery(
@@ -82,12 +67,13 @@ function summaryOfRecord(record: DossierRecordSummary): DossierSummary {
 
 /**
  * The api's door to Temporal for dossiers. `settings` go to every new dossier: the scaled clock
- * the agencies share, and attempt limits.
+ * the agencies share, and attempt limits; the ledger keeps submissions to one dossier each.
  */
 export function createDossierGateway(
   client: Client,
   citizenKey: CitizenKeyer,
   catalogue: Catalogue,
+  ledger: SubmissionLedger,
   settings: Partial<DossierSettings> = {},
   /** Closed dossiers kept beyond Temporal's retention; without it only Temporal is read. */
   records?: DossierRecords,
@@ -97,30 +83,8 @@ export function createDossierGateway(
     catalogue,
     /** A visibility query over this catalogue's dossiers. */
     query: (filters: Parameters<typeof visibilityQuery>[1]) => visibilityQuery(catalogue, filters),
-    /** Starts the dossier's workflow; with an idempotency key, a retry returns the first dossier. */
-    async submit(
-      input: ProcedureInputBase,
-      subject: string,
-      idempotencyKey?: string,
-    ): Promise<{ dossierId: string; created: boolean }> {
-      const dossierId = idempotencyKey ? idempotentDossierId(subject, idempotencyKey) : newDossierId();
-      try {
-        await client.workflow.start(catalogue.procedureOf(input).workflowType, {
-          taskQueue: orchestratorTaskQueue,
-          workflowId: dossierId,
-          args: [{ dossierId, input, settings, citizenKey: citizenKey(input.applicant.personalIdNumber) }],
-          typedSearchAttributes: [
-            { key: dossierSearchKeys.CitizenId, value: citizenKey(input.applicant.personalIdNumber) },
-            { key: dossierSearchKeys.ProcedureKind, value: input.procedure },
-            { key: dossierSearchKeys.DossierStatus, value: 'submitted' },
-          ],
-        });
-        return { dossierId, created: true };
-      } catch (err) {
-        if (idempotencyKey && err instanceof WorkflowExecutionAlreadyStartedError) return { dossierId, created: false };
-        throw err;
-      }
-    },
+    /** Starts the dossier's workflow, unless the same application or the same birth or death has one already. */
+    submit: createSubmit({ client, citizenKey, catalogue, ledger, settings, records }),
     async list(query: string, limit: number): Promise<DossierSummary[]> {
       const rows: DossierSummary[] = [];
       for await (const info of client.workflow.list({ query, pageSize: Math.min(limit, 100) })) {

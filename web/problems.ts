@@ -16,6 +16,8 @@ export class HttpProblem extends Error {
     readonly title: string,
     detail?: string,
     readonly errors?: Problem['errors'],
+    /** RFC 9457 extension members, such as the dossier a conflict is about. */
+    readonly extensions: Pick<Problem, 'dossierId'> = {},
   ) {
     super(detail ?? title);
   }
@@ -60,7 +62,8 @@ export function toProblem(err: unknown, request: FastifyRequest): Problem {
     instance,
     ...(errors ? { errors } : {}),
   });
-  if (err instanceof HttpProblem) return { ...make(err.status, err.message, err.errors), title: err.title };
+  if (err instanceof HttpProblem)
+    return { ...make(err.status, err.message, err.errors), title: err.title, ...err.extensions };
   if (hasZodFastifySchemaValidationErrors(err)) {
     const errors = err.validation.map((v) => ({
       path: pathOf(v.instancePath.split('/').filter(Boolean), err.validationContext),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BirthDeclaration, declaredBirth, ResidenceRequest } from '../dossiers';
+import { BirthDeclaration, birthKeys, declaredBirth, ResidenceRequest } from '../dossiers';
 import { defineProcedure, stepsFor } from './define';
 import { issueHealthInsuranceCard, registerBirth, registerResidence } from './services';
 
@@ -97,4 +97,5 @@ export const birthBundle = defineProcedure({
   },
   input: BirthBundleInput,
   stages: [[birth], [residence, card]],
+  uniqueKeys: (input) => birthKeys(input),
 });

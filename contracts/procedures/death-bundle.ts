@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PersonalIdNumber } from '../values';
 import { DeathApplicant, Deceased, SurvivorConfirmation } from '../dossiers';
+import { naturalKey } from '../natural-keys';
 import { defineProcedure, stepsFor } from './define';
 import { deleteResidence, funeralAllowance, registerDeath, survivorBenefit } from './services';
 
@@ -125,6 +126,8 @@ export const deathBundle = defineProcedure({
   },
   input: DeathBundleInput,
   stages: [[death], [residence, funeral, survivors]],
+  // One death per deceased, whatever the variant: a completed one blocks a second as a running one does.
+  uniqueKeys: (input) => [naturalKey({ 'deceased.personalIdNumber': input.deceased.personalIdNumber })],
   // The survivor benefit only together with the funeral allowance (domain.md).
   variants: {
     field: 'variant',

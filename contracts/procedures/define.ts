@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AgencyId } from '../agencies';
 import { agencyMessages, type AgencyMessages } from '../agency-messages';
+import type { NaturalKey } from '../natural-keys';
 
 /** What a person reads, in Vietnamese (the default) and English. */
 export const Labels = z.strictObject({ vi: z.string().min(1), en: z.string().min(1) });
@@ -146,6 +147,11 @@ export interface ProcedureDefinition<Input extends ProcedureInputBase = Procedur
   /** The application's schema; its `procedure` field is the literal id (the catalogue discriminates on it). */
   input: z.ZodType<Input> & z.core.$ZodTypeDiscriminable;
   stages: readonly (readonly StepDefinition<Input>[])[];
+  /**
+   * What the application is about, as natural keys: the api accepts one dossier per key at a time
+   * (a second one for the same birth or death is refused while the first may still succeed).
+   */
+  uniqueKeys(input: Input): readonly NaturalKey[];
   variants?: {
     /** The input field that names the variant. */
     field: string;

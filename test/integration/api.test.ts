@@ -12,6 +12,7 @@ import { citizenKeyer } from '../../platform/pseudonym';
 import { buildApi } from '../../web/app';
 import { devUsers } from '../../web/auth';
 import { createDossierGateway } from '../../web/dossiers';
+import { createSubmissionLedger } from '../../web/submission-ledger';
 import { catalogue } from '../../contracts/procedures';
 import { createNotificationHub, feedFromKafka } from '../../web/notifications';
 import { loadPopulation } from '../../agencies/reference';
@@ -49,6 +50,8 @@ const stops: (() => Promise<void>)[] = [];
 async function startPortal(settings: Partial<DossierSettings> = {}) {
   const audit = createAuditLog(pool);
   await audit.migrate();
+  const ledger = createSubmissionLedger(pool);
+  await ledger.migrate();
   const notifications = createNotificationHub();
   const feed = await feedFromKafka(notifications, system.kafka, log);
   stops.push(() => feed.stop());
@@ -67,7 +70,7 @@ async function startPortal(settings: Partial<DossierSettings> = {}) {
   const app = await buildApi({
     context: {
       catalogue,
-      dossiers: createDossierGateway(system.client, citizenKey, catalogue, settings, records),
+      dossiers: createDossierGateway(system.client, citizenKey, catalogue, ledger, settings, records),
       notifications,
       backOffices: Object.fromEntries(Object.entries(system.agencies).map(([a, r]) => [a, r.backOffice])),
       audit,
@@ -153,6 +156,11 @@ const apiDeceased: Citizen = {
   pensioner: true,
   alive: true,
 };
+/** A birth of its own for each test (one dossier per birth): the child born `bornDaysAgo` days ago, its own certificate. */
+const apiBirth = (bornDaysAgo: number) => ({
+  ...birthInput(bornDaysAgo),
+  birthCertificateReference: `GCS-API-${bornDaysAgo}`,
+});
 const apiDeath = (variant: 2 | 3 | 4): DeathBundleInput => {
   const input = deathInput(variant, 2);
   return {
@@ -187,7 +195,7 @@ const waitFor = async <T>(probe: () => Promise<T | undefined>, timeoutMs = 30_00
 
 describe('citizens', () => {
   it('submit both bundles, follow each stream to the end, and see the results; a retried submission returns the same dossier', async () => {
-    const birth = await portal.call('citizen-lan', 'POST', '/api/dossiers', birthInput(7));
+    const birth = await portal.call('citizen-lan', 'POST', '/api/dossiers', apiBirth(7));
     expect(birth.status).toBe(201);
     const dossierId = birth.body!.dossierId as string;
     const followed = await portal.follow('citizen-lan', dossierId);
@@ -224,7 +232,7 @@ describe('citizens', () => {
   it('supply information an agency worker asked for, and withdraw a dossier that waits', async () => {
     await system.restartAgency('civil-status', 'manual');
     try {
-      const { body } = await portal.call('citizen-lan', 'POST', '/api/dossiers', birthInput(4));
+      const { body } = await portal.call('citizen-lan', 'POST', '/api/dossiers', apiBirth(4));
       const dossierId = body!.dossierId as string;
       const task = await waitFor(async () =>
         (
@@ -298,7 +306,7 @@ describe('citizens', () => {
       ).toBe(200);
       expect((await portal.follow('citizen-lan', dossierId)).last.status).toBe('result-returned');
 
-      const waiting = await portal.call('citizen-lan', 'POST', '/api/dossiers', birthInput(6));
+      const waiting = await portal.call('citizen-lan', 'POST', '/api/dossiers', apiBirth(6));
       const waitingId = waiting.body!.dossierId as string;
       await waitFor(async () =>
         (
@@ -342,7 +350,7 @@ async function portalWithKey(who: keyof typeof devUsers, input: unknown, key: st
 
 describe('dossier records', () => {
   it('keep a closed dossier readable, with what was applied for, after Temporal deleted its history', async () => {
-    const input = birthInput(4);
+    const input = apiBirth(3);
     const submittedBirth = await portal.call('citizen-lan', 'POST', '/api/dossiers', input);
     expect(submittedBirth.status).toBe(201);
     const dossierId = submittedBirth.body!.dossierId as string;
@@ -411,7 +419,7 @@ describe('agency workers', () => {
   it('claim and complete their own tasks; a second claim and another agency are refused', async () => {
     await system.restartAgency('residence', 'manual');
     try {
-      const { body } = await portal.call('citizen-lan', 'POST', '/api/dossiers', birthInput(8));
+      const { body } = await portal.call('citizen-lan', 'POST', '/api/dossiers', apiBirth(8));
       const dossierId = body!.dossierId as string;
       const task = await waitFor(async () =>
         (
@@ -465,7 +473,7 @@ describe('operators', () => {
       outages: [{ from: new Date(Date.now() - 1_000), to: new Date(outageEnds) }],
     });
     try {
-      const { body } = await fast.call('citizen-lan', 'POST', '/api/dossiers', birthInput(9));
+      const { body } = await fast.call('citizen-lan', 'POST', '/api/dossiers', apiBirth(9));
       const dossierId = body!.dossierId as string;
       const stuck = await waitFor(
         async () =>

@@ -16,6 +16,7 @@ import { supplyInformationUpdate, withdrawUpdate } from '../../workflows/message
 import { forbidden, notFound } from '../problems';
 import { principalOf } from '../auth';
 import type { ApiContext } from '../context';
+import { idempotencyRetention } from '../submission-ledger';
 
 const problems = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem };
 
@@ -39,12 +40,36 @@ export const citizenRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx)
       schema: {
         tags: ['citizen'],
         summary:
-          'Submit a birth or death bundle; an Idempotency-Key header makes a retried submission return the same dossier',
+          'Submit a birth or death bundle: one dossier per application, per Idempotency-Key and per birth or death',
+        description: [
+          'With an `Idempotency-Key` header, the key is bound to the caller and to the application (its validated,',
+          `canonical form) and remembered for ${idempotencyRetention}: the same key with the same application answers`,
+          '200 with the dossier it started, whether it still runs or has ended, and never starts a second one; the',
+          'same key with another application answers 422. With or without a key, an application whose natural keys',
+          '(declared by its procedure: for a birth, the birth certificate reference, and the mother with the child’s',
+          'birth date and name; for a death, the deceased’s personal ID number) belong to an earlier dossier answers',
+          '409 naming it (`dossierId`), unless that dossier ended rejected, not accepted or withdrawn.',
+        ].join(' '),
         headers: z.object({
-          'idempotency-key': z.string().min(8, 'must be at least 8 characters').max(200).optional(),
+          'idempotency-key': z
+            .string()
+            .min(8, 'must be at least 8 characters')
+            .max(200)
+            .optional()
+            .describe('A key of your choice for this application; a retry with the same key finds the same dossier'),
         }),
         body: ctx.catalogue.input,
-        response: { 201: Submitted, 200: Submitted, ...problems },
+        response: {
+          201: Submitted.describe('A new dossier was started'),
+          200: Submitted.describe('This Idempotency-Key already started this dossier for the same application'),
+          ...problems,
+          409: Problem.describe(
+            'The same birth or death already has a dossier (`dossierId`), which has not ended rejected, not accepted or withdrawn',
+          ),
+          422: Problem.describe(
+            'The Idempotency-Key was used for another application, or the application breaks a rule of its procedure',
+          ),
+        },
       },
     },
     async (request, reply) => {

@@ -1,0 +1,146 @@
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { DossierStatus } from '../contracts/dossier-status';
+import { orchestratorTaskQueue, type DossierSettings } from '../contracts/dossier-workflow';
+import type { Catalogue } from '../contracts/procedures';
+import type { ProcedureInputBase } from '../contracts/procedures/define';
+import { dossierSearchKeys } from '../contracts/search-attributes';
+import type { DossierRecords } from '../platform/dossier-records';
+import type { CitizenKeyer } from '../platform/pseudonym';
+import { HttpProblem, unprocessable } from './problems';
+import { applicationHash, idempotentDossierId, newDossierId } from './submission-ids';
+import type { LedgerTransaction, SubmissionLedger } from './submission-ledger';
+
+/** The statuses after which the same birth or death may be applied for again: nothing was registered. */
+const reopeningStatuses: readonly DossierStatus[] = ['rejected', 'not-accepted', 'withdrawn'];
+
+export interface Submission {
+  dossierId: string;
+  created: boolean;
+}
+
+const keyReused = () =>
+  unprocessable('this Idempotency-Key was used for another application; send a new key with a new application', [
+    { path: 'headers.idempotency-key', message: 'was used for another application' },
+  ]);
+
+/** A 409 naming the dossier that holds the application's natural keys, and each key's fields. */
+const alreadyApplied = (conflicts: readonly { holder: string; fields: readonly string[] }[]) => {
+  const holder = conflicts[0]!.holder;
+  return new HttpProblem(
+    409,
+    'Conflict',
+    `this application is for the same ${conflicts.flatMap((c) => c.fields).join(', ')} as dossier ${holder}; apply again only if it ends rejected, not accepted or withdrawn`,
+    conflicts.flatMap((c) =>
+      c.fields.map((field) => ({ path: `body.${field}`, message: `is the same as in dossier ${c.holder}` })),
+    ),
+    { dossierId: holder },
+  );
+};
+
+/**
+ * Submitting an application: at most one dossier per Idempotency-Key (bound to the submitter and
+ * the application) and per natural key of the procedure (one birth, one death), both kept in the
+ * ledger; Temporal's id policies refuse a second run under one dossier id behind it.
+ */
+export function createSubmit(deps: {
+  client: Client;
+  citizenKey: CitizenKeyer;
+  catalogue: Catalogue;
+  ledger: SubmissionLedger;
+  settings: Partial<DossierSettings>;
+  /** Closed dossiers kept beyond Temporal's retention. */
+  records?: DossierRecords;
+}) {
+  const { client, citizenKey, catalogue, ledger, settings, records } = deps;
+
+  /**
+   * Whether a dossier still holds its application's natural keys. Read from Temporal when a key
+   * conflicts rather than kept in the ledger: the workflow is the one source of a dossier's status,
+   * a copy would need every status change written back, and conflicts are rare. describe() reads
+   * the DossierStatus search attribute the workflow upserts, running or closed, without a worker;
+   * a dossier closed longer ago than the namespace's retention is read from its record. One that
+   * is in neither holds nothing.
+   */
+  async function holds(dossierId: string): Promise<boolean> {
+    const status = await currentStatus(dossierId);
+    return status !== undefined && !reopeningStatuses.includes(status as DossierStatus);
+  }
+
+  /** The dossier's status from Temporal, else from its record; undefined if neither knows it. */
+  async function currentStatus(dossierId: string): Promise<string | undefined> {
+    try {
+      const described = await client.workflow.getHandle(dossierId).describe();
+      // Every dossier starts with the attribute set; 'submitted' only guards a run started otherwise.
+      return described.typedSearchAttributes.get(dossierSearchKeys.DossierStatus) ?? 'submitted';
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      return (await records?.get(dossierId))?.status;
+    }
+  }
+
+  /** Claims a natural key for the dossier, taking it over from one that ended without a result; else the holder. */
+  async function claim(tx: LedgerTransaction, key: string, dossierId: string): Promise<string | undefined> {
+    // Each round that fails to take over means a concurrent submission did, and its new dossier holds the key.
+    for (let round = 0; ; round++) {
+      const holder = await tx.claimNaturalKey(key, dossierId);
+      if (holder === undefined || holder === dossierId) return undefined;
+      if (round >= 3 || (await holds(holder))) return holder;
+      if (await tx.takeOverNaturalKey(key, holder, dossierId)) return undefined;
+    }
+  }
+
+  return async function submit(
+    input: ProcedureInputBase,
+    subject: string,
+    idempotencyKey?: string,
+  ): Promise<Submission> {
+    const procedure = catalogue.procedureOf(input);
+    const bodyHash = applicationHash(input);
+    const dossierId = idempotencyKey ? idempotentDossierId(subject, idempotencyKey, bodyHash) : newDossierId();
+    // Stored pseudonymised (keyed HMAC): the table holds no ID numbers or names. Sorted, so
+    // concurrent submissions lock the same keys in the same order.
+    const naturalKeys = procedure
+      .uniqueKeys(input)
+      .map((key) => ({ fields: key.fields, stored: citizenKey(key.value) }))
+      .sort((a, b) => (a.stored < b.stored ? -1 : a.stored > b.stored ? 1 : 0));
+
+    // The claims commit only once the workflow has started; a concurrent submission of the same
+    // key or the same birth waits on them and then finds this dossier.
+    return ledger.transaction(async (tx) => {
+      if (idempotencyKey) {
+        const found = await tx.claimIdempotencyKey({ subject, key: idempotencyKey, bodyHash, dossierId });
+        if (!found.claimed) {
+          if (found.bodyHash !== bodyHash) throw keyReused();
+          return { dossierId: found.dossierId, created: false };
+        }
+      }
+      const conflicts = [];
+      for (const key of naturalKeys) {
+        const holder = await claim(tx, key.stored, dossierId);
+        if (holder) conflicts.push({ holder, fields: key.fields });
+      }
+      if (conflicts.length > 0) throw alreadyApplied(conflicts);
+      const citizenId = citizenKey(input.applicant.personalIdNumber);
+      try {
+        await client.workflow.start(procedure.workflowType, {
+          taskQueue: orchestratorTaskQueue,
+          workflowId: dossierId,
+          args: [{ dossierId, input, settings, citizenKey: citizenId }],
+          typedSearchAttributes: [
+            { key: dossierSearchKeys.CitizenId, value: citizenId },
+            { key: dossierSearchKeys.ProcedureKind, value: input.procedure },
+            { key: dossierSearchKeys.DossierStatus, value: 'submitted' },
+          ],
+          // Behind the ledger: never a second run under one dossier id, running or closed.
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          workflowIdConflictPolicy: 'FAIL',
+        });
+        return { dossierId, created: true };
+      } catch (err) {
+        // A keyed retry whose first attempt started the workflow but lost its ledger entry.
+        if (idempotencyKey && err instanceof WorkflowExecutionAlreadyStartedError) return { dossierId, created: false };
+        throw err;
+      }
+    });
+  };
+}
