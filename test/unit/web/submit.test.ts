@@ -90,15 +90,19 @@ const problemOf = async (promise: Promise<unknown>) => {
   return err as HttpProblem;
 };
 
+/** One birth, applied for again and again: fixtures give every call of birthInput a birth of its own. */
+const sameBirth = birthInput(5);
+const oneBirth = () => structuredClone(sameBirth);
+
 describe('submitting an application', () => {
   it('answers a repeated Idempotency-Key with the same dossier, running or ended, and refuses it for another application', async () => {
     const { submit, statuses } = setup();
-    const first = await submit(birthInput(5), 'citizen-lan', 'key-00000001');
+    const first = await submit(oneBirth(), 'citizen-lan', 'key-00000001');
     expect(first.created).toBe(true);
-    expect(await submit(birthInput(5), 'citizen-lan', 'key-00000001')).toEqual({ ...first, created: false });
+    expect(await submit(oneBirth(), 'citizen-lan', 'key-00000001')).toEqual({ ...first, created: false });
     statuses.set(first.dossierId, 'result-returned');
-    expect(await submit(birthInput(5), 'citizen-lan', 'key-00000001')).toEqual({ ...first, created: false });
-    const girl = { ...birthInput(5), child: { ...birthInput(5).child, sex: 'female' as const } };
+    expect(await submit(oneBirth(), 'citizen-lan', 'key-00000001')).toEqual({ ...first, created: false });
+    const girl = { ...oneBirth(), child: { ...oneBirth().child, sex: 'female' as const } };
     const problem = await problemOf(submit(girl, 'citizen-lan', 'key-00000001'));
     expect(problem.status).toBe(422);
     expect(problem.errors).toEqual([{ path: 'headers.idempotency-key', message: 'was used for another application' }]);
@@ -107,8 +111,8 @@ describe('submitting an application', () => {
 
   it('refuses a second application for one birth, naming the first dossier, until it ends without a result', async () => {
     const { submit, statuses, natural } = setup();
-    const first = await submit(birthInput(5), 'citizen-lan');
-    const again = await problemOf(submit(birthInput(5), 'citizen-lan', 'another-key-1'));
+    const first = await submit(oneBirth(), 'citizen-lan');
+    const again = await problemOf(submit(oneBirth(), 'citizen-lan', 'another-key-1'));
     expect(again.status).toBe(409);
     expect(again.extensions.dossierId).toBe(first.dossierId);
     expect(again.errors).toContainEqual({
@@ -119,17 +123,17 @@ describe('submitting an application', () => {
     expect([...natural().values()]).toEqual([first.dossierId, first.dossierId]);
 
     statuses.set(first.dossierId, 'partially-completed');
-    expect((await problemOf(submit(birthInput(5), 'citizen-lan'))).status).toBe(409);
+    expect((await problemOf(submit(oneBirth(), 'citizen-lan'))).status).toBe(409);
     statuses.set(first.dossierId, 'withdrawn');
-    const second = await submit(birthInput(5), 'citizen-lan', 'another-key-1');
+    const second = await submit(oneBirth(), 'citizen-lan', 'another-key-1');
     expect(second.created).toBe(true);
     expect([...natural().values()]).toEqual([second.dossierId, second.dossierId]);
   });
 
   it('refuses the same mother, child and birth date under another certificate reference', async () => {
     const { submit } = setup();
-    const first = await submit(birthInput(5), 'citizen-lan');
-    const retyped = { ...birthInput(5), birthCertificateReference: 'GCS-TYPO-1' };
+    const first = await submit(oneBirth(), 'citizen-lan');
+    const retyped = { ...oneBirth(), birthCertificateReference: 'GCS-TYPO-1' };
     const problem = await problemOf(submit(retyped, 'citizen-lan'));
     expect(problem.extensions.dossierId).toBe(first.dossierId);
     expect(problem.errors!.map((e) => e.path)).toEqual([
@@ -141,11 +145,11 @@ describe('submitting an application', () => {
 
   it('reads a dossier Temporal no longer has from its record, and frees a key no one knows any more', async () => {
     const { submit, statuses, archived } = setup();
-    const first = await submit(birthInput(5), 'citizen-lan');
+    const first = await submit(oneBirth(), 'citizen-lan');
     statuses.delete(first.dossierId);
     archived.set(first.dossierId, 'result-returned');
-    expect((await problemOf(submit(birthInput(5), 'citizen-lan'))).extensions.dossierId).toBe(first.dossierId);
+    expect((await problemOf(submit(oneBirth(), 'citizen-lan'))).extensions.dossierId).toBe(first.dossierId);
     archived.delete(first.dossierId);
-    expect((await submit(birthInput(5), 'citizen-lan')).created).toBe(true);
+    expect((await submit(oneBirth(), 'citizen-lan')).created).toBe(true);
   });
 });
