@@ -74,11 +74,16 @@ async function call(user: string, method: string, path: string, body?: unknown, 
 }
 
 const submit = (body: unknown, key?: string) => call('citizen-lan', 'POST', '/api/dossiers', body, key);
-/** A birth of this file's own: born `bornDaysAgo` days ago, with its own certificate reference. */
-const birth = (bornDaysAgo: number) => ({
-  ...birthInput(bornDaysAgo),
-  birthCertificateReference: `GCS-SUB-${bornDaysAgo}`,
-});
+/**
+ * A birth of this file's own, born `bornDaysAgo` days ago: the same birth every time it is asked
+ * for (fixtures give each birthInput call a birth of its own), with its own certificate reference.
+ */
+const births = new Map<number, ReturnType<typeof birthInput>>();
+const birth = (bornDaysAgo: number) => {
+  if (!births.has(bornDaysAgo))
+    births.set(bornDaysAgo, { ...birthInput(bornDaysAgo), birthCertificateReference: `GCS-SUB-${bornDaysAgo}` });
+  return structuredClone(births.get(bornDaysAgo)!);
+};
 const statusOf = async (dossierId: string) =>
   (await call('citizen-lan', 'GET', `/api/dossiers/${dossierId}`)).body.status;
 /** Every run Temporal has under this workflow id, running or closed. */
