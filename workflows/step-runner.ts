@@ -149,7 +149,8 @@ export class StepRunner<Input> {
             await this.cancelAtAgency(step);
             return 'rejected';
           }
-          cursor.supplement = this.dossier.supplements.get(this.stepId);
+          // Every answer so far goes with the next attempt: an agency that asks twice keeps the first answer.
+          cursor.supplement = { ...cursor.supplement, ...this.dossier.supplements.get(this.stepId) };
           this.dossier.supplements.delete(this.stepId);
           step.informationRequest = undefined;
           cursor.phase = 'send';

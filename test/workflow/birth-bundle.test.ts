@@ -151,6 +151,30 @@ describe('birth bundle', () => {
     await h.record(handle, 'birth-bundle-information-supplied');
   });
 
+  it('sends every answer the citizen gave with the next attempt when the agency asks twice', async () => {
+    const id = dossierId();
+    const handle = await h.start({ dossierId: id, input: birthInput() });
+    const ask = async (attempt: number, field: string, value: string) => {
+      await h.answer(handle, await h.command(id, 'register-birth', attempt), 'AdditionalInformationRequested.v1', {
+        fields: [field],
+        message: `please give ${field}`,
+      });
+      await expect.poll(async () => (await handle.query(statusQuery)).status).toBe('additional-info-requested');
+      await handle.executeUpdate(supplyInformationUpdate, {
+        args: [{ stepId: 'register-birth', fields: { [field]: value } }],
+      });
+    };
+    await ask(1, 'birthCertificateReference', 'GCS-2026-004513');
+    await ask(2, 'child.fullName', 'Trần Minh An');
+    const third = await h.command(id, 'register-birth', 3);
+    expect(third.data.supplement).toEqual({
+      birthCertificateReference: 'GCS-2026-004513',
+      'child.fullName': 'Trần Minh An',
+    });
+    await handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'test over', requestedBy: 'citizen' }] });
+    await handle.result();
+  });
+
   it('rejects the dossier when the information is not supplied within 7 working days', async () => {
     const id = dossierId();
     const handle = await h.start({ dossierId: id, input: birthInput() });
