@@ -2,7 +2,7 @@ import type { ServiceDefinition } from './procedures/define';
 
 /** What an agency event means for the step it answers. */
 export type AgencyEventOutcome =
-  | { kind: 'received'; awaitingWorker: boolean }
+  | { kind: 'received'; awaitingWorker: boolean; flags: string[] }
   | { kind: 'information-requested'; fields: string[]; message: string }
   | { kind: 'rejected'; reasonCode: string; message: string }
   | { kind: 'completed'; result: Record<string, unknown> }
@@ -29,7 +29,11 @@ export function classifyAgencyEvent(
 ): AgencyEventOutcome {
   switch (type) {
     case 'CommandReceived.v1':
-      return { kind: 'received', awaitingWorker: data.handling === 'manual' || data.awaitingWorker === true };
+      return {
+        kind: 'received',
+        awaitingWorker: data.handling === 'manual' || data.awaitingWorker === true,
+        flags: Array.isArray(data.flags) ? data.flags.map(String) : [],
+      };
     case 'CaseCancelled.v1':
       return { kind: 'ignored' };
     case 'AdditionalInformationRequested.v1':

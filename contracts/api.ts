@@ -47,6 +47,8 @@ export const DossierView = DossierStatusView.extend({
       label: Labels,
       agencyLabel: Labels,
       statusLabel: Labels,
+      /** Why the step waits for an agency worker, in words (from its review flags). */
+      reviewLabels: z.array(Labels).optional(),
       rejection: z.object({ reasonCode: z.string(), message: z.string(), label: Labels }).optional(),
       informationRequest: z
         .object({ fields: z.array(z.string()), message: z.string(), fieldLabels: z.record(z.string(), Labels) })

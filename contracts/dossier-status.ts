@@ -61,6 +61,8 @@ export const StepView = z.object({
   result: z.record(z.string(), z.unknown()).optional(),
   rejection: z.object({ reasonCode: z.string(), message: z.string() }).optional(),
   informationRequest: z.object({ fields: z.array(z.string()), message: z.string() }).optional(),
+  /** Why the agency's rules left this step to one of its workers (its task flags). */
+  reviewFlags: z.array(z.string()).optional(),
 });
 export type StepView = z.infer<typeof StepView>;
 

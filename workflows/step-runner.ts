@@ -205,6 +205,7 @@ export class StepRunner<Input> {
         const outcome = classifyAgencyEvent(this.service, event.type, event.data);
         if (outcome.kind === 'received') {
           step.acknowledgedAt ??= event.occurredAt;
+          if (outcome.flags.length > 0) step.reviewFlags = outcome.flags;
           this.dossier.setStep(step, outcome.awaitingWorker ? 'awaiting-agency-worker' : 'in-progress');
         }
         if (outcome.kind === 'unexpected') {

@@ -149,6 +149,7 @@ export function createDecider(deps: {
             await enqueueEvent(client, events, c, `${c.command_id}/review`, 'CommandReceived.v1', {
               handling: 'manual',
               receivedAt: ctx.now.toISOString(),
+              flags: verdict.flags,
             });
           } else {
             await conclude(client, c, handler, verdict, ctx, 'rules');

@@ -21,6 +21,8 @@ export const EventBase = z.strictObject({
 /** The agency accepted the command into its queue; `manual` means an agency worker must decide. */
 export const CommandReceived = EventBase.extend({
   handling: z.enum(['automatic', 'manual']),
+  /** Why the rules left the case to a worker (the agency's task flags), so the citizen sees it too. */
+  flags: z.array(z.string().min(1).max(100)).max(20).optional(),
   receivedAt: z.iso.datetime({ offset: true }),
   dueAt: z.iso.datetime({ offset: true }).optional(),
 });

@@ -2,7 +2,7 @@ import type { DossierView } from '../api';
 import type { DossierStatusView } from '../dossier-status';
 import type { Catalogue } from './catalogue';
 import type { Labels } from './define';
-import { agencyLabels, dossierStatusLabels, reasonCodeLabels, stepStatusLabels } from './labels';
+import { agencyLabels, dossierStatusLabels, reasonCodeLabels, stepStatusLabels, taskFlagLabels } from './labels';
 
 /** A label for something the catalogue no longer lists (an old dossier of a retired procedure): its id. */
 const unlisted = (id: string): Labels => ({ vi: id, en: id });
@@ -16,8 +16,10 @@ export function labelled(catalogue: Catalogue, view: DossierStatusView): Dossier
     steps: view.steps.map(({ rejection, informationRequest, ...step }) => {
       const service = catalogue.service(step.stepId);
       const reasons: Record<string, Labels> = reasonCodeLabels[step.agency];
+      const flags: Record<string, Labels> = taskFlagLabels[step.agency];
       return {
         ...step,
+        ...(step.reviewFlags ? { reviewLabels: step.reviewFlags.map((flag) => flags[flag] ?? unlisted(flag)) } : {}),
         label: service?.label ?? unlisted(step.stepId),
         agencyLabel: agencyLabels[step.agency],
         statusLabel: stepStatusLabels[step.status],

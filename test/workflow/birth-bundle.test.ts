@@ -151,6 +151,22 @@ describe('birth bundle', () => {
     await h.record(handle, 'birth-bundle-information-supplied');
   });
 
+  it('shows which step waits for an agency worker, and why', async () => {
+    const id = dossierId();
+    const handle = await h.start({ dossierId: id, input: birthInput() });
+    const birth = await h.command(id, 'register-birth');
+    await h.answer(handle, birth, 'CommandReceived.v1', {
+      handling: 'manual',
+      receivedAt: new Date().toISOString(),
+      flags: ['father-deceased'],
+    });
+    await expect
+      .poll(async () => (await handle.query(statusQuery)).steps[0])
+      .toMatchObject({ status: 'awaiting-agency-worker', reviewFlags: ['father-deceased'] });
+    await handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'test over', requestedBy: 'citizen' }] });
+    await handle.result();
+  });
+
   it('sends every answer the citizen gave with the next attempt when the agency asks twice', async () => {
     const id = dossierId();
     const handle = await h.start({ dossierId: id, input: birthInput() });

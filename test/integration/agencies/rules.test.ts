@@ -361,6 +361,8 @@ describe('agency rules on real Kafka and PostgreSQL', () => {
     await expect
       .poll(() => civil.events.of(commandId).map((e) => (e.data as { handling: string }).handling))
       .toEqual(['automatic', 'manual']);
+    // The citizen's dossier learns why from the same event the worker's inbox is fed by.
+    expect(civil.events.of(commandId)[1]?.data).toMatchObject({ flags: ['father-deceased'] });
     expect(await civil.agency.backOffice.claim(commandId, 'officer-1')).toBe(true);
     expect(await civil.agency.backOffice.complete(commandId, 'officer-1', { decision: 'approve' })).toBe(true);
     await civil.events.waitFor(commandId, 'BirthRegistered.v1');

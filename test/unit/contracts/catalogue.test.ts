@@ -115,7 +115,12 @@ describe('the procedure catalogue', () => {
 describe('classifying an agency event for a step, from its service', () => {
   const data = { dossierId: 'HS-1', stepId: 'register-birth', commandId: 'HS-1/register-birth/1' };
   it.each([
-    ['CommandReceived.v1', { handling: 'manual' }, { kind: 'received', awaitingWorker: true }],
+    ['CommandReceived.v1', { handling: 'automatic' }, { kind: 'received', awaitingWorker: false, flags: [] }],
+    [
+      'CommandReceived.v1',
+      { handling: 'manual', flags: ['father-deceased'] },
+      { kind: 'received', awaitingWorker: true, flags: ['father-deceased'] },
+    ],
     ['CaseCancelled.v1', {}, { kind: 'ignored' }],
     [
       'AdditionalInformationRequested.v1',
@@ -186,6 +191,13 @@ describe('labels in Vietnamese and English', () => {
           informationRequest: { fields: ['child.fullName', 'shoe-size'], message: 'spell it' },
         },
         {
+          stepId: 'register-residence',
+          agency: 'residence',
+          status: 'awaiting-agency-worker',
+          attempts: 1,
+          reviewFlags: ['old-birth-registration', 'new-flag'],
+        },
+        {
           stepId: 'retired-step',
           agency: 'residence',
           status: 'rejected',
@@ -206,7 +218,11 @@ describe('labels in Vietnamese and English', () => {
         },
       },
     });
-    expect(view.steps[1]).toMatchObject({
+    expect(view.steps[1]!.reviewLabels).toEqual([
+      { vi: 'Đăng ký khai sinh đã lâu, cần xác minh', en: 'The birth was registered long ago; verify' },
+      { vi: 'new-flag', en: 'new-flag' },
+    ]);
+    expect(view.steps[2]).toMatchObject({
       label: { vi: 'retired-step', en: 'retired-step' },
       rejection: { label: { en: "The household head's or owner's consent is missing" } },
     });
