@@ -1,6 +1,7 @@
 import { ActivityFailure, ApplicationFailure, condition, log } from '@temporalio/workflow';
 import { classifyAgencyEvent } from '../contracts/agency-outcomes';
 import { dueAt } from '../contracts/calendar';
+import { rules } from '../contracts/rules';
 import type { SkipStepInput } from '../contracts/dossier-workflow';
 import type { StepView } from '../contracts/dossier-status';
 import type { ServiceDefinition, StepDefinition, StepResults } from '../contracts/procedures/define';
@@ -107,7 +108,11 @@ export class StepRunner<Input> {
             case 'information-requested':
               step.informationRequest = { fields: outcome.fields, message: outcome.message };
               this.dossier.setStep(step, 'awaiting-citizen');
-              cursor.until = dueAt(this.dossier.now(), 7, this.dossier.calendar).toISOString();
+              cursor.until = dueAt(
+                this.dossier.now(),
+                rules.informationAnswerWorkingDays.value,
+                this.dossier.calendar,
+              ).toISOString();
               cursor.phase = 'awaiting-citizen';
               continue;
             case 'operator':

@@ -3,11 +3,10 @@ import type {
   RegisterBirth,
   RegisterDeath,
 } from '../../contracts/agency-messages/civil-status';
-import { localDate } from '../../contracts/calendar';
-import { daysBetween, monthsBetween } from '../dates';
+import { daysBetween, localDate, monthsBetween } from '../../contracts/calendar';
 import type { PopulationRegistry } from '../reference';
 import { personNotFound } from '../rejections';
-import { rules } from '../rules-table';
+import { rules } from '../../contracts/rules';
 import type { Decision } from '../runtime/handlers';
 
 type CivilStatusDecision = Decision<Record<string, never>, (typeof civilStatusReasonCodes)[number]>;

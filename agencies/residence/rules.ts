@@ -6,7 +6,7 @@ import type {
 import { localDate, workingDaysBetween, type WorkingDaysCalendar } from '../../contracts/calendar';
 import type { PopulationRegistry } from '../reference';
 import { personNotFound } from '../rejections';
-import { rules } from '../rules-table';
+import { rules } from '../../contracts/rules';
 import type { Decision } from '../runtime/handlers';
 
 type ResidenceDecision<Result> = Decision<Result, (typeof residenceReasonCodes)[number]>;

@@ -6,7 +6,7 @@ import { catalogue } from '../../contracts/procedures';
 import type { TopicSpec } from '../../contracts/topics';
 import type { Pool } from '../../platform/database';
 import { createPopulationRegistry } from '../reference';
-import { rules } from '../rules-table';
+import { rules } from '../../contracts/rules';
 import type { AgencyModule, CaseContext, CommandHandler, Verdict } from './handlers';
 import { issueNumber } from './numbers';
 import { enqueueEvent, type CaseRef } from './outbox';

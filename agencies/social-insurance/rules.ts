@@ -5,10 +5,10 @@ import type {
   socialInsuranceReasonCodes,
 } from '../../contracts/agency-messages/social-insurance';
 import { localDate } from '../../contracts/calendar';
-import { monthsBetween } from '../dates';
+import { monthsBetween } from '../../contracts/calendar';
 import type { PopulationRegistry } from '../reference';
 import { personNotFound } from '../rejections';
-import { rules } from '../rules-table';
+import { rules } from '../../contracts/rules';
 import type { Decision } from '../runtime/handlers';
 
 type SocialInsuranceDecision<Result> = Decision<Result, (typeof socialInsuranceReasonCodes)[number]>;

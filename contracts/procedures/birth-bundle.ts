@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { localDate, monthsBetween } from '../calendar';
+import { rules } from '../rules';
 import { BirthDeclaration, birthKeys, declaredBirth, ResidenceRequest } from '../dossiers';
 import { defineProcedure, stepsFor } from './define';
 import { issueHealthInsuranceCard, registerBirth, registerResidence } from './services';
@@ -8,6 +10,13 @@ export const BirthBundleInput = BirthDeclaration.extend({
   procedure: z.literal('birth-bundle'),
   residence: ResidenceRequest,
 }).superRefine((input, ctx) => {
+  // Rule 2: the bundle is for children under 72 months; an older child's birth is registered on its own.
+  if (monthsBetween(input.child.birthDate, localDate(new Date())) >= rules.maxChildAgeMonths.value)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['child', 'birthDate'],
+      message: `the child must be under ${rules.maxChildAgeMonths.value / 12} (${rules.maxChildAgeMonths.value} months) for this bundle`,
+    });
   if (!input.mother && !input.father)
     ctx.addIssue({ code: 'custom', path: ['mother'], message: 'at least one parent must be named' });
   // Rule 1: the century/sex digit is odd for women, even for men.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { alreadyDeceased, decideBirth, decideDeath, duplicateBirth } from '../../../agencies/civil-status/rules';
-import { rules } from '../../../agencies/rules-table';
+import { rules } from '../../../contracts/rules';
 import { demoPeople } from '../../../contracts/demo-citizens';
 import { daysBefore, fakeRegistry, monthsBefore, NOW, registerBirth, registerDeath, TODAY } from './support';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideResidence, decideResidenceDeletion } from '../../../agencies/residence/rules';
-import { rules } from '../../../agencies/rules-table';
+import { rules } from '../../../contracts/rules';
 import type {
   DeletePermanentResidence,
   RegisterPermanentResidence,

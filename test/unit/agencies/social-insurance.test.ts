@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rules } from '../../../agencies/rules-table';
+import { rules } from '../../../contracts/rules';
 import {
   decideFuneralAllowance,
   decideHealthCard,

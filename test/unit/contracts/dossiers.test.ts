@@ -114,8 +114,8 @@ describe('BirthBundleInput', () => {
         ],
       },
       {
-        name: 'a child born over six years ago (the age limit is the agency’s CHILD_TOO_OLD check)',
-        changes: [[['child', 'birthDate'], '2019-01-01']],
+        name: 'a child of 71 months (rule 2: under 72)',
+        changes: [[['child', 'birthDate'], '2020-04-10']],
       },
     ] as const),
   )('accepts %s', (_name, { changes }) => {
@@ -138,6 +138,18 @@ describe('BirthBundleInput', () => {
 
   it.each(
     named([
+      {
+        name: 'a child of six, checked at submission rather than rejected by the agency a second later',
+        changes: [[['child', 'birthDate'], '2020-03-10']],
+        path: ['child', 'birthDate'],
+        message: 'the child must be under 6 (72 months) for this bundle',
+      },
+      {
+        name: 'a child born in 2019',
+        changes: [[['child', 'birthDate'], '2019-01-01']],
+        path: ['child', 'birthDate'],
+        message: 'the child must be under 6 (72 months) for this bundle',
+      },
       {
         name: 'a child born tomorrow',
         changes: [[['child', 'birthDate'], TOMORROW]],

@@ -1,6 +1,6 @@
 /**
- * The numbers of domain.md's rules, one row each with its effective date, for every agency (the
- * age limit is both civil status's and social insurance's). Rows marked assumed had no official text.
+ * The numbers of domain.md's rules, one row each with its effective date, for the agencies, the
+ * api's checks at submission and the workflows alike. Rows marked assumed had no official text.
  */
 export const rules = {
   onTimeBirthDays: { value: 60, effectiveFrom: '2016-01-01', source: 'Civil Status Law 2014, art. 15' },
