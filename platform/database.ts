@@ -35,3 +35,19 @@ export async function checkout(pool: pg.Pool): Promise<pg.PoolClient> {
   if (client.listenerCount('error') === 0) client.on('error', () => undefined);
   return client;
 }
+
+/** Runs work in one transaction: committed when it returns, rolled back when it throws. */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await checkout(pool);
+  try {
+    await client.query('begin');
+    const value = await work(client);
+    await client.query('commit');
+    return value;
+  } catch (err) {
+    await client.query('rollback').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}

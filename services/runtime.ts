@@ -1,7 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { agencyDatabase, agencyIds, type AgencyId } from '../contracts/agencies';
 import { workingDaysCalendar } from '../contracts/calendar';
-import { demoCitizens, generatePopulation, loadPopulation } from '../agencies/reference';
+import { loadPopulation } from '../agencies/reference';
+import { demoCitizens, generatePopulation } from '../contracts/population-generator';
 import { buildBackOfficeServer, httpBackOffice } from '../agencies/runtime/back-office-http';
 import { startAgency, type RunningAgency } from '../agencies';
 import type { RunningConsumer } from '../platform/bus';

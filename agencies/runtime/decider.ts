@@ -4,14 +4,13 @@ import type { WorkerDecision } from '../../contracts/back-office';
 import { dueAt, type WorkingDaysCalendar } from '../../contracts/calendar';
 import { catalogue } from '../../contracts/procedures';
 import type { TopicSpec } from '../../contracts/topics';
-import type { Pool } from '../../platform/database';
+import { inTransaction, type Pool } from '../../platform/database';
 import { createPopulationRegistry } from '../reference';
 import { rules } from '../rules-table';
 import type { AgencyModule, CaseContext, CommandHandler, Verdict } from './handlers';
 import { issueNumber } from './numbers';
 import { enqueueEvent, type CaseRef } from './outbox';
 import { applySupplement } from './supplement';
-import { inTransaction } from './transaction';
 
 export type CaseRow = CaseRef & { command_type: string; command: unknown };
 

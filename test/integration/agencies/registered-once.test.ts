@@ -3,7 +3,7 @@ import { agencyModules, type RunningAgency } from '../../../agencies';
 import { createPopulationRegistry } from '../../../agencies/reference';
 import type { CaseContext } from '../../../agencies/runtime/handlers';
 import { issueNumber } from '../../../agencies/runtime/numbers';
-import { inTransaction } from '../../../agencies/runtime/transaction';
+import { inTransaction } from '../../../platform/database';
 import { workingDaysCalendar } from '../../../contracts/calendar';
 import type { Citizen } from '../../../contracts/population';
 import { createKafka } from '../../../platform/kafka';
