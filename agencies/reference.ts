@@ -20,14 +20,19 @@ const citizenColumns = (c: Citizen) => [
   c.alive,
 ];
 
-/** Loads citizens into the agency database's `reference` schema, in batches; idempotent per personal ID. */
+/**
+ * Loads citizens into the agency database's `reference` schema, in batches; idempotent per personal
+ * ID. This seeds the read model from the same deterministic generator the registry is seeded from,
+ * so only changes need to travel on `population.changes`.
+ */
 export async function loadPopulation(pool: Pool, citizens: Citizen[], log: Logger): Promise<void> {
   await pool.query(`create schema if not exists reference;
     create table if not exists reference.citizens (
       personal_id text primary key, full_name text not null, sex text not null, birth_date date not null,
       province_code text not null, commune text not null, street text not null, household_id text not null,
       household_head boolean not null, owner boolean not null, contribution_months int not null,
-      pensioner boolean not null, alive boolean not null, died_on date)`);
+      pensioner boolean not null, alive boolean not null, died_on date);
+    alter table reference.citizens add column if not exists permanent_resident boolean not null default true`);
   const columns = 13;
   const batch = 1000;
   for (let start = 0; start < citizens.length; start += batch) {
@@ -45,15 +50,16 @@ export async function loadPopulation(pool: Pool, citizens: Citizen[], log: Logge
   }
 }
 
-/** The population database as an agency uses it; only civil status marks people dead or adds newborns. */
-export interface PopulationRegistry {
+/**
+ * The agency's read model of the national population: what its rules read. Only `population.changes`
+ * changes it (population-changes.ts); the registry is the one writer of these facts.
+ */
+export interface PopulationReadModel {
   find(personalId: string): Promise<Citizen | undefined>;
-  markDeceased(personalId: string, diedOn: string): Promise<void>;
-  add(citizen: Citizen): Promise<void>;
 }
 
-/** The registry over the agency database's `reference` schema; inside a transaction when given its client. */
-export function createPopulationRegistry(db: Queryable): PopulationRegistry {
+/** The read model over the agency database's `reference` schema; inside a transaction when given its client. */
+export function createPopulationReadModel(db: Queryable): PopulationReadModel {
   const toCitizen = (r: Record<string, unknown>): Citizen => ({
     personalId: r.personal_id as string,
     fullName: r.full_name as string,
@@ -74,17 +80,12 @@ export function createPopulationRegistry(db: Queryable): PopulationRegistry {
       const { rows } = await db.query('select * from reference.citizens where personal_id = $1', [personalId]);
       return rows[0] ? toCitizen(rows[0] as Record<string, unknown>) : undefined;
     },
-    async markDeceased(personalId, diedOn) {
-      await db.query('update reference.citizens set alive = false, died_on = $2 where personal_id = $1', [
-        personalId,
-        diedOn,
-      ]);
-    },
-    async add(citizen) {
-      await db.query(
-        'insert into reference.citizens values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) on conflict (personal_id) do nothing',
-        citizenColumns(citizen),
-      );
-    },
   };
 }
+
+/** Adds a citizen to the read model (a newborn the registry announced); a repeat leaves it as it is. */
+export const insertCitizen = (db: Queryable, citizen: Citizen) =>
+  db.query(
+    'insert into reference.citizens values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) on conflict (personal_id) do nothing',
+    citizenColumns(citizen),
+  );

@@ -5,7 +5,7 @@ import type {
 } from '../../contracts/agency-messages/civil-status';
 import { localDate } from '../../contracts/calendar';
 import { daysBetween, monthsBetween } from '../dates';
-import type { PopulationRegistry } from '../reference';
+import type { PopulationReadModel } from '../reference';
 import { personNotFound } from '../rejections';
 import { rules } from '../rules-table';
 import type { Decision } from '../runtime/handlers';
@@ -30,7 +30,7 @@ export const alreadyDeceased = {
 /** Register a birth (rules 2, 4, 12), once: `registeredElsewhere` when another dossier registered it. */
 export async function decideBirth(
   command: RegisterBirth,
-  registry: PopulationRegistry,
+  population: PopulationReadModel,
   now: Date,
   registeredElsewhere = false,
 ): Promise<CivilStatusDecision> {
@@ -50,7 +50,7 @@ export async function decideBirth(
   for (const role of ['mother', 'father'] as const) {
     const parent = command[role];
     if (!parent) continue;
-    const citizen = await registry.find(parent.personalIdNumber);
+    const citizen = await population.find(parent.personalIdNumber);
     if (!citizen)
       return {
         outcome: 'rejected',
@@ -73,7 +73,7 @@ export async function decideBirth(
 /** Register a death (rule 7), once: `registeredElsewhere` when another dossier registered it. */
 export async function decideDeath(
   command: RegisterDeath,
-  registry: PopulationRegistry,
+  population: PopulationReadModel,
   now: Date,
   registeredElsewhere = false,
 ): Promise<CivilStatusDecision> {
@@ -84,7 +84,7 @@ export async function decideDeath(
       reasonCode: 'DEATH_REGISTRATION_LATE',
       message: `registered more than ${rules.deathRegistrationDays.value} days after the death`,
     };
-  const citizen = await registry.find(deceased.personalIdNumber);
+  const citizen = await population.find(deceased.personalIdNumber);
   if (!citizen) return personNotFound;
   if (!citizen.alive || registeredElsewhere) return alreadyDeceased;
   return { outcome: 'approved', result: {} };

@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
-import { agencyDatabase, agencyIds, type AgencyId } from '../../contracts/agencies';
+import { agencyDatabase, agencyIds, registryDatabase, type AgencyId } from '../../contracts/agencies';
 import { workingDaysCalendar } from '../../contracts/calendar';
 import type { Catalogue } from '../../contracts/procedures';
 import { loadPopulation } from '../../agencies/reference';
@@ -11,6 +11,7 @@ import { createPool, type Pool } from '../../platform/database';
 import { databaseUrl, type Endpoints } from '../../platform/endpoints';
 import { createKafka } from '../../platform/kafka';
 import type { Logger } from '../../platform/logger';
+import { startRegistry } from '../../registry';
 import { startEventBridge } from '../../services/event-bridge';
 import { startOrchestrator, type RunningOrchestrator } from '../../services/orchestrator';
 import { testDataConverter } from './workflow-env';
@@ -30,6 +31,9 @@ export async function startSystem(
   ) as Record<AgencyId, Pool>;
   const population = [...generatePopulation(2_000, 7), ...demoCitizens];
   await Promise.all(agencyIds.map((a) => loadPopulation(pools[a], population, log)));
+  // The registry starts from the same generated population as the agencies' read models.
+  const registryPool = createPool(databaseUrl(endpoints, registryDatabase));
+  const registry = await startRegistry({ pool: registryPool, kafka, log, population });
   const calendar = workingDaysCalendar();
   const clock = { realEpochMs: 0, simulatedEpochMs: 0, factor: 1 };
   const agencies = {} as Record<AgencyId, RunningAgency>;
@@ -44,6 +48,7 @@ export async function startSystem(
       clock,
       calendar,
       pollIntervalMs: 50,
+      registry: registry.service,
       faults,
     });
   };
@@ -64,6 +69,8 @@ export async function startSystem(
     client,
     pools,
     agencies,
+    registry,
+    registryPool,
     async restartAgency(agency: AgencyId, policy: DecisionPolicy, faults?: Faults) {
       await agencies[agency].stop();
       await startOne(agency, policy, faults);
@@ -86,6 +93,8 @@ export async function startSystem(
       await bridge.stop();
       await orchestrator.stop();
       await Promise.all(agencyIds.map((a) => agencies[a].stop()));
+      await registry.stop();
+      await registryPool.end();
       await connection.close();
       await Promise.all(Object.values(pools).map((p) => p.end()));
     },
