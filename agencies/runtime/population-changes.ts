@@ -62,6 +62,8 @@ export async function followPopulationChanges(deps: {
   log: Logger;
   topic: TopicSpec;
   groupId: string;
+  /** Told of each change once it is in the read model (the propagation benchmark measures with it). */
+  onApplied?: (event: CloudEvent) => void;
 }) {
   await migrateProcessedEvents(deps.pool);
   return runConsumer({
@@ -72,6 +74,7 @@ export async function followPopulationChanges(deps: {
     handler: async (event) => {
       const apply = appliers[event.attributes.type as PopulationChangeType];
       await withIdempotency(deps.pool, consumerName, event.attributes.id, (client) => apply(client, event));
+      deps.onApplied?.(event);
     },
   });
 }
