@@ -14,15 +14,8 @@ async function insertBatches(pool: Pool, target: string, columns: number, rows: 
   }
 }
 
-/**
- * Seeds the registry with the generated population (contracts/population-generator.ts) once: the
- * same deterministic people every agency's read model starts from, so only changes need the topic.
- * Each household's address is its first member's; its head and owner are the members so flagged.
- */
-export async function seedRegistry(pool: Pool, citizens: Citizen[], log: Logger): Promise<void> {
-  const { rows } = await pool.query<{ n: number }>('select count(*)::int as n from citizens');
-  if ((rows[0]?.n ?? 0) >= citizens.length) return;
-  const started = Date.now();
+/** Enters citizens and their households as they are, without changes published: what seeding is. */
+export async function insertCitizens(pool: Pool, citizens: Citizen[]): Promise<void> {
   const households = new Map<string, unknown[]>();
   for (const c of citizens) {
     const household = households.get(c.householdId) ?? [c.householdId, c.provinceCode, c.commune, c.street, null, null];
@@ -46,5 +39,17 @@ export async function seedRegistry(pool: Pool, citizens: Citizen[], log: Logger)
       c.householdId,
     ]),
   );
+}
+
+/**
+ * Seeds the registry with the generated population (contracts/population-generator.ts) once: the
+ * same deterministic people every agency's read model starts from, so only changes need the topic.
+ * Each household's address is its first member's; its head and owner are the members so flagged.
+ */
+export async function seedRegistry(pool: Pool, citizens: Citizen[], log: Logger): Promise<void> {
+  const { rows } = await pool.query<{ n: number }>('select count(*)::int as n from citizens');
+  if ((rows[0]?.n ?? 0) >= citizens.length) return;
+  const started = Date.now();
+  await insertCitizens(pool, citizens);
   log.info({ citizens: citizens.length, seconds: (Date.now() - started) / 1000 }, 'registry seeded');
 }

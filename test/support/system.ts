@@ -11,7 +11,9 @@ import { createPool, type Pool } from '../../platform/database';
 import { databaseUrl, type Endpoints } from '../../platform/endpoints';
 import { createKafka } from '../../platform/kafka';
 import type { Logger } from '../../platform/logger';
+import type { Citizen } from '../../contracts/population';
 import { startRegistry } from '../../registry';
+import { insertCitizens } from '../../registry/seed';
 import { startEventBridge } from '../../services/event-bridge';
 import { startOrchestrator, type RunningOrchestrator } from '../../services/orchestrator';
 import { testDataConverter } from './workflow-env';
@@ -71,6 +73,11 @@ export async function startSystem(
     agencies,
     registry,
     registryPool,
+    /** Seeds citizens a test needs into the registry and every agency's read model alike. */
+    async addCitizens(citizens: Citizen[]) {
+      await insertCitizens(registryPool, citizens);
+      await Promise.all(agencyIds.map((a) => loadPopulation(pools[a], citizens, log)));
+    },
     async restartAgency(agency: AgencyId, policy: DecisionPolicy, faults?: Faults) {
       await agencies[agency].stop();
       await startOne(agency, policy, faults);
