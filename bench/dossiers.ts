@@ -10,7 +10,7 @@ import { agencyIds, type AgencyId } from '../contracts/agencies';
 import { orchestratorTaskQueue, type AgencyEventDelivery } from '../contracts/dossier-workflow';
 import type { DossierStatusView } from '../contracts/dossier-status';
 import { birthBundle, type BirthBundleInput } from '../contracts/procedures/birth-bundle';
-import { demoCitizens } from '../agencies/reference';
+import { demoCitizens } from '../contracts/population-generator';
 import { payloadCodecFor } from '../platform/codec';
 import { loadConfig } from '../platform/config';
 import { createKafka } from '../platform/kafka';

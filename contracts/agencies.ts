@@ -15,4 +15,7 @@ export const agencyDatabase: Record<AgencyId, string> = {
 /** The platform's own database (processed events, audit log, read models). */
 export const platformDatabase = 'lienthong';
 
-export const allDatabases = [platformDatabase, ...agencyIds.map((agency) => agencyDatabase[agency])];
+/** The national population registry's database; only the registry writes it. */
+export const registryDatabase = 'lienthong_registry';
+
+export const allDatabases = [platformDatabase, registryDatabase, ...agencyIds.map((agency) => agencyDatabase[agency])];

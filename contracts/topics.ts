@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { agencyIds, type AgencyId } from './agencies';
 import { agencyMessages } from './agency-messages';
 import { DossierStatusChanged } from './dossier-status';
+import { populationChanges } from './population-changes';
 
 /** Commands for one agency, published by orchestrator activities; keyed by dossier id. */
 export const commandTopic = (agency: AgencyId) => `agency.${agency}.commands` as const;
@@ -9,12 +10,15 @@ export const commandTopic = (agency: AgencyId) => `agency.${agency}.commands` as
 export const eventTopic = (agency: AgencyId) => `agency.${agency}.events` as const;
 /** Citizen-facing dossier status changes; keyed by dossier id. */
 export const notificationsTopic = 'dossier.notifications';
+/** Every change to the national population, published by the registry's outbox; keyed by personal ID number. */
+export const populationChangesTopic = 'population.changes';
 /** Where a consumer puts what it cannot parse, validate or handle. */
 export const deadLetterTopic = (topic: string) => `${topic}.dlq`;
 
 /**
  * One Kafka topic and the messages it may carry: CloudEvents `type` (versioned, e.g.
- * `BirthRegistered.v1`) → zod schema of the event's data. Every message is keyed by dossier id.
+ * `BirthRegistered.v1`) → zod schema of the event's data. Every message is keyed by its subject: the
+ * dossier id, or the personal ID number on `population.changes`.
  */
 export interface TopicSpec {
   name: string;
@@ -50,6 +54,14 @@ export const topicSpecs: TopicSpec[] = [
     consumer: 'api',
     messages: { 'DossierStatusChanged.v1': DossierStatusChanged },
   },
+  {
+    name: populationChangesTopic,
+    description:
+      'Every change the national population registry makes (births, deaths, permanent residences), keyed by personal ID number; each agency keeps its read model of the population from it.',
+    producer: 'registry',
+    consumer: 'civil-status, residence, social-insurance',
+    messages: populationChanges,
+  },
 ];
 
 const byName = new Map(topicSpecs.map((spec) => [spec.name, spec]));
@@ -63,6 +75,10 @@ export function topicSpec(name: string): TopicSpec {
 
 /** Every topic the system uses (dead-letter topics included); created at start-up. */
 export function allTopicNames(): string[] {
-  const base = [...agencyIds.flatMap((agency) => [commandTopic(agency), eventTopic(agency)]), notificationsTopic];
+  const base = [
+    ...agencyIds.flatMap((agency) => [commandTopic(agency), eventTopic(agency)]),
+    notificationsTopic,
+    populationChangesTopic,
+  ];
   return [...base, ...base.map(deadLetterTopic)];
 }

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { z } from 'zod';
-import { demoCitizens, generatePopulation } from '../agencies/reference';
+import { demoCitizens, generatePopulation } from '../contracts/population-generator';
 import { orchestratorTaskQueue } from '../contracts/dossier-workflow';
 import type { DossierStatusView } from '../contracts/dossier-status';
 import { catalogue, type DossierInput, type ProcedureDefinition } from '../contracts/procedures';

@@ -1,7 +1,9 @@
 import { Client, Connection } from '@temporalio/client';
-import { agencyDatabase, agencyIds, type AgencyId } from '../contracts/agencies';
+import type { Kafka } from 'kafkajs';
+import { agencyDatabase, agencyIds, registryDatabase, type AgencyId } from '../contracts/agencies';
 import { workingDaysCalendar } from '../contracts/calendar';
-import { demoCitizens, generatePopulation, loadPopulation } from '../agencies/reference';
+import { loadPopulation } from '../agencies/reference';
+import { demoCitizens, generatePopulation } from '../contracts/population-generator';
 import { buildBackOfficeServer, httpBackOffice } from '../agencies/runtime/back-office-http';
 import { startAgency, type RunningAgency } from '../agencies';
 import type { RunningConsumer } from '../platform/bus';
@@ -13,6 +15,7 @@ import { createKafka, ensureTopics } from '../platform/kafka';
 import type { Logger } from '../platform/logger';
 import { allTopicNames } from '../contracts/topics';
 import { temporalConnectionOptions } from '../platform/temporal';
+import { startRegistry } from '../registry';
 import { startApi, type RunningApi } from './api';
 import { startEventBridge } from './event-bridge';
 import { startOrchestrator, type RunningOrchestrator } from './orchestrator';
@@ -48,6 +51,24 @@ async function ensurePopulation(pool: Pool, size: number, log: Logger): Promise<
   log.info({ citizens: citizens.length, seconds: (Date.now() - started) / 1000 }, 'population loaded');
 }
 
+/** The national population registry on its own database, seeded like the agencies' read models. */
+async function startPopulationRegistry(endpoints: Endpoints, config: Config, kafka: Kafka, log: Logger) {
+  const pool = createPool(databaseUrl(endpoints, registryDatabase), { applicationName: 'lienthong-registry' });
+  const running = await startRegistry({
+    pool,
+    kafka,
+    log,
+    population: [...generatePopulation(config.agencies.populationSize, 1), ...demoCitizens],
+  });
+  return {
+    service: running.service,
+    async stop() {
+      await running.stop();
+      await pool.end();
+    },
+  };
+}
+
 /**
  * Starts the chosen services against the given endpoints and returns one stop() for all. Used by
  * every composition root in workers/, including the all-in-one `npm start`.
@@ -65,6 +86,11 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
   const calendar = workingDaysCalendar();
   let api: RunningApi | undefined;
   try {
+    // The registry runs in the process of the agencies that ask it, called in-process: one database
+    // is its one store, and its request ids and unique keys keep it correct however many run.
+    const registry =
+      (selection.agencies ?? []).length > 0 ? await startPopulationRegistry(endpoints, config, kafka, log) : undefined;
+    if (registry) stops.push(registry.stop);
     // Agencies stop together (each waits out its consumer's fetch), then their pools.
     const agencyPools: Pool[] = [];
     stops.push(async () => {
@@ -87,6 +113,7 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
         processingDelayMs: config.agencies.processingDelayMs,
         clock,
         calendar,
+        registry: registry!.service,
         faults: {
           latencyMs: config.agencies.latencyMs,
           failureRate: config.agencies.failureRate,

@@ -7,9 +7,8 @@ import {
   RegisterDeath,
 } from '../../contracts/agency-messages/civil-status';
 import { registerBirth, registerDeath } from '../../contracts/procedures/services';
-import { centurySexDigit } from '../../contracts/values';
-import { pad, scramble, yearOf } from '../number-formats';
-import { handlersOf, type AgencyModule, type HandlerMap } from '../runtime/handlers';
+import { pad, yearOf } from '../number-formats';
+import { handlersOf, RegistryRefusedError, type AgencyModule, type HandlerMap } from '../runtime/handlers';
 import { birthIdentity, carryOutOnce, deathIdentity, decideOnce, registrationTables } from './registrations';
 import { alreadyDeceased, decideBirth, decideDeath, duplicateBirth } from './rules';
 
@@ -21,8 +20,9 @@ const deathRecorded = DeathRegistered.omit(routingFields);
 
 /**
  * The commune's civil-status office: registers births and deaths, each once whatever the dossier
- * (registrations.ts). Number formats are assumed; the population database learns of each birth and
- * death in the same transaction as the decision.
+ * (registrations.ts). Number formats are assumed; the national population registry issues the
+ * child's ID and records the death before the decision commits (a retried case asks it again by the
+ * same request id and gets the same answer).
  */
 export const civilStatus = {
   handlers: {
@@ -32,7 +32,7 @@ export const civilStatus = {
           ctx.db,
           birthIdentity(command),
           command,
-          (elsewhere) => decideBirth(command, ctx.registry, ctx.now, elsewhere),
+          (elsewhere) => decideBirth(command, ctx.population, ctx.now, elsewhere),
           duplicateBirth,
           {},
         ),
@@ -41,32 +41,21 @@ export const civilStatus = {
         carryOutOnce(ctx.db, birthIdentity(command), command, birthRecorded, async () => {
           const { child, mother, father } = command;
           const province = child.birthPlace.provinceCode;
-          const birthYear = Number(child.birthDate.slice(0, 4));
           const birthCertificateNumber = await ctx.issue(
             'birth-certificate',
             (n) => `${province}/${yearOf(ctx.now)}/KS-${pad(n, 6)}`,
           );
-          const childPersonalIdNumber = await ctx.issue(
-            'personal-id',
-            (n) => `${province}${centurySexDigit(birthYear, child.sex)}${pad(birthYear, 2)}${pad(scramble(n), 6)}`,
-          );
-          const parent = mother ?? father;
-          const home = parent ? await ctx.registry.find(parent.personalIdNumber) : undefined;
-          await ctx.registry.add({
-            personalId: childPersonalIdNumber,
-            fullName: child.fullName,
-            sex: child.sex,
-            birthDate: child.birthDate,
-            provinceCode: home?.provinceCode ?? province,
-            commune: home?.commune ?? child.birthPlace.commune,
-            street: home?.street ?? child.birthPlace.street,
-            householdId: home?.householdId ?? `HK-${province}-NEW`,
-            householdHead: false,
-            owner: false,
-            contributionMonths: 0,
-            pensioner: false,
-            alive: true,
+          // The registry issues the ID, once per birth: asked again by this step or for this birth, it answers the same.
+          const issued = await ctx.registry.registerBirth({
+            requestId: `${command.dossierId}/${command.stepId}`,
+            birthKey: birthIdentity(command).key,
+            child: { fullName: child.fullName, sex: child.sex, birthDate: child.birthDate },
+            registeredIn: province,
+            parentIdNumber: (mother ?? father)?.personalIdNumber,
+            birthPlace: child.birthPlace,
           });
+          if (!issued.ok) throw new RegistryRefusedError(issued.reasonCode, issued.message);
+          const childPersonalIdNumber = issued.personalId;
           return { birthCertificateNumber, childPersonalIdNumber, registeredAt: ctx.now.toISOString() };
         }),
     }),
@@ -76,7 +65,7 @@ export const civilStatus = {
           ctx.db,
           deathIdentity(command),
           command,
-          (elsewhere) => decideDeath(command, ctx.registry, ctx.now, elsewhere),
+          (elsewhere) => decideDeath(command, ctx.population, ctx.now, elsewhere),
           alreadyDeceased,
           {},
         ),
@@ -84,7 +73,12 @@ export const civilStatus = {
       carryOut: (command, _decision, ctx) =>
         carryOutOnce(ctx.db, deathIdentity(command), command, deathRecorded, async () => {
           const { deceased } = command;
-          await ctx.registry.markDeceased(deceased.personalIdNumber, deceased.dateOfDeath);
+          const died = await ctx.registry.registerDeath({
+            requestId: `${command.dossierId}/${command.stepId}`,
+            personalId: deceased.personalIdNumber,
+            diedOn: deceased.dateOfDeath,
+          });
+          if (!died.ok) throw new RegistryRefusedError(died.reasonCode, died.message);
           const deathExtractNumber = await ctx.issue(
             'death-extract',
             (n) => `${deceased.placeOfDeath.provinceCode}/${yearOf(ctx.now)}/TK-${pad(n, 6)}`,

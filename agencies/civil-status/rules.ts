@@ -4,7 +4,7 @@ import type {
   RegisterDeath,
 } from '../../contracts/agency-messages/civil-status';
 import { daysBetween, localDate, monthsBetween } from '../../contracts/calendar';
-import type { PopulationRegistry } from '../reference';
+import type { PopulationReadModel } from '../reference';
 import { personNotFound } from '../rejections';
 import { rules } from '../../contracts/rules';
 import type { Decision } from '../runtime/handlers';
@@ -29,7 +29,7 @@ export const alreadyDeceased = {
 /** Register a birth (rules 2, 4, 12), once: `registeredElsewhere` when another dossier registered it. */
 export async function decideBirth(
   command: RegisterBirth,
-  registry: PopulationRegistry,
+  population: PopulationReadModel,
   now: Date,
   registeredElsewhere = false,
 ): Promise<CivilStatusDecision> {
@@ -49,7 +49,7 @@ export async function decideBirth(
   for (const role of ['mother', 'father'] as const) {
     const parent = command[role];
     if (!parent) continue;
-    const citizen = await registry.find(parent.personalIdNumber);
+    const citizen = await population.find(parent.personalIdNumber);
     if (!citizen)
       return {
         outcome: 'rejected',
@@ -72,7 +72,7 @@ export async function decideBirth(
 /** Register a death (rule 7), once: `registeredElsewhere` when another dossier registered it. */
 export async function decideDeath(
   command: RegisterDeath,
-  registry: PopulationRegistry,
+  population: PopulationReadModel,
   now: Date,
   registeredElsewhere = false,
 ): Promise<CivilStatusDecision> {
@@ -83,7 +83,7 @@ export async function decideDeath(
       reasonCode: 'DEATH_REGISTRATION_LATE',
       message: `registered more than ${rules.deathRegistrationDays.value} days after the death`,
     };
-  const citizen = await registry.find(deceased.personalIdNumber);
+  const citizen = await population.find(deceased.personalIdNumber);
   if (!citizen) return personNotFound;
   if (!citizen.alive || registeredElsewhere) return alreadyDeceased;
   return { outcome: 'approved', result: {} };

@@ -4,7 +4,7 @@ import type {
   residenceReasonCodes,
 } from '../../contracts/agency-messages/residence';
 import { localDate, workingDaysBetween, type WorkingDaysCalendar } from '../../contracts/calendar';
-import type { PopulationRegistry } from '../reference';
+import type { PopulationReadModel } from '../reference';
 import { personNotFound } from '../rejections';
 import { rules } from '../../contracts/rules';
 import type { Decision } from '../runtime/handlers';
@@ -16,11 +16,11 @@ const consentFields = ['residence.householdHeadConsent', 'residence.ownerConsent
 /** Register a newborn at a parent's permanent residence (rule 5); the child joins that household. */
 export async function decideResidence(
   command: RegisterPermanentResidence,
-  registry: PopulationRegistry,
+  population: PopulationReadModel,
   now: Date,
   calendar: WorkingDaysCalendar,
 ): Promise<ResidenceDecision<{ householdId: string }>> {
-  const parent = await registry.find(command.parentIdNumber);
+  const parent = await population.find(command.parentIdNumber);
   if (!parent)
     return {
       outcome: 'rejected',
@@ -63,9 +63,9 @@ export async function decideResidence(
 /** Delete a deceased person's permanent residence. */
 export async function decideResidenceDeletion(
   command: DeletePermanentResidence,
-  registry: PopulationRegistry,
+  population: PopulationReadModel,
 ): Promise<ResidenceDecision<Record<string, never>>> {
-  const citizen = await registry.find(command.deceased.personalIdNumber);
+  const citizen = await population.find(command.deceased.personalIdNumber);
   if (!citizen) return personNotFound;
   return { outcome: 'approved', result: {} };
 }

@@ -3,17 +3,19 @@ import type { Kafka } from 'kafkajs';
 import type { AgencyId } from '../../contracts/agencies';
 import { simulatedNow, type ScaledClock, type WorkingDaysCalendar } from '../../contracts/calendar';
 import { catalogue } from '../../contracts/procedures';
-import { commandTopic, eventTopic, topicSpec, type TopicSpec } from '../../contracts/topics';
+import type { PopulationRegistryClient } from '../../contracts/registry';
+import { commandTopic, eventTopic, populationChangesTopic, topicSpec, type TopicSpec } from '../../contracts/topics';
 import { createPublisher, runConsumer, type RunningConsumer } from '../../platform/bus';
 import type { Pool } from '../../platform/database';
 import type { Logger } from '../../platform/logger';
-import { createPopulationRegistry } from '../reference';
+import { createPopulationReadModel } from '../reference';
 import { createBackOffice } from './back-office';
 import { createDecider } from './decider';
 import { noFaults, type Faults } from './faults';
 import type { AgencyModule } from './handlers';
 import { createIntake, type DecisionPolicy } from './intake';
 import { createRelay } from './outbox';
+import { followPopulationChanges } from './population-changes';
 import { migrateAgencyDatabase } from './schema';
 
 export interface AgencyOptions {
@@ -28,6 +30,10 @@ export interface AgencyOptions {
   calendar: WorkingDaysCalendar;
   /** Working days the agency has for a case of a command type (its due date); the catalogue's limit by default. */
   workingDaysFor?: (commandType: string) => number;
+  /** The national population registry this agency asks to change the population. */
+  registry: PopulationRegistryClient;
+  /** Where the registry's changes arrive for the read model; `population.changes` by default. */
+  populationChanges?: TopicSpec;
   faults?: Faults;
   groupId?: string;
   pollIntervalMs?: number;
@@ -58,7 +64,15 @@ export async function runAgency(module: AgencyModule, options: AgencyOptions) {
   const commands = options.topics?.commands ?? topicSpec(commandTopic(agency));
   let running = true;
 
-  const decider = createDecider({ agency, module, pool, events, calendar: options.calendar, now });
+  const decider = createDecider({
+    agency,
+    module,
+    pool,
+    events,
+    calendar: options.calendar,
+    registry: options.registry,
+    now,
+  });
   const relay = createRelay({ agency, pool, publisher, events });
   const intake = createIntake({
     agency,
@@ -86,9 +100,19 @@ export async function runAgency(module: AgencyModule, options: AgencyOptions) {
   };
   const loops = [loop('decider', decider.decideDue), ...(options.relay === false ? [] : [loop('outbox-relay', relay)])];
 
+  const groupId = options.groupId ?? `lienthong-agency-${agency}`;
+  // Its own group: every agency database keeps its own read model, so each reads every change.
+  const readModel: RunningConsumer = await followPopulationChanges({
+    agency,
+    pool,
+    kafka: options.kafka,
+    log: root,
+    topic: options.populationChanges ?? topicSpec(populationChangesTopic),
+    groupId: `${groupId}-population`,
+  });
   const consumer: RunningConsumer = await runConsumer({
     kafka: options.kafka,
-    groupId: options.groupId ?? `lienthong-agency-${agency}`,
+    groupId,
     topics: [commands],
     handler: intake,
     log: root,
@@ -97,7 +121,7 @@ export async function runAgency(module: AgencyModule, options: AgencyOptions) {
 
   return {
     agency,
-    registry: createPopulationRegistry(pool),
+    population: createPopulationReadModel(pool),
     backOffice: createBackOffice({ pool, decider }),
     /** Publishes what is waiting in the outbox now (tests use it to be deterministic). */
     relayOnce: relay,
@@ -105,6 +129,7 @@ export async function runAgency(module: AgencyModule, options: AgencyOptions) {
       running = false;
       await Promise.all(loops);
       await consumer.stop();
+      await readModel.stop();
       await publisher.disconnect();
       log.info('agency stopped');
     },

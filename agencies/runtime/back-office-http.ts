@@ -1,9 +1,8 @@
-import { timingSafeEqual } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { Task, TaskQuery, WorkerDecision, type BackOffice, type TaskFilter } from '../../contracts/back-office';
 import type { Logger } from '../../platform/logger';
+import { buildServiceApp, serviceCaller } from '../../platform/service-http';
 
 /**
  * The back office as a service-level HTTP API of the agency process, so the portal api (another
@@ -18,36 +17,7 @@ export async function buildBackOfficeServer(
   office: BackOffice,
   options: { log: Logger; token?: string },
 ): Promise<FastifyInstance> {
-  const app = Fastify({
-    loggerInstance: options.log.child({ module: 'back-office-http' }) as FastifyBaseLogger,
-  }).withTypeProvider<ZodTypeProvider>();
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
-  const expected = options.token ? Buffer.from(`Bearer ${options.token}`) : undefined;
-  app.addHook('onRequest', async (request, reply) => {
-    if (!expected) return;
-    const given = Buffer.from(request.headers.authorization ?? '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected))
-      await reply.code(401).type('application/problem+json').send({
-        type: 'about:blank',
-        title: 'Unauthorized',
-        status: 401,
-        detail: 'the back office needs its service token',
-      });
-  });
-  app.setErrorHandler(async (err: { statusCode?: number; message: string }, _request, reply) => {
-    const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
-    if (status === 500) options.log.error({ err }, 'back office request failed');
-    await reply
-      .code(status)
-      .type('application/problem+json')
-      .send({
-        type: 'about:blank',
-        title: status === 500 ? 'Internal Server Error' : 'Bad Request',
-        status,
-        detail: status === 500 ? 'the back office failed; it has been logged' : err.message,
-      });
-  });
+  const app = buildServiceApp({ ...options, module: 'back-office-http', what: 'back office' });
 
   app.get('/tasks', { schema: { querystring: TaskQuery, response: { 200: z.array(Task) } } }, async (request) =>
     office.listTasks({
@@ -84,23 +54,7 @@ export async function buildBackOfficeServer(
 
 /** A BackOffice reached over HTTP: what the portal api uses for an agency in another process. */
 export function httpBackOffice(url: string, token?: string): BackOffice {
-  const baseUrl = url.endsWith('/') ? url : `${url}/`;
-  const call = async <T>(method: 'GET' | 'POST', path: string, reply: z.ZodType<T>, body?: unknown): Promise<T> => {
-    const response = await fetch(new URL(path, baseUrl), {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(10_000),
-    });
-    if (!response.ok)
-      throw new Error(
-        `back office at ${baseUrl} answered ${response.status}: ${(await response.text()).slice(0, 300)}`,
-      );
-    return reply.parse(await response.json());
-  };
+  const call = serviceCaller(url, 'back office', token);
   const task = (taskId: string) => `tasks/${encodeURIComponent(taskId)}`;
   return {
     async listTasks(filter: TaskFilter = {}) {

@@ -1,7 +1,6 @@
 import type { BackOffice, Task, TaskFilter } from '../../contracts/back-office';
-import type { Pool } from '../../platform/database';
+import { inTransaction, type Pool } from '../../platform/database';
 import type { CaseRow, Decider } from './decider';
-import { inTransaction } from './transaction';
 
 /** The agency worker's back office over the agency's own database. */
 export function createBackOffice(deps: { pool: Pool; decider: Decider }): BackOffice {

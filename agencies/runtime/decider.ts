@@ -3,15 +3,21 @@ import type { AgencyId } from '../../contracts/agencies';
 import type { WorkerDecision } from '../../contracts/back-office';
 import { dueAt, type WorkingDaysCalendar } from '../../contracts/calendar';
 import { catalogue } from '../../contracts/procedures';
+import type { PopulationRegistryClient } from '../../contracts/registry';
 import type { TopicSpec } from '../../contracts/topics';
-import type { Pool } from '../../platform/database';
-import { createPopulationRegistry } from '../reference';
 import { rules } from '../../contracts/rules';
-import type { AgencyModule, CaseContext, CommandHandler, Verdict } from './handlers';
+import { inTransaction, type Pool } from '../../platform/database';
+import { createPopulationReadModel } from '../reference';
+import {
+  RegistryRefusedError,
+  type AgencyModule,
+  type CaseContext,
+  type CommandHandler,
+  type Verdict,
+} from './handlers';
 import { issueNumber } from './numbers';
 import { enqueueEvent, type CaseRef } from './outbox';
 import { applySupplement } from './supplement';
-import { inTransaction } from './transaction';
 
 export type CaseRow = CaseRef & { command_type: string; command: unknown };
 
@@ -37,6 +43,7 @@ export function createDecider(deps: {
   pool: Pool;
   events: TopicSpec;
   calendar: WorkingDaysCalendar;
+  registry: PopulationRegistryClient;
   now(): Date;
 }) {
   const { events } = deps;
@@ -51,7 +58,8 @@ export function createDecider(deps: {
 
   const contextOf = (client: pg.PoolClient, c: CaseRow): CaseContext => ({
     db: client,
-    registry: createPopulationRegistry(client),
+    population: createPopulationReadModel(client),
+    registry: deps.registry,
     now: deps.now(),
     calendar: deps.calendar,
     issue: (kind, make) => issueNumber(client, kind, c.command_id, make),
@@ -78,7 +86,13 @@ export function createDecider(deps: {
   const eventOf = async (handler: CommandHandler, verdict: Concluded, ctx: CaseContext) => {
     switch (verdict.outcome) {
       case 'approved':
-        return { type: handler.events.approved, data: await verdict.carryOut(ctx) };
+        try {
+          return { type: handler.events.approved, data: await verdict.carryOut(ctx) };
+        } catch (err) {
+          // The registry is the truth: what it refuses is the case's rejection (the event must still fit the contract).
+          if (!(err instanceof RegistryRefusedError)) throw err;
+          return { type: handler.events.rejected, data: { reasonCode: err.reasonCode, message: err.refusal } };
+        }
       case 'rejected':
         return { type: handler.events.rejected, data: { reasonCode: verdict.reasonCode, message: verdict.message } };
       case 'needs-information': {

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import type { WorkingDaysCalendar } from '../../contracts/calendar';
+import type { PopulationRegistryClient } from '../../contracts/registry';
 import type { Queryable } from '../../platform/database';
-import type { PopulationRegistry } from '../reference';
+import type { PopulationReadModel } from '../reference';
 
 /** What an agency's rules say about a case. Business rejections are data, not exceptions. */
 export type Decision<Result, ReasonCode extends string = string> =
@@ -10,11 +11,14 @@ export type Decision<Result, ReasonCode extends string = string> =
   | { outcome: 'needs-information'; fields: string[]; message: string }
   | { outcome: 'needs-review'; flags: string[] };
 
-/** What a handler works with: the case's transaction, the population registry within it, simulated time. */
+/** What a handler works with: the case's transaction, the population read model within it, the national registry, simulated time. */
 export interface CaseContext {
   /** Whatever a handler reads or writes here commits together with the decision, or not at all. */
   db: Queryable;
-  registry: PopulationRegistry;
+  /** The agency's read model of the population, which its rules read. */
+  population: PopulationReadModel;
+  /** The national population registry, the one writer of births, deaths and residences: a carry-out asks it. */
+  registry: PopulationRegistryClient;
   now: Date;
   calendar: WorkingDaysCalendar;
   /** Reserves a unique number of a kind (certificate, ID, card…) for this case. */
@@ -45,6 +49,21 @@ export interface CommandSpec<Command, Result, Events extends Schemas, ApprovedTy
   approvalDefaults(command: Command, ctx: CaseContext): Result | Promise<Result>;
   /** Carries out an approval: issues numbers, changes reference data; returns the approved event's data. */
   carryOut(command: Command, decision: Approved<Result>, ctx: CaseContext): Promise<EventData<Events[ApprovedType]>>;
+}
+
+/**
+ * The population registry refused a change the agency's read model said it could make (the read
+ * model behind the registry, or a person the registry never knew): the decider rejects the case
+ * with the registry's reason, which must be one of the agency's own reason codes.
+ */
+export class RegistryRefusedError extends Error {
+  override readonly name = 'RegistryRefusedError';
+  constructor(
+    readonly reasonCode: string,
+    readonly refusal: string,
+  ) {
+    super(`the population registry refused: ${reasonCode}: ${refusal}`);
+  }
 }
 
 /** A decision with the handler's types closed over; an approval knows how to carry itself out. */

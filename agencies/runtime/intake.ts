@@ -4,11 +4,10 @@ import { dueAt, type WorkingDaysCalendar } from '../../contracts/calendar';
 import type { CloudEvent } from '../../contracts/cloudevents';
 import type { TopicSpec } from '../../contracts/topics';
 import { DeadLetterError } from '../../platform/bus';
-import type { Pool } from '../../platform/database';
+import { inTransaction, type Pool } from '../../platform/database';
 import type { Logger } from '../../platform/logger';
 import { sufferFaults, type Faults } from './faults';
 import { enqueueAgain, enqueueEvent } from './outbox';
-import { inTransaction } from './transaction';
 
 export type DecisionPolicy = 'auto' | 'manual' | 'review';
 

@@ -1,8 +1,7 @@
 import type { AgencyId } from '../../contracts/agencies';
 import type { TopicSpec } from '../../contracts/topics';
-import type { EventPublisher } from '../../platform/bus';
+import { createOutboxRelay, type EventPublisher } from '../../platform/bus';
 import type { Pool, Queryable } from '../../platform/database';
-import { inTransaction } from './transaction';
 
 /** The case an event answers: its routing fields come from here. */
 export interface CaseRef {
@@ -39,33 +38,6 @@ export const enqueueAgain = (db: Queryable, commandId: string) =>
     [commandId],
   );
 
-/** The outbox relay: publishes committed events in order, marks them published after the broker has them. */
-export function createRelay(deps: { agency: AgencyId; pool: Pool; publisher: EventPublisher; events: TopicSpec }) {
-  return (): Promise<number> =>
-    inTransaction(deps.pool, async (client) => {
-      const { rows } = await client.query<{
-        id: string;
-        event_id: string;
-        event_type: string;
-        subject: string;
-        data: Record<string, unknown>;
-      }>(
-        'select id, event_id, event_type, subject, data from outbox where published_at is null order by id limit 200 for update skip locked',
-      );
-      if (rows.length === 0) return 0;
-      await deps.publisher.publishBatch(
-        deps.events,
-        rows.map((r) => ({
-          id: r.event_id,
-          type: r.event_type,
-          subject: r.subject,
-          source: `lienthong/agency/${deps.agency}`,
-          data: r.data,
-        })),
-      );
-      await client.query('update outbox set published_at = now() where id = any($1::bigint[])', [
-        rows.map((r) => r.id),
-      ]);
-      return rows.length;
-    });
-}
+/** The outbox relay of an agency: its results leave on its events topic. */
+export const createRelay = (deps: { agency: AgencyId; pool: Pool; publisher: EventPublisher; events: TopicSpec }) =>
+  createOutboxRelay({ ...deps, topic: deps.events, source: `lienthong/agency/${deps.agency}` });

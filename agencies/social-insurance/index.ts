@@ -44,7 +44,7 @@ export const socialInsurance = {
         const paid = await ctx.db.query('select 1 from payouts where deceased_id = $1', [
           command.deceased.personalIdNumber,
         ]);
-        return decideFuneralAllowance(command, ctx.registry, (paid.rowCount ?? 0) > 0);
+        return decideFuneralAllowance(command, ctx.population, (paid.rowCount ?? 0) > 0);
       },
       approvalDefaults: () => ({ amountVnd: funeralAllowanceVnd() }),
       async carryOut(command, { result }, ctx) {

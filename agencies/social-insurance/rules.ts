@@ -6,7 +6,7 @@ import type {
 } from '../../contracts/agency-messages/social-insurance';
 import { localDate } from '../../contracts/calendar';
 import { monthsBetween } from '../../contracts/calendar';
-import type { PopulationRegistry } from '../reference';
+import type { PopulationReadModel } from '../reference';
 import { personNotFound } from '../rejections';
 import { rules } from '../../contracts/rules';
 import type { Decision } from '../runtime/handlers';
@@ -41,7 +41,7 @@ export function decideHealthCard(
 /** Funeral allowance (rule 8), once per deceased. */
 export async function decideFuneralAllowance(
   command: DecideFuneralAllowance,
-  registry: PopulationRegistry,
+  population: PopulationReadModel,
   alreadyPaid: boolean,
 ): Promise<SocialInsuranceDecision<{ amountVnd: number }>> {
   if (alreadyPaid)
@@ -50,7 +50,7 @@ export async function decideFuneralAllowance(
       reasonCode: 'ALREADY_PAID',
       message: 'the funeral allowance for this person was already paid',
     };
-  const citizen = await registry.find(command.deceased.personalIdNumber);
+  const citizen = await population.find(command.deceased.personalIdNumber);
   if (!citizen) return personNotFound;
   const eligible =
     citizen.contributionMonths >= rules.funeralMinContributionMonths.value ||

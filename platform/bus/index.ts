@@ -18,3 +18,4 @@ export {
 export { migrateProcessedEvents, withIdempotency } from './idempotency';
 export { createPublisher, type EventPublisher } from './publisher';
 export { listDeadLetters, redriveDeadLetters, type DeadLetter, type RedriveSelection } from './redrive';
+export { createOutboxRelay } from './outbox-relay';

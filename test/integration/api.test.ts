@@ -15,7 +15,6 @@ import { createDossierGateway } from '../../web/dossiers';
 import { createSubmissionLedger } from '../../web/submission-ledger';
 import { catalogue } from '../../contracts/procedures';
 import { createNotificationHub, feedFromKafka } from '../../web/notifications';
-import { loadPopulation } from '../../agencies/reference';
 import type { Citizen } from '../../contracts/population';
 import type { DeathBundleInput } from '../../contracts/procedures/death-bundle';
 import { birthInput, deathInput } from '../fixtures/dossiers';
@@ -176,7 +175,7 @@ const apiDeath = (variant: 2 | 3 | 4): DeathBundleInput => {
 
 beforeAll(async () => {
   system = await startSystem(endpoints, log);
-  await Promise.all(Object.values(system.pools).map((agencyPool) => loadPopulation(agencyPool, [apiDeceased], log)));
+  await system.addCitizens([apiDeceased]);
   pool = createPool(endpoints.postgres.url);
   portal = await startPortal();
 });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { agencyIds } from '../../contracts/agencies';
 import { orchestratorTaskQueue } from '../../contracts/dossier-workflow';
 import type { DossierStatusView } from '../../contracts/dossier-status';
 import { catalogue, type DossierInput } from '../../contracts/procedures';
@@ -68,6 +69,34 @@ describe('end to end on real Temporal, Kafka, PostgreSQL and agency services', (
     const rejected: DossierStatusView = await again.handle.result();
     expect(rejected.status).toBe('rejected');
     expect(rejected.steps[0]?.rejection?.reasonCode).toBe('ALREADY_DECEASED');
+  });
+
+  it('registers the death of a child born through a birth bundle: every step finds the child, every agency sees the death', async () => {
+    const birth = birthInput(10);
+    const born: DossierStatusView = await (await submit(birth)).handle.result();
+    expect(born.status).toBe('result-returned');
+    const childId = String(resultOf(born, 'register-birth').childPersonalIdNumber);
+    const death = deathInput(2, 1);
+    death.applicant = { ...birth.mother!, relationship: 'parent' };
+    death.deceased = {
+      ...death.deceased,
+      personalIdNumber: childId,
+      fullName: birth.child.fullName,
+      sex: birth.child.sex,
+      birthDate: birth.child.birthDate,
+      placeOfDeath: birth.residence.address,
+    };
+    const died: DossierStatusView = await (await submit(death)).handle.result();
+    expect(died.steps.map((s) => [s.stepId, s.status])).toEqual([
+      ['register-death', 'completed'],
+      ['delete-residence', 'completed'],
+    ]);
+    expect(died.status).toBe('result-returned');
+    expect((await system.registry.service.find(childId))?.citizen.alive).toBe(false);
+    for (const agency of agencyIds)
+      await expect
+        .poll(async () => (await system.agencies[agency].population.find(childId))?.alive, { timeout: 15_000 })
+        .toBe(false);
   });
 
   it('registers the residence with the consents the citizen supplies when the agency asks for them', async () => {

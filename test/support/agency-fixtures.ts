@@ -5,7 +5,9 @@ import { workingDaysCalendar } from '../../contracts/calendar';
 import type { CloudEvent } from '../../contracts/cloudevents';
 import { commandTopic, deadLetterTopic, eventTopic, topicSpec, type TopicSpec } from '../../contracts/topics';
 import { startAgency, type AgencyOptions, type RunningAgency } from '../../agencies';
-import { demoCitizens, loadPopulation } from '../../agencies/reference';
+import { loadPopulation } from '../../agencies/reference';
+import { demoCitizens } from '../../contracts/population-generator';
+import { demoPeople } from '../../contracts/demo-citizens';
 import type { Citizen } from '../../contracts/population';
 import { ensureDatabases } from '../../infra/postgres-server';
 import { createPublisher, decodeEvent, type EventPublisher } from '../../platform/bus';
@@ -13,11 +15,25 @@ import { createPool, type Pool } from '../../platform/database';
 import { databaseUrl, type Endpoints } from '../../platform/endpoints';
 import { ensureTopics } from '../../platform/kafka';
 import type { Logger } from '../../platform/logger';
+import { isolatedRegistry } from './registry-fixtures';
 
 /**
  * Citizens the rule tables need beyond the demo ones (valid ID numbers: province 001, century/sex
  * digit, birth year). None of them exist in the generated population.
  */
+/** A boy born this year in Lan's household (the demo mother), whose birth the registry has recorded. */
+const newbornAt = (personalId: string): Citizen => ({
+  ...demoPeople.lan,
+  personalId,
+  fullName: 'Trần Minh Khang',
+  sex: 'male',
+  birthDate: '2026-11-01',
+  householdHead: false,
+  owner: false,
+  contributionMonths: 0,
+  pensioner: false,
+});
+
 export const ruleCitizens = {
   deceasedFather: {
     personalId: '001070222333',
@@ -109,6 +125,10 @@ export const ruleCitizens = {
     pensioner: true,
     alive: true,
   },
+  /** The newborn the rule tests' residence and card commands name, as the registry knows him once born. */
+  newborn: newbornAt('001226999999'),
+  /** The newborn the reliability tests' commands name. */
+  anotherNewborn: newbornAt('001226999998'),
 } satisfies Record<string, Citizen>;
 
 /** A valid ID number that belongs to nobody in any test population. */
@@ -190,6 +210,7 @@ export async function isolatedAgency(
 ) {
   const topics = await isolatedTopics(kafka, agency);
   const pool = await isolatedDatabase(endpoints, agency, log);
+  const registry = await isolatedRegistry(kafka, endpoints, log, Object.values(ruleCitizens));
   const publisher: EventPublisher = await createPublisher(kafka, log);
   const events = await collectEvents(kafka, topics.events);
   const base = {
@@ -203,6 +224,8 @@ export async function isolatedAgency(
     calendar: workingDaysCalendar(),
     pollIntervalMs: 50,
     topics,
+    registry: registry.service,
+    populationChanges: registry.topic,
     groupId: `agency-${topics.commands.name}`,
   } as const;
   const start = (overrides: Partial<AgencyOptions> = {}) => startAgency({ ...base, ...options, ...overrides });
@@ -211,6 +234,7 @@ export async function isolatedAgency(
     pool,
     topics,
     events,
+    registry,
     get agency(): RunningAgency {
       if (!running) throw new Error('the agency is stopped');
       return running;
@@ -247,6 +271,7 @@ export async function isolatedAgency(
       await running?.stop();
       await events.stop();
       await publisher.disconnect();
+      await registry.stop();
       await pool.end();
     },
   };

@@ -1,15 +1,19 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
-import { agencyDatabase, agencyIds, type AgencyId } from '../../contracts/agencies';
+import { agencyDatabase, agencyIds, registryDatabase, type AgencyId } from '../../contracts/agencies';
 import { workingDaysCalendar } from '../../contracts/calendar';
 import type { Catalogue } from '../../contracts/procedures';
-import { demoCitizens, generatePopulation, loadPopulation } from '../../agencies/reference';
+import { loadPopulation } from '../../agencies/reference';
+import { demoCitizens, generatePopulation } from '../../contracts/population-generator';
 import { startAgency, type DecisionPolicy, type Faults, type RunningAgency } from '../../agencies';
 import type { RunningConsumer } from '../../platform/bus';
 import { createPool, type Pool } from '../../platform/database';
 import { databaseUrl, type Endpoints } from '../../platform/endpoints';
 import { createKafka } from '../../platform/kafka';
 import type { Logger } from '../../platform/logger';
+import type { Citizen } from '../../contracts/population';
+import { startRegistry } from '../../registry';
+import { insertCitizens } from '../../registry/seed';
 import { startEventBridge } from '../../services/event-bridge';
 import { startOrchestrator, type RunningOrchestrator } from '../../services/orchestrator';
 import { testDataConverter } from './workflow-env';
@@ -29,6 +33,9 @@ export async function startSystem(
   ) as Record<AgencyId, Pool>;
   const population = [...generatePopulation(2_000, 7), ...demoCitizens];
   await Promise.all(agencyIds.map((a) => loadPopulation(pools[a], population, log)));
+  // The registry starts from the same generated population as the agencies' read models.
+  const registryPool = createPool(databaseUrl(endpoints, registryDatabase));
+  const registry = await startRegistry({ pool: registryPool, kafka, log, population });
   const calendar = workingDaysCalendar();
   const clock = { realEpochMs: 0, simulatedEpochMs: 0, factor: 1 };
   const agencies = {} as Record<AgencyId, RunningAgency>;
@@ -43,6 +50,7 @@ export async function startSystem(
       clock,
       calendar,
       pollIntervalMs: 50,
+      registry: registry.service,
       faults,
     });
   };
@@ -63,6 +71,13 @@ export async function startSystem(
     client,
     pools,
     agencies,
+    registry,
+    registryPool,
+    /** Seeds citizens a test needs into the registry and every agency's read model alike. */
+    async addCitizens(citizens: Citizen[]) {
+      await insertCitizens(registryPool, citizens);
+      await Promise.all(agencyIds.map((a) => loadPopulation(pools[a], citizens, log)));
+    },
     async restartAgency(agency: AgencyId, policy: DecisionPolicy, faults?: Faults) {
       await agencies[agency].stop();
       await startOne(agency, policy, faults);
@@ -85,6 +100,8 @@ export async function startSystem(
       await bridge.stop();
       await orchestrator.stop();
       await Promise.all(agencyIds.map((a) => agencies[a].stop()));
+      await registry.stop();
+      await registryPool.end();
       await connection.close();
       await Promise.all(Object.values(pools).map((p) => p.end()));
     },

@@ -387,7 +387,10 @@ describe('agency rules on real Kafka and PostgreSQL', () => {
       deathNoticeReference: 'GBT-5',
     });
     await civil.events.waitFor(first, 'DeathRegistered.v1');
-    expect((await civil.agency.registry.find(deceased.personalIdNumber))?.alive).toBe(false);
+    expect((await civil.registry.service.find(deceased.personalIdNumber))?.citizen.alive).toBe(false);
+    await expect
+      .poll(async () => (await civil.agency.population.find(deceased.personalIdNumber))?.alive, { timeout: 15_000 })
+      .toBe(false);
     const again = await civil.send('RegisterDeath.v1', {
       applicant: death.applicant,
       deceased,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { alreadyDeceased, decideBirth, decideDeath, duplicateBirth } from '../../../agencies/civil-status/rules';
 import { rules } from '../../../contracts/rules';
 import { demoPeople } from '../../../contracts/demo-citizens';
-import { daysBefore, fakeRegistry, monthsBefore, NOW, registerBirth, registerDeath, TODAY } from './support';
+import { daysBefore, fakePopulation, monthsBefore, NOW, registerBirth, registerDeath, TODAY } from './support';
 
 const { onTimeBirthDays, maxChildAgeMonths, deathRegistrationDays } = rules;
 const { lan, hung, bao } = demoPeople;
@@ -37,12 +37,12 @@ describe('civil status: register a birth (rules 2, 4, 12)', () => {
     },
   ];
   it.each(table)('$name → $expected.outcome', async ({ birthDate, expected }) => {
-    expect(await decideBirth(registerBirth(birthDate), fakeRegistry(), NOW)).toMatchObject(expected);
+    expect(await decideBirth(registerBirth(birthDate), fakePopulation(), NOW)).toMatchObject(expected);
   });
 
   it('rejects a parent the population database does not know', async () => {
     const command = registerBirth(TODAY, { father: { personalIdNumber: '001088999999', fullName: 'Trần Văn Hùng' } });
-    expect(await decideBirth(command, fakeRegistry(), NOW)).toMatchObject({
+    expect(await decideBirth(command, fakePopulation(), NOW)).toMatchObject({
       outcome: 'rejected',
       reasonCode: 'PARENT_NOT_FOUND',
       message: 'the father is not in the population database',
@@ -50,7 +50,7 @@ describe('civil status: register a birth (rules 2, 4, 12)', () => {
   });
 
   it('sends a birth with a deceased parent to an officer, naming the parent', async () => {
-    const registry = fakeRegistry([lan, { ...hung, alive: false }]);
+    const registry = fakePopulation([lan, { ...hung, alive: false }]);
     expect(await decideBirth(registerBirth(TODAY), registry, NOW)).toEqual({
       outcome: 'needs-review',
       flags: ['father-deceased'],
@@ -60,21 +60,23 @@ describe('civil status: register a birth (rules 2, 4, 12)', () => {
   it("asks for the child's name when the surname is neither parent's", async () => {
     const command = registerBirth(TODAY);
     command.child.fullName = 'Phạm Minh Khang';
-    expect(await decideBirth(command, fakeRegistry(), NOW)).toMatchObject({
+    expect(await decideBirth(command, fakePopulation(), NOW)).toMatchObject({
       outcome: 'needs-information',
       fields: ['child.fullName'],
     });
   });
 
   it('rejects a birth another dossier registered, before any other rule', async () => {
-    expect(await decideBirth(registerBirth(daysBefore(TODAY, 90)), fakeRegistry(), NOW, true)).toEqual(duplicateBirth);
+    expect(await decideBirth(registerBirth(daysBefore(TODAY, 90)), fakePopulation(), NOW, true)).toEqual(
+      duplicateBirth,
+    );
     expect(duplicateBirth.reasonCode).toBe('DUPLICATE_BIRTH_REGISTRATION');
   });
 
   it("accepts the mother's surname, with one parent named", async () => {
     const command = registerBirth(TODAY, { father: undefined });
     command.child.fullName = 'Nguyễn Minh Khang';
-    expect(await decideBirth(command, fakeRegistry(), NOW)).toMatchObject({ outcome: 'approved' });
+    expect(await decideBirth(command, fakePopulation(), NOW)).toMatchObject({ outcome: 'approved' });
   });
 });
 
@@ -92,22 +94,22 @@ describe('civil status: register a death (rule 7)', () => {
     },
   ];
   it.each(table)('$name → $expected.outcome', async ({ dateOfDeath, expected }) => {
-    expect(await decideDeath(registerDeath(dateOfDeath), fakeRegistry(), NOW)).toMatchObject(expected);
+    expect(await decideDeath(registerDeath(dateOfDeath), fakePopulation(), NOW)).toMatchObject(expected);
   });
 
   it('rejects a person the population database does not know', async () => {
-    expect(await decideDeath(registerDeath(TODAY), fakeRegistry([lan]), NOW)).toMatchObject({
+    expect(await decideDeath(registerDeath(TODAY), fakePopulation([lan]), NOW)).toMatchObject({
       outcome: 'rejected',
       reasonCode: 'PERSON_NOT_FOUND',
     });
   });
 
   it('rejects a death another dossier registered, though the population database has not caught up', async () => {
-    expect(await decideDeath(registerDeath(TODAY), fakeRegistry(), NOW, true)).toEqual(alreadyDeceased);
+    expect(await decideDeath(registerDeath(TODAY), fakePopulation(), NOW, true)).toEqual(alreadyDeceased);
   });
 
   it('rejects a person already registered dead', async () => {
-    const registry = fakeRegistry([{ ...bao, alive: false }]);
+    const registry = fakePopulation([{ ...bao, alive: false }]);
     expect(await decideDeath(registerDeath(TODAY), registry, NOW)).toMatchObject({
       outcome: 'rejected',
       reasonCode: 'ALREADY_DECEASED',

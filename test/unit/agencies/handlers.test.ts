@@ -109,7 +109,7 @@ describe('carrying out approvals changes the population database', () => {
     const handler = agencyModules['civil-status'].handlers['RegisterBirth.v1'];
     const verdict = await handler.open(approvable['civil-status']['RegisterBirth.v1']).approveByHand(ctx);
     const { childPersonalIdNumber } = await verdict.carryOut(ctx);
-    expect(await ctx.registry.find(String(childPersonalIdNumber))).toMatchObject({
+    expect(await ctx.population.find(String(childPersonalIdNumber))).toMatchObject({
       fullName: child.fullName,
       householdId: lan.householdId,
       alive: true,
@@ -120,6 +120,6 @@ describe('carrying out approvals changes the population database', () => {
     const ctx = fakeContext();
     const handler = agencyModules['civil-status'].handlers['RegisterDeath.v1'];
     await (await handler.open(approvable['civil-status']['RegisterDeath.v1']).approveByHand(ctx)).carryOut(ctx);
-    expect((await ctx.registry.find(bao.personalId))?.alive).toBe(false);
+    expect((await ctx.population.find(bao.personalId))?.alive).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { demoCitizens, generatePopulation } from '../../../agencies/reference';
+import { demoCitizens, generatePopulation } from '../../../contracts/population-generator';
 import { demoPeople } from '../../../contracts/demo-citizens';
 import { Citizen } from '../../../contracts/population';
 import { idMatchesPerson } from '../../../contracts/values';

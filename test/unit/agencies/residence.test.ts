@@ -8,7 +8,7 @@ import type {
 import { workingDaysBetween, workingDaysCalendar } from '../../../contracts/calendar';
 import { demoPeople } from '../../../contracts/demo-citizens';
 import type { Citizen } from '../../../contracts/population';
-import { daysBefore, deceasedOf, fakeRegistry, NOW, routing, TODAY } from './support';
+import { daysBefore, deceasedOf, fakePopulation, NOW, routing, TODAY } from './support';
 
 const calendar = workingDaysCalendar();
 const { lan, hung, bao } = demoPeople;
@@ -106,11 +106,11 @@ describe('residence: register a newborn at a parent’s permanent residence (rul
     },
   ];
   it.each(table)('$name → $expected.outcome', async ({ command, expected }) => {
-    expect(await decideResidence(command, fakeRegistry(), NOW, calendar)).toMatchObject(expected);
+    expect(await decideResidence(command, fakePopulation(), NOW, calendar)).toMatchObject(expected);
   });
 
   it('rejects a parent the population database does not know', async () => {
-    expect(await decideResidence(registerResidence(lan), fakeRegistry([hung]), NOW, calendar)).toMatchObject({
+    expect(await decideResidence(registerResidence(lan), fakePopulation([hung]), NOW, calendar)).toMatchObject({
       outcome: 'rejected',
       reasonCode: 'PERSON_NOT_FOUND',
     });
@@ -125,11 +125,11 @@ describe('residence: delete a deceased person’s permanent residence', () => {
   };
 
   it('deletes the residence of a known person', async () => {
-    expect(await decideResidenceDeletion(deletion, fakeRegistry())).toEqual({ outcome: 'approved', result: {} });
+    expect(await decideResidenceDeletion(deletion, fakePopulation())).toEqual({ outcome: 'approved', result: {} });
   });
 
   it('rejects a person the population database does not know', async () => {
-    expect(await decideResidenceDeletion(deletion, fakeRegistry([lan]))).toMatchObject({
+    expect(await decideResidenceDeletion(deletion, fakePopulation([lan]))).toMatchObject({
       outcome: 'rejected',
       reasonCode: 'PERSON_NOT_FOUND',
     });

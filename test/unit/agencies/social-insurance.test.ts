@@ -16,7 +16,7 @@ import type { Citizen } from '../../../contracts/population';
 import {
   daysBefore,
   deceasedOf,
-  fakeRegistry,
+  fakePopulation,
   monthsBefore,
   NOW,
   personRef,
@@ -119,21 +119,21 @@ describe('social insurance: funeral allowance (rule 8)', () => {
   it.each(table)('$name → $expected.outcome', async ({ deceased, occupationalCause, expected }) => {
     const decision = await decideFuneralAllowance(
       allowance(deceased, occupationalCause),
-      fakeRegistry([deceased]),
+      fakePopulation([deceased]),
       false,
     );
     expect(decision).toMatchObject(expected);
   });
 
   it('pays once per deceased', async () => {
-    expect(await decideFuneralAllowance(allowance(bao), fakeRegistry(), true)).toMatchObject({
+    expect(await decideFuneralAllowance(allowance(bao), fakePopulation(), true)).toMatchObject({
       outcome: 'rejected',
       reasonCode: 'ALREADY_PAID',
     });
   });
 
   it('rejects a person the population database does not know', async () => {
-    expect(await decideFuneralAllowance(allowance(bao), fakeRegistry([lan]), false)).toMatchObject({
+    expect(await decideFuneralAllowance(allowance(bao), fakePopulation([lan]), false)).toMatchObject({
       outcome: 'rejected',
       reasonCode: 'PERSON_NOT_FOUND',
     });

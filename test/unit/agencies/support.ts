@@ -1,7 +1,9 @@
 import type { RegisterBirth, RegisterDeath } from '../../../contracts/agency-messages/civil-status';
 import type { Citizen } from '../../../contracts/population';
 import { demoPeople } from '../../../contracts/demo-citizens';
-import type { PopulationRegistry } from '../../../agencies/reference';
+import type { PopulationReadModel } from '../../../agencies/reference';
+import type { PopulationRegistryClient } from '../../../contracts/registry';
+import { centurySexDigit } from '../../../contracts/values';
 import type { CaseContext } from '../../../agencies/runtime/handlers';
 import { workingDaysCalendar } from '../../../contracts/calendar';
 import type { Queryable } from '../../../platform/database';
@@ -23,17 +25,58 @@ export function monthsBefore(date: string, months: number): string {
   return shifted.toISOString().slice(0, 10);
 }
 
-/** The population registry in memory: the rules read it, carry-outs change it. */
-export function fakeRegistry(citizens: Citizen[] = Object.values(demoPeople)): PopulationRegistry {
-  const byId = new Map(citizens.map((c) => [c.personalId, c]));
+/** The read model in memory, over a map the fake registry below also writes. */
+export function fakePopulation(
+  citizens: Citizen[] | Map<string, Citizen> = Object.values(demoPeople),
+): PopulationReadModel {
+  const byId = citizens instanceof Map ? citizens : new Map(citizens.map((c) => [c.personalId, c]));
+  return { find: async (personalId) => byId.get(personalId) };
+}
+
+/**
+ * The national registry in memory: its changes land in `byId` at once, as if `population.changes`
+ * had no lag; births get IDs from a counter, once per birth key.
+ */
+export function fakeNationalRegistry(byId: Map<string, Citizen>): PopulationRegistryClient {
+  const births = new Map<string, string>();
+  const change = async (personalId: string, update: (c: Citizen) => Citizen) => {
+    const citizen = byId.get(personalId);
+    if (!citizen) return { ok: false, reasonCode: 'PERSON_NOT_FOUND', message: 'unknown' } as const;
+    byId.set(personalId, update(citizen));
+    return { ok: true } as const;
+  };
   return {
-    find: async (personalId) => byId.get(personalId),
-    async markDeceased(personalId) {
-      const citizen = byId.get(personalId);
-      if (citizen) byId.set(personalId, { ...citizen, alive: false });
+    async registerBirth({ birthKey, child, registeredIn, parentIdNumber, birthPlace }) {
+      const known = births.get(birthKey);
+      if (known) return { ok: true, personalId: known };
+      const year = Number(child.birthDate.slice(0, 4));
+      const prefix = `${registeredIn}${centurySexDigit(year, child.sex)}${String(year % 100).padStart(2, '0')}`;
+      let sequence = 1;
+      while (byId.has(`${prefix}${String(sequence).padStart(6, '0')}`)) sequence += 1;
+      const personalId = `${prefix}${String(sequence).padStart(6, '0')}`;
+      const parent = parentIdNumber ? byId.get(parentIdNumber) : undefined;
+      births.set(birthKey, personalId);
+      byId.set(personalId, {
+        personalId,
+        ...child,
+        provinceCode: parent?.provinceCode ?? birthPlace.provinceCode,
+        commune: parent?.commune ?? birthPlace.commune,
+        street: parent?.street ?? birthPlace.street,
+        householdId: parent?.householdId ?? `HK-${registeredIn}-${personalId}`,
+        householdHead: false,
+        owner: false,
+        contributionMonths: 0,
+        pensioner: false,
+        alive: true,
+      });
+      return { ok: true, personalId };
     },
-    async add(citizen) {
-      if (!byId.has(citizen.personalId)) byId.set(citizen.personalId, citizen);
+    registerDeath: ({ personalId }) => change(personalId, (c) => ({ ...c, alive: false })),
+    registerPermanentResidence: ({ personalId, residence }) => change(personalId, (c) => ({ ...c, ...residence })),
+    deletePermanentResidence: ({ personalId }) => change(personalId, (c) => c),
+    find: async (personalId) => {
+      const citizen = byId.get(personalId);
+      return citizen && { citizen, diedOn: null, permanentResident: true };
     },
   };
 }
@@ -79,13 +122,28 @@ export const registerDeath = (dateOfDeath: string, deceased: Citizen = bao): Reg
   deathNoticeReference: 'GBT-2026-000321',
 });
 
-/** A case context over the fake registry; the database holds no payout or registration, numbers come from a counter. */
+/** Lan's son as the registry knows him once born: the child the residence and card commands name. */
+export const newborn: Citizen = {
+  ...demoPeople.lan,
+  personalId: '001226000001',
+  fullName: 'Trần Minh Khang',
+  sex: 'male',
+  birthDate: '2026-03-10',
+  householdHead: false,
+  owner: false,
+  contributionMonths: 0,
+  pensioner: false,
+};
+
+/** A case context over the fake read model and registry; the database holds no payout or registration, numbers come from a counter. */
 export function fakeContext(): CaseContext {
   let sequence = 0;
   const db: Queryable = { query: async () => ({ rows: [], rowCount: 0, command: '', oid: 0, fields: [] }) };
+  const byId = new Map([...Object.values(demoPeople), newborn].map((c) => [c.personalId, c]));
   return {
     db,
-    registry: fakeRegistry(),
+    population: fakePopulation(byId),
+    registry: fakeNationalRegistry(byId),
     now: NOW,
     calendar: workingDaysCalendar(),
     issue: async (_kind, make) => make((sequence += 1)),

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { Citizen } from './population';
+import { PermanentResidence } from './population-changes';
+import { IsoDate, PersonalIdNumber, PersonName, provinceCodes, Sex } from './values';
+
+/**
+ * Who asks: the same `requestId` asked again gets the first answer again, so a caller that lost
+ * an answer (a timeout, a rolled-back transaction) can simply ask once more.
+ */
+const RequestId = z.string().min(1).max(300);
+
+/** Issue a newborn's personal ID number and enter the child into the population. */
+export const RegisterBirthRequest = z.strictObject({
+  requestId: RequestId,
+  /** What identifies the birth whoever asks (the hospital birth certificate reference): one ID per birth. */
+  birthKey: z.string().min(1).max(300),
+  child: z.strictObject({ fullName: PersonName, sex: Sex, birthDate: IsoDate }),
+  /** The province where the birth is registered: the first three digits of the ID (rule 1). */
+  registeredIn: z.enum(provinceCodes),
+  /** The parent whose household the child joins until the residence registration says otherwise. */
+  parentIdNumber: PersonalIdNumber.optional(),
+  /** Where the child lives when no parent's household is known. */
+  birthPlace: PermanentResidence.omit({ householdId: true }),
+});
+export type RegisterBirthRequest = z.infer<typeof RegisterBirthRequest>;
+
+export const RegisterDeathRequest = z.strictObject({
+  requestId: RequestId,
+  personalId: PersonalIdNumber,
+  diedOn: IsoDate,
+});
+export type RegisterDeathRequest = z.infer<typeof RegisterDeathRequest>;
+
+export const RegisterPermanentResidenceRequest = z.strictObject({
+  requestId: RequestId,
+  personalId: PersonalIdNumber,
+  residence: PermanentResidence,
+});
+export type RegisterPermanentResidenceRequest = z.infer<typeof RegisterPermanentResidenceRequest>;
+
+export const DeletePermanentResidenceRequest = z.strictObject({
+  requestId: RequestId,
+  personalId: PersonalIdNumber,
+  deletedOn: IsoDate,
+});
+export type DeletePermanentResidenceRequest = z.infer<typeof DeletePermanentResidenceRequest>;
+
+/** Why the registry refuses a change; a refusal is an answer, not an error. */
+export const registryRefusalCodes = ['PERSON_NOT_FOUND', 'ALREADY_DECEASED', 'NO_PERMANENT_RESIDENCE'] as const;
+export const RegistryRefusal = z.strictObject({
+  ok: z.literal(false),
+  reasonCode: z.enum(registryRefusalCodes),
+  message: z.string(),
+});
+export type RegistryRefusal = z.infer<typeof RegistryRefusal>;
+
+const answer = <T extends z.ZodRawShape>(shape: T) =>
+  z.discriminatedUnion('ok', [z.strictObject({ ok: z.literal(true), ...shape }), RegistryRefusal]);
+export const BirthAnswer = answer({ personalId: PersonalIdNumber });
+export type BirthAnswer = z.infer<typeof BirthAnswer>;
+export const ChangeAnswer = answer({});
+export type ChangeAnswer = z.infer<typeof ChangeAnswer>;
+
+/** A citizen as the registry holds them: the citizen record, with no household once the residence is deleted. */
+export const RegistryRecord = z.strictObject({
+  citizen: Citizen,
+  diedOn: IsoDate.nullable(),
+  permanentResident: z.boolean(),
+});
+export type RegistryRecord = z.infer<typeof RegistryRecord>;
+
+/** The national population registry as agencies call it: the only writer of citizens, households and vital status. */
+export interface PopulationRegistryClient {
+  registerBirth(request: RegisterBirthRequest): Promise<BirthAnswer>;
+  registerDeath(request: RegisterDeathRequest): Promise<ChangeAnswer>;
+  registerPermanentResidence(request: RegisterPermanentResidenceRequest): Promise<ChangeAnswer>;
+  deletePermanentResidence(request: DeletePermanentResidenceRequest): Promise<ChangeAnswer>;
+  find(personalId: string): Promise<RegistryRecord | undefined>;
+}

@@ -1,0 +1,38 @@
+import type { TopicSpec } from '../../contracts/topics';
+import { inTransaction, type Pool } from '../database';
+import type { EventPublisher } from './publisher';
+
+/**
+ * One pass of a transactional outbox's relay over the `outbox` table of a service's database:
+ * publishes committed events in order, marks them published once the broker has them; returns
+ * how many it published. A crash between the two publishes them again: consumers dedupe by id.
+ */
+export function createOutboxRelay(deps: { pool: Pool; publisher: EventPublisher; topic: TopicSpec; source: string }) {
+  return (): Promise<number> =>
+    inTransaction(deps.pool, async (client) => {
+      const { rows } = await client.query<{
+        id: string;
+        event_id: string;
+        event_type: string;
+        subject: string;
+        data: Record<string, unknown>;
+      }>(
+        'select id, event_id, event_type, subject, data from outbox where published_at is null order by id limit 200 for update skip locked',
+      );
+      if (rows.length === 0) return 0;
+      await deps.publisher.publishBatch(
+        deps.topic,
+        rows.map((r) => ({
+          id: r.event_id,
+          type: r.event_type,
+          subject: r.subject,
+          source: deps.source,
+          data: r.data,
+        })),
+      );
+      await client.query('update outbox set published_at = now() where id = any($1::bigint[])', [
+        rows.map((r) => r.id),
+      ]);
+      return rows.length;
+    });
+}

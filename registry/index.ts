@@ -1,0 +1,61 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Kafka } from 'kafkajs';
+import type { Citizen } from '../contracts/population';
+import { populationChangesTopic, topicSpec, type TopicSpec } from '../contracts/topics';
+import { createOutboxRelay, createPublisher } from '../platform/bus';
+import type { Pool } from '../platform/database';
+import type { Logger } from '../platform/logger';
+import { createRegistryService } from './registry';
+import { migrateRegistryDatabase } from './schema';
+import { seedRegistry } from './seed';
+
+export interface RegistryOptions {
+  pool: Pool;
+  kafka: Kafka;
+  log: Logger;
+  /** The population it starts from when its database is empty (the deterministic generated one). */
+  population: Citizen[];
+  pollIntervalMs?: number;
+  /** Where changes are published; `population.changes` by default (tests give each run its own). */
+  topic?: TopicSpec;
+}
+
+/** The national population registry: migrates and seeds its database, serves its operations, relays its outbox. */
+export async function startRegistry(options: RegistryOptions) {
+  const log = options.log.child({ module: 'registry' });
+  await migrateRegistryDatabase(options.pool);
+  await seedRegistry(options.pool, options.population, log);
+  const publisher = await createPublisher(options.kafka, options.log);
+  const relay = createOutboxRelay({
+    pool: options.pool,
+    publisher,
+    topic: options.topic ?? topicSpec(populationChangesTopic),
+    source: 'lienthong/registry',
+  });
+  let running = true;
+  const relaying = (async () => {
+    while (running) {
+      try {
+        if ((await relay()) > 0) continue;
+      } catch (err) {
+        log.error({ err }, 'registry outbox relay failed; will retry');
+      }
+      await sleep(options.pollIntervalMs ?? 50);
+    }
+  })();
+  log.info('registry running');
+  return {
+    service: createRegistryService(options.pool),
+    /** Publishes what is waiting in the outbox now (tests use it to be deterministic). */
+    relayOnce: relay,
+    async stop() {
+      running = false;
+      await relaying;
+      await publisher.disconnect();
+      log.info('registry stopped');
+    },
+  };
+}
+
+export type RunningRegistry = Awaited<ReturnType<typeof startRegistry>>;
+export { buildRegistryServer, httpRegistry } from './http';

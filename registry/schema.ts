@@ -1,0 +1,51 @@
+import type { Pool } from '../platform/database';
+
+/**
+ * The national population database: citizens with their vital status, households with their
+ * head, owner and permanent address, who lives where, and the outbox every change leaves through.
+ * `requests` remembers each answer by request id, so asking again never changes anything twice;
+ * `births` gives each birth one personal ID number whoever asks for it.
+ */
+export async function migrateRegistryDatabase(pool: Pool): Promise<void> {
+  await pool.query(`
+    create table if not exists households (
+      household_id text primary key,
+      province_code text not null,
+      commune text not null,
+      street text not null,
+      head_id text,
+      owner_id text
+    );
+    create table if not exists citizens (
+      personal_id text primary key,
+      full_name text not null,
+      sex text not null,
+      birth_date date not null,
+      contribution_months int not null,
+      pensioner boolean not null,
+      alive boolean not null,
+      died_on date,
+      household_id text not null references households(household_id),
+      permanent_resident boolean not null default true
+    );
+    create table if not exists births (
+      birth_key text primary key,
+      personal_id text not null references citizens(personal_id)
+    );
+    create table if not exists requests (
+      request_id text primary key,
+      answer jsonb not null,
+      answered_at timestamptz not null default now()
+    );
+    create table if not exists outbox (
+      id bigserial primary key,
+      event_id text not null,
+      event_type text not null,
+      subject text not null,
+      data jsonb not null,
+      created_at timestamptz not null default now(),
+      published_at timestamptz
+    );
+    create index if not exists outbox_unpublished on outbox (id) where published_at is null;
+  `);
+}

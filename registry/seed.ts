@@ -1,0 +1,55 @@
+import type { Citizen } from '../contracts/population';
+import type { Pool } from '../platform/database';
+import type { Logger } from '../platform/logger';
+
+/** Inserts rows of `columns` values each, in batches; rows already there stay as they are. */
+async function insertBatches(pool: Pool, target: string, columns: number, rows: unknown[][]): Promise<void> {
+  const batch = 1000;
+  for (let start = 0; start < rows.length; start += batch) {
+    const slice = rows.slice(start, start + batch);
+    const placeholders = slice
+      .map((_, r) => `(${Array.from({ length: columns }, (_, c) => `$${r * columns + c + 1}`).join(',')})`)
+      .join(',');
+    await pool.query(`insert into ${target} values ${placeholders} on conflict do nothing`, slice.flat());
+  }
+}
+
+/** Enters citizens and their households as they are, without changes published: what seeding is. */
+export async function insertCitizens(pool: Pool, citizens: Citizen[]): Promise<void> {
+  const households = new Map<string, unknown[]>();
+  for (const c of citizens) {
+    const household = households.get(c.householdId) ?? [c.householdId, c.provinceCode, c.commune, c.street, null, null];
+    if (c.householdHead) household[4] = c.personalId;
+    if (c.owner) household[5] = c.personalId;
+    households.set(c.householdId, household);
+  }
+  await insertBatches(pool, 'households', 6, [...households.values()]);
+  await insertBatches(
+    pool,
+    'citizens (personal_id, full_name, sex, birth_date, contribution_months, pensioner, alive, household_id)',
+    8,
+    citizens.map((c) => [
+      c.personalId,
+      c.fullName,
+      c.sex,
+      c.birthDate,
+      c.contributionMonths,
+      c.pensioner,
+      c.alive,
+      c.householdId,
+    ]),
+  );
+}
+
+/**
+ * Seeds the registry with the generated population (contracts/population-generator.ts) once: the
+ * same deterministic people every agency's read model starts from, so only changes need the topic.
+ * Each household's address is its first member's; its head and owner are the members so flagged.
+ */
+export async function seedRegistry(pool: Pool, citizens: Citizen[], log: Logger): Promise<void> {
+  const { rows } = await pool.query<{ n: number }>('select count(*)::int as n from citizens');
+  if ((rows[0]?.n ?? 0) >= citizens.length) return;
+  const started = Date.now();
+  await insertCitizens(pool, citizens);
+  log.info({ citizens: citizens.length, seconds: (Date.now() - started) / 1000 }, 'registry seeded');
+}

@@ -1,0 +1,43 @@
+import { randomUUID } from 'node:crypto';
+import type { Kafka } from 'kafkajs';
+import { registryDatabase } from '../../contracts/agencies';
+import type { Citizen } from '../../contracts/population';
+import { demoCitizens } from '../../contracts/population-generator';
+import { deadLetterTopic, populationChangesTopic, topicSpec, type TopicSpec } from '../../contracts/topics';
+import { ensureDatabases } from '../../infra/postgres-server';
+import { createPool } from '../../platform/database';
+import { databaseUrl, type Endpoints } from '../../platform/endpoints';
+import { ensureTopics } from '../../platform/kafka';
+import type { Logger } from '../../platform/logger';
+import { startRegistry } from '../../registry';
+
+/** `population.changes` cloned under a unique name, with its dead-letter topic, so runs never see each other's changes. */
+export async function isolatedChangesTopic(kafka: Kafka): Promise<TopicSpec> {
+  const spec = {
+    ...topicSpec(populationChangesTopic),
+    name: `test-${randomUUID().slice(0, 8)}.${populationChangesTopic}`,
+  };
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, [spec.name, deadLetterTopic(spec.name)], 1, 1);
+  await admin.disconnect();
+  return spec;
+}
+
+/** A registry on a fresh database and its own changes topic, seeded with the demo citizens and `citizens`. */
+export async function isolatedRegistry(kafka: Kafka, endpoints: Endpoints, log: Logger, citizens: Citizen[] = []) {
+  const topic = await isolatedChangesTopic(kafka);
+  const name = `${registryDatabase}_test_${randomUUID().slice(0, 8)}`.replaceAll('-', '_');
+  await ensureDatabases(databaseUrl(endpoints, 'postgres'), [name]);
+  const pool = createPool(databaseUrl(endpoints, name), { max: 5 });
+  const running = await startRegistry({ pool, kafka, log, population: [...demoCitizens, ...citizens], topic });
+  return {
+    ...running,
+    pool,
+    topic,
+    async stop() {
+      await running.stop();
+      await pool.end();
+    },
+  };
+}
