@@ -1,4 +1,6 @@
+import type { AccessContext } from '../contracts/data-access';
 import type { Pool, Queryable } from '../platform/database';
+import { logReads } from '../platform/data-access';
 import type { Logger } from '../platform/logger';
 import type { Citizen } from '../contracts/population';
 import type { ProvinceCode, Sex } from '../contracts/values';
@@ -79,6 +81,21 @@ export function createPopulationReadModel(db: Queryable): PopulationReadModel {
     async find(personalId) {
       const { rows } = await db.query('select * from reference.citizens where personal_id = $1', [personalId]);
       return rows[0] ? toCitizen(rows[0] as Record<string, unknown>) : undefined;
+    },
+  };
+}
+
+/**
+ * The read model as a case reads it: each person found is logged in the agency's `data_access`
+ * table, in the case's transaction, with who read and for which dossier (the citizen sees it).
+ */
+export function loggedPopulationReadModel(db: Queryable, access: AccessContext): PopulationReadModel {
+  const model = createPopulationReadModel(db);
+  return {
+    async find(personalId) {
+      const citizen = await model.find(personalId);
+      if (citizen) await logReads(db, [personalId], access);
+      return citizen;
     },
   };
 }

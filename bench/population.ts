@@ -6,7 +6,7 @@ import { loadPopulation } from '../agencies/reference';
 import { followPopulationChanges } from '../agencies/runtime/population-changes';
 import { agencyDatabase, agencyIds, registryDatabase, type AgencyId } from '../contracts/agencies';
 import { cloudEventHeaders } from '../contracts/cloudevents';
-import { demoPeople } from '../contracts/demo-citizens';
+import { demoPeople, demoRelations } from '../contracts/demo-citizens';
 import { demoCitizens, generatePopulation } from '../contracts/population-generator';
 import { populationChangesTopic, topicSpec } from '../contracts/topics';
 import type { RunningConsumer } from '../platform/bus';
@@ -51,7 +51,14 @@ async function propagation(endpoints: Endpoints, kafka: Kafka, flags: z.infer<ty
     agencyIds.map((a) => [a, createPool(databaseUrl(endpoints, agencyDatabase[a]))]),
   ) as Record<AgencyId, Pool>;
   await Promise.all(agencyIds.map((a) => loadPopulation(pools[a], population, log)));
-  const registry = await startRegistry({ pool: registryPool, kafka, log, population, pollIntervalMs: 10 });
+  const registry = await startRegistry({
+    pool: registryPool,
+    kafka,
+    log,
+    population,
+    relations: demoRelations,
+    pollIntervalMs: 10,
+  });
 
   const askedAt = new Map<string, number>();
   const latencies = Object.fromEntries(agencyIds.map((a) => [a, [] as number[]])) as Record<AgencyId, number[]>;

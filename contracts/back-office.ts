@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { DataAccessRecord } from './data-access';
 
 /**
  * An agency's back office as the rest of the system sees it: the worker's task inbox, claim,
@@ -61,4 +62,6 @@ export interface BackOffice {
   release(taskId: string, worker: string): Promise<boolean>;
   /** Completes a task the worker holds; false when they do not hold it (or it is decided). */
   complete(taskId: string, worker: string, decision: WorkerDecision): Promise<boolean>;
+  /** The agency's logged reads of one person's record in its read model of the population, newest first. */
+  dataAccess(personalId: string): Promise<DataAccessRecord[]>;
 }

@@ -1,4 +1,4 @@
-import type { Citizen } from './population';
+import type { Citizen, Relations } from './population';
 
 /**
  * Known citizens the demo, the development logins and the end-to-end tests act as; every seeded
@@ -82,3 +82,16 @@ export const demoPeople = {
     alive: true,
   },
 } satisfies Record<string, Citizen>;
+
+/** Who is married to whom, and whose parents are whom, among the demo people: their families in the registry. */
+export const demoRelations: Relations = {
+  spouses: [
+    [demoPeople.lan.personalId, demoPeople.hung.personalId],
+    [demoPeople.bao.personalId, demoPeople.mo.personalId],
+  ],
+  // [child, parent]
+  parents: [
+    [demoPeople.hanh.personalId, demoPeople.bao.personalId],
+    [demoPeople.hanh.personalId, demoPeople.mo.personalId],
+  ],
+};

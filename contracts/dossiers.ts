@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { localDate } from './calendar';
 import { naturalKey, type NaturalKey } from './natural-keys';
+import type { NamedPerson } from './procedures/define';
 import { Address, IsoDate, PersonalIdNumber, PersonName, Sex, idMatchesPerson } from './values';
 
 /** Not after today in Vietnam (UTC+7): a child born this morning is not 'in the future' at 06:00 UTC+7. */
@@ -61,6 +62,29 @@ export const birthKeys = (input: BirthDeclaration): NaturalKey[] => [
         }),
       ]
     : []),
+];
+
+/**
+ * The people a birth declaration names, as the registry must know them: the applicant alive, the
+ * mother not recorded dead before the birth. A father who died before it is for a registrar to
+ * judge (rule 3), so he is only checked to exist with the name given.
+ */
+export const birthPeople = (input: BirthDeclaration): NamedPerson[] => [
+  {
+    path: ['applicant'],
+    ...input.applicant,
+    alive: { otherwise: 'is recorded as deceased in the national population database' },
+  },
+  ...(input.mother
+    ? [
+        {
+          path: ['mother'],
+          ...input.mother,
+          alive: { on: input.child.birthDate, otherwise: "is recorded as deceased before the child's birth date" },
+        },
+      ]
+    : []),
+  ...(input.father ? [{ path: ['father'], ...input.father }] : []),
 ];
 
 /** Where the newborn's permanent residence is registered, with the consents rule 5 asks for. */

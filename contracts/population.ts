@@ -21,3 +21,9 @@ export const Citizen = z.strictObject({
   alive: z.boolean(),
 });
 export type Citizen = z.infer<typeof Citizen>;
+
+/** Marriages and parenthood between citizens, by personal ID number: what makes a family in the registry. */
+export interface Relations {
+  spouses: readonly (readonly [string, string])[];
+  parents: readonly (readonly [child: string, parent: string])[];
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AccessContext, DataAccessRecord } from './data-access';
 import { Citizen } from './population';
 import { PermanentResidence } from './population-changes';
 import { IsoDate, PersonalIdNumber, PersonName, provinceCodes, Sex } from './values';
@@ -19,6 +20,8 @@ export const RegisterBirthRequest = z.strictObject({
   registeredIn: z.enum(provinceCodes),
   /** The parent whose household the child joins until the residence registration says otherwise. */
   parentIdNumber: PersonalIdNumber.optional(),
+  /** The mother and father the birth declaration names, as the registry's record of the child's parents. */
+  parents: z.array(PersonalIdNumber).max(2).optional(),
   /** Where the child lives when no parent's household is known. */
   birthPlace: PermanentResidence.omit({ householdId: true }),
 });
@@ -69,11 +72,37 @@ export const RegistryRecord = z.strictObject({
 });
 export type RegistryRecord = z.infer<typeof RegistryRecord>;
 
+/** A relative as the registry shows them to a citizen: who they are and whether they are alive. */
+export const Relative = z.strictObject({
+  personalId: PersonalIdNumber,
+  fullName: PersonName,
+  sex: Sex,
+  birthDate: IsoDate,
+  alive: z.boolean(),
+});
+export type Relative = z.infer<typeof Relative>;
+
+/** A citizen with their family: what the registry holds about them and those close to them. */
+export const FamilyRecord = z.strictObject({
+  record: RegistryRecord,
+  spouse: Relative.nullable(),
+  parents: z.array(Relative),
+  children: z.array(Relative),
+  /** Everyone with their permanent residence in the citizen's household, the citizen included. */
+  household: z.array(Relative.extend({ householdHead: z.boolean(), owner: z.boolean() })),
+});
+export type FamilyRecord = z.infer<typeof FamilyRecord>;
+
 /** The national population registry as agencies call it: the only writer of citizens, households and vital status. */
 export interface PopulationRegistryClient {
   registerBirth(request: RegisterBirthRequest): Promise<BirthAnswer>;
   registerDeath(request: RegisterDeathRequest): Promise<ChangeAnswer>;
   registerPermanentResidence(request: RegisterPermanentResidenceRequest): Promise<ChangeAnswer>;
   deletePermanentResidence(request: DeletePermanentResidenceRequest): Promise<ChangeAnswer>;
-  find(personalId: string): Promise<RegistryRecord | undefined>;
+  /** A citizen's record; the read is logged with who asked and why. */
+  find(personalId: string, access: AccessContext): Promise<RegistryRecord | undefined>;
+  /** A citizen with spouse, parents, children and household; logged as one read of each. */
+  family(personalId: string, access: AccessContext): Promise<FamilyRecord | undefined>;
+  /** The reads of a citizen's record the registry has logged, newest first. */
+  dataAccess(personalId: string): Promise<DataAccessRecord[]>;
 }

@@ -205,6 +205,10 @@ export const EnvSchema = z.object({
     )
     .optional(),
   BACK_OFFICE_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  REGISTRY_HOST: z.string().min(1).default('127.0.0.1'),
+  REGISTRY_PORT: port.default(8088),
+  REGISTRY_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of the population registry' }).optional(),
+  REGISTRY_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   AUTH_ISSUER: z.string().min(1).default('lienthong-dev'),
   AUTH_AUDIENCE: z.string().min(1).default('lienthong-api'),
   AUTH_JWKS_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL of the issuer's JWKS" }).optional(),
@@ -268,6 +272,11 @@ export interface Config {
     urls: Record<AgencyId, string>;
     token?: string;
   };
+  /**
+   * The national population registry: its own process serves it on `host:port`; agencies and the
+   * api in other processes reach it at `url`, with `token` both ways when set.
+   */
+  registry: { host: string; port: number; url: string; token?: string };
   /**
    * Bearer tokens: verified against `jwksUrl` in production; the development identity provider
    * (POST /auth/dev-login, HS256 with `devSecret` or a key under DATA_DIR) only when `devLogin`.
@@ -347,6 +356,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     clockFactor: e.CLOCK_FACTOR,
     backOffice: backOfficeSettings(e),
+    registry: {
+      host: e.REGISTRY_HOST,
+      port: e.REGISTRY_PORT,
+      url: e.REGISTRY_URL ?? `http://${e.REGISTRY_HOST}:${e.REGISTRY_PORT}/`,
+      token: e.REGISTRY_TOKEN,
+    },
     api: {
       host: e.API_HOST,
       port: e.API_PORT,

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { AccessContext, DataAccessRecord } from '../contracts/data-access';
 import {
   BirthAnswer,
+  FamilyRecord,
   ChangeAnswer,
   DeletePermanentResidenceRequest,
   RegisterBirthRequest,
@@ -21,8 +23,11 @@ import { buildServiceApp, serviceCaller } from '../platform/service-http';
  * is the simplest thing that is correct, and it is how agencies reach the real national database
  * through the data-sharing platform. Changes still reach every agency through `population.changes`.
  */
-const CitizenParams = z.strictObject({ personalId: PersonalIdNumber });
+// Personal ID numbers travel in bodies, never in paths, so access logs and proxies do not hold them.
+const Lookup = z.strictObject({ personalId: PersonalIdNumber, access: AccessContext });
 const Found = z.strictObject({ record: RegistryRecord.nullable() });
+const FoundFamily = z.strictObject({ family: FamilyRecord.nullable() });
+const Reads = z.strictObject({ reads: z.array(DataAccessRecord) });
 
 export async function buildRegistryServer(
   registry: PopulationRegistryClient,
@@ -45,12 +50,16 @@ export async function buildRegistryServer(
     { schema: { body: DeletePermanentResidenceRequest, response: { 200: ChangeAnswer } } },
     (request) => registry.deletePermanentResidence(request.body),
   );
-  app.get(
-    '/citizens/:personalId',
-    { schema: { params: CitizenParams, response: { 200: Found } } },
-    async (request) => ({
-      record: (await registry.find(request.params.personalId)) ?? null,
-    }),
+  app.post('/citizens/lookup', { schema: { body: Lookup, response: { 200: Found } } }, async (request) => ({
+    record: (await registry.find(request.body.personalId, request.body.access)) ?? null,
+  }));
+  app.post('/citizens/family', { schema: { body: Lookup, response: { 200: FoundFamily } } }, async (request) => ({
+    family: (await registry.family(request.body.personalId, request.body.access)) ?? null,
+  }));
+  app.post(
+    '/citizens/data-access',
+    { schema: { body: z.strictObject({ personalId: PersonalIdNumber }), response: { 200: Reads } } },
+    async (request) => ({ reads: await registry.dataAccess(request.body.personalId) }),
   );
   return app;
 }
@@ -63,7 +72,10 @@ export function httpRegistry(url: string, token?: string): PopulationRegistryCli
     registerDeath: (request) => call('POST', 'deaths', ChangeAnswer, request),
     registerPermanentResidence: (request) => call('POST', 'permanent-residences', ChangeAnswer, request),
     deletePermanentResidence: (request) => call('POST', 'permanent-residence-deletions', ChangeAnswer, request),
-    find: async (personalId) =>
-      (await call('GET', `citizens/${encodeURIComponent(personalId)}`, Found)).record ?? undefined,
+    find: async (personalId, access) =>
+      (await call('POST', 'citizens/lookup', Found, { personalId, access })).record ?? undefined,
+    family: async (personalId, access) =>
+      (await call('POST', 'citizens/family', FoundFamily, { personalId, access })).family ?? undefined,
+    dataAccess: async (personalId) => (await call('POST', 'citizens/data-access', Reads, { personalId })).reads,
   };
 }

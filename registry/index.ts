@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka } from 'kafkajs';
-import type { Citizen } from '../contracts/population';
+import type { Citizen, Relations } from '../contracts/population';
 import { populationChangesTopic, topicSpec, type TopicSpec } from '../contracts/topics';
 import { createOutboxRelay, createPublisher } from '../platform/bus';
 import type { Pool } from '../platform/database';
@@ -15,6 +15,8 @@ export interface RegistryOptions {
   log: Logger;
   /** The population it starts from when its database is empty (the deterministic generated one). */
   population: Citizen[];
+  /** The families among them (the demo people's). */
+  relations: Relations;
   pollIntervalMs?: number;
   /** Where changes are published; `population.changes` by default (tests give each run its own). */
   topic?: TopicSpec;
@@ -24,7 +26,7 @@ export interface RegistryOptions {
 export async function startRegistry(options: RegistryOptions) {
   const log = options.log.child({ module: 'registry' });
   await migrateRegistryDatabase(options.pool);
-  await seedRegistry(options.pool, options.population, log);
+  await seedRegistry(options.pool, options.population, options.relations, log);
   const publisher = await createPublisher(options.kafka, options.log);
   const relay = createOutboxRelay({
     pool: options.pool,

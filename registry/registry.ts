@@ -2,15 +2,22 @@ import { randomInt, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { z } from 'zod';
 import type { PopulationChangeType, populationChanges } from '../contracts/population-changes';
+import type { AccessContext } from '../contracts/data-access';
 import {
   BirthAnswer,
   ChangeAnswer,
+  type FamilyRecord,
   type PopulationRegistryClient,
+  type Relative,
   type RegistryRecord,
   type RegistryRefusal,
 } from '../contracts/registry';
 import { centurySexDigit, type ProvinceCode, type Sex } from '../contracts/values';
 import { inTransaction, type Pool, type Queryable } from '../platform/database';
+import { logReads, readsOf } from '../platform/data-access';
+
+/** The registry's name in the data-access log of the reads it answers. */
+const holder = 'registry';
 
 const uniqueViolation = '23505';
 
@@ -140,6 +147,11 @@ export function createRegistryService(pool: Pool): PopulationRegistryClient {
           request.birthKey,
           personalId,
         ]);
+        // The parents the declaration names, those the registry knows (civil status checked them).
+        await client.query(
+          'insert into parents (child_id, parent_id) select $1, personal_id from citizens where personal_id = any($2::text[])',
+          [personalId, request.parents ?? []],
+        );
         const born = await findRecord(client, personalId);
         await enqueueChange(client, 'CitizenBorn.v1', personalId, { citizen: born!.citizen });
         return { ok: true, personalId };
@@ -202,6 +214,69 @@ export function createRegistryService(pool: Pool): PopulationRegistryClient {
         return { ok: true };
       }),
 
-    find: (personalId) => findRecord(pool, personalId),
+    async find(personalId, access) {
+      const record = await findRecord(pool, personalId);
+      if (record) await logReads(pool, [personalId], access);
+      return record;
+    },
+
+    family: (personalId, access) => findFamily(pool, personalId, access),
+
+    dataAccess: (personalId) => readsOf(pool, personalId, holder),
   };
+}
+
+const relativeOf = (r: Record<string, unknown>): Relative => ({
+  personalId: r.personal_id as string,
+  fullName: r.full_name as string,
+  sex: r.sex as Sex,
+  birthDate: r.birth_date as string,
+  alive: r.alive as boolean,
+});
+
+/**
+ * A citizen with spouse, parents, children and the household's residents, read in one snapshot;
+ * each relative shown is logged as a read of their record too (they see who looked).
+ */
+async function findFamily(pool: Pool, personalId: string, access: AccessContext): Promise<FamilyRecord | undefined> {
+  return inTransaction(pool, async (client) => {
+    await client.query('set transaction isolation level repeatable read read only');
+    const record = await findRecord(client, personalId);
+    if (!record) return undefined;
+    const relatives = async (sql: string) =>
+      (await client.query(sql, [personalId])).rows.map((r) => relativeOf(r as Record<string, unknown>));
+    const [spouse] = await relatives(
+      'select c.* from spouses s join citizens c on c.personal_id = s.spouse_id where s.personal_id = $1',
+    );
+    const parents = await relatives(
+      'select c.* from parents p join citizens c on c.personal_id = p.parent_id where p.child_id = $1 order by c.birth_date',
+    );
+    const children = await relatives(
+      'select c.* from parents p join citizens c on c.personal_id = p.child_id where p.parent_id = $1 order by c.birth_date',
+    );
+    const { rows } = record.permanentResident
+      ? await client.query(
+          `select c.*, c.personal_id = h.head_id as household_head, c.personal_id = h.owner_id as owner
+             from citizens c join households h using (household_id)
+            where c.household_id = $1 and c.permanent_resident order by c.birth_date`,
+          [record.citizen.householdId],
+        )
+      : { rows: [] };
+    const household = rows.map((r: Record<string, unknown>) => ({
+      ...relativeOf(r),
+      householdHead: r.household_head as boolean,
+      owner: r.owner as boolean,
+    }));
+    const others = [spouse, ...parents, ...children, ...household]
+      .filter((p): p is Relative => p !== undefined && p.personalId !== personalId)
+      .map((p) => p.personalId);
+    return { record, spouse: spouse ?? null, parents, children, household, others };
+  }).then(async (found) => {
+    if (!found) return undefined;
+    // Logged after the read-only snapshot: the reads of the citizen's own record and of each relative shown.
+    await logReads(pool, [personalId], access);
+    await logReads(pool, found.others, { ...access, purpose: 'family-record' });
+    const { others: _others, ...family } = found;
+    return family;
+  });
 }

@@ -1,10 +1,12 @@
 import type { Pool } from '../platform/database';
+import { migrateDataAccess } from '../platform/data-access';
 
 /**
  * The national population database: citizens with their vital status, households with their
  * head, owner and permanent address, who lives where, and the outbox every change leaves through.
  * `requests` remembers each answer by request id, so asking again never changes anything twice;
- * `births` gives each birth one personal ID number whoever asks for it.
+ * `births` gives each birth one personal ID number whoever asks for it. `spouses` and `parents`
+ * make families; `data_access` logs every read of a citizen's record (platform/data-access.ts).
  */
 export async function migrateRegistryDatabase(pool: Pool): Promise<void> {
   await pool.query(`
@@ -28,6 +30,18 @@ export async function migrateRegistryDatabase(pool: Pool): Promise<void> {
       household_id text not null references households(household_id),
       permanent_resident boolean not null default true
     );
+    create table if not exists spouses (
+      personal_id text not null references citizens(personal_id),
+      spouse_id text not null references citizens(personal_id),
+      primary key (personal_id, spouse_id)
+    );
+    create table if not exists parents (
+      child_id text not null references citizens(personal_id),
+      parent_id text not null references citizens(personal_id),
+      primary key (child_id, parent_id)
+    );
+    create index if not exists parents_by_parent on parents (parent_id);
+    create index if not exists citizens_by_household on citizens (household_id);
     create table if not exists births (
       birth_key text primary key,
       personal_id text not null references citizens(personal_id)
@@ -48,4 +62,5 @@ export async function migrateRegistryDatabase(pool: Pool): Promise<void> {
     );
     create index if not exists outbox_unpublished on outbox (id) where published_at is null;
   `);
+  await migrateDataAccess(pool);
 }

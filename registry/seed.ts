@@ -1,4 +1,4 @@
-import type { Citizen } from '../contracts/population';
+import type { Citizen, Relations } from '../contracts/population';
 import type { Pool } from '../platform/database';
 import type { Logger } from '../platform/logger';
 
@@ -41,15 +41,37 @@ export async function insertCitizens(pool: Pool, citizens: Citizen[]): Promise<v
   );
 }
 
+/** Enters marriages (both ways) and parenthood between citizens already entered; those there stay. */
+export async function insertRelations(pool: Pool, relations: Relations): Promise<void> {
+  await insertBatches(
+    pool,
+    'spouses',
+    2,
+    relations.spouses.flatMap(([a, b]) => [
+      [a, b],
+      [b, a],
+    ]),
+  );
+  await insertBatches(
+    pool,
+    'parents',
+    2,
+    relations.parents.map(([child, parent]) => [child, parent]),
+  );
+}
+
 /**
  * Seeds the registry with the generated population (contracts/population-generator.ts) once: the
  * same deterministic people every agency's read model starts from, so only changes need the topic.
  * Each household's address is its first member's; its head and owner are the members so flagged.
  */
-export async function seedRegistry(pool: Pool, citizens: Citizen[], log: Logger): Promise<void> {
+export async function seedRegistry(pool: Pool, citizens: Citizen[], relations: Relations, log: Logger): Promise<void> {
   const { rows } = await pool.query<{ n: number }>('select count(*)::int as n from citizens');
-  if ((rows[0]?.n ?? 0) >= citizens.length) return;
-  const started = Date.now();
-  await insertCitizens(pool, citizens);
-  log.info({ citizens: citizens.length, seconds: (Date.now() - started) / 1000 }, 'registry seeded');
+  if ((rows[0]?.n ?? 0) < citizens.length) {
+    const started = Date.now();
+    await insertCitizens(pool, citizens);
+    log.info({ citizens: citizens.length, seconds: (Date.now() - started) / 1000 }, 'registry seeded');
+  }
+  // Cheap and idempotent, so a registry seeded before families were kept gets them too.
+  await insertRelations(pool, relations);
 }

@@ -6,6 +6,7 @@ import type { Kafka } from 'kafkajs';
 import type { AgencyId } from '../contracts/agencies';
 import type { DossierSettings } from '../contracts/dossier-workflow';
 import type { BackOffice } from '../contracts/back-office';
+import type { PopulationRegistryClient } from '../contracts/registry';
 import { catalogue as productionCatalogue, type Catalogue } from '../contracts/procedures';
 import { createAuditLog } from '../platform/audit';
 import { createDossierRecords } from '../platform/dossier-records';
@@ -47,6 +48,8 @@ export async function startApi(deps: {
   kafka: Kafka;
   codec: AesGcmPayloadCodec;
   backOffices: Partial<Record<AgencyId, BackOffice>>;
+  /** The national population registry: `GET /api/me`, the checks at submission, the data-access log. */
+  registry: PopulationRegistryClient;
   clock: DossierSettings['clock'];
   /** The procedures on offer; the production catalogue unless a test adds its own. */
   catalogue?: Catalogue;
@@ -74,7 +77,16 @@ export async function startApi(deps: {
   const app = await buildApi({
     context: {
       catalogue,
-      dossiers: createDossierGateway(deps.client, citizenKey, catalogue, ledger, { clock: deps.clock }, records),
+      dossiers: createDossierGateway({
+        client: deps.client,
+        citizenKey,
+        catalogue,
+        ledger,
+        settings: { clock: deps.clock },
+        records,
+        registry: deps.registry,
+      }),
+      registry: deps.registry,
       notifications,
       backOffices: deps.backOffices,
       audit,

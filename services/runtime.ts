@@ -3,7 +3,9 @@ import type { Kafka } from 'kafkajs';
 import { agencyDatabase, agencyIds, registryDatabase, type AgencyId } from '../contracts/agencies';
 import { workingDaysCalendar } from '../contracts/calendar';
 import { loadPopulation } from '../agencies/reference';
+import { demoRelations } from '../contracts/demo-citizens';
 import { demoCitizens, generatePopulation } from '../contracts/population-generator';
+import type { PopulationRegistryClient } from '../contracts/registry';
 import { buildBackOfficeServer, httpBackOffice } from '../agencies/runtime/back-office-http';
 import { startAgency, type RunningAgency } from '../agencies';
 import type { RunningConsumer } from '../platform/bus';
@@ -15,7 +17,7 @@ import { createKafka, ensureTopics } from '../platform/kafka';
 import type { Logger } from '../platform/logger';
 import { allTopicNames } from '../contracts/topics';
 import { temporalConnectionOptions } from '../platform/temporal';
-import { startRegistry } from '../registry';
+import { buildRegistryServer, httpRegistry, startRegistry } from '../registry';
 import { startApi, type RunningApi } from './api';
 import { startEventBridge } from './event-bridge';
 import { startOrchestrator, type RunningOrchestrator } from './orchestrator';
@@ -28,6 +30,13 @@ export interface ServiceSelection {
   api?: boolean;
   /** Serve each started agency's back office over HTTP (an agency in its own process). */
   backOfficeHttp?: boolean;
+  /**
+   * The national population registry in this process (agencies and api here call it directly);
+   * without it, they reach the registry process at REGISTRY_URL.
+   */
+  registry?: boolean;
+  /** Serve the registry's operations over HTTP (the registry in its own process). */
+  registryHttp?: boolean;
 }
 
 /** The scaled clock everything shares: simulated time = real time, running `factor` times faster from process start. */
@@ -59,6 +68,7 @@ async function startPopulationRegistry(endpoints: Endpoints, config: Config, kaf
     kafka,
     log,
     population: [...generatePopulation(config.agencies.populationSize, 1), ...demoCitizens],
+    relations: demoRelations,
   });
   return {
     service: running.service,
@@ -86,11 +96,23 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
   const calendar = workingDaysCalendar();
   let api: RunningApi | undefined;
   try {
-    // The registry runs in the process of the agencies that ask it, called in-process: one database
-    // is its one store, and its request ids and unique keys keep it correct however many run.
-    const registry =
-      (selection.agencies ?? []).length > 0 ? await startPopulationRegistry(endpoints, config, kafka, log) : undefined;
-    if (registry) stops.push(registry.stop);
+    // The registry's one store is its database; its request ids and unique keys keep it correct
+    // however many processes serve it. Callers elsewhere reach it over HTTP.
+    let registry: PopulationRegistryClient | undefined;
+    const registryClient = () => (registry ??= httpRegistry(config.registry.url, config.registry.token));
+    if (selection.registry) {
+      const running = await startPopulationRegistry(endpoints, config, kafka, log);
+      stops.push(running.stop);
+      registry = running.service;
+      if (selection.registryHttp) {
+        const server = await buildRegistryServer(running.service, { log, token: config.registry.token });
+        stops.push(() => server.close());
+        log.info(
+          { url: await server.listen({ host: config.registry.host, port: config.registry.port }) },
+          'population registry listening',
+        );
+      }
+    }
     // Agencies stop together (each waits out its consumer's fetch), then their pools.
     const agencyPools: Pool[] = [];
     stops.push(async () => {
@@ -113,7 +135,7 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
         processingDelayMs: config.agencies.processingDelayMs,
         clock,
         calendar,
-        registry: registry!.service,
+        registry: registryClient(),
         faults: {
           latencyMs: config.agencies.latencyMs,
           failureRate: config.agencies.failureRate,
@@ -164,7 +186,17 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
             agencies[agency]?.backOffice ?? httpBackOffice(config.backOffice.urls[agency], config.backOffice.token),
           ]),
         );
-        api = await startApi({ config, endpoints, log, client, kafka, codec, backOffices, clock });
+        api = await startApi({
+          config,
+          endpoints,
+          log,
+          client,
+          kafka,
+          codec,
+          backOffices,
+          registry: registryClient(),
+          clock,
+        });
         stops.push(() => api!.stop());
       }
     }

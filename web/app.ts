@@ -16,6 +16,7 @@ import type { ApiContext } from './context';
 import { createMetrics } from './metrics';
 import { HttpProblem, notFound, sendProblem, toProblem } from './problems';
 import { citizenRoutes } from './routes/citizen';
+import { meRoutes } from './routes/me';
 import { codecRoutes } from './routes/codec';
 import { operatorRoutes } from './routes/operator';
 import { workerRoutes } from './routes/worker';
@@ -165,6 +166,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   );
 
   await app.register(citizenRoutes, options.context);
+  await app.register(meRoutes, options.context);
   await app.register(workerRoutes, options.context);
   await app.register(operatorRoutes, options.context);
   await app.register(codecRoutes, {

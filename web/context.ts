@@ -3,6 +3,7 @@ import type { Kafka } from 'kafkajs';
 import type { AgencyId } from '../contracts/agencies';
 import type { BackOffice } from '../contracts/back-office';
 import type { Catalogue } from '../contracts/procedures';
+import type { PopulationRegistryClient } from '../contracts/registry';
 import type { AuditLog } from '../platform/audit';
 import type { DossierGateway } from './dossiers';
 import type { NotificationHub } from './notifications';
@@ -16,6 +17,8 @@ export interface ApiContext {
   /** The back offices this api process reaches (in-process agencies under `npm start`). */
   backOffices: Partial<Record<AgencyId, BackOffice>>;
   audit: AuditLog;
+  /** The national population registry: what it knows of the signed-in citizen, and who read it. */
+  registry: PopulationRegistryClient;
   /** For dead-letter listing and redrive; absent = those routes answer 503. */
   kafka?: Kafka;
   temporalUiUrl?: string;

@@ -6,6 +6,8 @@ import { dossierSearchKeys } from '../contracts/search-attributes';
 import type { DossierRecords, DossierRecordSummary } from '../platform/dossier-records';
 import type { CitizenKeyer } from '../platform/pseudonym';
 import { statusQuery } from '../workflows/messages';
+import type { PopulationRegistryClient } from '../contracts/registry';
+import { createPeopleCheck } from './people-check';
 import { createSubmit } from './submit';
 import type { SubmissionLedger } from './submission-ledger';
 
@@ -65,26 +67,38 @@ function summaryOfRecord(record: DossierRecordSummary): DossierSummary {
   };
 }
 
-/**
- * The api's door to Temporal for dossiers. `settings` go to every new dossier: the scaled clock
- * the agencies share, and attempt limits; the ledger keeps submissions to one dossier each.
- */
-export function createDossierGateway(
-  client: Client,
-  citizenKey: CitizenKeyer,
-  catalogue: Catalogue,
-  ledger: SubmissionLedger,
-  settings: Partial<DossierSettings> = {},
+export interface DossierGatewayDeps {
+  client: Client;
+  citizenKey: CitizenKeyer;
+  catalogue: Catalogue;
+  /** Keeps submissions to one dossier each. */
+  ledger: SubmissionLedger;
+  /** For every new dossier: the scaled clock the agencies share, and attempt limits. */
+  settings?: Partial<DossierSettings>;
   /** Closed dossiers kept beyond Temporal's retention; without it only Temporal is read. */
-  records?: DossierRecords,
-) {
+  records?: DossierRecords;
+  /** Where the people an application names are checked before it is accepted. */
+  registry: PopulationRegistryClient;
+}
+
+/** The api's door to Temporal for dossiers, and to the dossier records for closed ones. */
+export function createDossierGateway(deps: DossierGatewayDeps) {
+  const { client, citizenKey, catalogue, ledger, settings = {}, records } = deps;
   return {
     client,
     catalogue,
     /** A visibility query over this catalogue's dossiers. */
     query: (filters: Parameters<typeof visibilityQuery>[1]) => visibilityQuery(catalogue, filters),
     /** Starts the dossier's workflow, unless the same application or the same birth or death has one already. */
-    submit: createSubmit({ client, citizenKey, catalogue, ledger, settings, records }),
+    submit: createSubmit({
+      client,
+      citizenKey,
+      catalogue,
+      ledger,
+      settings,
+      records,
+      checkPeople: createPeopleCheck(deps.registry),
+    }),
     async list(query: string, limit: number): Promise<DossierSummary[]> {
       const rows: DossierSummary[] = [];
       for await (const info of client.workflow.list({ query, pageSize: Math.min(limit, 100) })) {

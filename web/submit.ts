@@ -6,6 +6,7 @@ import type { ProcedureInputBase } from '../contracts/procedures/define';
 import { dossierSearchKeys } from '../contracts/search-attributes';
 import type { DossierRecords } from '../platform/dossier-records';
 import type { CitizenKeyer } from '../platform/pseudonym';
+import type { PeopleCheck } from './people-check';
 import { HttpProblem, unprocessable } from './problems';
 import { applicationHash, idempotentDossierId, newDossierId } from './submission-ids';
 import type { LedgerTransaction, SubmissionLedger } from './submission-ledger';
@@ -40,7 +41,8 @@ const alreadyApplied = (conflicts: readonly { holder: string; fields: readonly s
 /**
  * Submitting an application: at most one dossier per Idempotency-Key (bound to the submitter and
  * the application) and per natural key of the procedure (one birth, one death), both kept in the
- * ledger; Temporal's id policies refuse a second run under one dossier id behind it.
+ * ledger; Temporal's id policies refuse a second run under one dossier id behind it. The people it
+ * names must be in the population registry as the application names them.
  */
 export function createSubmit(deps: {
   client: Client;
@@ -50,8 +52,10 @@ export function createSubmit(deps: {
   settings: Partial<DossierSettings>;
   /** Closed dossiers kept beyond Temporal's retention. */
   records?: DossierRecords;
+  /** Checks the people the application names against the population registry. */
+  checkPeople: PeopleCheck;
 }) {
-  const { client, citizenKey, catalogue, ledger, settings, records } = deps;
+  const { client, citizenKey, catalogue, ledger, settings, records, checkPeople } = deps;
 
   /**
    * Whether a dossier still holds its application's natural keys. Read from Temporal when a key
@@ -120,6 +124,14 @@ export function createSubmit(deps: {
         if (holder) conflicts.push({ holder, fields: key.fields });
       }
       if (conflicts.length > 0) throw alreadyApplied(conflicts);
+      // After the keys: a retry finds its dossier, and a second application for one death is told
+      // which dossier holds it, rather than that the person is already registered dead.
+      await checkPeople(procedure, input, {
+        actor: subject,
+        organisation: 'portal',
+        dossierId,
+        purpose: 'application-check',
+      });
       const citizenId = citizenKey(input.applicant.personalIdNumber);
       try {
         await client.workflow.start(procedure.workflowType, {

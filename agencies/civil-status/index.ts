@@ -52,6 +52,7 @@ export const civilStatus = {
             child: { fullName: child.fullName, sex: child.sex, birthDate: child.birthDate },
             registeredIn: province,
             parentIdNumber: (mother ?? father)?.personalIdNumber,
+            parents: [mother, father].flatMap((parent) => (parent ? [parent.personalIdNumber] : [])),
             birthPlace: child.birthPlace,
           });
           if (!issued.ok) throw new RegistryRefusedError(issued.reasonCode, issued.message);

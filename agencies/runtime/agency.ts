@@ -121,8 +121,9 @@ export async function runAgency(module: AgencyModule, options: AgencyOptions) {
 
   return {
     agency,
+    /** The read model as probes see it (tests, benchmarks): not a read of anyone's record, so not logged. */
     population: createPopulationReadModel(pool),
-    backOffice: createBackOffice({ pool, decider }),
+    backOffice: createBackOffice({ agency, pool, decider }),
     /** Publishes what is waiting in the outbox now (tests use it to be deterministic). */
     relayOnce: relay,
     async stop() {

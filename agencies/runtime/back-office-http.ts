@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { Task, TaskQuery, WorkerDecision, type BackOffice, type TaskFilter } from '../../contracts/back-office';
+import { DataAccessRecord } from '../../contracts/data-access';
+import { PersonalIdNumber } from '../../contracts/values';
 import type { Logger } from '../../platform/logger';
 import { buildServiceApp, serviceCaller } from '../../platform/service-http';
 
@@ -12,6 +14,7 @@ import { buildServiceApp, serviceCaller } from '../../platform/service-http';
 const Worker = z.string().min(1).max(200);
 const TaskParams = z.strictObject({ taskId: z.string().min(1).max(300) });
 const Outcome = z.object({ ok: z.boolean() });
+const Reads = z.strictObject({ reads: z.array(DataAccessRecord) });
 
 export async function buildBackOfficeServer(
   office: BackOffice,
@@ -49,6 +52,12 @@ export async function buildBackOfficeServer(
       ok: await office.complete(request.params.taskId, request.body.worker, request.body.decision),
     }),
   );
+  // The ID number in the body, not the path, so it stays out of access logs.
+  app.post(
+    '/data-access',
+    { schema: { body: z.strictObject({ personalId: PersonalIdNumber }), response: { 200: Reads } } },
+    async (request) => ({ reads: await office.dataAccess(request.body.personalId) }),
+  );
   return app;
 }
 
@@ -68,5 +77,6 @@ export function httpBackOffice(url: string, token?: string): BackOffice {
     release: async (taskId, worker) => (await call('POST', `${task(taskId)}/release`, Outcome, { worker })).ok,
     complete: async (taskId, worker, decision) =>
       (await call('POST', `${task(taskId)}/complete`, Outcome, { worker, decision })).ok,
+    dataAccess: async (personalId) => (await call('POST', 'data-access', Reads, { personalId })).reads,
   };
 }

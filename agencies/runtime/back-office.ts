@@ -1,9 +1,11 @@
 import type { BackOffice, Task, TaskFilter } from '../../contracts/back-office';
+import type { AgencyId } from '../../contracts/agencies';
 import { inTransaction, type Pool } from '../../platform/database';
+import { readsOf } from '../../platform/data-access';
 import type { CaseRow, Decider } from './decider';
 
 /** The agency worker's back office over the agency's own database. */
-export function createBackOffice(deps: { pool: Pool; decider: Decider }): BackOffice {
+export function createBackOffice(deps: { agency: AgencyId; pool: Pool; decider: Decider }): BackOffice {
   const iso = (value: Date) => value.toISOString();
   return {
     async listTasks(filter: TaskFilter = {}): Promise<Task[]> {
@@ -43,5 +45,6 @@ export function createBackOffice(deps: { pool: Pool; decider: Decider }): BackOf
         await deps.decider.decideByWorker(client, c, decision, worker);
         return true;
       }),
+    dataAccess: (personalId) => readsOf(deps.pool, personalId, deps.agency),
   };
 }

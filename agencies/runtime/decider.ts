@@ -7,7 +7,7 @@ import type { PopulationRegistryClient } from '../../contracts/registry';
 import type { TopicSpec } from '../../contracts/topics';
 import { rules } from '../../contracts/rules';
 import { inTransaction, type Pool } from '../../platform/database';
-import { createPopulationReadModel } from '../reference';
+import { loggedPopulationReadModel } from '../reference';
 import {
   RegistryRefusedError,
   type AgencyModule,
@@ -56,9 +56,15 @@ export function createDecider(deps: {
     return handler;
   };
 
-  const contextOf = (client: pg.PoolClient, c: CaseRow): CaseContext => ({
+  /** The case's context; its reads of the population are logged as `reader`'s, for the case's dossier. */
+  const contextOf = (client: pg.PoolClient, c: CaseRow, reader: string): CaseContext => ({
     db: client,
-    population: createPopulationReadModel(client),
+    population: loggedPopulationReadModel(client, {
+      actor: reader,
+      organisation: deps.agency,
+      dossierId: c.dossier_id,
+      purpose: 'case-decision',
+    }),
     registry: deps.registry,
     now: deps.now(),
     calendar: deps.calendar,
@@ -152,7 +158,7 @@ export function createDecider(deps: {
         );
         for (const c of rows) {
           const handler = handlerOf(c);
-          const ctx = contextOf(client, c);
+          const ctx = contextOf(client, c, 'rules');
           const opened = await openCase(client, c, handler);
           const verdict = opened.open ? await opened.open.decide(ctx) : opened.refusal;
           if (verdict.outcome === 'needs-review') {
@@ -175,7 +181,7 @@ export function createDecider(deps: {
     /** Concludes a case with a worker's decision, in the caller's transaction. */
     async decideByWorker(client: pg.PoolClient, c: CaseRow, decision: WorkerDecision, worker: string) {
       const handler = handlerOf(c);
-      const ctx = contextOf(client, c);
+      const ctx = contextOf(client, c, worker);
       const approve = async () => {
         const opened = await openCase(client, c, handler);
         if (!opened.open)

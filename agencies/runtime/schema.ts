@@ -1,4 +1,5 @@
 import type { Pool } from '../../platform/database';
+import { migrateDataAccess } from '../../platform/data-access';
 
 /**
  * Each agency's own database: its cases and worker tasks, the inbox that makes each command
@@ -54,4 +55,6 @@ export async function migrateAgencyDatabase(pool: Pool): Promise<void> {
     );
     create sequence if not exists issued_number_seq;
   `);
+  // Who read whose record from the agency's read model of the population, for which dossier.
+  await migrateDataAccess(pool);
 }

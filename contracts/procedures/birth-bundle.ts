@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { localDate, monthsBetween } from '../calendar';
 import { rules } from '../rules';
-import { BirthDeclaration, birthKeys, declaredBirth, ResidenceRequest } from '../dossiers';
+import { BirthDeclaration, birthKeys, birthPeople, declaredBirth, ResidenceRequest } from '../dossiers';
 import { defineProcedure, stepsFor } from './define';
 import { issueHealthInsuranceCard, registerBirth, registerResidence } from './services';
 
@@ -107,4 +107,5 @@ export const birthBundle = defineProcedure({
   input: BirthBundleInput,
   stages: [[birth], [residence, card]],
   uniqueKeys: (input) => birthKeys(input),
+  people: (input) => birthPeople(input),
 });

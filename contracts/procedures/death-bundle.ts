@@ -128,6 +128,24 @@ export const deathBundle = defineProcedure({
   stages: [[death], [residence, funeral, survivors]],
   // One death per deceased, whatever the variant: a completed one blocks a second as a running one does.
   uniqueKeys: (input) => [naturalKey({ 'deceased.personalIdNumber': input.deceased.personalIdNumber })],
+  people: (input) => [
+    {
+      path: ['applicant'],
+      ...input.applicant,
+      alive: { otherwise: 'is recorded as deceased in the national population database' },
+    },
+    {
+      path: ['deceased'],
+      ...input.deceased,
+      alive: { otherwise: 'is already registered as deceased; a death is registered once' },
+      born: input.deceased,
+    },
+    ...input.survivors.map((survivor, i) => ({
+      path: ['survivors', i],
+      ...survivor,
+      alive: { otherwise: 'is recorded as deceased; only living relatives confirm the representative' },
+    })),
+  ],
   // The survivor benefit only together with the funeral allowance (domain.md).
   variants: {
     field: 'variant',

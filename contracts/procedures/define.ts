@@ -127,6 +127,21 @@ export function stepsFor<Input>() {
   };
 }
 
+/**
+ * A person an application names, as the api checks them against the national population registry
+ * before accepting it: the ID number must be known and the name must be the registry's; `alive`
+ * refuses a person recorded dead (before `on`, when given); `born` checks what the application
+ * states about sex and birth date. What needs judgement is left to the agency's worker.
+ */
+export interface NamedPerson {
+  /** Where the person is in the application, e.g. `['mother']` or `['survivors', 0]`. */
+  path: readonly (string | number)[];
+  personalIdNumber: string;
+  fullName: string;
+  alive?: { on?: string; otherwise: string };
+  born?: { sex: string; birthDate: string };
+}
+
 /** What every procedure's input carries: which procedure it is and who applies. */
 export interface ProcedureInputBase {
   procedure: string;
@@ -152,6 +167,8 @@ export interface ProcedureDefinition<Input extends ProcedureInputBase = Procedur
    * (a second one for the same birth or death is refused while the first may still succeed).
    */
   uniqueKeys(input: Input): readonly NaturalKey[];
+  /** Every person the application names, checked against the population registry at submission. */
+  people(input: Input): readonly NamedPerson[];
   variants?: {
     /** The input field that names the variant. */
     field: string;

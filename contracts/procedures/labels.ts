@@ -1,4 +1,5 @@
 import type { AgencyId } from '../agencies';
+import type { DataAccessPurpose } from '../data-access';
 import type { civilStatusReasonCodes } from '../agency-messages/civil-status';
 import type { residenceReasonCodes } from '../agency-messages/residence';
 import type { socialInsuranceReasonCodes } from '../agency-messages/social-insurance';
@@ -134,3 +135,27 @@ export const taskFlagLabels = {
   },
   'social-insurance': {},
 } as const satisfies Record<AgencyId, Record<string, Labels>>;
+
+/** Why someone read a citizen's record, as the citizen's data-access log shows it. */
+export const dataAccessPurposeLabels = {
+  'own-record': { vi: 'Bạn xem thông tin của chính mình', en: 'You looked at your own record' },
+  'family-record': {
+    vi: 'Người thân xem thông tin gia đình (có bạn)',
+    en: 'A relative looked at their family record, which shows you',
+  },
+  'application-check': {
+    vi: 'Kiểm tra thông tin khi tiếp nhận hồ sơ',
+    en: 'Checked when an application naming you was received',
+  },
+  'case-decision': { vi: 'Giải quyết thủ tục của hồ sơ', en: 'Deciding a step of the dossier' },
+} as const satisfies Record<DataAccessPurpose, Labels>;
+
+/** Who holds or reads population data besides the agencies: the portal and the registry itself. */
+export const organisationLabels = {
+  ...agencyLabels,
+  portal: { vi: 'Cổng dịch vụ công liên thông', en: 'The liên thông public-service portal' },
+  registry: {
+    vi: 'Cơ sở dữ liệu quốc gia về dân cư (Bộ Công an)',
+    en: 'National population database (Ministry of Public Security)',
+  },
+} as const satisfies Record<string, Labels>;

@@ -18,6 +18,8 @@ import { createNotificationHub, feedFromKafka } from '../../web/notifications';
 import type { Citizen } from '../../contracts/population';
 import type { DeathBundleInput } from '../../contracts/procedures/death-bundle';
 import { birthInput, deathInput } from '../fixtures/dossiers';
+import { demoPeople } from '../../contracts/demo-citizens';
+import type { Me, MyDataAccess } from '../../contracts/me';
 import { startSystem } from '../support/system';
 import { testDataConverter } from '../support/workflow-env';
 
@@ -69,7 +71,16 @@ async function startPortal(settings: Partial<DossierSettings> = {}) {
   const app = await buildApi({
     context: {
       catalogue,
-      dossiers: createDossierGateway(system.client, citizenKey, catalogue, ledger, settings, records),
+      dossiers: createDossierGateway({
+        client: system.client,
+        citizenKey,
+        catalogue,
+        ledger,
+        settings,
+        records,
+        registry: system.registry.service,
+      }),
+      registry: system.registry.service,
       notifications,
       backOffices: Object.fromEntries(Object.entries(system.agencies).map(([a, r]) => [a, r.backOffice])),
       audit,
@@ -543,6 +554,104 @@ describe('operators', () => {
     } finally {
       await system.restartAgency('residence', 'auto');
     }
+  });
+});
+
+describe('information given once: the registry fills the form, checks the people, and logs who read', () => {
+  it("pre-fills Lan's birth form from GET /api/me; typing only the child, the dossier completes and every read is listed", async () => {
+    const me = await portal.call('citizen-lan', 'GET', '/api/me');
+    expect(me.status).toBe(200);
+    const family = me.body as unknown as Me;
+    expect(family.citizen.fullName).toBe(demoPeople.lan.fullName);
+    expect(family.spouse?.personalIdNumber).toBe(demoPeople.hung.personalId);
+    const form = family.forms['birth-bundle']!;
+    // What the citizen types: the child and the hospital's reference; everything else is the registry's.
+    const typed = birthInput(4);
+    const application = {
+      procedure: 'birth-bundle',
+      ...form,
+      residence: { ...form.residence!, parentConfirmed: true },
+      child: typed.child,
+      birthCertificateReference: typed.birthCertificateReference,
+    };
+    const created = await portal.call('citizen-lan', 'POST', '/api/dossiers', application);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const dossierId = created.body!.dossierId as string;
+    const { last } = await portal.follow('citizen-lan', dossierId);
+    expect(last.status).toBe('result-returned');
+    const childId = String(last.steps.find((s) => s.stepId === 'register-birth')?.result?.childPersonalIdNumber);
+
+    // The registry now knows the child as Lan's, living in her household.
+    const after = (await portal.call('citizen-lan', 'GET', '/api/me')).body as unknown as Me;
+    expect(after.children).toContainEqual(expect.objectContaining({ personalIdNumber: childId, alive: true }));
+    expect(after.household.map((m) => m.personalIdNumber)).toContain(childId);
+
+    const log = await portal.call('citizen-lan', 'GET', '/api/me/data-access');
+    expect(log.status).toBe(200);
+    const { reads, unavailable } = log.body as unknown as MyDataAccess;
+    expect(unavailable).toEqual([]);
+    const forDossier = reads.filter((r) => r.dossierId === dossierId);
+    expect(forDossier).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          holder: 'registry',
+          organisation: 'portal',
+          purpose: 'application-check',
+          actor: 'citizen-lan',
+        }),
+        expect.objectContaining({
+          holder: 'civil-status',
+          organisation: 'civil-status',
+          purpose: 'case-decision',
+          actor: 'rules',
+        }),
+        expect.objectContaining({ holder: 'residence', organisation: 'residence', purpose: 'case-decision' }),
+      ]),
+    );
+    expect(reads).toContainEqual(expect.objectContaining({ purpose: 'own-record', organisation: 'portal' }));
+    expect(reads[0]!.purposeLabel.vi.length).toBeGreaterThan(0);
+    // Newest first.
+    expect([...reads].sort((a, b) => b.at.localeCompare(a.at))).toEqual(reads);
+    // Hùng was shown on Lan's page: he sees that as a read of his record by a relative.
+    const hungReads = await system.registry.service.dataAccess(demoPeople.hung.personalId);
+    expect(hungReads).toContainEqual(expect.objectContaining({ actor: 'citizen-lan', purpose: 'family-record' }));
+  });
+
+  it('refuses at submission, naming the field, an unknown ID number, a wrong name and a death registered already', async () => {
+    const unknown = birthInput(3);
+    unknown.father = { personalIdNumber: '079088000001', fullName: 'Trần Văn Hùng' };
+    const refused = await portal.call('citizen-lan', 'POST', '/api/dossiers', unknown);
+    expect(refused.status).toBe(422);
+    expect(refused.body?.errors).toEqual([
+      { path: 'body.father.personalIdNumber', message: 'is not in the national population database' },
+    ]);
+    const misnamed = birthInput(3);
+    misnamed.mother = { ...misnamed.mother!, fullName: 'Nguyễn Thị Lành' };
+    misnamed.applicant = { ...misnamed.applicant, fullName: 'Nguyễn Thị Lành' };
+    const wrong = await portal.call('citizen-lan', 'POST', '/api/dossiers', misnamed);
+    expect(wrong.status).toBe(422);
+    expect((wrong.body?.errors as { path: string }[]).map((e) => e.path)).toEqual([
+      'body.applicant.fullName',
+      'body.mother.fullName',
+    ]);
+    // A person the registry records as dead cannot die again, whatever dossier says so.
+    const gone: Citizen = {
+      ...apiDeceased,
+      personalId: '001052123988',
+      fullName: 'Đinh Văn Thành',
+      householdId: 'HK-001-API0002',
+    };
+    await system.addCitizens([{ ...gone, alive: false }]);
+    const death = apiDeath(2);
+    death.deceased = { ...death.deceased, personalIdNumber: gone.personalId, fullName: gone.fullName };
+    const again = await portal.call('citizen-hanh', 'POST', '/api/dossiers', death);
+    expect(again.status).toBe(422);
+    expect(again.body?.errors).toEqual([
+      {
+        path: 'body.deceased.personalIdNumber',
+        message: 'is already registered as deceased; a death is registered once',
+      },
+    ]);
   });
 });
 

@@ -1,3 +1,4 @@
+import { testAccess } from '../support/registry-fixtures';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { agencyIds } from '../../contracts/agencies';
@@ -92,7 +93,7 @@ describe('end to end on real Temporal, Kafka, PostgreSQL and agency services', (
       ['delete-residence', 'completed'],
     ]);
     expect(died.status).toBe('result-returned');
-    expect((await system.registry.service.find(childId))?.citizen.alive).toBe(false);
+    expect((await system.registry.service.find(childId, testAccess))?.citizen.alive).toBe(false);
     for (const agency of agencyIds)
       await expect
         .poll(async () => (await system.agencies[agency].population.find(childId))?.alive, { timeout: 15_000 })

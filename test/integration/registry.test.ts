@@ -8,7 +8,7 @@ import { createKafka } from '../../platform/kafka';
 import { createLogger } from '../../platform/logger';
 import { buildRegistryServer, httpRegistry } from '../../registry';
 import { collectEvents } from '../support/agency-fixtures';
-import { isolatedRegistry } from '../support/registry-fixtures';
+import { isolatedRegistry, testAccess } from '../support/registry-fixtures';
 
 const endpoints = inject('endpoints');
 const log = createLogger({ level: 'warn', format: 'json' });
@@ -55,7 +55,7 @@ describe('the population registry on real PostgreSQL and Kafka', () => {
     const [personalId] = [...ids] as [string];
     expect(personalId).toMatch(/^001226\d{6}$/);
     expect(idMatchesPerson(personalId, { sex: 'male', birthDate: '2026-03-01' })).toBe(true);
-    const record = await client().find(personalId);
+    const record = await client().find(personalId, testAccess);
     expect(record).toMatchObject({
       citizen: { alive: true, householdId: lan.householdId, street: lan.street },
       permanentResident: true,
@@ -97,7 +97,7 @@ describe('the population registry on real PostgreSQL and Kafka', () => {
         deletedOn: '2026-03-06',
       }),
     ).toMatchObject({ ok: false, reasonCode: 'NO_PERMANENT_RESIDENCE' });
-    expect(await client().find(bao.personalId)).toMatchObject({
+    expect(await client().find(bao.personalId, testAccess)).toMatchObject({
       citizen: { alive: false },
       diedOn: '2026-03-05',
       permanentResident: false,
@@ -109,7 +109,7 @@ describe('the population registry on real PostgreSQL and Kafka', () => {
 
   it('refuses a caller without the service token and a request that does not fit, naming the field', async () => {
     const url = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}/`;
-    await expect(httpRegistry(url).find(lan.personalId)).rejects.toThrow(/answered 401/);
+    await expect(httpRegistry(url).find(lan.personalId, testAccess)).rejects.toThrow(/answered 401/);
     await expect(
       client().registerDeath({ requestId: 'HS-8/register-death', personalId: '123', diedOn: '2026-03-05' }),
     ).rejects.toThrow(/answered 400.*personalId/);

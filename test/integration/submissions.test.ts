@@ -40,6 +40,7 @@ beforeAll(async () => {
     kafka: system.kafka,
     codec: testDataConverter.payloadCodecs[0] as AesGcmPayloadCodec,
     backOffices: Object.fromEntries(Object.entries(system.agencies).map(([a, r]) => [a, r.backOffice])),
+    registry: system.registry.service,
     clock: { realEpochMs: 0, simulatedEpochMs: 0, factor: 1 },
   });
 });

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { registryDatabase } from '../../contracts/agencies';
+import type { AccessContext } from '../../contracts/data-access';
 import type { Citizen } from '../../contracts/population';
+import { demoRelations } from '../../contracts/demo-citizens';
 import { demoCitizens } from '../../contracts/population-generator';
 import { deadLetterTopic, populationChangesTopic, topicSpec, type TopicSpec } from '../../contracts/topics';
 import { ensureDatabases } from '../../infra/postgres-server';
@@ -30,7 +32,14 @@ export async function isolatedRegistry(kafka: Kafka, endpoints: Endpoints, log: 
   const name = `${registryDatabase}_test_${randomUUID().slice(0, 8)}`.replaceAll('-', '_');
   await ensureDatabases(databaseUrl(endpoints, 'postgres'), [name]);
   const pool = createPool(databaseUrl(endpoints, name), { max: 5 });
-  const running = await startRegistry({ pool, kafka, log, population: [...demoCitizens, ...citizens], topic });
+  const running = await startRegistry({
+    pool,
+    kafka,
+    log,
+    population: [...demoCitizens, ...citizens],
+    relations: demoRelations,
+    topic,
+  });
   return {
     ...running,
     pool,
@@ -41,3 +50,6 @@ export async function isolatedRegistry(kafka: Kafka, endpoints: Endpoints, log: 
     },
   };
 }
+
+/** Who reads in a test that looks a citizen up in the registry: logged like any read. */
+export const testAccess: AccessContext = { actor: 'test', organisation: 'test', purpose: 'case-decision' };

@@ -4,6 +4,7 @@ import { agencyDatabase, agencyIds, registryDatabase, type AgencyId } from '../.
 import { workingDaysCalendar } from '../../contracts/calendar';
 import type { Catalogue } from '../../contracts/procedures';
 import { loadPopulation } from '../../agencies/reference';
+import { demoRelations } from '../../contracts/demo-citizens';
 import { demoCitizens, generatePopulation } from '../../contracts/population-generator';
 import { startAgency, type DecisionPolicy, type Faults, type RunningAgency } from '../../agencies';
 import type { RunningConsumer } from '../../platform/bus';
@@ -35,7 +36,7 @@ export async function startSystem(
   await Promise.all(agencyIds.map((a) => loadPopulation(pools[a], population, log)));
   // The registry starts from the same generated population as the agencies' read models.
   const registryPool = createPool(databaseUrl(endpoints, registryDatabase));
-  const registry = await startRegistry({ pool: registryPool, kafka, log, population });
+  const registry = await startRegistry({ pool: registryPool, kafka, log, population, relations: demoRelations });
   const calendar = workingDaysCalendar();
   const clock = { realEpochMs: 0, simulatedEpochMs: 0, factor: 1 };
   const agencies = {} as Record<AgencyId, RunningAgency>;

@@ -1,3 +1,4 @@
+import { testAccess } from '../../support/registry-fixtures';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { AgencyId } from '../../../contracts/agencies';
 import { createKafka } from '../../../platform/kafka';
@@ -387,7 +388,7 @@ describe('agency rules on real Kafka and PostgreSQL', () => {
       deathNoticeReference: 'GBT-5',
     });
     await civil.events.waitFor(first, 'DeathRegistered.v1');
-    expect((await civil.registry.service.find(deceased.personalIdNumber))?.citizen.alive).toBe(false);
+    expect((await civil.registry.service.find(deceased.personalIdNumber, testAccess))?.citizen.alive).toBe(false);
     await expect
       .poll(async () => (await civil.agency.population.find(deceased.personalIdNumber))?.alive, { timeout: 15_000 })
       .toBe(false);

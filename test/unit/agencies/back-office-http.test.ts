@@ -16,6 +16,14 @@ const task: Task = {
   claimedBy: null,
   createdAt: '2026-11-23T01:00:00.000Z',
 };
+const read = {
+  actor: 'rules',
+  organisation: 'civil-status',
+  dossierId: 'HS-1',
+  purpose: 'case-decision',
+  holder: 'civil-status',
+  at: '2026-11-23T01:00:00.000Z',
+} as const;
 const office: BackOffice = {
   listTasks: async (filter) => {
     calls.push(['list', filter]);
@@ -32,6 +40,10 @@ const office: BackOffice = {
   complete: async (taskId, worker, decision: WorkerDecision) => {
     calls.push(['complete', taskId, worker, decision]);
     return true;
+  },
+  dataAccess: async (personalId) => {
+    calls.push(['data-access', personalId]);
+    return [read];
   },
 };
 
@@ -67,6 +79,7 @@ describe('back office over HTTP', () => {
         message: 'forged certificate',
       }),
     ).toBe(true);
+    expect(await client.dataAccess('001190012345')).toEqual([read]);
     expect(calls).toEqual([
       ['list', { status: 'awaiting-worker', dueBefore: new Date('2026-12-01T00:00:00Z'), limit: 20 }],
       ['claim', task.taskId, 'officer-a'],
@@ -78,6 +91,7 @@ describe('back office over HTTP', () => {
         'officer-a',
         { decision: 'reject', reasonCode: 'REJECTED_BY_OFFICER', message: 'forged certificate' },
       ],
+      ['data-access', '001190012345'],
     ]);
   });
 

@@ -1,8 +1,9 @@
 import type { RegisterBirth, RegisterDeath } from '../../../contracts/agency-messages/civil-status';
-import type { Citizen } from '../../../contracts/population';
-import { demoPeople } from '../../../contracts/demo-citizens';
+import type { DataAccessRecord } from '../../../contracts/data-access';
+import type { Citizen, Relations } from '../../../contracts/population';
+import { demoPeople, demoRelations } from '../../../contracts/demo-citizens';
 import type { PopulationReadModel } from '../../../agencies/reference';
-import type { PopulationRegistryClient } from '../../../contracts/registry';
+import type { PopulationRegistryClient, Relative } from '../../../contracts/registry';
 import { centurySexDigit } from '../../../contracts/values';
 import type { CaseContext } from '../../../agencies/runtime/handlers';
 import { workingDaysCalendar } from '../../../contracts/calendar';
@@ -37,7 +38,11 @@ export function fakePopulation(
  * The national registry in memory: its changes land in `byId` at once, as if `population.changes`
  * had no lag; births get IDs from a counter, once per birth key.
  */
-export function fakeNationalRegistry(byId: Map<string, Citizen>): PopulationRegistryClient {
+export function fakeNationalRegistry(
+  byId: Map<string, Citizen>,
+  relations: Relations = demoRelations,
+): PopulationRegistryClient {
+  const reads: (DataAccessRecord & { personalId: string })[] = [];
   const births = new Map<string, string>();
   const change = async (personalId: string, update: (c: Citizen) => Citizen) => {
     const citizen = byId.get(personalId);
@@ -74,10 +79,31 @@ export function fakeNationalRegistry(byId: Map<string, Citizen>): PopulationRegi
     registerDeath: ({ personalId }) => change(personalId, (c) => ({ ...c, alive: false })),
     registerPermanentResidence: ({ personalId, residence }) => change(personalId, (c) => ({ ...c, ...residence })),
     deletePermanentResidence: ({ personalId }) => change(personalId, (c) => c),
-    find: async (personalId) => {
+    async find(personalId, access) {
       const citizen = byId.get(personalId);
+      if (citizen) reads.push({ personalId, ...access, holder: 'registry', at: new Date().toISOString() });
       return citizen && { citizen, diedOn: null, permanentResident: true };
     },
+    async family(personalId, access) {
+      const record = await this.find(personalId, access);
+      if (!record) return undefined;
+      const relative = (id: string): Relative => {
+        const { personalId: _, fullName, sex, birthDate, alive } = byId.get(id)!;
+        return { personalId: id, fullName, sex, birthDate, alive };
+      };
+      const spouse = relations.spouses.flatMap(([a, b]) => (a === personalId ? [b] : b === personalId ? [a] : []))[0];
+      return {
+        record,
+        spouse: spouse ? relative(spouse) : null,
+        parents: relations.parents.filter(([child]) => child === personalId).map(([, parent]) => relative(parent)),
+        children: relations.parents.filter(([, parent]) => parent === personalId).map(([child]) => relative(child)),
+        household: [...byId.values()]
+          .filter((c) => c.householdId === record.citizen.householdId)
+          .map((c) => ({ ...relative(c.personalId), householdHead: c.householdHead, owner: c.owner })),
+      };
+    },
+    dataAccess: async (personalId) =>
+      reads.filter((read) => read.personalId === personalId).map(({ personalId: _, ...read }) => read),
   };
 }
 

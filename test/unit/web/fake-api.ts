@@ -10,6 +10,8 @@ import { devUsers } from '../../../web/auth';
 import { visibilityQuery, type DossierGateway } from '../../../web/dossiers';
 import { catalogue, labelled } from '../../../contracts/procedures';
 import { createNotificationHub } from '../../../web/notifications';
+import { demoCitizens } from '../../../contracts/population-generator';
+import { fakeNationalRegistry } from '../agencies/support';
 
 /**
  * The api over in-memory fakes of Temporal, the back offices and the audit log: for the role
@@ -100,6 +102,7 @@ export async function fakeApi() {
     claim: async () => true,
     release: async () => true,
     complete: async () => true,
+    dataAccess: async () => [],
   } as unknown as BackOffice;
   const entries: AuditEntry[] = [];
   const audit = {
@@ -123,6 +126,7 @@ export async function fakeApi() {
       notifications: createNotificationHub(),
       backOffices: { 'civil-status': office, residence: office, 'social-insurance': office },
       audit,
+      registry: fakeNationalRegistry(new Map(demoCitizens.map((c) => [c.personalId, c]))),
       namespace: 'default',
       codec: { encode: async (p) => p, decode: async (p) => p },
     },

@@ -30,6 +30,8 @@ const task = encodeURIComponent('HS-1/register-birth/1');
 const routes: RouteCase[] = [
   { method: 'POST', url: '/api/dossiers', body: birthInput(5), allowed: { 'citizen-lan': 201, 'citizen-hanh': 403 } },
   { method: 'GET', url: '/api/dossiers', allowed: { 'citizen-lan': 200, 'citizen-hanh': 200 } },
+  { method: 'GET', url: '/api/me', allowed: { 'citizen-lan': 200, 'citizen-hanh': 200 } },
+  { method: 'GET', url: '/api/me/data-access', allowed: { 'citizen-lan': 200, 'citizen-hanh': 200 } },
   {
     method: 'GET',
     url: `/api/dossiers/${lanDossier}`,

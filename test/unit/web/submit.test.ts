@@ -77,6 +77,8 @@ function setup() {
       get: async (dossierId: string) => archived.get(dossierId) && { status: archived.get(dossierId) },
     } as never,
     citizenKey: citizenKeyer(new TextEncoder().encode('unit-test-secret')),
+    // The people an application names are checked in people-check.test.ts.
+    checkPeople: async () => undefined,
   });
   return { submit, statuses, natural, archived };
 }
