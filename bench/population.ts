@@ -20,7 +20,8 @@ import { benchStack, printTable, type BenchRow } from './stack';
 /**
  * How long a change at the population registry takes to reach every agency's read model: N births
  * registered at the registry (transaction + outbox), relayed onto `population.changes`, applied by
- * each agency's read-model consumer. Latency runs from the registry call to the change being
+ * each agency's read-model consumer; then the deaths of the same N people, the change that must
+ * reach every agency before it registers or pays anything more for them. Latency runs from the registry call to the change being
  * committed in a read model. The baseline is raw kafkajs publish→consume on the same topic.
  */
 const Flags = z.strictObject({
@@ -39,7 +40,7 @@ const Flags = z.strictObject({
 });
 
 /** Logs progress every 2 s until stopped. */
-function progress(log: Logger, what: () => Record<string, number>) {
+function progress(log: Logger, what: () => Record<string, number | string>) {
   const timer = setInterval(() => log.info(what(), 'progress'), 2_000);
   return () => clearInterval(timer);
 }
@@ -60,12 +61,11 @@ async function propagation(endpoints: Endpoints, kafka: Kafka, flags: z.infer<ty
     pollIntervalMs: 10,
   });
 
+  /** When each change was asked for, by `type|personal ID`; its lag runs until a read model has it. */
   const askedAt = new Map<string, number>();
-  const latencies = Object.fromEntries(agencyIds.map((a) => [a, [] as number[]])) as Record<AgencyId, number[]>;
-  const everywhere: number[] = [];
+  type Phase = { latencies: Record<AgencyId, number[]>; everywhere: number[]; done: () => void };
+  let phase: Phase | undefined;
   const reached = new Map<string, number>();
-  let resolveDone: () => void;
-  const done = new Promise<void>((r) => (resolveDone = r));
   const followers: RunningConsumer[] = [];
   for (const agency of agencyIds)
     followers.push(
@@ -77,23 +77,25 @@ async function propagation(endpoints: Endpoints, kafka: Kafka, flags: z.infer<ty
         topic: topicSpec(populationChangesTopic),
         groupId: `bench-population-${agency}`,
         onApplied(event) {
-          const started = askedAt.get(event.attributes.subject);
-          if (started === undefined) return;
+          const key = `${event.attributes.type}|${event.attributes.subject}`;
+          const started = askedAt.get(key);
+          if (started === undefined || !phase) return;
           const now = Date.now();
-          latencies[agency].push(now - started);
-          const times = (reached.get(event.attributes.subject) ?? 0) + 1;
-          reached.set(event.attributes.subject, times);
-          if (times === agencyIds.length) everywhere.push(now - started);
-          if (everywhere.length === flags.count) resolveDone();
+          phase.latencies[agency].push(now - started);
+          const times = (reached.get(key) ?? 0) + 1;
+          reached.set(key, times);
+          if (times === agencyIds.length) phase.everywhere.push(now - started);
+          if (phase.everywhere.length === flags.count) phase.done();
         },
       }),
     );
 
   const { lan } = demoPeople;
+  const run = randomUUID().slice(0, 8);
   const birth = (i: number | string) =>
     ({
-      requestId: `bench-${i}`,
-      birthKey: `GCS-BENCH-${i}`,
+      requestId: `bench-${run}-${i}`,
+      birthKey: `GCS-BENCH-${run}-${i}`,
       child: { fullName: 'Trần Minh Khang', sex: 'male', birthDate: '2026-03-01' },
       registeredIn: '001',
       parentIdNumber: lan.personalId,
@@ -114,40 +116,65 @@ async function propagation(endpoints: Endpoints, kafka: Kafka, flags: z.infer<ty
   while (!(await inEveryReadModel(warmUp.personalId))) await new Promise((r) => setTimeout(r, 50));
   log.info('read models caught up with the warm-up change; measuring');
 
-  let next = 0;
-  const stopProgress = progress(log, () => ({
-    registered: next,
-    inEveryReadModel: everywhere.length,
-    of: flags.count,
-  }));
-  const started = Date.now();
-  const worker = async () => {
-    while (next < flags.count) {
-      const i = (next += 1);
-      const before = Date.now();
-      const answer = await registry.service.registerBirth(birth(i));
-      if (!answer.ok) throw new Error(`registry refused a birth: ${answer.reasonCode}`);
-      // A change can only be applied after the answer commits; it is keyed by the new ID number.
-      askedAt.set(answer.personalId, before);
-    }
+  /** `count` changes, `concurrency` at a time, until each is in every read model. */
+  const measure = async (name: string, type: string, change: (i: number) => Promise<string>): Promise<BenchRow[]> => {
+    const latencies = Object.fromEntries(agencyIds.map((a) => [a, [] as number[]])) as Record<AgencyId, number[]>;
+    const everywhere: number[] = [];
+    const finished = new Promise<void>((done) => (phase = { latencies, everywhere, done }));
+    let next = 0;
+    const stopProgress = progress(log, () => ({
+      phase: name,
+      asked: next,
+      inEveryReadModel: everywhere.length,
+      of: flags.count,
+    }));
+    const started = Date.now();
+    const worker = async () => {
+      while (next < flags.count) {
+        const i = (next += 1);
+        const before = Date.now();
+        // A change can only be applied after the answer commits; it is keyed by the person's ID number.
+        askedAt.set(`${type}|${await change(i)}`, before);
+      }
+    };
+    await Promise.all(Array.from({ length: flags.concurrency }, worker));
+    await finished;
+    const seconds = (Date.now() - started) / 1000;
+    stopProgress();
+    const row = (label: string, values: number[]): BenchRow => ({
+      name: label,
+      count: values.length,
+      seconds,
+      latenciesMs: values,
+    });
+    return [
+      ...agencyIds.map((a) => row(`${name}: registry → ${a}`, latencies[a])),
+      row(`${name}: registry → every read model`, everywhere),
+    ];
   };
-  await Promise.all(Array.from({ length: flags.concurrency }, worker));
-  await done;
-  const seconds = (Date.now() - started) / 1000;
-  stopProgress();
+
+  const born: string[] = [];
+  const births = await measure('births', 'CitizenBorn.v1', async (i) => {
+    const answer = await registry.service.registerBirth(birth(i));
+    if (!answer.ok) throw new Error(`registry refused a birth: ${answer.reasonCode}`);
+    born[i - 1] = answer.personalId;
+    return answer.personalId;
+  });
+  // The same people die: the change an agency must see before it pays or registers anything more.
+  const deaths = await measure('deaths', 'CitizenDied.v1', async (i) => {
+    const personalId = born[i - 1]!;
+    const answer = await registry.service.registerDeath({
+      requestId: `bench-${run}-death-${i}`,
+      personalId,
+      diedOn: '2026-03-02',
+    });
+    if (!answer.ok) throw new Error(`registry refused a death: ${answer.reasonCode}`);
+    return personalId;
+  });
   await Promise.all(followers.map((f) => f.stop()));
   await registry.stop();
   await Promise.all([registryPool, ...Object.values(pools)].map((p) => p.end()));
-  const row = (name: string, values: number[]): BenchRow => ({
-    name,
-    count: values.length,
-    seconds,
-    latenciesMs: values,
-  });
-  return [
-    ...agencyIds.map((a) => row(`registry → ${a}`, latencies[a])),
-    row('registry → every read model', everywhere),
-  ];
+  return [...births, ...deaths];
 }
 
 /** Raw kafkajs on `population.changes`: a bare producer and consumer, the floor any propagation sits on. */
@@ -211,7 +238,7 @@ async function main(): Promise<number> {
     // After the read models stopped, so they never see (and dead-letter) the baseline's messages.
     const raw = await rawBaseline(kafka, flags.count, log);
     printTable(
-      `population changes: ${flags.count} births at the registry, ${flags.concurrency} at a time, until in each agency's read model`,
+      `population changes: ${flags.count} births, then their deaths, at the registry, ${flags.concurrency} at a time, until in each agency's read model`,
       [raw, ...rows],
       raw.name,
     );

@@ -71,6 +71,8 @@ export async function followPopulationChanges(deps: {
     groupId: deps.groupId,
     topics: [deps.topic],
     log: deps.log.child({ agency: deps.agency }),
+    // Changes are keyed by person, so partitions are independent: apply them side by side.
+    partitionsConsumedConcurrently: 3,
     handler: async (event) => {
       const apply = appliers[event.attributes.type as PopulationChangeType];
       await withIdempotency(deps.pool, consumerName, event.attributes.id, (client) => apply(client, event));

@@ -28,6 +28,11 @@ export interface ConsumerOptions {
   initialBackoffMs?: number;
   fromBeginning?: boolean;
   sessionTimeoutMs?: number;
+  /**
+   * Partitions handled at once (each still in order); 1 by default. More hides the database round
+   * trips of one partition behind another's, for consumers whose lag users feel (read models).
+   */
+  partitionsConsumedConcurrently?: number;
 }
 
 export interface RunningConsumer {
@@ -149,6 +154,7 @@ export async function runConsumer(options: ConsumerOptions): Promise<RunningCons
   };
 
   await consumer.run({
+    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
     eachBatchAutoResolve: false,
     autoCommit: true,
     eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
