@@ -1,21 +1,17 @@
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { z } from 'zod';
 import { demoCitizens, generatePopulation } from '../contracts/population-generator';
-import { orchestratorTaskQueue } from '../contracts/dossier-workflow';
-import type { DossierStatusView } from '../contracts/dossier-status';
+import type { DossierView, Problem } from '../contracts/api';
+import { closedDossierStatuses } from '../contracts/dossier-status';
 import { catalogue, type DossierInput, type ProcedureDefinition } from '../contracts/procedures';
 import type { BirthBundleInput } from '../contracts/procedures/birth-bundle';
 import { DeathBundleInput } from '../contracts/procedures/death-bundle';
-import { runningEndpoints } from '../infra/bring-up';
-import { InfraError } from '../infra/process';
-import { payloadCodecFor } from '../platform/codec';
+import { issueDevelopmentToken } from '../platform/auth';
 import { ConfigError, loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
-import { temporalConnectionOptions } from '../platform/temporal';
-import { statusQuery } from '../workflows/messages';
+import { developmentAuthSecret } from '../services/api';
 
 const usage = `usage: npm run demo -- --procedure <${catalogue.procedures.map((p) => p.id).join('|')}> [--variant <v>] [--json] [--timeout <seconds>]
   (a unique beginning of an id will do, e.g. --procedure birth)`;
@@ -42,10 +38,6 @@ const Flags = z.strictObject({
 });
 
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
-const base32 = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-const newDossierId = () =>
-  `HS-${new Date().toISOString().slice(0, 10).replaceAll('-', '')}-${Array.from({ length: 10 }, () => base32[randomInt(32)]).join('')}`;
-
 /** A birth to the demo parents, registered days after it; name and date vary, as each demo is another birth. */
 function sampleBirth(): BirthBundleInput {
   const [mother, father] = demoCitizens;
@@ -136,7 +128,7 @@ function variantOf(procedure: ProcedureDefinition, asked: string | undefined): s
   return asked;
 }
 
-function stepLine(s: DossierStatusView['steps'][number]): string {
+function stepLine(s: DossierView['steps'][number]): string {
   const detail = s.rejection
     ? `${s.rejection.reasonCode}: ${s.rejection.message}`
     : (s.lastError ?? (s.result ? JSON.stringify(s.result) : ''));
@@ -174,78 +166,109 @@ async function main(): Promise<number> {
   }
   const config = loadConfig();
   const log = createLogger({ ...config.log, destination: pino.destination(2) }, { process: 'demo' });
-  const endpoints = runningEndpoints(config);
-  const connection = await Connection.connect(temporalConnectionOptions(endpoints.temporal.address, config.temporal));
-  try {
-    const client = new Client({
-      connection,
-      namespace: endpoints.temporal.namespace,
-      dataConverter: { payloadCodecs: [payloadCodecFor(config)] },
-    });
-    const dossierId = newDossierId();
-    const input = samples[procedure.id as DossierInput['procedure']](variant, config.agencies.populationSize);
-    const handle = await client.workflow.start(procedure.workflowType, {
-      taskQueue: orchestratorTaskQueue,
-      workflowId: dossierId,
-      args: [{ dossierId, input }],
-    });
-    log.info({ dossierId, procedure: procedure.id }, 'dossier submitted');
-    if (!json)
-      process.stdout.write(
-        `Submitted ${procedure.label.en} (${procedure.id}) dossier ${dossierId}${variant ? `, variant ${variant}` : ''}\n`,
-      );
-    const deadline = Date.now() + timeout * 1000;
-    let last = '';
-    const result = handle.result() as Promise<DossierStatusView>;
-    let finished: DossierStatusView | undefined;
-    void result.then(
-      (view) => (finished = view),
-      () => undefined,
+  if (!config.auth.devLogin) {
+    process.stderr.write(
+      'the demo applies as a citizen signed in through the development identity provider, which is off (AUTH_DEV_LOGIN=false or external mode)\n',
     );
-    while (!finished && Date.now() < deadline) {
-      const view = await handle.query(statusQuery);
-      const snapshot = JSON.stringify([view.status, view.steps.map((s) => [s.status, s.attempts])]);
-      if (!json && snapshot !== last) {
-        process.stdout.write(
-          `[${new Date().toISOString().slice(11, 19)}] dossier ${view.status}\n${view.steps.map(stepLine).join('\n')}\n`,
-        );
-        last = snapshot;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
-    const view = finished ?? (await handle.query(statusQuery));
-    const summary = {
-      dossierId,
-      status: view.status,
-      steps: view.steps.map((s) => ({
-        stepId: s.stepId,
-        agency: s.agency,
-        status: s.status,
-        attempts: s.attempts,
-        result: s.result ?? null,
-        rejection: s.rejection ?? null,
-      })),
-    };
-    if (json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-    else
-      process.stdout.write(`\nFinal: dossier ${dossierId} is ${view.status}\n${view.steps.map(stepLine).join('\n')}\n`);
-    if (!finished) {
-      process.stderr.write(
-        `the dossier was still ${view.status} after ${timeout} s (it keeps running; follow it in the Temporal Web UI)\n`,
-      );
-      return 1;
-    }
-    return 0;
-  } finally {
-    await connection.close();
+    return 2;
   }
+  const input = samples[procedure.id as DossierInput['procedure']](variant, config.agencies.populationSize);
+  const api = `http://${config.api.host}:${config.api.port}`;
+  // The demo is a citizen: the sample's applicant, signed in like any other, through the api's checks.
+  const token = await issueDevelopmentToken(
+    {
+      role: 'citizen',
+      subject: `demo-${input.applicant.personalIdNumber.slice(-4)}`,
+      name: input.applicant.fullName,
+      personalIdNumber: input.applicant.personalIdNumber,
+    },
+    {
+      issuer: config.auth.issuer,
+      audience: config.auth.audience,
+      secret: developmentAuthSecret(config),
+      ttlSeconds: timeout + 60,
+    },
+  );
+  const call = async (method: string, path: string, body?: unknown) => {
+    let response;
+    try {
+      response = await fetch(`${api}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined
+            ? {}
+            : { 'content-type': 'application/json', 'idempotency-key': `demo-${randomUUID()}` }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (err) {
+      throw new DemoError(
+        `the portal api at ${api} does not answer (${(err as Error).message}); is \`npm start\` running?`,
+      );
+    }
+    const answer = (await response.json()) as Record<string, unknown>;
+    if (!response.ok) {
+      const problem = answer as Problem;
+      const fields = (problem.errors ?? []).map((e) => `\n  ${e.path}: ${e.message}`).join('');
+      throw new DemoError(`the api answered ${response.status}: ${problem.detail ?? problem.title}${fields}`);
+    }
+    return answer;
+  };
+  const { dossierId } = (await call('POST', '/api/dossiers', input)) as { dossierId: string };
+  log.info({ dossierId, procedure: procedure.id }, 'dossier submitted');
+  if (!json)
+    process.stdout.write(
+      `Submitted ${procedure.label.en} (${procedure.id}) dossier ${dossierId}${variant ? `, variant ${variant}` : ''} through ${api}\n`,
+    );
+  const deadline = Date.now() + timeout * 1000;
+  let last = '';
+  let view = (await call('GET', `/api/dossiers/${dossierId}`)) as unknown as DossierView;
+  for (;;) {
+    const snapshot = JSON.stringify([view.status, view.steps.map((s) => [s.status, s.attempts])]);
+    if (!json && snapshot !== last) {
+      process.stdout.write(
+        `[${new Date().toISOString().slice(11, 19)}] dossier ${view.status}\n${view.steps.map(stepLine).join('\n')}\n`,
+      );
+      last = snapshot;
+    }
+    if (closedDossierStatuses.includes(view.status) || Date.now() >= deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    view = (await call('GET', `/api/dossiers/${dossierId}`)) as unknown as DossierView;
+  }
+  const finished = closedDossierStatuses.includes(view.status);
+  const summary = {
+    dossierId,
+    status: view.status,
+    steps: view.steps.map((s) => ({
+      stepId: s.stepId,
+      agency: s.agency,
+      status: s.status,
+      attempts: s.attempts,
+      result: s.result ?? null,
+      rejection: s.rejection ?? null,
+    })),
+  };
+  if (json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  else
+    process.stdout.write(`\nFinal: dossier ${dossierId} is ${view.status}\n${view.steps.map(stepLine).join('\n')}\n`);
+  if (!finished) {
+    process.stderr.write(
+      `the dossier was still ${view.status} after ${timeout} s (it keeps running; follow it in the Temporal Web UI)\n`,
+    );
+    return 1;
+  }
+  return 0;
 }
+
+/** A refusal the demo explains in one message, without a stack. */
+class DemoError extends Error {}
 
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
     process.stderr.write(
-      `${err instanceof ConfigError || err instanceof InfraError ? err.message : ((err as Error)?.stack ?? String(err))}\n`,
+      `${err instanceof ConfigError || err instanceof DemoError ? err.message : ((err as Error)?.stack ?? String(err))}\n`,
     );
     process.exit(1);
   },
