@@ -5,7 +5,7 @@ import { rules } from '../contracts/rules';
 import type { SkipStepInput } from '../contracts/dossier-workflow';
 import type { StepView } from '../contracts/dossier-status';
 import type { ServiceDefinition, StepDefinition, StepResults } from '../contracts/procedures/define';
-import { sendAgencyCommand } from './activities';
+import { sendAgencyCommand, sendCancellation } from './activities';
 import type { OperatorAction, StepCursor } from './dossier-carry';
 import { finalStepStatuses, type DossierState } from './dossier-state';
 
@@ -260,7 +260,7 @@ export class StepRunner<Input> {
 
   private async cancelAtAgency(step: StepView): Promise<void> {
     if (!step.commandId) return;
-    await sendAgencyCommand({
+    await sendCancellation({
       agency: this.service.agency,
       dossierId: this.dossier.dossierId,
       stepId: this.stepId,

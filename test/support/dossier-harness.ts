@@ -46,16 +46,22 @@ export async function createDossierHarness(
   const taskQueue = `dossiers-${++sequence}`;
   const commands: AgencyCommandRequest[] = [];
   const notifications: DossierStatusChanged[] = [];
+  /** How many sends of agency commands, of cancellations and of notifications fail next (a broker outage). */
   const sendFailures = { remaining: 0 };
+  const cancelFailures = { remaining: 0 };
+  const notifyFailures = { remaining: 0 };
+  const failing = (failures: { remaining: number }) => {
+    if (failures.remaining <= 0) return;
+    failures.remaining -= 1;
+    throw new Error('broker unavailable');
+  };
   const activities: ReturnType<typeof createActivities> = {
     async sendAgencyCommand(command) {
-      if (sendFailures.remaining > 0) {
-        sendFailures.remaining -= 1;
-        throw new Error('broker unavailable');
-      }
+      failing(command.type === 'CancelCase.v1' ? cancelFailures : sendFailures);
       commands.push(command);
     },
     async publishDossierNotification(notification) {
+      failing(notifyFailures);
       notifications.push(notification);
     },
   };
@@ -73,6 +79,8 @@ export async function createDossierHarness(
     commands,
     notifications,
     sendFailures,
+    cancelFailures,
+    notifyFailures,
     /**
      * Starts a dossier whose simulated clock reads Monday 23 November 2026, 09:00 in Hanoi: the
      * test server's own clock drifts by years across tests, and working-day deadlines would

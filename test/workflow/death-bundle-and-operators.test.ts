@@ -224,4 +224,33 @@ describe('deadlines, retries and operators', () => {
     ).rejects.toThrow();
     await h.record(handle, 'death-bundle-withdrawn');
   });
+
+  it('outlives a bus outage longer than the command retries: notifications and cancellations wait for the broker', async () => {
+    const id = dossierId();
+    // About 15 simulated minutes of failures each (backoff capped at a minute): past the 12
+    // attempts (about six minutes) a command send gets before it is handed to an operator.
+    h.notifyFailures.remaining = 20;
+    const handle = await h.start({ dossierId: id, input: deathInput(3) });
+    await h.answer(handle, await h.command(id, 'register-death'), 'DeathRegistered.v1', death);
+    await h.command(id, 'delete-residence');
+    await h.command(id, 'funeral-allowance');
+    h.cancelFailures.remaining = 20;
+    await handle.executeUpdate(withdrawUpdate, {
+      args: [{ reason: 'family will apply at the office', requestedBy: 'citizen' }],
+    });
+    const final: DossierStatusView = await handle.result();
+    expect(final.status).toBe('withdrawn');
+    expect(h.notifyFailures.remaining).toBe(0);
+    expect(h.cancelFailures.remaining).toBe(0);
+    // Every cancellation reached its agency, and the citizen's last notification is the outcome.
+    const cancels = h.commands.filter((c) => c.dossierId === id && c.type === 'CancelCase.v1');
+    expect(cancels.map((c) => c.data.cancelsCommandId).sort()).toEqual([
+      `${id}/delete-residence/1`,
+      `${id}/funeral-allowance/1`,
+    ]);
+    const mine = h.notifications.filter((n) => n.dossierId === id);
+    expect(mine.at(-1)?.status).toBe('withdrawn');
+    expect(mine.map((n) => n.changedAt)).toEqual([...mine.map((n) => n.changedAt)].sort());
+    await h.record(handle, 'death-bundle-bus-outage');
+  });
 });
