@@ -4,10 +4,11 @@ import { dueAt, type WorkingDaysCalendar } from '../../contracts/calendar';
 import type { CloudEvent } from '../../contracts/cloudevents';
 import type { TopicSpec } from '../../contracts/topics';
 import { DeadLetterError } from '../../platform/bus';
+import type pg from 'pg';
 import { inTransaction, type Pool } from '../../platform/database';
 import type { Logger } from '../../platform/logger';
 import { sufferFaults, type Faults } from './faults';
-import { enqueueAgain, enqueueEvent } from './outbox';
+import { enqueueAgain, enqueueEvent, enqueueResultAgain, type CaseRef } from './outbox';
 
 export type DecisionPolicy = 'auto' | 'manual' | 'review';
 
@@ -48,6 +49,39 @@ export function createIntake(deps: IntakeDeps) {
         });
     });
 
+  /**
+   * One effect per step, whatever attempts arrive and in whatever order (a redriven dead letter
+   * may be an old one): once an attempt of the step was approved, any other attempt gets that
+   * result under its own command id and nothing is done twice; an attempt older than one already
+   * taken in is obsolete and opens nothing. A newer attempt (after an information request, or an
+   * operator's retry of an undecided step) is decided afresh, and the older case it replaces stops.
+   * True when the attempt was answered or set aside here.
+   */
+  const answeredByEarlierAttempt = async (client: pg.PoolClient, row: CaseRef, attempt: number) => {
+    const { rows } = await client.query<{ command_id: string; status: string; attempt: number }>(
+      `select command_id, status, (command->>'attempt')::int as attempt from cases
+        where dossier_id = $1 and step_id = $2 order by (command->>'attempt')::int for update`,
+      [row.dossier_id, row.step_id],
+    );
+    const approved = rows.find((c) => c.status === 'approved');
+    const context = { dossierId: row.dossier_id, stepId: row.step_id, commandId: row.command_id, attempt };
+    if (approved) {
+      await enqueueResultAgain(client, approved.command_id, row);
+      log.info({ ...context, approvedAttempt: approved.attempt }, 'step already approved: answered with its result');
+      return true;
+    }
+    const latest = rows.at(-1);
+    if (latest && attempt < latest.attempt) {
+      log.info({ ...context, latestAttempt: latest.attempt }, 'obsolete attempt of a step set aside');
+      return true;
+    }
+    await client.query(
+      "update cases set status = 'cancelled', updated_at = now() where dossier_id = $1 and step_id = $2 and status in ('queued', 'awaiting-worker')",
+      [row.dossier_id, row.step_id],
+    );
+    return false;
+  };
+
   return async (event: CloudEvent): Promise<void> => {
     await sufferFaults(deps.faults, agency);
     const type = event.attributes.type;
@@ -65,6 +99,7 @@ export function createIntake(deps: IntakeDeps) {
         log.info({ dossierId: data.dossierId, commandId: data.commandId }, 'duplicate command answered again');
         return;
       }
+      if (await answeredByEarlierAttempt(client, row, Number(data.attempt))) return;
       const handling = deps.policy === 'manual' ? 'manual' : 'automatic';
       const received = deps.now();
       const due = dueAt(received, deps.workingDaysFor(type), deps.calendar);

@@ -38,6 +38,19 @@ export const enqueueAgain = (db: Queryable, commandId: string) =>
     [commandId],
   );
 
+/**
+ * Queues the result another attempt of the same step already produced (its decision event), as
+ * the answer to `c`: the same data under `c`'s command id, so whichever attempt the dossier waits
+ * on gets the one result.
+ */
+export const enqueueResultAgain = (db: Queryable, decidedCommandId: string, c: CaseRef) =>
+  db.query(
+    `insert into outbox (event_id, command_id, topic, event_type, subject, data)
+     select $2 || '/decided', $2, topic, event_type, subject, data || jsonb_build_object('commandId', $2::text)
+       from outbox where event_id = $1 || '/decided' order by id limit 1`,
+    [decidedCommandId, c.command_id],
+  );
+
 /** The outbox relay of an agency: its results leave on its events topic. */
 export const createRelay = (deps: { agency: AgencyId; pool: Pool; publisher: EventPublisher; events: TopicSpec }) =>
   createOutboxRelay({ ...deps, topic: deps.events, source: `lienthong/agency/${deps.agency}` });

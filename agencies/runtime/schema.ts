@@ -30,6 +30,7 @@ export async function migrateAgencyDatabase(pool: Pool): Promise<void> {
       updated_at timestamptz not null default now()
     );
     create index if not exists cases_queue on cases (status, decide_at);
+    create index if not exists cases_by_step on cases (dossier_id, step_id);
     create table if not exists outbox (
       id bigserial primary key,
       event_id text not null,

@@ -252,7 +252,7 @@ export async function isolatedAgency(
         type,
         subject: dossierId,
         source: 'lienthong/test',
-        data: { ...data, dossierId, stepId, commandId, attempt: 1 },
+        data: { ...data, dossierId, stepId, commandId, attempt: Number(commandId.split('/').at(-1)) || 1 },
       });
       return commandId;
     },

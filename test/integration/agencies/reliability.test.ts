@@ -82,6 +82,78 @@ describe('civil status and social insurance handle each command once', () => {
   });
 });
 
+describe('one effect per step, whatever attempts arrive and in whatever order', () => {
+  let insurance: Awaited<ReturnType<typeof isolatedAgency>>;
+  beforeAll(async () => {
+    insurance = await isolatedAgency(kafka, endpoints, 'social-insurance', log);
+  });
+  afterAll(async () => {
+    await insurance?.stop();
+  });
+  const step = 'issue-health-insurance-card';
+  const card = { birthRegistration, child: birth.child, residence: birth.residence };
+  const cardNumbers = (commandId: string) =>
+    insurance.events
+      .of(commandId)
+      .filter((e) => e.attributes.type === 'HealthInsuranceCardIssued.v1')
+      .map((e) => (e.data as { cardNumber: string }).cardNumber);
+
+  it('answers attempts redriven after the step was approved with its one result: older and newer alike', async () => {
+    const dossier = 'HS-REDRIVE-1';
+    // Attempt 3 got through first (1 and 2 were dead-lettered during an outage) and was approved.
+    const third = await insurance.send('IssueHealthInsuranceCard.v1', card, dossier, step, `${dossier}/${step}/3`);
+    await insurance.events.waitFor(third, 'HealthInsuranceCardIssued.v1');
+    const [issued] = cardNumbers(third);
+    // An operator redrives the dead letters of attempts 1 and 2; a retry sends attempt 4.
+    for (const attempt of [1, 2, 4]) {
+      const commandId = await insurance.send(
+        'IssueHealthInsuranceCard.v1',
+        card,
+        dossier,
+        step,
+        `${dossier}/${step}/${attempt}`,
+      );
+      await insurance.events.waitFor(commandId, 'HealthInsuranceCardIssued.v1');
+      expect(cardNumbers(commandId)).toEqual([issued]);
+    }
+    // One case, one number: nothing was issued twice.
+    const cases = await insurance.pool.query('select command_id from cases where dossier_id = $1', [dossier]);
+    expect(cases.rows).toEqual([{ command_id: third }]);
+    const numbers = await insurance.pool.query("select value from issued_numbers where command_id like $1 || '/%'", [
+      dossier,
+    ]);
+    expect(numbers.rowCount).toBe(1);
+  });
+
+  it('sets an older attempt aside, and decides a newer one afresh in place of the undecided case it replaces', async () => {
+    const dossier = 'HS-REDRIVE-2';
+    await insurance.restart({ policy: 'manual' });
+    try {
+      const second = await insurance.send('IssueHealthInsuranceCard.v1', card, dossier, step, `${dossier}/${step}/2`);
+      await insurance.events.waitFor(second, 'CommandReceived.v1');
+      // The redriven attempt 1 opens nothing: attempt 2 is the step's case.
+      const first = await insurance.send('IssueHealthInsuranceCard.v1', card, dossier, step, `${dossier}/${step}/1`);
+      await expect
+        .poll(async () => (await insurance.pool.query('select 1 from inbox where command_id = $1', [first])).rowCount)
+        .toBe(1);
+      expect(insurance.events.of(first)).toEqual([]);
+      // An operator's retry while the worker has not decided: attempt 3 replaces attempt 2's task.
+      const third = await insurance.send('IssueHealthInsuranceCard.v1', card, dossier, step, `${dossier}/${step}/3`);
+      await insurance.events.waitFor(third, 'CommandReceived.v1');
+      const { rows } = await insurance.pool.query<{ command_id: string; status: string }>(
+        'select command_id, status from cases where dossier_id = $1 order by command_id',
+        [dossier],
+      );
+      expect(rows).toEqual([
+        { command_id: second, status: 'cancelled' },
+        { command_id: third, status: 'awaiting-worker' },
+      ]);
+    } finally {
+      await insurance.restart({ policy: 'auto' });
+    }
+  });
+});
+
 describe('the transactional outbox', () => {
   it('publishes results committed before a crash exactly once after the restart', async () => {
     const civil = await isolatedAgency(kafka, endpoints, 'civil-status', log, { relay: false });
