@@ -51,3 +51,31 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
     client.release();
   }
 }
+
+/** Node socket errors that mean the server could not be reached or the connection broke. */
+const unreachable = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'EAI_AGAIN',
+]);
+
+/**
+ * Whether a database error is about the database being unavailable (down, restarting, out of
+ * connections, a serialization conflict) rather than about the work: asking again later can
+ * succeed, so what failed is not a poison message. SQLSTATE classes 08 (connection exception),
+ * 57P01–57P03 (shutdown, cannot connect now), 53300 (too many connections), 40001/40P01.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | undefined;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  if (unreachable.has(code)) return true;
+  if (code.startsWith('08') || ['57P01', '57P02', '57P03', '53300', '40001', '40P01'].includes(code)) return true;
+  const message = typeof e?.message === 'string' ? e.message : '';
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+    message,
+  );
+}

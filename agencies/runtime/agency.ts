@@ -5,8 +5,9 @@ import { simulatedNow, type ScaledClock, type WorkingDaysCalendar } from '../../
 import { catalogue } from '../../contracts/procedures';
 import type { PopulationRegistryClient } from '../../contracts/registry';
 import { commandTopic, eventTopic, populationChangesTopic, topicSpec, type TopicSpec } from '../../contracts/topics';
-import { createPublisher, runConsumer, type RunningConsumer } from '../../platform/bus';
-import type { Pool } from '../../platform/database';
+import { createPublisher, isBusError, runConsumer, type RunningConsumer } from '../../platform/bus';
+import { isDatabaseUnavailable, type Pool } from '../../platform/database';
+import { createLogLimiter } from '../../platform/log-limiter';
 import type { Logger } from '../../platform/logger';
 import { createPopulationReadModel } from '../reference';
 import { createBackOffice } from './back-office';
@@ -88,12 +89,21 @@ export async function runAgency(module: AgencyModule, options: AgencyOptions) {
     decideAt: () => new Date(Date.now() + options.processingDelayMs / options.clock.factor),
   });
 
+  // An outage of the database or the broker is a summary line per interval, not a stack trace per poll.
+  const outages = createLogLimiter(log);
   const loop = async (name: string, work: () => Promise<number>) => {
+    let failing = false;
     while (running) {
       try {
-        if ((await work()) > 0) continue;
+        const done = await work();
+        if (failing) outages.recovered(`${name} waiting for a dependency`);
+        failing = false;
+        if (done > 0) continue;
       } catch (err) {
-        log.error({ err, loop: name }, 'agency loop failed; will retry');
+        if (isDatabaseUnavailable(err) || isBusError(err)) {
+          failing = true;
+          outages.warn(`${name} waiting for a dependency`, err, { loop: name });
+        } else log.error({ err, loop: name }, 'agency loop failed; will retry');
       }
       await sleep(options.pollIntervalMs ?? 100);
     }

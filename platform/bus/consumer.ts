@@ -2,7 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Partitioners, type Consumer, type IHeaders, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import type { CloudEvent } from '../../contracts/cloudevents';
 import { deadLetterTopic, type TopicSpec } from '../../contracts/topics';
+import { isDatabaseUnavailable } from '../database';
 import type { Logger } from '../logger';
+import { createLogLimiter } from '../log-limiter';
 import { decodeEvent } from './envelope';
 import { DeadLetterError } from './errors';
 
@@ -33,6 +35,12 @@ export interface ConsumerOptions {
    * trips of one partition behind another's, for consumers whose lag users feel (read models).
    */
   partitionsConsumedConcurrently?: number;
+  /**
+   * Whether a handler's error means a dependency is down (by default: the database): the message
+   * is not poison, so it is retried with backoff (5 s at most) for as long as the outage lasts,
+   * never dead-lettered, and the outage is logged as a summary per interval.
+   */
+  isUnavailable?: (err: unknown) => boolean;
 }
 
 export interface RunningConsumer {
@@ -77,6 +85,8 @@ export async function runConsumer(options: ConsumerOptions): Promise<RunningCons
   const initialBackoffMs = options.initialBackoffMs ?? 200;
   const specs = new Map(options.topics.map((spec) => [spec.name, spec]));
   const stats = { handled: 0, deadLettered: 0, retries: 0 };
+  const isUnavailable = options.isUnavailable ?? isDatabaseUnavailable;
+  const outages = createLogLimiter(log);
   let stopping = false;
 
   const dlqProducer: Producer = kafka.producer({
@@ -128,13 +138,25 @@ export async function runConsumer(options: ConsumerOptions): Promise<RunningCons
       : ({ ok: false, reason: 'unknown-type', error: `no spec for ${topic}` } as const);
     if (!decoded.ok) return deadLetter(topic, partition, message, decoded.reason, decoded.error);
     const coordinates = { topic, partition, offset: message.offset, key: message.key?.toString() };
+    let waits = 0;
     for (let attempt = 1; ; attempt += 1) {
       try {
         await handler(decoded.event, coordinates);
         stats.handled += 1;
+        if (waits > 0) outages.recovered('handler waiting for an unavailable dependency');
         return;
       } catch (err) {
         if (err instanceof DeadLetterError) return deadLetter(topic, partition, message, err.reason, err.message);
+        if (isUnavailable(err) && !stopping) {
+          // Not the message's fault: wait for the dependency without using up its attempts.
+          attempt -= 1;
+          waits += 1;
+          stats.retries += 1;
+          outages.warn('handler waiting for an unavailable dependency', err, { topic, partition });
+          await sleep(Math.min(backoffMs(waits, initialBackoffMs), 5_000));
+          await heartbeat();
+          continue;
+        }
         if (attempt >= maxAttempts || stopping) {
           if (stopping && attempt < maxAttempts) throw err;
           return deadLetter(

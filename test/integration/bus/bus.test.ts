@@ -193,6 +193,46 @@ describe('event bus on real Kafka', () => {
     expect(letter?.error).toContain('agency database unavailable (after 3 attempts)');
   });
 
+  it('waits out a database outage without dead-lettering, logging it once and its recovery', async () => {
+    const spec = await testTopic(kafka);
+    await publisher.publish(spec, noted('HS-6', 1));
+    // A pool to a port nothing listens on: every query fails as with the database down.
+    const down = createPool('postgres://nobody:nothing@127.0.0.1:1/none', { max: 1 });
+    const lines: string[] = [];
+    const captured = createLogger({
+      level: 'info',
+      format: 'json',
+      destination: { write: (l: string) => void lines.push(l) },
+    });
+    let calls = 0;
+    const consumer = await runConsumer({
+      kafka,
+      groupId: group(),
+      topics: [spec],
+      log: captured,
+      ...quick,
+      maxAttempts: 3,
+      handler: async () => {
+        calls += 1;
+        await (calls <= 8 ? down : pool).query('select 1');
+      },
+    });
+    await expect.poll(() => consumer.stats.handled, { timeout: 30_000 }).toBe(1);
+    await consumer.stop();
+    await down.end();
+    // Far past its 3 attempts, and still not poison.
+    expect(calls).toBe(9);
+    expect(consumer.stats.deadLettered).toBe(0);
+    expect(await listDeadLetters(kafka, spec.name)).toEqual([]);
+    const outage = lines
+      .map((l) => JSON.parse(l) as { msg: string })
+      .filter((l) => l.msg.startsWith('handler waiting'));
+    expect(outage.map((l) => l.msg)).toEqual([
+      'handler waiting for an unavailable dependency',
+      'handler waiting for an unavailable dependency: recovered',
+    ]);
+  });
+
   it('dead-letters at once when the handler says the message can never be handled', async () => {
     const spec = await testTopic(kafka);
     await publisher.publish(spec, noted('HS-5', 1));
