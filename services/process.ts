@@ -3,6 +3,9 @@ import { ConfigError, loadConfig, type Config } from '../platform/config';
 import { createLogger, type Logger } from '../platform/logger';
 import { installTemporalRuntime } from '../platform/temporal-runtime';
 
+/** How long a process takes at most to stop after the first SIGINT or SIGTERM. */
+export const stopGraceMs = 15_000;
+
 /**
  * The life of a service process: parse config once, one pino root (Temporal's runtime logs
  * included), start, run until SIGINT/SIGTERM, stop everything, exit non-zero on a fatal error.
@@ -17,16 +20,23 @@ export function runProcess(
     log = createLogger(config.log, { process: name });
     installTemporalRuntime(log, config.log.level);
     // A terminal's Ctrl-C reaches npm, tsx and this process at once, and tsx relays it again: a
-    // second signal must not kill the process in the middle of its orderly stop.
-    let received: NodeJS.Signals | undefined;
+    // signal within a second of the first is that echo. One later is the operator insisting: the
+    // process exits at once. Either way it exits within `stopGraceMs` of the first.
+    let received: { signal: NodeJS.Signals; at: number } | undefined;
     const signalled = new Promise<NodeJS.Signals>((resolve) => {
       const onSignal = (signal: NodeJS.Signals) => {
-        if (received) {
-          log?.info({ signal }, 'already shutting down');
+        if (!received) {
+          received = { signal, at: Date.now() };
+          setTimeout(() => {
+            log?.error({ seconds: stopGraceMs / 1000 }, 'did not stop in time; exiting anyway');
+            process.exit(1);
+          }, stopGraceMs);
+          resolve(signal);
           return;
         }
-        received = signal;
-        resolve(signal);
+        if (Date.now() - received.at < 1_000) return;
+        log?.warn({ signal }, 'second signal: exiting without finishing the stop');
+        process.exit(130);
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);

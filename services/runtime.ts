@@ -39,6 +39,9 @@ export interface ServiceSelection {
   registryHttp?: boolean;
 }
 
+/** How long one service may take to stop before the rest go on without it. */
+const partStopMs = 3_000;
+
 /** The scaled clock everything shares: simulated time = real time, running `factor` times faster from process start. */
 export function sharedClock(config: Config) {
   const now = Date.now();
@@ -210,7 +213,19 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
     /** Stops in reverse order of start (bridge and orchestrator before agencies and pools), past any that fails. */
     async stop() {
       const failures: unknown[] = [];
-      for (const stop of stops.reverse()) await stop().catch((err: unknown) => failures.push(err));
+      // Each part gets a bounded time: with Kafka or PostgreSQL down a client's own retries would
+      // hold the whole stop for minutes.
+      const bounded = (stop: () => Promise<void>) =>
+        Promise.race([
+          stop(),
+          new Promise<never>((_, reject) =>
+            setTimeout(
+              () => reject(new Error(`a service did not stop within ${partStopMs / 1000} s`)),
+              partStopMs,
+            ).unref(),
+          ),
+        ]);
+      for (const stop of stops.reverse()) await bounded(stop).catch((err: unknown) => failures.push(err));
       if (failures.length > 0)
         log.warn({ failures: failures.map((f) => (f as Error).message) }, 'some services did not stop cleanly');
     },
