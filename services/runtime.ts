@@ -11,9 +11,10 @@ import { payloadCodecFor } from '../platform/codec';
 import type { Config } from '../platform/config';
 import { createPool, type Pool } from '../platform/database';
 import { databaseUrl, type Endpoints } from '../platform/endpoints';
-import { createKafka, ensureTopics } from '../platform/kafka';
+import { kafkaFor } from '../platform/kafka';
+import { provisionKafka } from '../platform/kafka-admin';
 import type { Logger } from '../platform/logger';
-import { allTopicNames } from '../contracts/topics';
+import type { KafkaService } from '../contracts/principals';
 import { temporalConnectionOptions } from '../platform/temporal';
 import { startRegistry } from '../registry';
 import { startApi, type RunningApi } from './api';
@@ -74,11 +75,14 @@ async function startPopulationRegistry(endpoints: Endpoints, config: Config, kaf
  * every composition root in workers/, including the all-in-one `npm start`.
  */
 export async function startServices(config: Config, endpoints: Endpoints, log: Logger, selection: ServiceSelection) {
-  const kafka = createKafka(endpoints.kafka.brokers, config.kafka, log, config.log.level === 'debug' ? 'info' : 'warn');
-  const admin = kafka.admin();
-  await admin.connect();
-  await ensureTopics(admin, allTopicNames(), config.kafka.partitions, config.kafka.replicationFactor);
-  await admin.disconnect();
+  // Each service logs in as its own principal: the broker's ACLs, not this process, decide what it may touch.
+  const kafkaLevel = config.log.level === 'debug' ? 'info' : 'warn';
+  const kafka = (service: KafkaService) => kafkaFor(endpoints.kafka, service, config.kafka, log, kafkaLevel);
+  if (!endpoints.kafka.sasl || endpoints.kafka.sasl.credentials.admin) {
+    await provisionKafka(endpoints.kafka, config.kafka, log);
+  } else {
+    log.info('no Kafka admin credentials: topics and ACLs are left to the cluster administrator');
+  }
   const codec = payloadCodecFor(config);
   const stops: (() => Promise<void>)[] = [];
   const agencies: Partial<Record<AgencyId, RunningAgency>> = {};
@@ -89,7 +93,9 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
     // The registry runs in the process of the agencies that ask it, called in-process: one database
     // is its one store, and its request ids and unique keys keep it correct however many run.
     const registry =
-      (selection.agencies ?? []).length > 0 ? await startPopulationRegistry(endpoints, config, kafka, log) : undefined;
+      (selection.agencies ?? []).length > 0
+        ? await startPopulationRegistry(endpoints, config, kafka('registry'), log)
+        : undefined;
     if (registry) stops.push(registry.stop);
     // Agencies stop together (each waits out its consumer's fetch), then their pools.
     const agencyPools: Pool[] = [];
@@ -107,7 +113,7 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
       agencies[agency] = await startAgency({
         agency,
         pool,
-        kafka,
+        kafka: kafka(agency),
         log,
         policy: config.agencies.policy[agency],
         processingDelayMs: config.agencies.processingDelayMs,
@@ -138,7 +144,7 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
         namespace: endpoints.temporal.namespace,
         temporal: config.temporal,
         codec,
-        kafka,
+        kafka: kafka('orchestrator'),
         log,
       });
       stops.push(() => orchestrator.stop());
@@ -154,7 +160,7 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
         dataConverter: { payloadCodecs: [codec] },
       });
       if (selection.bridge) {
-        const bridge: RunningConsumer = await startEventBridge({ kafka, client, log });
+        const bridge: RunningConsumer = await startEventBridge({ kafka: kafka('event-bridge'), client, log });
         stops.push(() => bridge.stop());
       }
       if (selection.api) {
@@ -164,7 +170,7 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
             agencies[agency]?.backOffice ?? httpBackOffice(config.backOffice.urls[agency], config.backOffice.token),
           ]),
         );
-        api = await startApi({ config, endpoints, log, client, kafka, codec, backOffices, clock });
+        api = await startApi({ config, endpoints, log, client, kafka: kafka('api'), codec, backOffices, clock });
         stops.push(() => api!.stop());
       }
     }
