@@ -1,11 +1,4 @@
-import {
-  AclOperationTypes,
-  AclPermissionTypes,
-  AclResourceTypes,
-  ResourcePatternTypes,
-  type Admin,
-  type AclEntry,
-} from 'kafkajs';
+import kafkajs, { type Admin, type AclEntry } from 'kafkajs';
 import { aclGrants, type AclGrant } from '../contracts/kafka-access';
 import { kafkaServices, type KafkaService } from '../contracts/principals';
 import { allTopicNames } from '../contracts/topics';
@@ -13,6 +6,9 @@ import type { KafkaSettings } from './config';
 import type { KafkaEndpoint } from './endpoints';
 import { ensureTopics, kafkaFor } from './kafka';
 import type { Logger } from './logger';
+
+// Through the default export: Node's ESM loader does not see these among kafkajs's CommonJS named exports.
+const { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } = kafkajs;
 
 const resourceTypes = { topic: AclResourceTypes.TOPIC, group: AclResourceTypes.GROUP } as const;
 const patternTypes = { literal: ResourcePatternTypes.LITERAL, prefixed: ResourcePatternTypes.PREFIXED } as const;
