@@ -4,7 +4,7 @@ import { Partitioners, type Kafka } from 'kafkajs';
 import { z } from 'zod';
 import { deadLetterTopic, type TopicSpec } from '../contracts/topics';
 import { createPublisher, runConsumer, type OutgoingEvent } from '../platform/bus';
-import { createKafka, ensureTopics } from '../platform/kafka';
+import { ensureTopics, kafkaFor } from '../platform/kafka';
 import { createLogger, type Logger } from '../platform/logger';
 import { benchStack, printTable, type BenchRow } from './stack';
 
@@ -41,8 +41,8 @@ async function freshTopic(kafka: Kafka, partitions: number): Promise<TopicSpec> 
   const spec: TopicSpec = {
     name: `bench-${randomUUID().slice(0, 8)}`,
     description: 'benchmark',
-    producer: 'bench',
-    consumer: 'bench',
+    producers: [],
+    consumers: [],
     messages: { 'ReadingTaken.v1': Reading },
   };
   const admin = kafka.admin();
@@ -182,7 +182,7 @@ async function main(): Promise<number> {
   );
   const stack = await benchStack(log);
   try {
-    const kafka = createKafka(stack.endpoints.kafka.brokers, { clientId: 'bench' }, log.child({ level: 'warn' }));
+    const kafka = kafkaFor(stack.endpoints.kafka, 'admin', { clientId: 'bench' }, log.child({ level: 'warn' }));
     // Raw first, then the bus, each on a fresh topic: neither reads the other's messages.
     const raw = await viaRawKafkajs(kafka, await freshTopic(kafka, flags.partitions), flags.count, flags.batch, log);
     const withHeaders = await viaRawKafkajs(

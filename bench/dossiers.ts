@@ -13,7 +13,7 @@ import { birthBundle, type BirthBundleInput } from '../contracts/procedures/birt
 import { demoCitizens } from '../contracts/population-generator';
 import { payloadCodecFor } from '../platform/codec';
 import { loadConfig } from '../platform/config';
-import { createKafka } from '../platform/kafka';
+import { kafkaFor } from '../platform/kafka';
 import { createLogger, type Logger } from '../platform/logger';
 import { installTemporalRuntime } from '../platform/temporal-runtime';
 import { startOrchestrator } from '../services/orchestrator';
@@ -209,7 +209,7 @@ async function main(): Promise<number> {
     address: stack.endpoints.temporal.address,
     namespace: stack.endpoints.temporal.namespace,
     codec: payloadCodecFor(config),
-    kafka: createKafka(stack.endpoints.kafka.brokers, config.kafka, quiet),
+    kafka: kafkaFor(stack.endpoints.kafka, 'orchestrator', config.kafka, quiet),
     log: quiet,
     taskQueue: baselineTaskQueue,
     publisher: directAnswers(client),

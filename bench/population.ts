@@ -12,7 +12,7 @@ import { populationChangesTopic, topicSpec } from '../contracts/topics';
 import type { RunningConsumer } from '../platform/bus';
 import { createPool, type Pool } from '../platform/database';
 import { databaseUrl, type Endpoints } from '../platform/endpoints';
-import { createKafka } from '../platform/kafka';
+import { kafkaFor } from '../platform/kafka';
 import { createLogger, type Logger } from '../platform/logger';
 import { startRegistry } from '../registry';
 import { benchStack, printTable, type BenchRow } from './stack';
@@ -233,7 +233,7 @@ async function main(): Promise<number> {
   );
   const stack = await benchStack(log);
   try {
-    const kafka = createKafka(stack.endpoints.kafka.brokers, { clientId: 'bench' }, log.child({ level: 'warn' }));
+    const kafka = kafkaFor(stack.endpoints.kafka, 'admin', { clientId: 'bench' }, log.child({ level: 'warn' }));
     const rows = await propagation(stack.endpoints, kafka, flags, log);
     // After the read models stopped, so they never see (and dead-letter) the baseline's messages.
     const raw = await rawBaseline(kafka, flags.count, log);

@@ -3,6 +3,7 @@ import { agencyIds, type AgencyId } from './agencies';
 import { agencyMessages } from './agency-messages';
 import { DossierStatusChanged } from './dossier-status';
 import { populationChanges } from './population-changes';
+import type { KafkaService } from './principals';
 
 /** Commands for one agency, published by orchestrator activities; keyed by dossier id. */
 export const commandTopic = (agency: AgencyId) => `agency.${agency}.commands` as const;
@@ -23,9 +24,12 @@ export const deadLetterTopic = (topic: string) => `${topic}.dlq`;
 export interface TopicSpec {
   name: string;
   description: string;
-  /** Who publishes and who consumes, for the AsyncAPI document. */
-  producer: string;
-  consumer: string;
+  /**
+   * Who publishes and who consumes: the AsyncAPI document names them, and the Kafka ACLs let
+   * exactly these services write and read the topic (contracts/kafka-access.ts).
+   */
+  producers: readonly KafkaService[];
+  consumers: readonly KafkaService[];
   messages: Record<string, z.ZodType>;
 }
 
@@ -35,31 +39,31 @@ export const topicSpecs: TopicSpec[] = [
     {
       name: commandTopic(agency),
       description: `Commands for the ${agency} agency, one per step attempt (the command id is the CloudEvent id).`,
-      producer: 'orchestrator',
-      consumer: agency,
+      producers: ['orchestrator'],
+      consumers: [agency],
       messages: agencyMessages[agency].commands,
     },
     {
       name: eventTopic(agency),
       description: `Results, acknowledgements and information requests from the ${agency} agency, published through its outbox.`,
-      producer: agency,
-      consumer: 'event-bridge',
+      producers: [agency],
+      consumers: ['event-bridge'],
       messages: agencyMessages[agency].events,
     },
   ]),
   {
     name: notificationsTopic,
     description: 'Every dossier status change, for citizens following their dossier.',
-    producer: 'orchestrator',
-    consumer: 'api',
+    producers: ['orchestrator'],
+    consumers: ['api'],
     messages: { 'DossierStatusChanged.v1': DossierStatusChanged },
   },
   {
     name: populationChangesTopic,
     description:
       'Every change the national population registry makes (births, deaths, permanent residences), keyed by personal ID number; each agency keeps its read model of the population from it.',
-    producer: 'registry',
-    consumer: 'civil-status, residence, social-insurance',
+    producers: ['registry'],
+    consumers: [...agencyIds],
     messages: populationChanges,
   },
 ];

@@ -190,14 +190,14 @@ function channelSpecs(): ChannelSpec[] {
     {
       topic: spec.name,
       description: spec.description,
-      producer: spec.producer,
-      consumer: spec.consumer,
+      producer: spec.producers.join(', '),
+      consumer: spec.consumers.join(', '),
       messages: byName(Object.entries(spec.messages)).map(([type]) => type),
     },
     {
       topic: deadLetterTopic(spec.name),
-      description: `Dead letters of ${spec.name}: what ${spec.consumer} could not parse, validate or handle there.`,
-      producer: spec.consumer,
+      description: `Dead letters of ${spec.name}: what ${spec.consumers.join(', ')} could not parse, validate or handle there.`,
+      producer: spec.consumers.join(', '),
       consumer: deadLetterReader,
       messages: [deadLetterMessage],
     },

@@ -26,7 +26,7 @@ export type ServerStatus =
 export async function probeServers(endpoints: Endpoints): Promise<ServerStatus[]> {
   const probes: [ServerName, string, () => Promise<string>][] = [
     ['temporal', endpoints.temporal.address, () => temporalVersion(endpoints.temporal.address)],
-    ['kafka', endpoints.kafka.brokers.join(','), () => kafkaVersion(endpoints.kafka.brokers)],
+    ['kafka', endpoints.kafka.brokers.join(','), () => kafkaVersion(endpoints.kafka)],
     ['postgres', withoutPassword(endpoints.postgres.url), () => postgresVersion(endpoints.postgres.url)],
   ];
   return Promise.all(
@@ -44,7 +44,7 @@ export function externalEndpoints(config: Config): Endpoints {
   // loadConfig guarantees all three in external mode.
   return {
     temporal: { address: config.temporal.address ?? '', namespace: config.temporal.namespace },
-    kafka: { brokers: config.kafka.brokers ?? [] },
+    kafka: { brokers: config.kafka.brokers ?? [], sasl: config.kafka.sasl },
     postgres: { url: config.database.url ?? '' },
   };
 }
@@ -73,6 +73,7 @@ export async function bringUp(
   if (mode === 'containers') {
     const stack = await startContainerStack(config.temporal.namespace, log);
     await provision(stack.endpoints, config.kafka.partitions, log);
+    // Testcontainers' broker runs without authentication: the services connect without a principal.
     return { mode, endpoints: stack.endpoints, owned: true, stop: stack.stop };
   }
 

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { ConfigError, loadConfig, type Config } from '../platform/config';
-import { describeEndpoints } from '../platform/endpoints';
+import { describeEndpoints, withoutCredentials } from '../platform/endpoints';
 import { createLogger, type Logger } from '../platform/logger';
 import { bringUp, externalEndpoints, probeServers } from './bring-up';
 import { ensureToolchain } from './cache';
@@ -60,7 +60,7 @@ async function up(config: Config, log: Logger, json: boolean): Promise<number> {
   const infra = await bringUp(config, log);
   const output = {
     mode: infra.mode,
-    endpoints: infra.endpoints,
+    endpoints: withoutCredentials(infra.endpoints),
     started: infra.owned,
     stateFile: infra.mode === 'local' ? stateFile(config.dataDir) : undefined,
   };

@@ -1,12 +1,12 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { allDatabases, platformDatabase } from '../contracts/agencies';
-import { allTopicNames } from '../contracts/topics';
 import type { Endpoints } from '../platform/endpoints';
-import { createKafka, ensureTopics } from '../platform/kafka';
+import { provisionKafka } from '../platform/kafka-admin';
 import type { Logger } from '../platform/logger';
 import { ensureToolchain } from './cache';
-import { startKafkaServer, waitForKafka } from './kafka-server';
+import { localKafkaCredentials } from './kafka-credentials';
+import { ensureScramUsers, startKafkaServer, waitForKafka, type KafkaServerOptions } from './kafka-server';
 import { ensureDatabases, localPostgresUrl, startPostgresServer, waitForPostgres } from './postgres-server';
 import { assertPortFree, stopProcess, type StartedProcess } from './process';
 import {
@@ -92,14 +92,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       port: ports.postgres,
       detached: options.persistent,
     });
-    started.kafka = await startKafkaServer({
+    const kafkaCredentials = localKafkaCredentials(dataDir);
+    const kafkaOptions: KafkaServerOptions = {
       java: toolchain.java,
       libs: toolchain.kafkaLibs,
       dataDir,
       port: ports.kafka,
       controllerPort: ports.kafkaController,
+      credentials: kafkaCredentials,
+      log,
       detached: options.persistent,
-    });
+    };
+    started.kafka = await startKafkaServer(kafkaOptions);
 
     const endpoints: Endpoints = {
       temporal: {
@@ -107,12 +111,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         namespace: options.namespace,
         uiUrl: options.ui ? `http://127.0.0.1:${ports.temporalUi}` : undefined,
       },
-      kafka: { brokers: [`127.0.0.1:${ports.kafka}`] },
+      kafka: { brokers: [`127.0.0.1:${ports.kafka}`], sasl: kafkaCredentials.sasl },
       postgres: { url: localPostgresUrl(ports.postgres, platformDatabase) },
     };
     const [temporalVersion, kafkaVersion, postgresVersion] = await Promise.all([
       waitForTemporal(endpoints.temporal.address, started.temporal, log),
-      waitForKafka(endpoints.kafka.brokers, started.kafka, log),
+      waitForKafka(endpoints.kafka, started.kafka, log).then(async (version) => {
+        await ensureScramUsers(kafkaOptions);
+        return version;
+      }),
       waitForPostgres(localPostgresUrl(ports.postgres, 'postgres'), started.postgres, log),
     ]);
     await provision(endpoints, options.partitions, log);
@@ -129,7 +136,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
 }
 
-/** Registers search attributes, creates topics and databases: idempotent, also for external clusters we own. */
+/** Registers search attributes, creates topics, ACLs and databases: idempotent, also for external clusters we own. */
 export async function provision(
   endpoints: Endpoints,
   partitions: number,
@@ -143,21 +150,19 @@ export async function provision(
     ensureDatabases(adminUrl.toString(), allDatabases),
     setRetention(endpoints.temporal.address, endpoints.temporal.namespace, closedHistoryRetentionDays),
   ]);
-  const admin = createKafka(endpoints.kafka.brokers, { clientId: 'lienthong-infra' }, log).admin();
-  await admin.connect();
-  try {
-    const topics = await ensureTopics(admin, allTopicNames(), partitions, replicationFactor);
-    log.info(
-      {
-        searchAttributesAdded: attributes,
-        databasesCreated: databases,
-        topicsCreated: topics,
-        retentionDays: closedHistoryRetentionDays,
-        retentionSet,
-      },
-      'infrastructure provisioned',
-    );
-  } finally {
-    await admin.disconnect();
-  }
+  const kafka = await provisionKafka(
+    endpoints.kafka,
+    { clientId: 'lienthong-infra', partitions, replicationFactor },
+    log,
+  );
+  log.info(
+    {
+      searchAttributesAdded: attributes,
+      databasesCreated: databases,
+      ...kafka,
+      retentionDays: closedHistoryRetentionDays,
+      retentionSet,
+    },
+    'infrastructure provisioned',
+  );
 }

@@ -1,10 +1,14 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Endpoints } from '../platform/endpoints';
+import { withoutCredentials, type Endpoints } from '../platform/endpoints';
+import { credentialsFile, localKafkaCredentials } from './kafka-credentials';
 import type { StartedProcess } from './process';
 import type { ServerName } from './stack';
 
-/** What `infra:up` started, written to `<DATA_DIR>/infra.json` so `infra:status` and `infra:down` find it. */
+/**
+ * What `infra:up` started, written to `<DATA_DIR>/infra.json` so `infra:status` and `infra:down`
+ * find it. Kafka passwords stay in their own owner-only file and are joined back when it is read.
+ */
 export interface InfraState {
   startedAt: string;
   endpoints: Endpoints;
@@ -17,15 +21,20 @@ export const stateFile = (dataDir: string) => join(resolve(dataDir), 'infra.json
 export function readState(dataDir: string): InfraState | undefined {
   const file = stateFile(dataDir);
   if (!existsSync(file)) return undefined;
+  let state: InfraState;
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as InfraState;
+    state = JSON.parse(readFileSync(file, 'utf8')) as InfraState;
   } catch {
     return undefined;
   }
+  if (state.endpoints.kafka.sasl && existsSync(credentialsFile(dataDir)))
+    state.endpoints.kafka.sasl = localKafkaCredentials(dataDir).sasl;
+  return state;
 }
 
 export function writeState(dataDir: string, state: InfraState): void {
-  writeFileSync(stateFile(dataDir), `${JSON.stringify(state, null, 2)}\n`);
+  const stored: InfraState = { ...state, endpoints: withoutCredentials(state.endpoints) };
+  writeFileSync(stateFile(dataDir), `${JSON.stringify(stored, null, 2)}\n`);
 }
 
 export function removeState(dataDir: string): void {

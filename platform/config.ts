@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { agencyIds, type AgencyId } from '../contracts/agencies';
+import { kafkaPrincipals, principalVariableSuffix, type KafkaPrincipal } from '../contracts/principals';
 
 /** Raised when the environment does not describe a runnable configuration; names every bad variable. */
 export class ConfigError extends Error {
@@ -61,6 +62,30 @@ const policyVariables = Object.fromEntries(
   agencyIds.map((agency) => [policyVariable(agency), agencyPolicy.optional()]),
 ) as Record<PolicyVariable, z.ZodOptional<typeof agencyPolicy>>;
 
+type CredentialVariable = `KAFKA_SASL_${'USERNAME' | 'PASSWORD'}_${Uppercase<EnvSuffix<KafkaPrincipal>>}`;
+
+/** The variables of one principal's Kafka credentials: `event-bridge` → `KAFKA_SASL_PASSWORD_EVENT_BRIDGE`. */
+export function kafkaCredentialVariables(principal: KafkaPrincipal): {
+  username: CredentialVariable;
+  password: CredentialVariable;
+} {
+  const suffix = principalVariableSuffix(principal);
+  return {
+    username: `KAFKA_SASL_USERNAME_${suffix}` as CredentialVariable,
+    password: `KAFKA_SASL_PASSWORD_${suffix}` as CredentialVariable,
+  };
+}
+
+const credentialVariables = Object.fromEntries(
+  kafkaPrincipals.flatMap((principal) => {
+    const names = kafkaCredentialVariables(principal);
+    return [
+      [names.username, z.string().min(1).optional()],
+      [names.password, z.string().min(1).optional()],
+    ];
+  }),
+) as Record<CredentialVariable, z.ZodOptional<z.ZodString>>;
+
 const agencyAlternatives = agencyIds.map((agency) => agency.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
 
 /** A comma-separated list of `<agency><separator><value>` pairs, the agency one of agencyIds. */
@@ -111,6 +136,8 @@ export const EnvSchema = z.object({
   KAFKA_SASL_MECHANISM: z
     .enum(['plain', 'scram-sha-256', 'scram-sha-512'], { error: 'must be plain, scram-sha-256 or scram-sha-512' })
     .optional(),
+  ...credentialVariables,
+  // Replaced by one principal per service; kept in the schema only to name the new variables.
   KAFKA_SASL_USERNAME: z.string().min(1).optional(),
   KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
   KAFKA_TOPIC_PARTITIONS: z.coerce
@@ -227,11 +254,24 @@ export interface TemporalSettings {
   ui: boolean;
 }
 
+export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
+
+export interface KafkaCredentials {
+  username: string;
+  password: string;
+}
+
+export interface KafkaSasl {
+  mechanism: SaslMechanism;
+  credentials: Partial<Record<KafkaPrincipal, KafkaCredentials>>;
+}
+
 export interface KafkaSettings {
   brokers?: string[];
   clientId: string;
   ssl?: { caPath?: string };
-  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+  /** External mode: the mechanism and the credentials of each principal configured (a process uses its own). */
+  sasl?: KafkaSasl;
   partitions: number;
   replicationFactor: number;
   port: number;
@@ -332,11 +372,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       clientId: e.KAFKA_CLIENT_ID,
       ssl: e.KAFKA_SSL ? { caPath: e.KAFKA_SSL_CA_PATH } : undefined,
       sasl: e.KAFKA_SASL_MECHANISM
-        ? {
-            mechanism: e.KAFKA_SASL_MECHANISM,
-            username: e.KAFKA_SASL_USERNAME ?? '',
-            password: e.KAFKA_SASL_PASSWORD ?? '',
-          }
+        ? { mechanism: e.KAFKA_SASL_MECHANISM, credentials: configuredCredentials(e) }
         : undefined,
       partitions: e.KAFKA_TOPIC_PARTITIONS,
       replicationFactor: e.KAFKA_REPLICATION_FACTOR,
@@ -376,6 +412,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       devSecret: e.AUTH_DEV_SECRET,
     },
   };
+}
+
+/** Each principal whose password is set, its username defaulting to the principal's name. */
+function configuredCredentials(e: Env): KafkaSasl['credentials'] {
+  const credentials: KafkaSasl['credentials'] = {};
+  for (const principal of kafkaPrincipals) {
+    const names = kafkaCredentialVariables(principal);
+    const password = e[names.password];
+    if (password) credentials[principal] = { username: e[names.username] ?? principal, password };
+  }
+  return credentials;
 }
 
 function backOfficeSettings(e: Env): Config['backOffice'] {
@@ -452,10 +499,24 @@ function crossFieldProblems(e: Env): string[] {
   if ((e.TEMPORAL_TLS_CERT_PATH === undefined) !== (e.TEMPORAL_TLS_KEY_PATH === undefined)) {
     problems.push('TEMPORAL_TLS_CERT_PATH: must be set together with TEMPORAL_TLS_KEY_PATH (mutual TLS needs both)');
   }
-  if (e.KAFKA_SASL_MECHANISM && (!e.KAFKA_SASL_USERNAME || !e.KAFKA_SASL_PASSWORD)) {
+  for (const name of ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const) {
+    if (e[name] !== undefined)
+      problems.push(
+        `${name}: no longer read; each service has its own principal: set ${name}_<SERVICE> (${kafkaPrincipals.map(principalVariableSuffix).join(', ')})`,
+      );
+  }
+  const credentialsSet = Object.keys(credentialVariables).filter((name) => e[name as CredentialVariable] !== undefined);
+  if (credentialsSet.length > 0 && e.INFRA_MODE !== 'external') {
     problems.push(
-      'KAFKA_SASL_USERNAME: KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required when KAFKA_SASL_MECHANISM is set',
+      `${credentialsSet[0]}: Kafka credentials are only configured when INFRA_MODE=external (now ${e.INFRA_MODE}); local ones are generated under DATA_DIR`,
     );
+  } else if (credentialsSet.length > 0 && !e.KAFKA_SASL_MECHANISM) {
+    problems.push(`${credentialsSet[0]}: is set but KAFKA_SASL_MECHANISM is not; choose the mechanism the brokers use`);
+  }
+  for (const principal of kafkaPrincipals) {
+    const names = kafkaCredentialVariables(principal);
+    if (e[names.username] !== undefined && e[names.password] === undefined)
+      problems.push(`${names.password}: is required when ${names.username} is set`);
   }
   const localPorts: [string, number][] = [
     ['TEMPORAL_PORT', e.TEMPORAL_PORT],

@@ -1,7 +1,18 @@
+import type { KafkaSasl } from './config';
+
+/**
+ * Where Kafka answers and how each principal logs in: locally every service's generated
+ * credentials, in external mode those configured for this process.
+ */
+export interface KafkaEndpoint {
+  brokers: string[];
+  sasl?: KafkaSasl;
+}
+
 /** Where the three servers answer, whichever infrastructure mode provided them. */
 export interface Endpoints {
   temporal: { address: string; namespace: string; uiUrl?: string };
-  kafka: { brokers: string[] };
+  kafka: KafkaEndpoint;
   /** A connection URL to the platform database; agency databases share host and credentials. */
   postgres: { url: string };
 }
@@ -20,12 +31,18 @@ export function withoutPassword(url: string): string {
   return parsed.toString();
 }
 
+/** The endpoints without Kafka passwords, to print or to write to a file others may read. */
+export function withoutCredentials(endpoints: Endpoints): Endpoints {
+  const { sasl } = endpoints.kafka;
+  return { ...endpoints, kafka: { ...endpoints.kafka, sasl: sasl && { mechanism: sasl.mechanism, credentials: {} } } };
+}
+
 /** Human-readable endpoint list, shared by `infra:up` and `npm start`. */
 export function describeEndpoints(endpoints: Endpoints): string {
   return [
     `  Temporal gRPC   ${endpoints.temporal.address} (namespace ${endpoints.temporal.namespace})`,
     endpoints.temporal.uiUrl ? `  Temporal Web UI ${endpoints.temporal.uiUrl}` : undefined,
-    `  Kafka brokers   ${endpoints.kafka.brokers.join(',')}`,
+    `  Kafka brokers   ${endpoints.kafka.brokers.join(',')}${endpoints.kafka.sasl ? ` (SASL ${endpoints.kafka.sasl.mechanism}, a principal per service)` : ''}`,
     `  PostgreSQL      ${withoutPassword(endpoints.postgres.url)}`,
   ]
     .filter(Boolean)
@@ -39,6 +56,7 @@ export function loggableEndpoints(endpoints: Endpoints): Record<string, unknown>
     temporalNamespace: endpoints.temporal.namespace,
     temporalUiUrl: endpoints.temporal.uiUrl,
     kafkaBrokers: endpoints.kafka.brokers,
+    kafkaSasl: endpoints.kafka.sasl?.mechanism,
     postgresUrl: withoutPassword(endpoints.postgres.url),
   };
 }

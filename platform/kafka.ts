@@ -1,13 +1,28 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout } from 'node:timers/promises';
 import { Kafka, type Admin, type KafkaConfig } from 'kafkajs';
-import type { KafkaSettings } from './config';
+import { principalVariableSuffix, type KafkaPrincipal } from '../contracts/principals';
+import {
+  ConfigError,
+  kafkaCredentialVariables,
+  type KafkaCredentials,
+  type KafkaSettings,
+  type SaslMechanism,
+} from './config';
+import type { KafkaEndpoint } from './endpoints';
 import { kafkaLogCreator, kafkaLogLevel, type Logger } from './logger';
+
+/** How one client connects: its id, TLS, and the one principal it authenticates as. */
+export interface KafkaClientSettings {
+  clientId: string;
+  ssl?: KafkaSettings['ssl'];
+  sasl?: KafkaCredentials & { mechanism: SaslMechanism };
+}
 
 /** A kafkajs client whose logs go through pino, with SSL and SASL when configured. */
 export function createKafka(
   brokers: string[],
-  settings: Pick<KafkaSettings, 'clientId' | 'ssl' | 'sasl'>,
+  settings: KafkaClientSettings,
   log: Logger,
   level: Parameters<typeof kafkaLogLevel>[0] = 'warn',
 ): Kafka {
@@ -30,6 +45,31 @@ export function createKafka(
           : { mechanism, username, password };
   }
   return new Kafka(config);
+}
+
+/**
+ * A client that authenticates as one principal, so the broker's ACLs apply to what this service
+ * may do. When the brokers want SASL and the principal has no credentials, it refuses to start,
+ * naming the variable to set.
+ */
+export function kafkaFor(
+  endpoint: KafkaEndpoint,
+  principal: KafkaPrincipal,
+  settings: Pick<KafkaSettings, 'clientId' | 'ssl'>,
+  log: Logger,
+  level: Parameters<typeof kafkaLogLevel>[0] = 'warn',
+): Kafka {
+  const clientId = `${settings.clientId}-${principal}`;
+  if (!endpoint.sasl) return createKafka(endpoint.brokers, { clientId, ssl: settings.ssl }, log, level);
+  const credentials = endpoint.sasl.credentials[principal];
+  if (!credentials) {
+    const names = kafkaCredentialVariables(principal);
+    throw new ConfigError([
+      `${names.password}: is required: the ${principal} service connects to Kafka as its own principal (${principalVariableSuffix(principal)}) with ${endpoint.sasl.mechanism}`,
+    ]);
+  }
+  const sasl = { mechanism: endpoint.sasl.mechanism, ...credentials };
+  return createKafka(endpoint.brokers, { clientId, ssl: settings.ssl, sasl }, log, level);
 }
 
 /**

@@ -7,6 +7,7 @@ import type { DossierRecords } from '../platform/dossier-records';
 import type { Logger } from '../platform/logger';
 import type { CitizenKeyer } from '../platform/pseudonym';
 import { statusQuery } from '../workflows/messages';
+import { consumerGroups } from '../contracts/principals';
 
 /**
  * Keeps every dossier that closes in the records, from the notifications topic: one consumer group
@@ -24,7 +25,7 @@ export async function startDossierArchive(deps: {
   const log = deps.log.child({ module: 'dossier-archive' });
   return runConsumer({
     kafka: deps.kafka,
-    groupId: deps.groupId ?? 'lienthong-dossier-archive',
+    groupId: deps.groupId ?? consumerGroups.dossierArchive,
     topics: [topicSpec(notificationsTopic)],
     log: deps.log,
     handler: async (event) => {

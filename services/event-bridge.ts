@@ -8,6 +8,7 @@ import { eventTopic, topicSpec } from '../contracts/topics';
 import { DeadLetterError, runConsumer, type EventHandler, type RunningConsumer } from '../platform/bus';
 import type { Logger } from '../platform/logger';
 import { agencyEventSignal } from '../workflows/messages';
+import { consumerGroups } from '../contracts/principals';
 
 const agencyByTopic = new Map<string, AgencyId>(agencyIds.map((agency) => [eventTopic(agency), agency]));
 
@@ -84,7 +85,7 @@ export async function startEventBridge(deps: {
 }): Promise<RunningConsumer> {
   return runConsumer({
     kafka: deps.kafka,
-    groupId: deps.groupId ?? 'lienthong-event-bridge',
+    groupId: deps.groupId ?? consumerGroups.eventBridge,
     topics: agencyIds.map((agency) => topicSpec(eventTopic(agency))),
     handler: createEventBridgeHandler(deps.client, deps.log, deps.catalogue ?? productionCatalogue),
     log: deps.log,

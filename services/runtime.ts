@@ -13,9 +13,10 @@ import { payloadCodecFor } from '../platform/codec';
 import type { Config } from '../platform/config';
 import { createPool, type Pool } from '../platform/database';
 import { databaseUrl, type Endpoints } from '../platform/endpoints';
-import { createKafka, ensureTopics } from '../platform/kafka';
+import { kafkaFor } from '../platform/kafka';
+import { provisionKafka } from '../platform/kafka-admin';
 import type { Logger } from '../platform/logger';
-import { allTopicNames } from '../contracts/topics';
+import type { KafkaService } from '../contracts/principals';
 import { temporalConnectionOptions } from '../platform/temporal';
 import { buildRegistryServer, httpRegistry, startRegistry } from '../registry';
 import { startApi, type RunningApi } from './api';
@@ -87,11 +88,14 @@ async function startPopulationRegistry(endpoints: Endpoints, config: Config, kaf
  * every composition root in workers/, including the all-in-one `npm start`.
  */
 export async function startServices(config: Config, endpoints: Endpoints, log: Logger, selection: ServiceSelection) {
-  const kafka = createKafka(endpoints.kafka.brokers, config.kafka, log, config.log.level === 'debug' ? 'info' : 'warn');
-  const admin = kafka.admin();
-  await admin.connect();
-  await ensureTopics(admin, allTopicNames(), config.kafka.partitions, config.kafka.replicationFactor);
-  await admin.disconnect();
+  // Each service logs in as its own principal: the broker's ACLs, not this process, decide what it may touch.
+  const kafkaLevel = config.log.level === 'debug' ? 'info' : 'warn';
+  const kafka = (service: KafkaService) => kafkaFor(endpoints.kafka, service, config.kafka, log, kafkaLevel);
+  if (!endpoints.kafka.sasl || endpoints.kafka.sasl.credentials.admin) {
+    await provisionKafka(endpoints.kafka, config.kafka, log);
+  } else {
+    log.info('no Kafka admin credentials: topics and ACLs are left to the cluster administrator');
+  }
   const codec = payloadCodecFor(config);
   const stops: (() => Promise<void>)[] = [];
   const agencies: Partial<Record<AgencyId, RunningAgency>> = {};
@@ -104,7 +108,7 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
     let registry: PopulationRegistryClient | undefined;
     const registryClient = () => (registry ??= httpRegistry(config.registry.url, config.registry.token));
     if (selection.registry) {
-      const running = await startPopulationRegistry(endpoints, config, kafka, log);
+      const running = await startPopulationRegistry(endpoints, config, kafka('registry'), log);
       stops.push(running.stop);
       registry = running.service;
       if (selection.registryHttp) {
@@ -132,7 +136,7 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
       agencies[agency] = await startAgency({
         agency,
         pool,
-        kafka,
+        kafka: kafka(agency),
         log,
         policy: config.agencies.policy[agency],
         processingDelayMs: config.agencies.processingDelayMs,
@@ -163,7 +167,7 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
         namespace: endpoints.temporal.namespace,
         temporal: config.temporal,
         codec,
-        kafka,
+        kafka: kafka('orchestrator'),
         log,
       });
       stops.push(() => orchestrator.stop());
@@ -179,7 +183,7 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
         dataConverter: { payloadCodecs: [codec] },
       });
       if (selection.bridge) {
-        const bridge: RunningConsumer = await startEventBridge({ kafka, client, log });
+        const bridge: RunningConsumer = await startEventBridge({ kafka: kafka('event-bridge'), client, log });
         stops.push(() => bridge.stop());
       }
       if (selection.api) {
@@ -194,7 +198,7 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
           endpoints,
           log,
           client,
-          kafka,
+          kafka: kafka('api'),
           codec,
           backOffices,
           registry: registryClient(),

@@ -5,6 +5,7 @@ import { DossierStatus } from '../contracts/dossier-status';
 import { deadLetterTopic, eventTopic, topicSpecs } from '../contracts/topics';
 import type { DossierGateway } from './dossiers';
 import type { NotificationHub } from './notifications';
+import { consumerGroups } from '../contracts/principals';
 
 /**
  * Prometheus metrics of the api process. Dossier counts, overdue steps, DLQ depth and the
@@ -91,7 +92,7 @@ export function createMetrics(deps: {
             const topic = eventTopic(agency);
             const ends = await admin.fetchTopicOffsets(topic);
             const committed = await admin.fetchOffsets({
-              groupId: deps.bridgeGroupId ?? 'lienthong-event-bridge',
+              groupId: deps.bridgeGroupId ?? consumerGroups.eventBridge,
               topics: [topic],
             });
             const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));

@@ -4,6 +4,7 @@ import type { DossierStatusChanged } from '../contracts/dossier-status';
 import { notificationsTopic, topicSpec } from '../contracts/topics';
 import { runConsumer, type RunningConsumer } from '../platform/bus';
 import type { Logger } from '../platform/logger';
+import { consumerGroups } from '../contracts/principals';
 
 export type Listener = (change: DossierStatusChanged) => void;
 
@@ -44,7 +45,7 @@ export function createNotificationHub(): NotificationHub {
 export async function feedFromKafka(hub: NotificationHub, kafka: Kafka, log: Logger): Promise<RunningConsumer> {
   return runConsumer({
     kafka,
-    groupId: `lienthong-api-stream-${randomUUID()}`,
+    groupId: `${consumerGroups.apiStreamPrefix}${randomUUID()}`,
     topics: [topicSpec(notificationsTopic)],
     fromBeginning: false,
     log,

@@ -18,6 +18,7 @@ import { createIntake, type DecisionPolicy } from './intake';
 import { createRelay } from './outbox';
 import { followPopulationChanges } from './population-changes';
 import { migrateAgencyDatabase } from './schema';
+import { consumerGroups } from '../../contracts/principals';
 
 export interface AgencyOptions {
   agency: AgencyId;
@@ -110,7 +111,7 @@ export async function runAgency(module: AgencyModule, options: AgencyOptions) {
   };
   const loops = [loop('decider', decider.decideDue), ...(options.relay === false ? [] : [loop('outbox-relay', relay)])];
 
-  const groupId = options.groupId ?? `lienthong-agency-${agency}`;
+  const groupId = options.groupId ?? consumerGroups.agency(agency);
   // Its own group: every agency database keeps its own read model, so each reads every change.
   const readModel: RunningConsumer = await followPopulationChanges({
     agency,
@@ -118,7 +119,7 @@ export async function runAgency(module: AgencyModule, options: AgencyOptions) {
     kafka: options.kafka,
     log: root,
     topic: options.populationChanges ?? topicSpec(populationChangesTopic),
-    groupId: `${groupId}-population`,
+    groupId: options.groupId ? `${options.groupId}-population` : consumerGroups.agencyPopulation(agency),
   });
   const consumer: RunningConsumer = await runConsumer({
     kafka: options.kafka,

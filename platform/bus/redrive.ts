@@ -3,6 +3,7 @@ import { Partitioners, type IHeaders, type Kafka } from 'kafkajs';
 import { cloudEventHeaders } from '../../contracts/cloudevents';
 import { deadLetterTopic } from '../../contracts/topics';
 import { headerText } from './envelope';
+import { consumerGroups } from '../../contracts/principals';
 
 /** One dead-lettered message, as operators list it. */
 export interface DeadLetter {
@@ -38,7 +39,7 @@ async function readDeadLetters(kafka: Kafka, topic: string): Promise<RawDeadLett
   );
   const rows: RawDeadLetter[] = [];
   if (pending.size === 0) return rows;
-  const groupId = `lienthong-dlq-reader-${randomUUID()}`;
+  const groupId = `${consumerGroups.deadLetterReaderPrefix}${randomUUID()}`;
   const consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
   await consumer.connect();
   try {

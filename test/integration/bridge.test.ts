@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { orchestratorTaskQueue } from '../../contracts/dossier-workflow';
 import { eventTopic, topicSpec } from '../../contracts/topics';
 import { createPublisher, listDeadLetters, type EventPublisher, type RunningConsumer } from '../../platform/bus';
-import { createKafka } from '../../platform/kafka';
+import { kafkaFor } from '../../platform/kafka';
 import { createLogger } from '../../platform/logger';
 import { startEventBridge } from '../../services/event-bridge';
 import { birthBundle } from '../../contracts/procedures/birth-bundle';
@@ -15,7 +15,7 @@ import { testDataConverter } from '../support/workflow-env';
 /** What the event bridge cannot route goes to the dead-letter topic with a reason, and the bridge moves on. */
 const endpoints = inject('endpoints');
 const log = createLogger({ level: 'error', format: 'json' });
-const kafka = createKafka(endpoints.kafka.brokers, { clientId: 'bridge-test' }, log);
+const kafka = kafkaFor(endpoints.kafka, 'admin', { clientId: 'bridge-test' }, log);
 const events = topicSpec(eventTopic('civil-status'));
 let connection: Connection;
 let client: Client;

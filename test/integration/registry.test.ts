@@ -4,7 +4,7 @@ import { inject } from 'vitest';
 import { demoPeople } from '../../contracts/demo-citizens';
 import type { RegisterBirthRequest } from '../../contracts/registry';
 import { idMatchesPerson } from '../../contracts/values';
-import { createKafka } from '../../platform/kafka';
+import { kafkaFor } from '../../platform/kafka';
 import { createLogger } from '../../platform/logger';
 import { buildRegistryServer, httpRegistry } from '../../registry';
 import { collectEvents } from '../support/agency-fixtures';
@@ -12,7 +12,7 @@ import { isolatedRegistry, testAccess } from '../support/registry-fixtures';
 
 const endpoints = inject('endpoints');
 const log = createLogger({ level: 'warn', format: 'json' });
-const kafka = createKafka(endpoints.kafka.brokers, { clientId: 'registry-test' }, log);
+const kafka = kafkaFor(endpoints.kafka, 'admin', { clientId: 'registry-test' }, log);
 let registry: Awaited<ReturnType<typeof isolatedRegistry>>;
 let server: Awaited<ReturnType<typeof buildRegistryServer>>;
 let changes: Awaited<ReturnType<typeof collectEvents>>;

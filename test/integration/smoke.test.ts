@@ -7,7 +7,7 @@ import pg from 'pg';
 import { allDatabases, platformDatabase } from '../../contracts/agencies';
 import { allTopicNames } from '../../contracts/topics';
 import { databaseUrl } from '../../platform/endpoints';
-import { createKafka } from '../../platform/kafka';
+import { kafkaFor } from '../../platform/kafka';
 import { createLogger } from '../../platform/logger';
 import { createSmokeActivities } from '../fixtures/smoke-activities';
 
@@ -58,7 +58,7 @@ describe('real Temporal', () => {
 
 describe('real Kafka', () => {
   it('delivers a produced message to a consumer', async () => {
-    const kafka = createKafka(endpoints.kafka.brokers, { clientId: 'smoke' }, log);
+    const kafka = kafkaFor(endpoints.kafka, 'admin', { clientId: 'smoke' }, log);
     const admin = kafka.admin();
     const topic = `smoke-${randomUUID()}`;
     await admin.connect();

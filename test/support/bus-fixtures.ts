@@ -9,8 +9,8 @@ export async function testTopic(kafka: Kafka, partitions = 1): Promise<TopicSpec
   const spec: TopicSpec = {
     name: `bus-test-${randomUUID()}`,
     description: 'test topic',
-    producer: 'test',
-    consumer: 'test',
+    producers: [],
+    consumers: [],
     messages: {
       'StepNoted.v1': z.strictObject({
         dossierId: z.string().min(1),

@@ -10,9 +10,10 @@ import { startAgency, type DecisionPolicy, type Faults, type RunningAgency } fro
 import type { RunningConsumer } from '../../platform/bus';
 import { createPool, type Pool } from '../../platform/database';
 import { databaseUrl, type Endpoints } from '../../platform/endpoints';
-import { createKafka } from '../../platform/kafka';
+import { kafkaFor } from '../../platform/kafka';
 import type { Logger } from '../../platform/logger';
 import type { Citizen } from '../../contracts/population';
+import type { KafkaService } from '../../contracts/principals';
 import { startRegistry } from '../../registry';
 import { insertCitizens } from '../../registry/seed';
 import { startEventBridge } from '../../services/event-bridge';
@@ -27,7 +28,10 @@ export async function startSystem(
   /** The procedures it runs: a catalogue and the workflows of its procedures (production by default). */
   procedures: { catalogue?: Catalogue; workflowsPath?: string } = {},
 ) {
-  const kafka: Kafka = createKafka(endpoints.kafka.brokers, { clientId: 'e2e' }, log);
+  // The services log in as their own principals, so every system test runs under the real ACLs;
+  // `kafka` (the admin) is for the tests' own probes.
+  const kafka: Kafka = kafkaFor(endpoints.kafka, 'admin', { clientId: 'e2e' }, log);
+  const kafkaOf = (service: KafkaService) => kafkaFor(endpoints.kafka, service, { clientId: 'e2e' }, log);
   const codec = testDataConverter.payloadCodecs[0]!;
   const pools = Object.fromEntries(
     agencyIds.map((a) => [a, createPool(databaseUrl(endpoints, agencyDatabase[a]))]),
@@ -36,7 +40,13 @@ export async function startSystem(
   await Promise.all(agencyIds.map((a) => loadPopulation(pools[a], population, log)));
   // The registry starts from the same generated population as the agencies' read models.
   const registryPool = createPool(databaseUrl(endpoints, registryDatabase));
-  const registry = await startRegistry({ pool: registryPool, kafka, log, population, relations: demoRelations });
+  const registry = await startRegistry({
+    pool: registryPool,
+    kafka: kafkaOf('registry'),
+    log,
+    population,
+    relations: demoRelations,
+  });
   const calendar = workingDaysCalendar();
   const clock = { realEpochMs: 0, simulatedEpochMs: 0, factor: 1 };
   const agencies = {} as Record<AgencyId, RunningAgency>;
@@ -44,7 +54,7 @@ export async function startSystem(
     agencies[agency] = await startAgency({
       agency,
       pool: pools[agency],
-      kafka,
+      kafka: kafkaOf(agency),
       log,
       policy,
       processingDelayMs: 0,
@@ -62,11 +72,16 @@ export async function startSystem(
     address: endpoints.temporal.address,
     namespace: endpoints.temporal.namespace,
     codec,
-    kafka,
+    kafka: kafkaOf('orchestrator'),
     log,
     workflowsPath: procedures.workflowsPath,
   });
-  const bridge: RunningConsumer = await startEventBridge({ kafka, client, log, catalogue: procedures.catalogue });
+  const bridge: RunningConsumer = await startEventBridge({
+    kafka: kafkaOf('event-bridge'),
+    client,
+    log,
+    catalogue: procedures.catalogue,
+  });
   return {
     kafka,
     client,
@@ -89,7 +104,7 @@ export async function startSystem(
         address: endpoints.temporal.address,
         namespace: endpoints.temporal.namespace,
         codec,
-        kafka,
+        kafka: kafkaOf('orchestrator'),
         log,
         workflowsPath: procedures.workflowsPath,
       });

@@ -6,7 +6,7 @@ import { issueNumber } from '../../../agencies/runtime/numbers';
 import { inTransaction } from '../../../platform/database';
 import { workingDaysCalendar } from '../../../contracts/calendar';
 import type { Citizen } from '../../../contracts/population';
-import { createKafka } from '../../../platform/kafka';
+import { kafkaFor } from '../../../platform/kafka';
 import { createLogger } from '../../../platform/logger';
 import { birthInput, deathInput } from '../../fixtures/dossiers';
 import { isolatedAgency, ruleCitizens } from '../../support/agency-fixtures';
@@ -17,7 +17,7 @@ import { isolatedAgency, ruleCitizens } from '../../support/agency-fixtures';
  */
 const endpoints = inject('endpoints');
 const log = createLogger({ level: 'warn', format: 'json' });
-const kafka = createKafka(endpoints.kafka.brokers, { clientId: 'agency-registered-once' }, log);
+const kafka = kafkaFor(endpoints.kafka, 'admin', { clientId: 'agency-registered-once' }, log);
 
 let civil: Awaited<ReturnType<typeof isolatedAgency>>;
 let twin: RunningAgency;

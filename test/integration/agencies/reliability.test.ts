@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createKafka } from '../../../platform/kafka';
+import { kafkaFor } from '../../../platform/kafka';
 import { createLogger } from '../../../platform/logger';
 import { birthInput } from '../../fixtures/dossiers';
 import { buildBackOfficeServer, httpBackOffice } from '../../../agencies/runtime/back-office-http';
@@ -8,7 +8,7 @@ import { isolatedAgency } from '../../support/agency-fixtures';
 /** The agency's guarantees: each command once, nothing lost between commit and publish, one worker per task. */
 const endpoints = inject('endpoints');
 const log = createLogger({ level: 'warn', format: 'json' });
-const kafka = createKafka(endpoints.kafka.brokers, { clientId: 'agency-reliability' }, log);
+const kafka = kafkaFor(endpoints.kafka, 'admin', { clientId: 'agency-reliability' }, log);
 
 const birth = birthInput(10);
 const registerBirth = {

@@ -1,7 +1,7 @@
 import { testAccess } from '../../support/registry-fixtures';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { AgencyId } from '../../../contracts/agencies';
-import { createKafka } from '../../../platform/kafka';
+import { kafkaFor } from '../../../platform/kafka';
 import { createLogger } from '../../../platform/logger';
 import { birthInput, deathInput } from '../../fixtures/dossiers';
 import { isolatedAgency, ruleCitizens, unknownIdNumber } from '../../support/agency-fixtures';
@@ -13,7 +13,7 @@ import { isolatedAgency, ruleCitizens, unknownIdNumber } from '../../support/age
  */
 const endpoints = inject('endpoints');
 const log = createLogger({ level: 'warn', format: 'json' });
-const kafka = createKafka(endpoints.kafka.brokers, { clientId: 'agency-rules' }, log);
+const kafka = kafkaFor(endpoints.kafka, 'admin', { clientId: 'agency-rules' }, log);
 const agencies = {} as Record<AgencyId, Awaited<ReturnType<typeof isolatedAgency>>>;
 
 beforeAll(async () => {

@@ -16,7 +16,7 @@ import {
   UnknownMessageTypeError,
 } from '../../../platform/bus';
 import { createPool, type Pool } from '../../../platform/database';
-import { createKafka } from '../../../platform/kafka';
+import { kafkaFor } from '../../../platform/kafka';
 import { createLogger } from '../../../platform/logger';
 import { noted, testTopic } from '../../support/bus-fixtures';
 
@@ -27,7 +27,7 @@ let publisher: EventPublisher;
 let pool: Pool;
 
 beforeAll(async () => {
-  kafka = createKafka(endpoints.kafka.brokers, { clientId: 'bus-test' }, log);
+  kafka = kafkaFor(endpoints.kafka, 'admin', { clientId: 'bus-test' }, log);
   publisher = await createPublisher(kafka, log);
   pool = createPool(endpoints.postgres.url);
   await migrateProcessedEvents(pool);

@@ -5,7 +5,7 @@ import type { TopicSpec } from '../../../contracts/topics';
 export const notedTopic: TopicSpec = {
   name: 't',
   description: '',
-  producer: 'p',
-  consumer: 'c',
+  producers: [],
+  consumers: [],
   messages: { 'Noted.v1': z.strictObject({ n: z.number().int() }) },
 };

@@ -63,8 +63,9 @@ describe('loadConfig', () => {
       KAFKA_BROKERS: 'kafka-1.gov.vn:9093, kafka-2.gov.vn:9093',
       KAFKA_SSL: 'true',
       KAFKA_SASL_MECHANISM: 'scram-sha-512',
-      KAFKA_SASL_USERNAME: 'lienthong',
-      KAFKA_SASL_PASSWORD: 'pw',
+      KAFKA_SASL_USERNAME_EVENT_BRIDGE: 'lienthong-bridge',
+      KAFKA_SASL_PASSWORD_EVENT_BRIDGE: 'pw',
+      KAFKA_SASL_PASSWORD_CIVIL_STATUS: 'pw2',
       DATABASE_URL: 'postgres://app:pw@db.gov.vn:5432/lienthong',
       PAYLOAD_KEYS: `k2:${key}, k1:${key}`,
       PAYLOAD_ACTIVE_KEY_ID: 'k1',
@@ -84,7 +85,13 @@ describe('loadConfig', () => {
     expect(config.temporal.apiKey).toBe('secret-key');
     expect(config.kafka.brokers).toEqual(['kafka-1.gov.vn:9093', 'kafka-2.gov.vn:9093']);
     expect(config.kafka.ssl).toEqual({ caPath: undefined });
-    expect(config.kafka.sasl).toEqual({ mechanism: 'scram-sha-512', username: 'lienthong', password: 'pw' });
+    expect(config.kafka.sasl).toEqual({
+      mechanism: 'scram-sha-512',
+      credentials: {
+        'event-bridge': { username: 'lienthong-bridge', password: 'pw' },
+        'civil-status': { username: 'civil-status', password: 'pw2' },
+      },
+    });
     expect(config.database.url).toBe('postgres://app:pw@db.gov.vn:5432/lienthong');
     expect(config.payloadKeys).toEqual({ spec: `k2:${key}, k1:${key}`, activeKeyId: 'k1' });
   });
@@ -157,8 +164,33 @@ describe('loadConfig', () => {
       'TEMPORAL_TLS_CERT_PATH: must be set together with TEMPORAL_TLS_KEY_PATH',
     ],
     [
-      { KAFKA_SASL_MECHANISM: 'plain' },
-      'KAFKA_SASL_USERNAME: KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required',
+      { KAFKA_SASL_USERNAME: 'lienthong' },
+      'KAFKA_SASL_USERNAME: no longer read; each service has its own principal: set KAFKA_SASL_USERNAME_<SERVICE> (ORCHESTRATOR, EVENT_BRIDGE,',
+    ],
+    [
+      { KAFKA_SASL_PASSWORD_RESIDENCE: 'pw' },
+      'KAFKA_SASL_PASSWORD_RESIDENCE: Kafka credentials are only configured when INFRA_MODE=external',
+    ],
+    [
+      {
+        INFRA_MODE: 'external',
+        TEMPORAL_ADDRESS: 'h:7233',
+        KAFKA_BROKERS: 'k:9092',
+        DATABASE_URL: 'postgres://h:5432/db',
+        KAFKA_SASL_PASSWORD_RESIDENCE: 'pw',
+      },
+      'KAFKA_SASL_PASSWORD_RESIDENCE: is set but KAFKA_SASL_MECHANISM is not',
+    ],
+    [
+      {
+        INFRA_MODE: 'external',
+        TEMPORAL_ADDRESS: 'h:7233',
+        KAFKA_BROKERS: 'k:9092',
+        DATABASE_URL: 'postgres://h:5432/db',
+        KAFKA_SASL_MECHANISM: 'plain',
+        KAFKA_SASL_USERNAME_ADMIN: 'root',
+      },
+      'KAFKA_SASL_PASSWORD_ADMIN: is required when KAFKA_SASL_USERNAME_ADMIN is set',
     ],
     [
       {
