@@ -22,7 +22,7 @@ export interface KafkaServerOptions {
 /** Writes the KRaft configuration, formats storage once, and starts a combined broker+controller. */
 export async function startKafkaServer(options: KafkaServerOptions): Promise<StartedProcess> {
   const home = resolve(options.dataDir, 'kafka');
-  mkdirSync(home, { recursive: true });
+  mkdirSync(home, { recursive: true, mode: 0o700 });
   const properties = join(home, 'server.properties');
   writeFileSync(properties, serverProperties(home, options));
   const log4j = join(home, 'log4j.properties');

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { writePrivateFile } from '../platform/files';
 import { join, resolve } from 'node:path';
 import type { Endpoints } from '../platform/endpoints';
 import type { StartedProcess } from './process';
@@ -24,8 +25,9 @@ export function readState(dataDir: string): InfraState | undefined {
   }
 }
 
+/** Readable by its owner only: the endpoints hold the database password. */
 export function writeState(dataDir: string, state: InfraState): void {
-  writeFileSync(stateFile(dataDir), `${JSON.stringify(state, null, 2)}\n`);
+  writePrivateFile(stateFile(dataDir), `${JSON.stringify(state, null, 2)}\n`);
 }
 
 export function removeState(dataDir: string): void {

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { readOrCreatePrivateFile } from './files';
 import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@temporalio/common';
 import proto from '@temporalio/proto';
 
@@ -102,11 +102,8 @@ export function parseEncryptionKeys(spec: string, activeKeyId?: string): Encrypt
 
 /** A development key kept in a file under the data directory, generated on first use. */
 export function developmentEncryptionKeys(file: string): EncryptionKeys {
-  if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, `dev-1:${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
-  }
-  return parseEncryptionKeys(readFileSync(file, 'utf8').trim());
+  const spec = readOrCreatePrivateFile(file, () => `dev-1:${randomBytes(32).toString('base64')}\n`);
+  return parseEncryptionKeys(spec.trim());
 }
 
 /** The payload codec every Temporal client, worker and replayer of this deployment must share. */
