@@ -5,7 +5,7 @@ import type { BackOffice } from '../../../contracts/back-office';
 import type { AuditEntry, AuditEntryInput, AuditLog } from '../../../platform/audit';
 import { createTokenVerifier, issueDevelopmentToken } from '../../../platform/auth';
 import { createLogger } from '../../../platform/logger';
-import { buildApi } from '../../../web/app';
+import { buildApi, type ApiOptions } from '../../../web/app';
 import { devUsers } from '../../../web/auth';
 import { visibilityQuery, type DossierGateway } from '../../../web/dossiers';
 import { catalogue, labelled } from '../../../contracts/procedures';
@@ -34,7 +34,10 @@ const view = (dossierId: string, citizenId: string): DossierStatusView => ({
   ignoredEvents: 0,
 });
 
-export async function fakeApi() {
+/** The local Temporal Web UI's origin, which the fake api allows to call the codec endpoint. */
+export const uiOrigin = 'http://127.0.0.1:8233';
+
+export async function fakeApi(options: Partial<ApiOptions> = {}) {
   const dossiers = new Map([
     [
       lanDossier,
@@ -131,7 +134,9 @@ export async function fakeApi() {
     log: createLogger({ level: 'silent', format: 'json' }),
     bodyLimitBytes: 64 * 1024,
     rateLimitPerMinute: 1_000_000,
+    corsOrigins: [uiOrigin],
     ready: async () => ({ temporal: true, kafka: true, postgres: true }),
+    ...options,
   });
   const tokens = Object.fromEntries(
     await Promise.all(
