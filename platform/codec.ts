@@ -61,7 +61,7 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       if (!encoding || new TextDecoder().decode(encoding) !== ENCODING) return payload;
       const keyIdBytes = payload.metadata?.[KEY_ID_METADATA];
       const keyId = keyIdBytes ? new TextDecoder().decode(keyIdBytes) : '';
-      const key = this.keys.keys[keyId];
+      const key = Object.hasOwn(this.keys.keys, keyId) ? this.keys.keys[keyId] : undefined;
       if (!key) throw new PayloadDecryptionError(`payload was encrypted with key "${keyId}", which is not configured`);
       const sealed = Buffer.from(payload.data ?? new Uint8Array());
       try {

@@ -1,6 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -43,13 +43,27 @@ export interface ApiOptions {
 
 /** The portal api: one Fastify app for citizens, agency workers and operators. */
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
+  // Set once the rate limit is registered: errors raised before routing count toward it too.
+  const rateLimited: { count?: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> } = {};
   // pino's Logger is what Fastify logs with; its type only differs from FastifyBaseLogger in detail.
   const app = Fastify({
     loggerInstance: options.log.child({ module: 'api' }) as FastifyBaseLogger,
     bodyLimit: options.bodyLimitBytes,
     return503OnClosing: true,
-    // Errors Fastify raises before routing (a malformed URL, a bad content type) answer as problems too.
-    frameworkErrors: (err, request, reply) => void sendProblem(reply, toProblem(err, request)),
+    // Errors Fastify raises before routing (a malformed URL, a bad content type) answer as problems
+    // too, with the security headers, and count toward the rate limit like any other request.
+    frameworkErrors: (err, request, reply) => {
+      setSecurityHeaders(reply);
+      void (async () => {
+        let problem = toProblem(err, request);
+        try {
+          await rateLimited.count?.(request, reply);
+        } catch (limited) {
+          problem = toProblem(limited, request);
+        }
+        await sendProblem(reply, problem);
+      })();
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -100,7 +114,9 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   });
   // One hook for every request, before anything may refuse it (foreign host, bad token, no route,
   // bad input, wrong role): refused requests count too, so guessing tokens or ids is bounded.
-  app.addHook('onRequest', app.rateLimit());
+  const limiter = app.rateLimit();
+  rateLimited.count = limiter;
+  app.addHook('onRequest', limiter);
   const checkHost = createHostCheck(options.allowedHosts ?? ['localhost', '127.0.0.1', '[::1]']);
   app.addHook('onRequest', async (request) => checkHost(request));
   app.addHook('onRequest', async (request) => raiseAuthenticationError(request));

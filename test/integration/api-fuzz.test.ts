@@ -39,6 +39,8 @@ let pool: Pool;
 let app: Awaited<ReturnType<typeof buildApi>>;
 const tokens: Record<string, string> = {};
 let stoppedBeforeValidation = 0;
+/** An encrypted payload as the Temporal Web UI sends it, for the codec routes' mutations. */
+let sealed: unknown;
 
 beforeAll(async () => {
   system = await startSystem(endpoints, log, {
@@ -54,6 +56,19 @@ beforeAll(async () => {
   const codec = testDataConverter.payloadCodecs[0]!;
   const records = createDossierRecords(pool, codec);
   await records.migrate();
+  const [encrypted] = await codec.encode([
+    { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('{"fullName":"Trần Minh An"}') },
+  ]);
+  sealed = {
+    payloads: [
+      {
+        metadata: Object.fromEntries(
+          Object.entries(encrypted!.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+        ),
+        data: Buffer.from(encrypted!.data!).toString('base64'),
+      },
+    ],
+  };
   const citizenKey = citizenKeyer(new TextEncoder().encode('integration-citizen-search-secret'));
   app = await buildApi({
     context: {
@@ -251,6 +266,7 @@ const routes: { method: string; path: string; body?: () => unknown; query?: stri
   { method: 'GET', path: '/api/audit', query: ['dossierId', 'actor', 'since', 'limit'] },
   { method: 'POST', path: '/codec/decode', body: () => payloads },
   { method: 'POST', path: '/codec/encode', body: () => payloads },
+  { method: 'POST', path: '/codec/decode', body: () => sealed },
   { method: 'OPTIONS', path: '/codec/decode' },
   { method: 'POST', path: '/auth/dev-login', body: () => ({ user: 'operator' }) },
   { method: 'GET', path: '/health/live' },

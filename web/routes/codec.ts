@@ -57,7 +57,7 @@ export const codecRoutes: FastifyPluginAsyncZod<ApiContext & { corsOrigins: read
           tags: ['operator'],
           summary: `Temporal remote codec: ${direction} payloads (for the Temporal Web UI); operators and auditors`,
           body: Payloads,
-          response: { 200: Payloads, 400: Problem, 401: Problem, 403: Problem },
+          response: { 200: Payloads, 400: Problem, 401: Problem, 403: Problem, 422: Problem },
         },
       },
       async (request) => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AesGcmPayloadCodec } from '../../../platform/codec';
 import { fakeApi, uiOrigin } from './fake-api';
 
 /** The remote codec endpoint the Temporal Web UI calls (the fake api's codec is the identity). */
@@ -80,6 +81,46 @@ describe('codec endpoint', () => {
       headers: { origin: 'http://localhost:8233', 'access-control-request-method': 'POST' },
     });
     expect(foreignPreflight.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('answers 422, not 500, for a payload that does not decrypt (tampered, or a key id such as __proto__)', async () => {
+    const keys = { activeKeyId: 'k1', keys: { k1: Buffer.alloc(32, 1) } };
+    const real = await fakeApi({ codec: new AesGcmPayloadCodec(keys) });
+    try {
+      const [sealed] = await new AesGcmPayloadCodec(keys).encode([
+        { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('{"a":1}') },
+      ]);
+      const wire = (keyId: string, data: Buffer) => ({
+        payloads: [
+          {
+            metadata: {
+              ...Object.fromEntries(
+                Object.entries(sealed!.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+              ),
+              'encryption-key-id': Buffer.from(keyId).toString('base64'),
+            },
+            data: data.toString('base64'),
+          },
+        ],
+      });
+      const tampered = Buffer.from(sealed!.data!);
+      tampered[20]! ^= 1;
+      for (const [keyId, data] of [
+        ['k1', tampered],
+        ['__proto__', Buffer.from(sealed!.data!)],
+        ['constructor', Buffer.from(sealed!.data!)],
+      ] as const) {
+        const response = await real.app.inject({
+          method: 'POST',
+          url: '/codec/decode',
+          payload: wire(keyId, data),
+          headers: { authorization: `Bearer ${real.tokens.operator}` },
+        });
+        expect(response.statusCode, `${keyId}: ${response.body}`).toBe(422);
+      }
+    } finally {
+      await real.app.close();
+    }
   });
 
   it('refuses malformed payload lists with the failing field', async () => {

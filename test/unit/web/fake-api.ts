@@ -1,5 +1,6 @@
 import { TextEncoder } from 'node:util';
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { DossierStatusView } from '../../../contracts/dossier-status';
 import type { BackOffice } from '../../../contracts/back-office';
 import type { AuditEntry, AuditEntryInput, AuditLog } from '../../../platform/audit';
@@ -37,7 +38,7 @@ const view = (dossierId: string, citizenId: string): DossierStatusView => ({
 /** The local Temporal Web UI's origin, which the fake api allows to call the codec endpoint. */
 export const uiOrigin = 'http://127.0.0.1:8233';
 
-export async function fakeApi(options: Partial<ApiOptions> = {}) {
+export async function fakeApi({ codec, ...options }: Partial<ApiOptions> & { codec?: PayloadCodec } = {}) {
   const dossiers = new Map([
     [
       lanDossier,
@@ -127,7 +128,7 @@ export async function fakeApi(options: Partial<ApiOptions> = {}) {
       backOffices: { 'civil-status': office, residence: office, 'social-insurance': office },
       audit,
       namespace: 'default',
-      codec: { encode: async (p) => p, decode: async (p) => p },
+      codec: codec ?? { encode: async (p) => p, decode: async (p) => p },
     },
     verifier: createTokenVerifier(auth),
     devLogin: auth,

@@ -165,6 +165,7 @@ describe('security headers', () => {
       [`/api/dossiers/${lanDossier}`, as('citizen-lan')],
       ['/api/audit', {}],
       ['/nowhere', {}],
+      ['/api/dossiers/%E0%A4%A', {}],
     ] as const) {
       const response = await api.app.inject({ method: 'GET', url, headers });
       expect(response.headers['cache-control'], url).toBe('no-store');
@@ -177,8 +178,8 @@ describe('security headers', () => {
 });
 
 describe('rate limit', () => {
-  it('counts every request, refused ones too (400, 401, 403, 404)', async () => {
-    const limited = await fakeApi({ rateLimitPerMinute: 8 });
+  it('counts every request, refused ones too (400, 401, 403, 404, 421, a malformed URL)', async () => {
+    const limited = await fakeApi({ rateLimitPerMinute: 9 });
     try {
       const statuses: number[] = [];
       const send = async (url: string, headers: Record<string, string> = {}) =>
@@ -187,13 +188,14 @@ describe('rate limit', () => {
       for (let i = 0; i < 3; i++) await send(`/nowhere/${i}`);
       await send('/api/audit');
       await send('/api/audit', { host: 'rebind.example' });
+      await send('/api/dossiers/%E0%A4%A');
       await send('/api/audit');
-      expect(statuses).toEqual([401, 401, 401, 404, 404, 404, 401, 421, 429]);
+      expect(statuses).toEqual([401, 401, 401, 404, 404, 404, 401, 421, 400, 429]);
       const worker = { authorization: `Bearer ${limited.tokens['worker-civil-status']}` };
       for (let i = 0; i < 4; i++) await send('/api/audit', worker);
-      for (let i = 0; i < 4; i++) await send('/api/agencies/civil-status/tasks?limit=0', worker);
+      for (let i = 0; i < 5; i++) await send('/api/agencies/civil-status/tasks?limit=0', worker);
       await send('/api/agencies/civil-status/tasks', worker);
-      expect(statuses.slice(9)).toEqual([403, 403, 403, 403, 400, 400, 400, 400, 429]);
+      expect(statuses.slice(10)).toEqual([403, 403, 403, 403, 400, 400, 400, 400, 400, 429]);
     } finally {
       await limited.app.close();
     }
