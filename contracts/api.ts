@@ -5,6 +5,7 @@ import { DossierStatus, DossierStatusView, StepView } from './dossier-status';
 import { SkipStepInput } from './dossier-workflow';
 import { procedureIds } from './procedures';
 import { Labels } from './procedures/define';
+import { LineText, PlainText } from './values';
 
 /**
  * Bodies, params and queries of the portal api, defined once here: the routes validate with them
@@ -16,7 +17,7 @@ export const DossierIdParam = z.strictObject({
   dossierId: z.string().regex(/^HS-[A-Z0-9-]{4,60}$/, 'must be a dossier id such as HS-20261123-7KQ2M9XZ4A'),
 });
 
-export const Reason = z.string().trim().min(3, 'give a reason of at least 3 characters').max(500);
+export const Reason = PlainText.trim().min(3, 'give a reason of at least 3 characters').max(500);
 
 /** RFC 9457 problem details, with the failing field paths for validation problems. */
 export const Problem = z.object({
@@ -31,7 +32,13 @@ export const Problem = z.object({
 });
 export type Problem = z.infer<typeof Problem>;
 
-export const DevLoginBody = z.strictObject({ user: z.string().min(1, 'name a demo user').max(100) });
+export const DevLoginBody = z.strictObject({
+  user: z
+    .string()
+    .min(1, 'name a demo user')
+    .max(100)
+    .regex(/^[a-z0-9-]+$/, 'must be a demo user name such as citizen-lan'),
+});
 export const DevLoginReply = z.object({
   token: z.string(),
   expiresInSeconds: z.number().int(),
@@ -112,7 +119,7 @@ export const StuckDossier = DossierSummary.extend({
 export const SupplyInformationBody = z.strictObject({
   stepId: z.string().min(1),
   fields: z
-    .record(z.string().min(1).max(100), z.string().trim().min(1, 'must not be empty').max(2000))
+    .record(LineText.min(1).max(100), PlainText.trim().min(1, 'must not be empty').max(2000))
     .refine((f) => Object.keys(f).length > 0, 'must supply at least one field'),
 });
 export const WithdrawBody = z.strictObject({ reason: Reason });
@@ -144,7 +151,7 @@ export const BulkBody = z.strictObject({
 });
 
 export const AgencyParam = z.strictObject({ agency: AgencyId });
-export const TaskParam = AgencyParam.extend({ taskId: z.string().min(1).max(300) });
+export const TaskParam = AgencyParam.extend({ taskId: LineText.min(1).max(300) });
 /** The back office's task query, with the api's defaults: tasks awaiting a worker, 50 at a time. */
 export const TaskListQuery = TaskQuery.extend({ status: TaskStatus.default('awaiting-worker'), limit });
 /** Tasks reach the api as the back office lists them. */
@@ -154,28 +161,28 @@ export const TaskDecisionBody = z.discriminatedUnion('decision', [
   z.strictObject({
     decision: z.literal('reject'),
     reasonCode: z.string().regex(/^[A-Z_]{3,60}$/, 'must be a reason code such as REJECTED_BY_OFFICER'),
-    message: z.string().trim().min(3).max(1000),
+    message: PlainText.trim().min(3).max(1000),
   }),
   z.strictObject({
     decision: z.literal('request-information'),
-    fields: z.array(z.string().min(1).max(100)).min(1, 'name at least one field'),
-    message: z.string().trim().min(3).max(1000),
+    fields: z.array(LineText.min(1).max(100)).min(1, 'name at least one field'),
+    message: PlainText.trim().min(3).max(1000),
   }),
 ]);
 
-export const DeadLetterQuery = z.strictObject({ topic: z.string().min(1).max(200) });
+export const DeadLetterQuery = z.strictObject({ topic: LineText.min(1).max(200) });
 export const RedriveBody = z.strictObject({
-  topic: z.string().min(1).max(200),
-  ids: z.array(z.string().min(1)).optional(),
-  reason: z.string().min(1).optional(),
+  topic: LineText.min(1).max(200),
+  ids: z.array(LineText.min(1).max(300)).max(10_000).optional(),
+  reason: LineText.min(1).max(200).optional(),
   all: z.literal(true).optional(),
   dryRun: z.boolean().default(true),
   why: Reason,
 });
 
 export const AuditQueryParams = z.strictObject({
-  dossierId: z.string().min(1).max(100).optional(),
-  actor: z.string().min(1).max(100).optional(),
+  dossierId: LineText.min(1).max(100).optional(),
+  actor: LineText.min(1).max(100).optional(),
   since: z.iso.datetime({ offset: true, error: 'must be an ISO date-time' }).optional(),
   limit,
 });

@@ -83,6 +83,21 @@ export const communes: Record<ProvinceCode, readonly string[]> = {
 };
 
 /**
+ * Characters no text accepts: control characters other than tab, line feed and carriage return
+ * (a NUL cannot be stored in PostgreSQL text and stalls every consumer of a message carrying it),
+ * and unpaired UTF-16 surrogates, which are not characters at all.
+ */
+export const forbiddenInText = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|\p{Cs}/u;
+/** One-line values (path and query parameters, ids, header values) refuse every control character. */
+export const forbiddenInLine = /[\p{Cc}\p{Cs}]/u;
+export const forbiddenTextMessage = 'must not contain control characters or unpaired surrogates';
+
+/** Free text (reasons, messages, supplied information): any characters but those of `forbiddenInText`. */
+export const PlainText = z.string().refine((text) => !forbiddenInText.test(text), forbiddenTextMessage);
+/** One-line text (ids, names of things): no control character at all. */
+export const LineText = z.string().refine((text) => !forbiddenInLine.test(text), forbiddenTextMessage);
+
+/**
  * Names: letters of any script (Vietnamese diacritics included, typed precomposed or with combining
  * marks, stored NFC) and single spaces, 1–100 characters (assumed length).
  */
@@ -136,7 +151,12 @@ export const Address = z
       .overwrite((name) => name.normalize('NFC'))
       .min(1, 'must name the commune, ward or special zone')
       .max(100),
-    street: z.string().trim().min(1, 'must give the street and house number').max(200),
+    street: z
+      .string()
+      .trim()
+      .min(1, 'must give the street and house number')
+      .max(200)
+      .refine((street) => !forbiddenInLine.test(street), forbiddenTextMessage),
   })
   .refine((a) => communes[a.provinceCode].includes(a.commune), {
     path: ['commune'],

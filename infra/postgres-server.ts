@@ -55,7 +55,8 @@ export async function startPostgresServer(options: PostgresServerOptions): Promi
   }
   if (!existsSync(join(home, 'PG_VERSION'))) {
     const pwfile = join(resolve(options.dataDir), '.pgpass-init');
-    writeFileSync(pwfile, localPostgresPassword, { mode: 0o644 });
+    writeFileSync(pwfile, localPostgresPassword, { mode: 0o600 });
+    if (user) chownSync(pwfile, user.uid, user.gid);
     try {
       await run(
         join(options.bin, 'initdb'),
@@ -82,7 +83,8 @@ export async function startPostgresServer(options: PostgresServerOptions): Promi
     }
   }
   const logFile = join(resolve(options.dataDir), 'postgres.log');
-  writeFileSync(logFile, '', { flag: 'a' });
+  writeFileSync(logFile, '', { flag: 'a', mode: 0o600 });
+  chmodSync(logFile, 0o600);
   if (user) chownSync(logFile, user.uid, user.gid);
   return startProcess(
     join(options.bin, 'postgres'),

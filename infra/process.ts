@@ -31,7 +31,9 @@ export function startProcess(
   logFile: string,
   options: SpawnOptions = {},
 ): StartedProcess {
-  const out = openSync(logFile, 'a');
+  const out = openSync(logFile, 'a', 0o600);
+  // The server's files (segments, databases, logs) are its owner's only: it inherits umask 077.
+  const umask = process.umask(0o077);
   try {
     const child = spawn(command, args, { detached: false, ...options, stdio: ['ignore', out, out] });
     if (child.pid === undefined) throw new InfraError(`could not start ${command}: no process id (is it installed?)`);
@@ -39,6 +41,7 @@ export function startProcess(
     child.unref();
     return { pid: child.pid, logFile };
   } finally {
+    process.umask(umask);
     closeSync(out);
   }
 }

@@ -1,5 +1,6 @@
-import { chmodSync, mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
 import { allDatabases, platformDatabase } from '../contracts/agencies';
 import type { Endpoints } from '../platform/endpoints';
 import { provisionKafka } from '../platform/kafka-admin';
@@ -58,8 +59,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const { log, ports } = options;
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  // PostgreSQL may run as another user (when we are root): it must be able to reach its folder.
-  chmodSync(dataDir, 0o755);
+  // Owner only; when we are root PostgreSQL runs as another user and must pass through to its own
+  // folder, so others may traverse (0711) but not list it, and every file in it is 0600 (processes
+  // start with umask 077; files of earlier versions are tightened here).
+  chmodSync(dataDir, userInfo().uid === 0 ? 0o711 : 0o700);
+  tightenDataFiles(dataDir);
   const toolchain = await ensureToolchain(options.cacheDir, log);
 
   const variables = { ...defaultPortVariables, ...options.portVariables };
@@ -165,4 +169,18 @@ export async function provision(
     },
     'infrastructure provisioned',
   );
+}
+
+/**
+ * Removes the group and other bits from what earlier versions left in the data folder (infra.json
+ * with the database password, Temporal's database, logs, Kafka's segments): the folder itself may
+ * be traversable, so each entry must be private. PostgreSQL's own folder is 0700 already.
+ */
+export function tightenDataFiles(dataDir: string): void {
+  for (const name of readdirSync(dataDir)) {
+    const path = join(dataDir, name);
+    if (!existsSync(path)) continue;
+    const stat = statSync(path);
+    if ((stat.mode & 0o077) !== 0) chmodSync(path, stat.isDirectory() ? 0o700 : 0o600);
+  }
 }

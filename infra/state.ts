@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { writePrivateFile } from '../platform/files';
 import { join, resolve } from 'node:path';
 import { withoutCredentials, type Endpoints } from '../platform/endpoints';
 import { credentialsFile, localKafkaCredentials } from './kafka-credentials';
@@ -32,9 +33,14 @@ export function readState(dataDir: string): InfraState | undefined {
   return state;
 }
 
+/** Readable by its owner only: the endpoints hold the database password. */
 export function writeState(dataDir: string, state: InfraState): void {
   const stored: InfraState = { ...state, endpoints: withoutCredentials(state.endpoints) };
-  writeFileSync(stateFile(dataDir), `${JSON.stringify(stored, null, 2)}\n`);
+  writePrivateFile(
+    stateFile(dataDir),
+    `${JSON.stringify(stored, null, 2)}
+`,
+  );
 }
 
 export function removeState(dataDir: string): void {

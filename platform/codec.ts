@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { readOrCreatePrivateFile } from './files';
 import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@temporalio/common';
 import proto from '@temporalio/proto';
 
@@ -61,7 +61,7 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       if (!encoding || new TextDecoder().decode(encoding) !== ENCODING) return payload;
       const keyIdBytes = payload.metadata?.[KEY_ID_METADATA];
       const keyId = keyIdBytes ? new TextDecoder().decode(keyIdBytes) : '';
-      const key = this.keys.keys[keyId];
+      const key = Object.hasOwn(this.keys.keys, keyId) ? this.keys.keys[keyId] : undefined;
       if (!key) throw new PayloadDecryptionError(`payload was encrypted with key "${keyId}", which is not configured`);
       const sealed = Buffer.from(payload.data ?? new Uint8Array());
       try {
@@ -102,11 +102,8 @@ export function parseEncryptionKeys(spec: string, activeKeyId?: string): Encrypt
 
 /** A development key kept in a file under the data directory, generated on first use. */
 export function developmentEncryptionKeys(file: string): EncryptionKeys {
-  if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, `dev-1:${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
-  }
-  return parseEncryptionKeys(readFileSync(file, 'utf8').trim());
+  const spec = readOrCreatePrivateFile(file, () => `dev-1:${randomBytes(32).toString('base64')}\n`);
+  return parseEncryptionKeys(spec.trim());
 }
 
 /** The payload codec every Temporal client, worker and replayer of this deployment must share. */

@@ -222,6 +222,42 @@ export const EnvSchema = z.object({
     .min(1, 'must be at least 1')
     .max(1_000_000, 'must be at most 1000000')
     .default(600),
+  API_ALLOWED_HOSTS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((host) => host.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(z.string().regex(/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/, 'must be host or host:port names'))
+        .min(1, 'must list at least one host'),
+    )
+    .optional(),
+  API_CORS_ORIGINS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(/^https?:\/\/[A-Za-z0-9.[\]:-]+$/, 'must be origins such as https://temporal-ui.example.gov.vn'),
+      ),
+    )
+    .optional(),
+  API_MAX_STREAMS_PER_IDENTITY: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(1_000, 'must be at most 1000')
+    .default(10),
   BACK_OFFICE_HOST: z.string().min(1).default('127.0.0.1'),
   BACK_OFFICE_BASE_PORT: port.default(8090),
   BACK_OFFICE_URLS: z
@@ -241,6 +277,12 @@ export const EnvSchema = z.object({
   AUTH_JWKS_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL of the issuer's JWKS" }).optional(),
   AUTH_DEV_LOGIN: flag.optional(),
   AUTH_DEV_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  AUTH_TOKEN_MAX_LIFETIME_SECONDS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(60, 'must be at least 60')
+    .max(7 * 24 * 3600, 'must be at most 604800 (7 days)')
+    .default(12 * 3600),
 });
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -301,7 +343,18 @@ export interface Config {
   payloadKeys?: { spec: string; activeKeyId?: string };
   /** Secret of the citizens' pseudonymous search keys; unset in local mode = a development one under DATA_DIR. */
   citizenSearchKey?: string;
-  api: { host: string; port: number; bodyLimitBytes: number; rateLimitPerMinute: number };
+  api: {
+    host: string;
+    port: number;
+    bodyLimitBytes: number;
+    rateLimitPerMinute: number;
+    /** Host header values the api answers (DNS rebinding): `host:port`, or `host` for any port. */
+    allowedHosts: string[];
+    /** Origins allowed to call the codec endpoint from a browser; unset = the local Temporal Web UI's. */
+    corsOrigins?: string[];
+    /** Open server-sent event streams one identity may hold at once (per api process). */
+    maxStreamsPerIdentity: number;
+  };
   /**
    * Agency back offices over HTTP: an agency process serves its own on `ports[agency]`; an api in
    * another process reaches it at `urls[agency]`, with `token` both ways when set.
@@ -321,7 +374,27 @@ export interface Config {
    * Bearer tokens: verified against `jwksUrl` in production; the development identity provider
    * (POST /auth/dev-login, HS256 with `devSecret` or a key under DATA_DIR) only when `devLogin`.
    */
-  auth: { issuer: string; audience: string; jwksUrl?: string; devLogin: boolean; devSecret?: string };
+  auth: {
+    issuer: string;
+    audience: string;
+    jwksUrl?: string;
+    devLogin: boolean;
+    devSecret?: string;
+    /** Tokens that live longer are refused. */
+    maxTokenLifetimeSeconds: number;
+  };
+}
+
+/** Loopback names and addresses: where a development login may be served. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare) || bare === '::ffff:127.0.0.1';
+}
+
+/** The api's own host:port plus the localhost forms of its port: what a browser on this machine sends as Host. */
+export function defaultAllowedHosts(host: string, port: number): string[] {
+  const own = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return [...new Set([own, 'localhost', '127.0.0.1', '[::1]'].map((name) => `${name.toLowerCase()}:${port}`))];
 }
 
 const endpointVariables = ['TEMPORAL_ADDRESS', 'KAFKA_BROKERS', 'DATABASE_URL'] as const;
@@ -403,6 +476,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       port: e.API_PORT,
       bodyLimitBytes: e.API_BODY_LIMIT_BYTES,
       rateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
+      allowedHosts: e.API_ALLOWED_HOSTS ?? defaultAllowedHosts(e.API_HOST, e.API_PORT),
+      corsOrigins: e.API_CORS_ORIGINS,
+      maxStreamsPerIdentity: e.API_MAX_STREAMS_PER_IDENTITY,
     },
     auth: {
       issuer: e.AUTH_ISSUER,
@@ -410,6 +486,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       jwksUrl: e.AUTH_JWKS_URL,
       devLogin: e.AUTH_DEV_LOGIN ?? e.INFRA_MODE !== 'external',
       devSecret: e.AUTH_DEV_SECRET,
+      maxTokenLifetimeSeconds: e.AUTH_TOKEN_MAX_LIFETIME_SECONDS,
     },
   };
 }
@@ -478,6 +555,16 @@ function crossFieldProblems(e: Env): string[] {
   if (e.AUTH_JWKS_URL && e.AUTH_DEV_LOGIN === true) {
     problems.push(
       'AUTH_DEV_LOGIN: cannot be true together with AUTH_JWKS_URL; development tokens are for machines without an identity provider',
+    );
+  }
+  // The development login mints any role's token for whoever asks: only on this machine, never beside real clusters.
+  if (e.INFRA_MODE === 'external' && e.AUTH_DEV_LOGIN === true) {
+    problems.push(
+      'AUTH_DEV_LOGIN: cannot be true when INFRA_MODE=external; the development login is for local machines only',
+    );
+  } else if ((e.AUTH_DEV_LOGIN ?? e.INFRA_MODE !== 'external') && !isLoopbackHost(e.API_HOST)) {
+    problems.push(
+      `AUTH_DEV_LOGIN: the development login is only served on a loopback API_HOST (127.0.0.1, ::1 or localhost; API_HOST is ${e.API_HOST}); set AUTH_DEV_LOGIN=false with AUTH_JWKS_URL, or a loopback API_HOST`,
     );
   }
   if (e.INFRA_MODE === 'external' && e.CITIZEN_SEARCH_KEY === undefined) {

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { readOrCreatePrivateFile } from './files';
 
 const base32 = 'abcdefghijklmnopqrstuvwxyz234567';
 
@@ -33,9 +33,6 @@ export function citizenKeyer(secret: Uint8Array): CitizenKeyer {
 export function citizenKeyerFor(config: { citizenSearchKey?: string; dataDir: string }): CitizenKeyer {
   if (config.citizenSearchKey) return citizenKeyer(Buffer.from(config.citizenSearchKey, 'base64'));
   const file = join(config.dataDir, 'citizen-search-key');
-  if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
-  }
-  return citizenKeyer(Buffer.from(readFileSync(file, 'utf8').trim(), 'base64'));
+  const secret = readOrCreatePrivateFile(file, () => `${randomBytes(32).toString('base64')}\n`);
+  return citizenKeyer(Buffer.from(secret.trim(), 'base64'));
 }

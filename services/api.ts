@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { readOrCreatePrivateFile } from '../platform/files';
 import type { Client } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
 import type { AgencyId } from '../contracts/agencies';
@@ -27,11 +27,8 @@ import { startDossierArchive } from './dossier-archive';
 export function developmentAuthSecret(config: Config): Uint8Array {
   if (config.auth.devSecret) return new TextEncoder().encode(config.auth.devSecret);
   const file = join(config.dataDir, 'dev-auth-secret');
-  if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
-  }
-  return new TextEncoder().encode(readFileSync(file, 'utf8').trim());
+  const secret = readOrCreatePrivateFile(file, () => randomBytes(32).toString('base64url'));
+  return new TextEncoder().encode(secret.trim());
 }
 
 export interface RunningApi {
@@ -66,9 +63,15 @@ export async function startApi(deps: {
   const records = createDossierRecords(pool, deps.codec);
   await records.migrate();
   const secret = config.auth.devLogin ? developmentAuthSecret(config) : undefined;
+  const claims = {
+    issuer: config.auth.issuer,
+    audience: config.auth.audience,
+    maxLifetimeSeconds: config.auth.maxTokenLifetimeSeconds,
+  };
   const verifierOptions: VerifierOptions = config.auth.jwksUrl
-    ? { issuer: config.auth.issuer, audience: config.auth.audience, jwksUrl: config.auth.jwksUrl }
-    : { issuer: config.auth.issuer, audience: config.auth.audience, secret: secret! };
+    ? { ...claims, jwksUrl: config.auth.jwksUrl }
+    : { ...claims, secret: secret! };
+  const uiUrl = deps.endpoints.temporal.uiUrl;
   const citizenKey = citizenKeyerFor(config);
   const catalogue = deps.catalogue ?? productionCatalogue;
   const notifications = createNotificationHub();
@@ -96,10 +99,21 @@ export async function startApi(deps: {
       codec: deps.codec,
     },
     verifier: createTokenVerifier(verifierOptions),
-    devLogin: secret ? { issuer: config.auth.issuer, audience: config.auth.audience, secret } : undefined,
+    devLogin: secret
+      ? {
+          issuer: config.auth.issuer,
+          audience: config.auth.audience,
+          secret,
+          ttlSeconds: Math.min(3600, config.auth.maxTokenLifetimeSeconds),
+        }
+      : undefined,
     log,
     bodyLimitBytes: config.api.bodyLimitBytes,
     rateLimitPerMinute: config.api.rateLimitPerMinute,
+    allowedHosts: config.api.allowedHosts,
+    // The local Web UI by default; on real clusters, the origins configured for it.
+    corsOrigins: config.api.corsOrigins ?? (uiUrl ? [new URL(uiUrl).origin] : []),
+    maxStreamsPerIdentity: config.api.maxStreamsPerIdentity,
     // Each dependency answers within 1.5 s or counts as down, all asked at once: a probe gets its
     // answer in under 2 s whatever is down, rather than waiting out a client's own retries.
     ready: async () => {

@@ -1,6 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -11,8 +11,9 @@ import { z } from 'zod';
 import { DevLoginBody, DevLoginReply, Problem } from '../contracts/api';
 import { issueDevelopmentToken, type TokenVerifier } from '../platform/auth';
 import type { Logger } from '../platform/logger';
-import { authenticate, authorize, devUsers } from './auth';
+import { authenticate, authorize, devUser, devUsers, raiseAuthenticationError } from './auth';
 import type { ApiContext } from './context';
+import { createHostCheck, refuseControlCharacters, setSecurityHeaders } from './guards';
 import { createMetrics } from './metrics';
 import { HttpProblem, notFound, sendProblem, toProblem } from './problems';
 import { citizenRoutes } from './routes/citizen';
@@ -20,6 +21,7 @@ import { meRoutes } from './routes/me';
 import { codecRoutes } from './routes/codec';
 import { operatorRoutes } from './routes/operator';
 import { workerRoutes } from './routes/worker';
+import { createStreamLimits, defaultMaxStreamsPerIdentity } from './streams';
 
 export interface ApiOptions {
   context: ApiContext;
@@ -28,20 +30,41 @@ export interface ApiOptions {
   devLogin?: { issuer: string; audience: string; secret: Uint8Array; ttlSeconds?: number };
   log: Logger;
   bodyLimitBytes: number;
+  /** Requests per minute per identity (or address); every request counts, refused ones too. */
   rateLimitPerMinute: number;
+  /** Host header values answered (`host:port`, or `host` for any port); default: loopback names on any port. */
+  allowedHosts?: readonly string[];
+  /** Browser origins allowed to call the codec endpoint (the Temporal Web UI's); default: none. */
+  corsOrigins?: readonly string[];
+  /** Open event streams per identity. */
+  maxStreamsPerIdentity?: number;
   /** Readiness: each dependency and whether it answers. */
   ready: () => Promise<Record<string, boolean>>;
 }
 
 /** The portal api: one Fastify app for citizens, agency workers and operators. */
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
+  // Set once the rate limit is registered: errors raised before routing count toward it too.
+  const rateLimited: { count?: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> } = {};
   // pino's Logger is what Fastify logs with; its type only differs from FastifyBaseLogger in detail.
   const app = Fastify({
     loggerInstance: options.log.child({ module: 'api' }) as FastifyBaseLogger,
     bodyLimit: options.bodyLimitBytes,
     return503OnClosing: true,
-    // Errors Fastify raises before routing (a malformed URL, a bad content type) answer as problems too.
-    frameworkErrors: (err, request, reply) => void sendProblem(reply, toProblem(err, request)),
+    // Errors Fastify raises before routing (a malformed URL, a bad content type) answer as problems
+    // too, with the security headers, and count toward the rate limit like any other request.
+    frameworkErrors: (err, request, reply) => {
+      setSecurityHeaders(reply);
+      void (async () => {
+        let problem = toProblem(err, request);
+        try {
+          await rateLimited.count?.(request, reply);
+        } catch (limited) {
+          problem = toProblem(limited, request);
+        }
+        await sendProblem(reply, problem);
+      })();
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -75,13 +98,14 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     sendProblem(reply, toProblem(notFound(`no route ${request.method} ${request.url.split('?')[0]}`), request)),
   );
 
+  // Every answer carries the security headers, refusals included.
+  app.addHook('onRequest', async (_request, reply) => setSecurityHeaders(reply));
   app.addHook('onRequest', async (request) => authenticate(request, options.verifier));
   await app.register(rateLimit, {
-    global: true,
+    global: false,
     max: options.rateLimitPerMinute,
     timeWindow: '1 minute',
-    hook: 'preValidation',
-    keyGenerator: (request) => request.principal?.subject ?? request.ip,
+    keyGenerator: (request) => (request.principal ? `subject:${request.principal.subject}` : `ip:${request.ip}`),
     errorResponseBuilder: (_request, context) =>
       new HttpProblem(
         429,
@@ -89,8 +113,19 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
         `at most ${context.max} requests per minute per identity; retry after ${context.after}`,
       ),
   });
+  // One hook for every request, before anything may refuse it (foreign host, bad token, no route,
+  // bad input, wrong role): refused requests count too, so guessing tokens or ids is bounded.
+  const limiter = app.rateLimit();
+  rateLimited.count = limiter;
+  app.addHook('onRequest', limiter);
+  const checkHost = createHostCheck(options.allowedHosts ?? ['localhost', '127.0.0.1', '[::1]']);
+  app.addHook('onRequest', async (request) => checkHost(request));
+  app.addHook('onRequest', async (request) => raiseAuthenticationError(request));
   // Who may call a route is decided before its input is looked at: a stranger learns nothing from validation errors.
   app.addHook('preValidation', async (request) => authorize(request));
+  app.addHook('preValidation', async (request) => refuseControlCharacters(request));
+  const streams = createStreamLimits(options.maxStreamsPerIdentity ?? defaultMaxStreamsPerIdentity);
+  app.addHook('preHandler', streams.admit);
   app.addHook('onResponse', async (request, reply) => {
     metrics.requests.inc({
       method: request.method,
@@ -151,7 +186,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     },
     async (request) => {
       if (!options.devLogin) throw notFound('the development login is disabled (AUTH_DEV_LOGIN)');
-      const principal = devUsers[request.body.user];
+      const principal = devUser(request.body.user);
       if (!principal)
         throw new HttpProblem(422, 'Unprocessable Content', `no demo user ${request.body.user}`, [
           { path: 'body.user', message: `must be one of ${Object.keys(devUsers).join(', ')}` },
@@ -169,11 +204,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   await app.register(meRoutes, options.context);
   await app.register(workerRoutes, options.context);
   await app.register(operatorRoutes, options.context);
-  await app.register(codecRoutes, {
-    ...options.context,
-    openOnLoopback: Boolean(options.devLogin),
-    uiOrigin: options.context.temporalUiUrl ? new URL(options.context.temporalUiUrl).origin : undefined,
-  });
+  await app.register(codecRoutes, { ...options.context, corsOrigins: options.corsOrigins ?? [] });
   return app;
 }
 

@@ -9,6 +9,10 @@ import { AuthenticationError } from '../platform/auth';
 declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
+    /** When the bearer token expires (streams end then). */
+    tokenExpiresAt?: Date;
+    /** Why the bearer token was refused; raised once the request has counted toward the rate limit. */
+    authenticationError?: AuthenticationError;
   }
   interface FastifyContextConfig {
     /** Roles allowed on the route; absent = public. */
@@ -16,8 +20,8 @@ declare module 'fastify' {
   }
 }
 
-/** Demo users of every role for the development identity provider (POST /auth/dev-login). */
-export const devUsers: Record<string, Principal> = {
+/** Demo users of every role for the development identity provider (POST /auth/dev-login); look up with `devUser`. */
+export const devUsers: Readonly<Record<string, Principal>> = {
   'citizen-lan': {
     role: 'citizen',
     subject: 'citizen-lan',
@@ -48,13 +52,36 @@ export const devUsers: Record<string, Principal> = {
   auditor: { role: 'auditor', subject: 'auditor', name: 'Kiểm toán viên' },
 };
 
-/** Reads the bearer token if there is one; routes that need a role refuse the request without it. */
+/** The demo user of that name, if any; never a property every object has (`constructor`, `__proto__`). */
+export function devUser(name: string): Principal | undefined {
+  return Object.hasOwn(devUsers, name) ? devUsers[name] : undefined;
+}
+
+/**
+ * Reads the bearer token if there is one; routes that need a role refuse the request without it.
+ * A bad token is remembered, not thrown, so the request still counts toward the rate limit (keyed
+ * by address then) before `raiseAuthenticationError` refuses it.
+ */
 export async function authenticate(request: FastifyRequest, verifier: TokenVerifier): Promise<void> {
   const header = request.headers.authorization;
   if (!header) return;
   const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header);
-  if (!match) throw new AuthenticationError('the Authorization header must be "Bearer <token>"');
-  request.principal = await verifier.verify(match[1]!);
+  if (!match) {
+    request.authenticationError = new AuthenticationError('the Authorization header must be "Bearer <token>"');
+    return;
+  }
+  try {
+    const verified = await verifier.verifyToken(match[1]!);
+    request.principal = verified.principal;
+    request.tokenExpiresAt = verified.expiresAt;
+  } catch (err) {
+    if (!(err instanceof AuthenticationError)) throw err;
+    request.authenticationError = err;
+  }
+}
+
+export function raiseAuthenticationError(request: FastifyRequest): void {
+  if (request.authenticationError) throw request.authenticationError;
 }
 
 /** Enforces the route's roles on the server, whatever the client sends. */

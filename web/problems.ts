@@ -8,6 +8,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
 import type { Problem } from '../contracts/api';
 import { AuthenticationError } from '../platform/auth';
+import { PayloadDecryptionError } from '../platform/codec';
 
 /** An error the api answers with a given status as RFC 9457 problem details. */
 export class HttpProblem extends Error {
@@ -82,6 +83,8 @@ export function toProblem(err: unknown, request: FastifyRequest): Problem {
       err.issues.map((i) => ({ path: pathOf(i.path), message: i.message })),
     );
   if (err instanceof AuthenticationError) return make(401, err.message);
+  // A payload sent to the codec endpoint that does not decrypt: the caller's input, not our fault.
+  if (err instanceof PayloadDecryptionError) return make(422, err.message);
   if (err instanceof WorkflowNotFoundError) return make(404, 'no such dossier');
   if (err instanceof WorkflowExecutionAlreadyStartedError) return make(409, 'a dossier with this id already exists');
   if (err instanceof WorkflowUpdateFailedError)

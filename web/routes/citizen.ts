@@ -165,7 +165,7 @@ export const citizenRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx)
   app.get(
     '/api/dossiers/:dossierId/events',
     {
-      config: { roles: ['citizen', 'operator', 'auditor'] },
+      config: { roles: ['citizen', 'operator', 'auditor'], stream: true },
       schema: {
         tags: ['citizen'],
         summary: 'Server-sent events: the current status, then every change, until the dossier ends',
@@ -180,7 +180,7 @@ export const citizenRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx)
       const raw = reply.raw;
       raw.writeHead(200, {
         'content-type': 'text/event-stream',
-        'cache-control': 'no-cache',
+        'cache-control': 'no-store',
         connection: 'keep-alive',
       });
       let last = '';

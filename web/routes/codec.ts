@@ -1,9 +1,6 @@
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Problem } from '../../contracts/api';
-import { AuthenticationError } from '../../platform/auth';
-import { forbidden } from '../problems';
 import type { ApiContext } from '../context';
 
 /** Temporal's remote codec protocol: payloads with base64 metadata values and data. */
@@ -25,23 +22,19 @@ const toWire = (p: { metadata?: Record<string, Uint8Array> | null; data?: Uint8A
   data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
 });
 
-const loopback = (ip: string) => ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1';
+const readers = ['operator', 'auditor'] as const;
 
 /**
  * The codec endpoint the Temporal Web UI calls to show operators decrypted payloads (and to encrypt
- * what they type into a signal). Operators and auditors with a token may use it; with the
- * development login on, so may anonymous callers on this machine (the local Web UI sends none).
+ * what they type into a signal). Only operators and auditors, with a bearer token (the Web UI sends
+ * its signed-in user's token when "pass access token" is on; see the README), and only browsers on
+ * the configured origins may read the answers: an origin is never reflected because it looks local.
  */
-export const codecRoutes: FastifyPluginAsyncZod<ApiContext & { openOnLoopback: boolean; uiOrigin?: string }> = async (
-  app,
-  ctx,
-) => {
+export const codecRoutes: FastifyPluginAsyncZod<ApiContext & { corsOrigins: readonly string[] }> = async (app, ctx) => {
+  const allowedOrigins = new Set(ctx.corsOrigins);
   app.addHook('onRequest', async (request, reply) => {
     const origin = request.headers.origin;
-    if (
-      origin &&
-      (origin === ctx.uiOrigin || (ctx.openOnLoopback && /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/.test(origin)))
-    ) {
+    if (origin && allowedOrigins.has(origin)) {
       void reply
         .header('access-control-allow-origin', origin)
         .header('vary', 'origin')
@@ -51,33 +44,23 @@ export const codecRoutes: FastifyPluginAsyncZod<ApiContext & { openOnLoopback: b
         .header('access-control-allow-methods', 'POST, OPTIONS');
     }
   });
+  // Preflights carry no token: they answer without data, and without CORS headers for a foreign origin.
   app.options('/codec/decode', { schema: { hide: true } }, async (_request, reply) => reply.code(204).send());
   app.options('/codec/encode', { schema: { hide: true } }, async (_request, reply) => reply.code(204).send());
-
-  const allow = (request: FastifyRequest) => {
-    const principal = request.principal;
-    if (principal) {
-      if (principal.role !== 'operator' && principal.role !== 'auditor')
-        throw forbidden('only operators and auditors may decode payloads');
-      return;
-    }
-    if (!(ctx.openOnLoopback && loopback(request.ip)))
-      throw new AuthenticationError('the codec endpoint needs an operator or auditor token');
-  };
 
   for (const direction of ['decode', 'encode'] as const) {
     app.post(
       `/codec/${direction}`,
       {
+        config: { roles: readers },
         schema: {
           tags: ['operator'],
-          summary: `Temporal remote codec: ${direction} payloads (for the Temporal Web UI)`,
+          summary: `Temporal remote codec: ${direction} payloads (for the Temporal Web UI); operators and auditors`,
           body: Payloads,
-          response: { 200: Payloads, 400: Problem, 401: Problem, 403: Problem },
+          response: { 200: Payloads, 400: Problem, 401: Problem, 403: Problem, 422: Problem },
         },
       },
       async (request) => {
-        allow(request);
         const payloads = request.body.payloads.map(fromWire);
         const done = direction === 'decode' ? await ctx.codec.decode(payloads) : await ctx.codec.encode(payloads);
         return { payloads: done.map(toWire) };

@@ -40,7 +40,7 @@ describe('development tokens', () => {
     ['a foreign issuer', { ...options, issuer: 'someone-else' }],
     ['another audience', { ...options, audience: 'other-api' }],
     ['another secret', { ...options, secret: new TextEncoder().encode('another-secret-of-at-least-32-bytes') }],
-    ['an expired token', { ...options, ttlSeconds: -10 }],
+    ['an expired token (beyond the clock skew)', { ...options, ttlSeconds: -120 }],
   ])('refuses %s', async (_label, issuing) => {
     const token = await issueDevelopmentToken(citizen, issuing);
     await expect(createTokenVerifier(options).verify(token)).rejects.toBeInstanceOf(AuthenticationError);
@@ -65,6 +65,43 @@ describe('development tokens', () => {
       .setExpirationTime('1h')
       .sign(secret);
     await expect(verifier.verify(unknownRole)).rejects.toThrow(/role/);
+  });
+});
+
+describe('token lifetime (regressions: no exp, exp in 2100, iat a year ahead were accepted)', () => {
+  const hour = 3600;
+  const now = () => Math.floor(Date.now() / 1000);
+  const sign = (claims: { iat?: number; exp?: number }) => {
+    const jwt = new SignJWT({ name: 'Vận hành', role: 'operator' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('op-1')
+      .setIssuer(options.issuer)
+      .setAudience(options.audience);
+    if (claims.iat !== undefined) jwt.setIssuedAt(claims.iat);
+    if (claims.exp !== undefined) jwt.setExpirationTime(claims.exp);
+    return jwt.sign(secret);
+  };
+
+  it.each([
+    ['no exp', { iat: now() }, /"exp" claim/],
+    ['exp in 2100', { iat: now(), exp: Date.UTC(2100, 0, 1) / 1000 }, /more than the 43200 s/],
+    ['exp in 2100 and no iat', { exp: Date.UTC(2100, 0, 1) / 1000 }, /more than the 43200 s/],
+    ['iat a year ahead', { iat: now() + 365 * 24 * hour, exp: now() + 365 * 24 * hour + hour }, /future|iat/],
+    ['iat two minutes ahead', { iat: now() + 120, exp: now() + hour }, /future|iat/],
+  ])('refuses a token with %s', async (_label, claims, message) => {
+    await expect(createTokenVerifier(options).verify(await sign(claims))).rejects.toThrow(message);
+  });
+
+  it('accepts 12 hours, a clock 30 s ahead, and a configured maximum; reports the expiry', async () => {
+    const verifier = createTokenVerifier(options);
+    const exp = now() + 12 * hour;
+    const verified = await verifier.verifyToken(await sign({ iat: now(), exp }));
+    expect(verified.expiresAt.getTime()).toBe(exp * 1000);
+    await expect(verifier.verify(await sign({ iat: now() + 30, exp: now() + hour }))).resolves.toMatchObject({
+      role: 'operator',
+    });
+    const short = createTokenVerifier({ ...options, maxLifetimeSeconds: 600 });
+    await expect(short.verify(await sign({ iat: now(), exp: now() + hour }))).rejects.toThrow(/more than the 600 s/);
   });
 });
 

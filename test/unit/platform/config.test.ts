@@ -81,6 +81,7 @@ describe('loadConfig', () => {
       jwksUrl: 'https://id.gov.vn/.well-known/jwks.json',
       devLogin: false,
       devSecret: undefined,
+      maxTokenLifetimeSeconds: 43_200,
     });
     expect(config.temporal.apiKey).toBe('secret-key');
     expect(config.kafka.brokers).toEqual(['kafka-1.gov.vn:9093', 'kafka-2.gov.vn:9093']);
@@ -264,6 +265,54 @@ describe('per-agency settings derived from agencyIds', () => {
     // An id is matched whole: a prefix of one, or one with a suffix, is not an agency.
     expect(problemsOf({ AGENCY_OUTAGES: `${agencyIds[0]}x@${window}` })).toHaveLength(1);
     expect(problemsOf({ BACK_OFFICE_URLS: `x${agencyIds[0]}=http://h/` })).toHaveLength(1);
+  });
+
+  it('serves the development login only on a loopback API_HOST and never in external mode (regression)', () => {
+    expect(loadConfig({ API_HOST: '::1' }).auth.devLogin).toBe(true);
+    expect(problemsOf({ API_HOST: '0.0.0.0' })).toEqual([
+      expect.stringMatching(/^AUTH_DEV_LOGIN: .*loopback API_HOST/),
+    ]);
+    expect(problemsOf({ API_HOST: '10.0.0.5', AUTH_DEV_LOGIN: 'true' })[0]).toMatch(/^AUTH_DEV_LOGIN: .*10\.0\.0\.5/);
+    expect(
+      loadConfig({ API_HOST: '0.0.0.0', AUTH_DEV_LOGIN: 'false', AUTH_JWKS_URL: 'https://id.gov.vn/jwks.json' }).auth
+        .devLogin,
+    ).toBe(false);
+    expect(
+      problemsOf({
+        INFRA_MODE: 'external',
+        TEMPORAL_ADDRESS: 't:7233',
+        KAFKA_BROKERS: 'k:9092',
+        DATABASE_URL: 'postgres://h:5432/db',
+        PAYLOAD_KEYS: `k1:${key}`,
+        CITIZEN_SEARCH_KEY: key,
+        AUTH_DEV_LOGIN: 'true',
+      }),
+    ).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^AUTH_DEV_LOGIN: cannot be true when INFRA_MODE=external/)]),
+    );
+  });
+
+  it("answers its own host:port and the localhost forms unless API_ALLOWED_HOSTS says; reads the api's limits", () => {
+    expect(loadConfig({ API_PORT: '9000' }).api).toMatchObject({
+      allowedHosts: ['127.0.0.1:9000', 'localhost:9000', '[::1]:9000'],
+      corsOrigins: undefined,
+      maxStreamsPerIdentity: 10,
+    });
+    const config = loadConfig({
+      API_ALLOWED_HOSTS: 'portal.gov.vn, Portal.gov.vn:8443',
+      API_CORS_ORIGINS: 'https://temporal.gov.vn',
+      API_MAX_STREAMS_PER_IDENTITY: '3',
+      AUTH_TOKEN_MAX_LIFETIME_SECONDS: '3600',
+    });
+    expect(config.api).toMatchObject({
+      allowedHosts: ['portal.gov.vn', 'portal.gov.vn:8443'],
+      corsOrigins: ['https://temporal.gov.vn'],
+      maxStreamsPerIdentity: 3,
+    });
+    expect(config.auth.maxTokenLifetimeSeconds).toBe(3600);
+    expect(problemsOf({ API_ALLOWED_HOSTS: 'evil.com/x' })[0]).toMatch(/^API_ALLOWED_HOSTS: /);
+    expect(problemsOf({ API_CORS_ORIGINS: '*' })[0]).toMatch(/^API_CORS_ORIGINS: /);
+    expect(problemsOf({ AUTH_TOKEN_MAX_LIFETIME_SECONDS: '0' })[0]).toMatch(/^AUTH_TOKEN_MAX_LIFETIME_SECONDS: /);
   });
 
   it("is documented: the README's configuration table names every agency's policy variable and port", () => {

@@ -1,11 +1,12 @@
 import { TextEncoder } from 'node:util';
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { DossierStatusView } from '../../../contracts/dossier-status';
 import type { BackOffice } from '../../../contracts/back-office';
 import type { AuditEntry, AuditEntryInput, AuditLog } from '../../../platform/audit';
 import { createTokenVerifier, issueDevelopmentToken } from '../../../platform/auth';
 import { createLogger } from '../../../platform/logger';
-import { buildApi } from '../../../web/app';
+import { buildApi, type ApiOptions } from '../../../web/app';
 import { devUsers } from '../../../web/auth';
 import { visibilityQuery, type DossierGateway } from '../../../web/dossiers';
 import { catalogue, labelled } from '../../../contracts/procedures';
@@ -36,7 +37,10 @@ const view = (dossierId: string, citizenId: string): DossierStatusView => ({
   ignoredEvents: 0,
 });
 
-export async function fakeApi() {
+/** The local Temporal Web UI's origin, which the fake api allows to call the codec endpoint. */
+export const uiOrigin = 'http://127.0.0.1:8233';
+
+export async function fakeApi({ codec, ...options }: Partial<ApiOptions> & { codec?: PayloadCodec } = {}) {
   const dossiers = new Map([
     [
       lanDossier,
@@ -128,14 +132,16 @@ export async function fakeApi() {
       audit,
       registry: fakeNationalRegistry(new Map(demoCitizens.map((c) => [c.personalId, c]))),
       namespace: 'default',
-      codec: { encode: async (p) => p, decode: async (p) => p },
+      codec: codec ?? { encode: async (p) => p, decode: async (p) => p },
     },
     verifier: createTokenVerifier(auth),
     devLogin: auth,
     log: createLogger({ level: 'silent', format: 'json' }),
     bodyLimitBytes: 64 * 1024,
     rateLimitPerMinute: 1_000_000,
+    corsOrigins: [uiOrigin],
     ready: async () => ({ temporal: true, kafka: true, postgres: true }),
+    ...options,
   });
   const tokens = Object.fromEntries(
     await Promise.all(

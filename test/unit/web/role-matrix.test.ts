@@ -104,6 +104,12 @@ const routes: RouteCase[] = [
     allowed: { operator: 503 },
   },
   { method: 'GET', url: '/api/audit', allowed: { operator: 200, auditor: 200 } },
+  ...(['decode', 'encode'] as const).map((direction): RouteCase => ({
+    method: 'POST',
+    url: `/codec/${direction}`,
+    body: { payloads: [{ metadata: { encoding: 'anNvbi9wbGFpbg==' }, data: 'eyJhIjoxfQ==' }] },
+    allowed: { operator: 200, auditor: 200 },
+  })),
 ];
 
 let api: Awaited<ReturnType<typeof fakeApi>>;
