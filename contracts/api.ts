@@ -49,8 +49,12 @@ export const DevLoginReply = z.object({
 export const DossierView = DossierStatusView.extend({
   procedureLabel: Labels,
   statusLabel: Labels,
+  /** Steps past their legal due date while the dossier is open: where it is late, and since when. */
+  overdueSteps: z.array(z.object({ stepId: z.string(), agency: AgencyId, agencyLabel: Labels, dueAt: z.string() })),
   steps: z.array(
     StepView.extend({
+      /** Past its legal due date and not settled (a re-sent step keeps its legal date). */
+      overdue: z.boolean(),
       label: Labels,
       agencyLabel: Labels,
       statusLabel: Labels,
