@@ -3,11 +3,12 @@ import { withoutPassword, type Endpoints } from '../platform/endpoints';
 import type { Logger } from '../platform/logger';
 import { startContainerStack } from './containers';
 import { kafkaVersion } from './kafka-server';
-import { postgresVersion } from './postgres-server';
-import { InfraError, isAlive } from './process';
+import { localPostgresUrl, postgresVersion } from './postgres-server';
+import { platformDatabase } from '../contracts/agencies';
+import { InfraError, isAlive, stopProcess } from './process';
 import { resolveMode, testcontainersProbe, type EngineProbe, type ResolvedMode } from './select';
 import { provision, startLocalStack, type ServerName } from './stack';
-import { readState, removeState, writeState } from './state';
+import { readState, removeState, writeState, type ServerRecord } from './state';
 import { temporalVersion } from './temporal-server';
 
 export interface Infrastructure {
@@ -15,6 +16,8 @@ export interface Infrastructure {
   endpoints: Endpoints;
   /** True when this process started the servers and must stop them. */
   owned: boolean;
+  /** The servers this call started (the others were already running). */
+  started?: ServerName[];
   stop(): Promise<void>;
 }
 
@@ -49,14 +52,22 @@ export function externalEndpoints(config: Config): Endpoints {
   };
 }
 
+/** Who asks for the servers: `infra:up` leaves them running; an `npm start` stops what it owns on Ctrl-C. */
+export type Starter = 'infra:up' | 'npm start';
+
 /**
- * Provides the three servers for a long-running process (npm start, infra:up). Local mode reuses
- * servers a previous `infra:up` left running, else starts them with persistent data in DATA_DIR.
+ * Provides the three servers for a long-running process (npm start, infra:up). Local mode looks at
+ * what the last start recorded in DATA_DIR: a server alive and answering is kept as it is; one that
+ * is gone is started again alone (its ports are checked, naming the server); one alive but not
+ * answering stops the start with a message saying how to restart it. Servers recorded for an
+ * `npm start` that is no longer alive (it crashed) are adopted by this one, which says so and stops
+ * them on Ctrl-C; servers `infra:up` started stay until `infra:down`.
  */
 export async function bringUp(
   config: Config,
   log: Logger,
   probe: EngineProbe = testcontainersProbe,
+  by: Starter = 'npm start',
 ): Promise<Infrastructure> {
   const mode = await resolveMode(config.mode, probe);
   if (mode === 'external') {
@@ -77,15 +88,16 @@ export async function bringUp(
     return { mode, endpoints: stack.endpoints, owned: true, stop: stack.stop };
   }
 
+  const keep = await runningServers(config, log, by);
+  const processes: Partial<Record<ServerName, ServerRecord>> = { ...keep };
+  const save = (endpoints: Endpoints, versions: Partial<Record<ServerName, string>> = {}) =>
+    writeState(config.dataDir, {
+      startedAt: new Date().toISOString(),
+      endpoints,
+      processes: processes as Record<ServerName, ServerRecord>,
+      versions: versions as Record<ServerName, string>,
+    });
   const previous = readState(config.dataDir);
-  if (previous && Object.values(previous.processes).every((p) => isAlive(p.pid))) {
-    const statuses = await probeServers(previous.endpoints);
-    if (statuses.every((s) => s.up)) {
-      log.info({ startedAt: previous.startedAt }, 'reusing local infrastructure started by infra:up');
-      return { mode, endpoints: previous.endpoints, owned: false, stop: async () => undefined };
-    }
-  }
-  if (previous) removeState(config.dataDir);
   const stack = await startLocalStack({
     cacheDir: config.cacheDir,
     dataDir: config.dataDir,
@@ -102,22 +114,98 @@ export async function bringUp(
     namespace: config.temporal.namespace,
     partitions: config.kafka.partitions,
     log,
+    keep,
+    // Recorded as soon as each starts, so a crash while the others come up leaves no unknown orphan.
+    onStarted: (server, started) => {
+      processes[server] = { ...started, startedBy: by, ownerPid: process.pid };
+      save(previous?.endpoints ?? provisionalEndpoints(config), previous?.versions);
+    },
   });
-  writeState(config.dataDir, {
-    startedAt: new Date().toISOString(),
-    endpoints: stack.endpoints,
-    processes: stack.processes,
-    versions: stack.versions,
-  });
+  save(stack.endpoints, stack.versions);
+  const mine = (recorded: Partial<Record<ServerName, ServerRecord>>) =>
+    (Object.entries(recorded) as [ServerName, ServerRecord][]).filter(
+      ([, p]) => p.startedBy === 'npm start' && p.ownerPid === process.pid,
+    );
+  const owned = by === 'npm start' && mine(processes).length > 0;
+  if (stack.startedNow.length > 0 && Object.keys(keep).length > 0)
+    log.info({ started: stack.startedNow, kept: Object.keys(keep) }, 'started the servers that were down');
   return {
     mode,
     endpoints: stack.endpoints,
-    owned: true,
+    owned,
+    started: stack.startedNow,
     stop: async () => {
-      await stack.stop();
-      removeState(config.dataDir);
+      // Only what this process owns, as recorded now (a server restarted meanwhile has a new PID):
+      // servers infra:up started, or another live npm start uses, stay.
+      const current = readState(config.dataDir);
+      const recorded = current?.processes ?? processes;
+      const servers = mine(recorded);
+      await Promise.all(servers.map(([, p]) => stopProcess(p.pid)));
+      const left = Object.fromEntries(
+        (Object.entries(recorded) as [ServerName, ServerRecord][]).filter(
+          ([server]) => !servers.some(([s]) => s === server),
+        ),
+      );
+      if (Object.keys(left).length === 0) removeState(config.dataDir);
+      else
+        writeState(config.dataDir, {
+          ...(current ?? { startedAt: new Date().toISOString(), endpoints: stack.endpoints, versions: stack.versions }),
+          processes: left as Record<ServerName, ServerRecord>,
+        });
     },
   };
+}
+
+/** Where the servers will answer, recorded before they do (without the Kafka credentials). */
+function provisionalEndpoints(config: Config): Endpoints {
+  return {
+    temporal: { address: `127.0.0.1:${config.temporal.port}`, namespace: config.temporal.namespace },
+    kafka: { brokers: [`127.0.0.1:${config.kafka.port}`] },
+    postgres: { url: localPostgresUrl(config.database.port, platformDatabase) },
+  };
+}
+
+/**
+ * The servers of the last start that are alive and answer, to keep; the ones of a crashed
+ * `npm start` are adopted by this process. A server alive but not answering stops the start.
+ */
+async function runningServers(
+  config: Config,
+  log: Logger,
+  by: Starter,
+): Promise<Partial<Record<ServerName, ServerRecord>>> {
+  const previous = readState(config.dataDir);
+  if (!previous) return {};
+  const statuses = await probeServers(previous.endpoints);
+  const keep: Partial<Record<ServerName, ServerRecord>> = {};
+  for (const status of statuses) {
+    const record = previous.processes[status.server];
+    if (!record || !isAlive(record.pid)) {
+      if (record)
+        log.warn({ server: status.server, serverPid: record.pid }, 'server recorded as running is gone; starting it');
+      continue;
+    }
+    if (!status.up)
+      throw new InfraError(
+        `${status.server} (pid ${record.pid}) is running but does not answer at ${status.address}: ${status.error}. ` +
+          `Restart it with npm run infra:restart -- ${status.server}, or stop it with kill ${record.pid}`,
+      );
+    const orphaned = record.startedBy === 'npm start' && record.ownerPid !== undefined && !isAlive(record.ownerPid);
+    if (orphaned && by === 'npm start') {
+      log.warn(
+        { server: status.server, serverPid: record.pid, crashedOwnerPid: record.ownerPid },
+        'adopting a server left running by an npm start that did not stop; this process stops it on Ctrl-C',
+      );
+      keep[status.server] = { ...record, ownerPid: process.pid };
+    } else {
+      log.info(
+        { server: status.server, serverPid: record.pid, startedBy: record.startedBy ?? 'infra:up' },
+        'reusing a running server',
+      );
+      keep[status.server] = record;
+    }
+  }
+  return keep;
 }
 
 /**

@@ -33,14 +33,28 @@ export interface LocalStackOptions {
   namespace: string;
   partitions: number;
   log: Logger;
+  /** Servers already running (found alive and answering): left as they are, not started again. */
+  keep?: Partial<Record<ServerName, StartedProcess>>;
+  /** Told of each server as soon as it is started, before it answers (so a crash leaves a record of it). */
+  onStarted?: (server: ServerName, process: StartedProcess) => void;
 }
 
 export interface LocalStack {
   endpoints: Endpoints;
   processes: Record<ServerName, StartedProcess>;
   versions: Record<ServerName, string>;
+  /** The servers this call started (the others were kept). */
+  startedNow: ServerName[];
+  /** Stops the servers this call started. */
   stop(): Promise<void>;
 }
+
+/** The ports each server listens on. */
+const serverPorts: Record<ServerName, (keyof LocalStackOptions['ports'])[]> = {
+  temporal: ['temporal', 'temporalUi'],
+  kafka: ['kafka', 'kafkaController'],
+  postgres: ['postgres'],
+};
 
 const defaultPortVariables = {
   temporal: 'TEMPORAL_PORT',
@@ -67,35 +81,52 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const toolchain = await ensureToolchain(options.cacheDir, log);
 
   const variables = { ...defaultPortVariables, ...options.portVariables };
-  const wanted = Object.entries(ports).filter(([name]) => options.ui || name !== 'temporalUi') as [
-    keyof typeof ports,
-    number,
-  ][];
-  for (const [name, port] of wanted) await assertPortFree(port, variables[name]);
+  const keep = options.keep ?? {};
+  const toStart = (['temporal', 'kafka', 'postgres'] as const).filter((server) => !keep[server]);
+  // Only the ports of the servers to start: a kept server holds its own.
+  for (const server of toStart)
+    for (const name of serverPorts[server])
+      if (options.ui || name !== 'temporalUi') await assertPortFree(ports[name], variables[name], server);
 
   const started: Partial<Record<ServerName, StartedProcess>> = {};
+  const record = (server: ServerName, process: StartedProcess) => {
+    started[server] = process;
+    options.onStarted?.(server, process);
+    return process;
+  };
   const stopAll = async () => {
     await Promise.all(Object.values(started).map((p) => stopProcess(p.pid)));
   };
   try {
-    log.info({ dataDir, persistent: options.persistent }, 'starting local infrastructure');
-    started.temporal = startTemporalServer({
-      binary: toolchain.temporal,
-      dataDir,
-      port: ports.temporal,
-      uiPort: ports.temporalUi,
-      ui: options.ui,
-      namespace: options.namespace,
-      persistent: options.persistent,
-      detached: options.persistent,
-      uiCodecEndpoint: options.uiCodecEndpoint,
-    });
-    started.postgres = await startPostgresServer({
-      bin: toolchain.postgresBin,
-      dataDir,
-      port: ports.postgres,
-      detached: options.persistent,
-    });
+    log.info(
+      { dataDir, persistent: options.persistent, starting: toStart, kept: Object.keys(keep) },
+      'starting local infrastructure',
+    );
+    if (!keep.temporal)
+      record(
+        'temporal',
+        startTemporalServer({
+          binary: toolchain.temporal,
+          dataDir,
+          port: ports.temporal,
+          uiPort: ports.temporalUi,
+          ui: options.ui,
+          namespace: options.namespace,
+          persistent: options.persistent,
+          detached: options.persistent,
+          uiCodecEndpoint: options.uiCodecEndpoint,
+        }),
+      );
+    if (!keep.postgres)
+      record(
+        'postgres',
+        await startPostgresServer({
+          bin: toolchain.postgresBin,
+          dataDir,
+          port: ports.postgres,
+          detached: options.persistent,
+        }),
+      );
     const kafkaCredentials = localKafkaCredentials(dataDir);
     const kafkaOptions: KafkaServerOptions = {
       java: toolchain.java,
@@ -107,7 +138,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       log,
       detached: options.persistent,
     };
-    started.kafka = await startKafkaServer(kafkaOptions);
+    if (!keep.kafka) record('kafka', await startKafkaServer(kafkaOptions));
+    const processes = { ...keep, ...started } as Record<ServerName, StartedProcess>;
 
     const endpoints: Endpoints = {
       temporal: {
@@ -119,19 +151,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       postgres: { url: localPostgresUrl(ports.postgres, platformDatabase) },
     };
     const [temporalVersion, kafkaVersion, postgresVersion] = await Promise.all([
-      waitForTemporal(endpoints.temporal.address, started.temporal, log),
-      waitForKafka(endpoints.kafka, started.kafka, log).then(async (version) => {
+      waitForTemporal(endpoints.temporal.address, processes.temporal, log),
+      waitForKafka(endpoints.kafka, processes.kafka, log).then(async (version) => {
         await ensureScramUsers(kafkaOptions);
         return version;
       }),
-      waitForPostgres(localPostgresUrl(ports.postgres, 'postgres'), started.postgres, log),
+      waitForPostgres(localPostgresUrl(ports.postgres, 'postgres'), processes.postgres, log),
     ]);
     await provision(endpoints, options.partitions, log);
-    const processes = started as Record<ServerName, StartedProcess>;
     return {
       endpoints,
       processes,
       versions: { temporal: temporalVersion, kafka: kafkaVersion, postgres: postgresVersion },
+      startedNow: toStart,
       stop: stopAll,
     };
   } catch (err) {

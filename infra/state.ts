@@ -7,15 +7,22 @@ import type { StartedProcess } from './process';
 import type { ServerName } from './stack';
 
 /**
- * What `infra:up` started, written to `<DATA_DIR>/infra.json` so `infra:status` and `infra:down`
+ * What `infra:up` or `npm start` started, written to `<DATA_DIR>/infra.json` so `infra:status` and `infra:down`
  * find it. Kafka passwords stay in their own owner-only file and are joined back when it is read.
  */
 export interface InfraState {
   startedAt: string;
   endpoints: Endpoints;
-  processes: Record<ServerName, StartedProcess>;
+  processes: Record<ServerName, ServerRecord>;
   versions: Record<ServerName, string>;
 }
+
+/**
+ * A server process and who is responsible for stopping it: `infra:up` (left running on purpose
+ * until `infra:down`) or an `npm start` (its PID), which stops it on Ctrl-C. A record naming an
+ * `npm start` that is no longer alive is a crash's leftover: the next start adopts it, saying so.
+ */
+export type ServerRecord = StartedProcess & { startedBy?: 'infra:up' | 'npm start'; ownerPid?: number };
 
 export const stateFile = (dataDir: string) => join(resolve(dataDir), 'infra.json');
 
