@@ -140,7 +140,7 @@ export async function freePort(): Promise<number> {
  * Fails with the variable to change when a port we want to listen on is taken, naming the server
  * that wanted it, so the message points at what is really in the way.
  */
-export async function assertPortFree(port: number, variable: string, server?: string): Promise<void> {
+export async function assertPortFree(port: number, variable: string, wantedBy?: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const server = createServer();
     server.unref();
@@ -148,7 +148,7 @@ export async function assertPortFree(port: number, variable: string, server?: st
       reject(
         new InfraError(
           err.code === 'EADDRINUSE'
-            ? `${server ? `${server} cannot start: ` : ''}port ${port} on 127.0.0.1 is already in use by a process this DATA_DIR has no record of (find it with \`ss -ltnp 'sport = :${port}'\` and stop it by its PID), or set ${variable} to another port`
+            ? `${wantedBy ? `${wantedBy} cannot start: ` : ''}port ${port} on 127.0.0.1 is already in use by a process this DATA_DIR has no record of (find it with \`ss -ltnp 'sport = :${port}'\` and stop it by its PID), or set ${variable} to another port`
             : `cannot listen on 127.0.0.1:${port} (${err.message}); set ${variable} to another port`,
         ),
       ),
