@@ -173,7 +173,12 @@ export function createChainVerifier(key: Uint8Array, anchor?: ChainAnchor) {
         });
       else if (!pending) pending = { row, linksBack: prevHash !== undefined && row.prevHash === prevHash };
       else
-        findings.push({ kind: 'inserted', id: row.id, seq, detail: `a second row failing its hash at position ${seq}` });
+        findings.push({
+          kind: 'inserted',
+          id: row.id,
+          seq,
+          detail: `a second row failing its hash at position ${seq}`,
+        });
     }
     const holder = genuine[0];
     if (holder) {
@@ -234,7 +239,11 @@ export function createChainVerifier(key: Uint8Array, anchor?: ChainAnchor) {
           detail: `${chainStart.unchainedRows - unchained} of the ${chainStart.unchainedRows} rows written before the chain started are missing`,
         });
       if (anchor && !anchorSeen)
-        findings.push({ kind: 'deleted', seq: anchor.seq, detail: `the anchored row at position ${anchor.seq} is gone` });
+        findings.push({
+          kind: 'deleted',
+          seq: anchor.seq,
+          detail: `the anchored row at position ${anchor.seq} is gone`,
+        });
       return { ok: findings.length === 0, rows, verified, unchained, head, findings };
     },
   };
