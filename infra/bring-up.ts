@@ -4,6 +4,7 @@ import type { Logger } from '../platform/logger';
 import { startContainerStack } from './containers';
 import { kafkaVersion } from './kafka-server';
 import { postgresVersion } from './postgres-server';
+import { localAppPassword } from './postgres-roles';
 import { InfraError, isAlive } from './process';
 import { resolveMode, testcontainersProbe, type EngineProbe, type ResolvedMode } from './select';
 import { provision, startLocalStack, type ServerName } from './stack';
@@ -72,8 +73,8 @@ export async function bringUp(
   }
   if (mode === 'containers') {
     const stack = await startContainerStack(config.temporal.namespace, log);
-    await provision(stack.endpoints, config.kafka.partitions, log);
-    return { mode, endpoints: stack.endpoints, owned: true, stop: stack.stop };
+    const endpoints = await provision(stack.endpoints, config.kafka.partitions, log);
+    return { mode, endpoints, owned: true, stop: stack.stop };
   }
 
   const previous = readState(config.dataDir);
@@ -81,6 +82,13 @@ export async function bringUp(
     const statuses = await probeServers(previous.endpoints);
     if (statuses.every((s) => s.up)) {
       log.info({ startedAt: previous.startedAt }, 'reusing local infrastructure started by infra:up');
+      if (!previous.endpoints.postgres.adminUrl) {
+        // Started by a version whose services connected as the administrator: give them their own role.
+        previous.endpoints = await provision(previous.endpoints, config.kafka.partitions, log, {
+          appPassword: localAppPassword(config.dataDir),
+        });
+        writeState(config.dataDir, previous);
+      }
       return { mode, endpoints: previous.endpoints, owned: false, stop: async () => undefined };
     }
   }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { allDatabases, platformDatabase } from '../contracts/agencies';
@@ -8,6 +9,7 @@ import type { Logger } from '../platform/logger';
 import { ensureToolchain } from './cache';
 import { startKafkaServer, waitForKafka } from './kafka-server';
 import { ensureDatabases, localPostgresUrl, startPostgresServer, waitForPostgres } from './postgres-server';
+import { appUrlFor, localAppPassword, provisionRoles } from './postgres-roles';
 import { assertPortFree, stopProcess, type StartedProcess } from './process';
 import {
   closedHistoryRetentionDays,
@@ -115,10 +117,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       waitForKafka(endpoints.kafka.brokers, started.kafka, log),
       waitForPostgres(localPostgresUrl(ports.postgres, 'postgres'), started.postgres, log),
     ]);
-    await provision(endpoints, options.partitions, log);
+    const provisioned = await provision(endpoints, options.partitions, log, {
+      appPassword: localAppPassword(dataDir),
+    });
     const processes = started as Record<ServerName, StartedProcess>;
     return {
-      endpoints,
+      endpoints: provisioned,
       processes,
       versions: { temporal: temporalVersion, kafka: kafkaVersion, postgres: postgresVersion },
       stop: stopAll,
@@ -129,24 +133,31 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
 }
 
-/** Registers search attributes, creates topics and databases: idempotent, also for external clusters we own. */
+/**
+ * Registers search attributes, creates topics and databases, and the services' database role
+ * (`appPassword`; random when not given): idempotent, also for external clusters we own. Returns
+ * the endpoints the services use: PostgreSQL as that role, the administrator's URL aside.
+ */
 export async function provision(
   endpoints: Endpoints,
   partitions: number,
   log: Logger,
-  replicationFactor = 1,
-): Promise<void> {
-  const adminUrl = new URL(endpoints.postgres.url);
-  adminUrl.pathname = '/postgres';
+  options: { appPassword?: string; replicationFactor?: number } = {},
+): Promise<Endpoints> {
+  const adminUrl = endpoints.postgres.adminUrl ?? endpoints.postgres.url;
+  const serverUrl = new URL(adminUrl);
+  serverUrl.pathname = '/postgres';
   const [attributes, databases, retentionSet] = await Promise.all([
     registerSearchAttributes(endpoints.temporal.address, endpoints.temporal.namespace),
-    ensureDatabases(adminUrl.toString(), allDatabases),
+    ensureDatabases(serverUrl.toString(), allDatabases),
     setRetention(endpoints.temporal.address, endpoints.temporal.namespace, closedHistoryRetentionDays),
   ]);
+  const appUrl = appUrlFor(adminUrl, options.appPassword ?? randomBytes(24).toString('base64url'));
+  await provisionRoles(adminUrl, appUrl, allDatabases, log);
   const admin = createKafka(endpoints.kafka.brokers, { clientId: 'lienthong-infra' }, log).admin();
   await admin.connect();
   try {
-    const topics = await ensureTopics(admin, allTopicNames(), partitions, replicationFactor);
+    const topics = await ensureTopics(admin, allTopicNames(), partitions, options.replicationFactor ?? 1);
     log.info(
       {
         searchAttributesAdded: attributes,
@@ -160,4 +171,5 @@ export async function provision(
   } finally {
     await admin.disconnect();
   }
+  return { ...endpoints, postgres: { url: appUrl, adminUrl } };
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Endpoints } from '../platform/endpoints';
 import type { StartedProcess } from './process';
@@ -24,8 +24,10 @@ export function readState(dataDir: string): InfraState | undefined {
   }
 }
 
+/** Owner-only: it holds the database administrator's and the services' passwords. */
 export function writeState(dataDir: string, state: InfraState): void {
-  writeFileSync(stateFile(dataDir), `${JSON.stringify(state, null, 2)}\n`);
+  writeFileSync(stateFile(dataDir), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(stateFile(dataDir), 0o600);
 }
 
 export function removeState(dataDir: string): void {
