@@ -99,6 +99,7 @@ export async function fakeApi() {
   ];
   const office = {
     listTasks: async () => tasks,
+    task: async (taskId: string) => tasks.find((t) => t.taskId === taskId),
     claim: async () => true,
     release: async () => true,
     complete: async () => true,
