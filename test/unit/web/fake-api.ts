@@ -2,7 +2,7 @@ import { TextEncoder } from 'node:util';
 import type { Client } from '@temporalio/client';
 import type { DossierStatusView } from '../../../contracts/dossier-status';
 import type { BackOffice } from '../../../contracts/back-office';
-import type { AuditEntry, AuditEntryInput, AuditLog } from '../../../platform/audit';
+import { AuditWriteError, type AuditEntry, type AuditEntryInput, type AuditLog } from '../../../platform/audit';
 import { createTokenVerifier, issueDevelopmentToken } from '../../../platform/auth';
 import { createLogger } from '../../../platform/logger';
 import { buildApi } from '../../../web/app';
@@ -49,13 +49,18 @@ export async function fakeApi() {
     ],
     [otherDossier, view(otherDossier, '001180054321')],
   ]);
+  /** What reached Temporal or a back office, in order, next to the audit rows written. */
+  const carriedOut: string[] = [];
+  /** Set to make every audit append fail, as a database outage would. */
+  const auditDown = { value: false };
   const notFound = () => Object.assign(new Error('not found'), { name: 'WorkflowNotFoundError' });
   const handle = (id: string) => ({
     executeUpdate: async () => {
+      carriedOut.push(`update ${id}`);
       if (!dossiers.has(id)) throw notFound();
       return labelled(catalogue, dossiers.get(id)!);
     },
-    terminate: async () => undefined,
+    terminate: async () => void carriedOut.push(`terminate ${id}`),
     describe: async () => {
       if (!dossiers.has(id)) throw notFound();
       return {
@@ -100,15 +105,17 @@ export async function fakeApi() {
   const office = {
     listTasks: async () => tasks,
     task: async (taskId: string) => tasks.find((t) => t.taskId === taskId),
-    claim: async () => true,
-    release: async () => true,
-    complete: async () => true,
+    claim: async (taskId: string) => carriedOut.push(`claim ${taskId}`) > 0,
+    release: async (taskId: string) => carriedOut.push(`release ${taskId}`) > 0,
+    complete: async (taskId: string) => carriedOut.push(`complete ${taskId}`) > 0,
     dataAccess: async () => [],
   } as unknown as BackOffice;
   const entries: AuditEntry[] = [];
   const audit = {
     migrate: async () => undefined,
     append: async (input: AuditEntryInput) => {
+      if (auditDown.value) throw new AuditWriteError(new Error('the audit database is down'));
+      carriedOut.push(`audit ${input.action}`);
       const entry = {
         ...input,
         details: input.details ?? {},
@@ -143,5 +150,5 @@ export async function fakeApi() {
       Object.entries(devUsers).map(async ([name, principal]) => [name, await issueDevelopmentToken(principal, auth)]),
     ),
   ) as Record<string, string>;
-  return { app, tokens, audit: entries };
+  return { app, tokens, audit: entries, carriedOut, auditDown };
 }
