@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { platformDatabase } from '../contracts/agencies';
 import { ensureAuditSchema } from '../platform/audit-schema';
+import { databaseUrl, type Endpoints } from '../platform/endpoints';
 import type { Logger } from '../platform/logger';
 
 /** The role every service connects as: not a superuser, owner of its own tables, not of the audit log. */
@@ -106,4 +107,22 @@ async function handOver(client: pg.Client, role: string): Promise<number> {
   );
   for (const { statement } of rows) await client.query(statement);
   return rows.length;
+}
+
+/**
+ * A throw-away database owned by the services' role of `endpoints` (tests that need a database of
+ * their own), created by the administrator, who alone may create databases.
+ */
+export async function createOwnedDatabase(endpoints: Endpoints, name: string): Promise<string> {
+  const admin = new URL(endpoints.postgres.adminUrl ?? endpoints.postgres.url);
+  admin.pathname = '/postgres';
+  const owner = decodeURIComponent(new URL(endpoints.postgres.url).username);
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(`create database ${ident(name)} owner ${ident(owner)}`);
+  } finally {
+    await client.end();
+  }
+  return databaseUrl(endpoints, name);
 }
