@@ -137,19 +137,21 @@ export function createAuditLog(pool: Pool, key: Uint8Array) {
       `select nextval(pg_get_serial_sequence('${auditTable}', 'id')) as id`,
     );
     const seq = (head?.seq ?? 0) + 1;
+    // Hashed as it will be stored: the driver sends text as UTF-8, a lone surrogate becoming U+FFFD.
+    const text = (value: string | undefined) => (value === undefined ? null : Buffer.from(value).toString());
     const row: Omit<StoredAuditRow, 'hash'> = {
       id: Number(rows[0]!.id),
       seq,
       prevHash: head?.hash ?? genesisPrevHash,
       at: new Date().toISOString(),
-      actor: e.actor,
+      actor: text(e.actor)!,
       role: e.role,
-      action: e.action,
-      reason: e.reason,
-      dossierId: e.dossierId ?? null,
-      stepId: e.stepId ?? null,
-      beforeStatus: e.beforeStatus ?? null,
-      afterStatus: e.afterStatus ?? null,
+      action: text(e.action)!,
+      reason: text(e.reason)!,
+      dossierId: text(e.dossierId),
+      stepId: text(e.stepId),
+      beforeStatus: text(e.beforeStatus),
+      afterStatus: text(e.afterStatus),
       // As jsonb will give it back: undefined members dropped.
       details: JSON.parse(JSON.stringify(e.details)) as unknown,
     };

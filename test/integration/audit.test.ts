@@ -71,6 +71,13 @@ describe('audit log (real PostgreSQL)', () => {
     expect(rows[0]!.gaps).toBe(0);
   });
 
+  it('hashes text as PostgreSQL stores it, so a lone surrogate does not break the chain', async () => {
+    const entry = await audit.append({ actor: 'op-6', role: 'operator', action: 'odd', reason: 'half \ud800 a pair' });
+    const report = await verifyAuditLog(pool, testAuditKey);
+    expect(report.findings.filter((f) => f.id === entry.id)).toEqual([]);
+    expect(report.head?.id).toBeGreaterThanOrEqual(entry.id);
+  });
+
   it('refuses to change or remove history, to the services and to a superuser', async () => {
     const entry = await audit.append({ actor: 'op-3', role: 'operator', action: 'terminate', reason: 'duplicate' });
     for (const db of [pool, admin]) {
