@@ -57,6 +57,8 @@ export type WorkerDecision = z.infer<typeof WorkerDecision>;
 
 export interface BackOffice {
   listTasks(filter?: TaskFilter): Promise<Task[]>;
+  /** One task by its id, whatever its status (the audit log names its dossier); undefined when there is none. */
+  task(taskId: string): Promise<Task | undefined>;
   /** Exactly one worker wins a claim. */
   claim(taskId: string, worker: string): Promise<boolean>;
   release(taskId: string, worker: string): Promise<boolean>;

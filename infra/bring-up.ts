@@ -83,9 +83,9 @@ export async function bringUp(
   }
   if (mode === 'containers') {
     const stack = await startContainerStack(config.temporal.namespace, log);
-    await provision(stack.endpoints, config.kafka.partitions, log);
+    const endpoints = await provision(stack.endpoints, config.kafka.partitions, log);
     // Testcontainers' broker runs without authentication: the services connect without a principal.
-    return { mode, endpoints: stack.endpoints, owned: true, stop: stack.stop };
+    return { mode, endpoints, owned: true, stop: stack.stop };
   }
 
   const keep = await runningServers(config, log, by);

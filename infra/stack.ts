@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,6 +10,7 @@ import { ensureToolchain } from './cache';
 import { localKafkaCredentials } from './kafka-credentials';
 import { ensureScramUsers, startKafkaServer, waitForKafka, type KafkaServerOptions } from './kafka-server';
 import { ensureDatabases, localPostgresUrl, startPostgresServer, waitForPostgres } from './postgres-server';
+import { appUrlFor, localAppPassword, provisionRoles } from './postgres-roles';
 import { assertPortFree, stopProcess, type StartedProcess } from './process';
 import {
   closedHistoryRetentionDays,
@@ -158,9 +160,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       }),
       waitForPostgres(localPostgresUrl(ports.postgres, 'postgres'), processes.postgres, log),
     ]);
-    await provision(endpoints, options.partitions, log);
+    const provisioned = await provision(endpoints, options.partitions, log, {
+      appPassword: localAppPassword(dataDir),
+    });
     return {
-      endpoints,
+      endpoints: provisioned,
       processes,
       versions: { temporal: temporalVersion, kafka: kafkaVersion, postgres: postgresVersion },
       startedNow: toStart,
@@ -172,23 +176,30 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
 }
 
-/** Registers search attributes, creates topics, ACLs and databases: idempotent, also for external clusters we own. */
+/**
+ * Registers search attributes, creates topics, their ACLs and databases, and the services' database
+ * role (`appPassword`; random when not given): idempotent, also for external clusters we own.
+ * Returns the endpoints the services use: PostgreSQL as that role, the administrator's URL aside.
+ */
 export async function provision(
   endpoints: Endpoints,
   partitions: number,
   log: Logger,
-  replicationFactor = 1,
-): Promise<void> {
-  const adminUrl = new URL(endpoints.postgres.url);
-  adminUrl.pathname = '/postgres';
+  options: { appPassword?: string; replicationFactor?: number } = {},
+): Promise<Endpoints> {
+  const adminUrl = endpoints.postgres.adminUrl ?? endpoints.postgres.url;
+  const serverUrl = new URL(adminUrl);
+  serverUrl.pathname = '/postgres';
   const [attributes, databases, retentionSet] = await Promise.all([
     registerSearchAttributes(endpoints.temporal.address, endpoints.temporal.namespace),
-    ensureDatabases(adminUrl.toString(), allDatabases),
+    ensureDatabases(serverUrl.toString(), allDatabases),
     setRetention(endpoints.temporal.address, endpoints.temporal.namespace, closedHistoryRetentionDays),
   ]);
+  const appUrl = appUrlFor(adminUrl, options.appPassword ?? randomBytes(24).toString('base64url'));
+  await provisionRoles(adminUrl, appUrl, allDatabases, log);
   const kafka = await provisionKafka(
     endpoints.kafka,
-    { clientId: 'lienthong-infra', partitions, replicationFactor },
+    { clientId: 'lienthong-infra', partitions, replicationFactor: options.replicationFactor ?? 1 },
     log,
   );
   log.info(
@@ -201,6 +212,7 @@ export async function provision(
     },
     'infrastructure provisioned',
   );
+  return { ...endpoints, postgres: { url: appUrl, adminUrl } };
 }
 
 /**

@@ -155,6 +155,11 @@ export const EnvSchema = z.object({
   KAFKA_CONTROLLER_PORT: port.default(19093),
 
   DATABASE_URL: postgresUrl.optional(),
+  DATABASE_ADMIN_URL: postgresUrl.optional(),
+  AUDIT_HMAC_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64 (openssl rand -base64 32)')
+    .optional(),
 
   AGENCY_POLICY: agencyPolicy.default('auto'),
   ...policyVariables,
@@ -328,7 +333,13 @@ export interface Config {
   log: { level: (typeof logLevels)[number]; format: 'json' | 'pretty' | 'auto' };
   temporal: TemporalSettings;
   kafka: KafkaSettings;
-  database: { url?: string; port: number };
+  /**
+   * `url`: the services' role (external mode). `adminUrl`: an administrator's, only for
+   * `npm run ops -- db setup` (external mode), which creates that role's grants and the audit log.
+   */
+  database: { url?: string; adminUrl?: string; port: number };
+  /** Key of the audit log's hash chain (base64, 32 bytes); unset in local mode = a development key under DATA_DIR. */
+  auditHmacKey?: string;
   agencies: {
     policy: Record<AgencyId, AgencyPolicy>;
     processingDelayMs: number;
@@ -452,7 +463,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       port: e.KAFKA_PORT,
       controllerPort: e.KAFKA_CONTROLLER_PORT,
     },
-    database: { url: e.DATABASE_URL, port: e.POSTGRES_PORT },
+    database: { url: e.DATABASE_URL, adminUrl: e.DATABASE_ADMIN_URL, port: e.POSTGRES_PORT },
+    auditHmacKey: e.AUDIT_HMAC_KEY,
     payloadKeys: e.PAYLOAD_KEYS ? { spec: e.PAYLOAD_KEYS, activeKeyId: e.PAYLOAD_ACTIVE_KEY_ID } : undefined,
     citizenSearchKey: e.CITIZEN_SEARCH_KEY,
     agencies: {
@@ -570,6 +582,16 @@ function crossFieldProblems(e: Env): string[] {
   if (e.INFRA_MODE === 'external' && e.CITIZEN_SEARCH_KEY === undefined) {
     problems.push(
       'CITIZEN_SEARCH_KEY: is required when INFRA_MODE=external (it keeps ID numbers out of Temporal visibility; keep it stable, or citizens lose their dossier lists)',
+    );
+  }
+  if (e.INFRA_MODE === 'external' && e.AUDIT_HMAC_KEY === undefined) {
+    problems.push(
+      "AUDIT_HMAC_KEY: is required when INFRA_MODE=external (it keys the audit log's hash chain; the development key is only for local mode)",
+    );
+  }
+  if (e.INFRA_MODE !== 'external' && e.DATABASE_ADMIN_URL !== undefined) {
+    problems.push(
+      `DATABASE_ADMIN_URL: is only used when INFRA_MODE=external (now ${e.INFRA_MODE}); local servers are provisioned by npm start`,
     );
   }
   if (e.INFRA_MODE === 'external' && e.PAYLOAD_KEYS === undefined) {

@@ -13,8 +13,12 @@ export interface KafkaEndpoint {
 export interface Endpoints {
   temporal: { address: string; namespace: string; uiUrl?: string };
   kafka: KafkaEndpoint;
-  /** A connection URL to the platform database; agency databases share host and credentials. */
-  postgres: { url: string };
+  /**
+   * A connection URL to the platform database as the services' role; agency databases share host
+   * and credentials. `adminUrl`, where this project provisioned the server (local, containers), is
+   * an administrator's: for provisioning and tests, never for a service.
+   */
+  postgres: { url: string; adminUrl?: string };
 }
 
 /** The URL of another database on the same PostgreSQL server. */

@@ -8,7 +8,7 @@ import type { DossierSettings } from '../contracts/dossier-workflow';
 import type { BackOffice } from '../contracts/back-office';
 import type { PopulationRegistryClient } from '../contracts/registry';
 import { catalogue as productionCatalogue, type Catalogue } from '../contracts/procedures';
-import { createAuditLog } from '../platform/audit';
+import { auditKeyFor, createAuditLog } from '../platform/audit';
 import { createDossierRecords } from '../platform/dossier-records';
 import { createTokenVerifier, type VerifierOptions } from '../platform/auth';
 import type { AesGcmPayloadCodec } from '../platform/codec';
@@ -56,8 +56,8 @@ export async function startApi(deps: {
     applicationName: 'lienthong-api',
     onIdleError: (err) => log.warn({ error: err.message }, 'idle database connection lost'),
   });
-  const audit = createAuditLog(pool);
-  await audit.migrate();
+  const audit = createAuditLog(pool, auditKeyFor(config));
+  await audit.ready();
   const ledger = createSubmissionLedger(pool);
   await ledger.migrate();
   const records = createDossierRecords(pool, deps.codec);

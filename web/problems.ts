@@ -7,6 +7,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
 import type { Problem } from '../contracts/api';
+import { AuditWriteError } from '../platform/audit';
 import { AuthenticationError } from '../platform/auth';
 import { PayloadDecryptionError } from '../platform/codec';
 
@@ -85,6 +86,8 @@ export function toProblem(err: unknown, request: FastifyRequest): Problem {
   if (err instanceof AuthenticationError) return make(401, err.message);
   // A payload sent to the codec endpoint that does not decrypt: the caller's input, not our fault.
   if (err instanceof PayloadDecryptionError) return make(422, err.message);
+  if (err instanceof AuditWriteError)
+    return make(503, 'the action could not be recorded in the audit log, so it was not carried out; try again later');
   if (err instanceof WorkflowNotFoundError) return make(404, 'no such dossier');
   if (err instanceof WorkflowExecutionAlreadyStartedError) return make(409, 'a dossier with this id already exists');
   if (err instanceof WorkflowUpdateFailedError)

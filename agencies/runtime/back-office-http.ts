@@ -15,6 +15,7 @@ const Worker = z.string().min(1).max(200);
 const TaskParams = z.strictObject({ taskId: z.string().min(1).max(300) });
 const Outcome = z.object({ ok: z.boolean() });
 const Reads = z.strictObject({ reads: z.array(DataAccessRecord) });
+const OneTask = z.strictObject({ task: Task.nullable() });
 
 export async function buildBackOfficeServer(
   office: BackOffice,
@@ -29,6 +30,9 @@ export async function buildBackOfficeServer(
       limit: request.query.limit,
     }),
   );
+  app.get('/tasks/:taskId', { schema: { params: TaskParams, response: { 200: OneTask } } }, async (request) => ({
+    task: (await office.task(request.params.taskId)) ?? null,
+  }));
   app.post(
     '/tasks/:taskId/claim',
     { schema: { params: TaskParams, body: z.strictObject({ worker: Worker }), response: { 200: Outcome } } },
@@ -73,6 +77,7 @@ export function httpBackOffice(url: string, token?: string): BackOffice {
       if (filter.limit) query.set('limit', String(filter.limit));
       return call('GET', `tasks?${query.toString()}`, z.array(Task));
     },
+    task: async (taskId) => (await call('GET', task(taskId), OneTask)).task ?? undefined,
     claim: async (taskId, worker) => (await call('POST', `${task(taskId)}/claim`, Outcome, { worker })).ok,
     release: async (taskId, worker) => (await call('POST', `${task(taskId)}/release`, Outcome, { worker })).ok,
     complete: async (taskId, worker, decision) =>

@@ -7,16 +7,23 @@ import type { CaseRow, Decider } from './decider';
 /** The agency worker's back office over the agency's own database. */
 export function createBackOffice(deps: { agency: AgencyId; pool: Pool; decider: Decider }): BackOffice {
   const iso = (value: Date) => value.toISOString();
+  type TaskRow = Omit<Task, 'dueAt' | 'createdAt'> & { dueAt: Date | null; createdAt: Date };
+  const taskColumns = `command_id as "taskId", dossier_id as "dossierId", step_id as "stepId", command_type as "commandType", status, flags, due_at as "dueAt", claimed_by as "claimedBy", created_at as "createdAt"`;
+  const toTask = (t: TaskRow): Task => ({ ...t, dueAt: t.dueAt && iso(t.dueAt), createdAt: iso(t.createdAt) });
   return {
     async listTasks(filter: TaskFilter = {}): Promise<Task[]> {
-      const { rows } = await deps.pool.query<
-        Omit<Task, 'dueAt' | 'createdAt'> & { dueAt: Date | null; createdAt: Date }
-      >(
-        `select command_id as "taskId", dossier_id as "dossierId", step_id as "stepId", command_type as "commandType", status, flags, due_at as "dueAt", claimed_by as "claimedBy", created_at as "createdAt"
+      const { rows } = await deps.pool.query<TaskRow>(
+        `select ${taskColumns}
          from cases where ($1::text is null or status = $1) and ($2::timestamptz is null or due_at <= $2) order by due_at nulls last, created_at limit $3`,
         [filter.status ?? 'awaiting-worker', filter.dueBefore ?? null, Math.min(filter.limit ?? 100, 500)],
       );
-      return rows.map((t) => ({ ...t, dueAt: t.dueAt && iso(t.dueAt), createdAt: iso(t.createdAt) }));
+      return rows.map(toTask);
+    },
+    async task(taskId) {
+      const { rows } = await deps.pool.query<TaskRow>(`select ${taskColumns} from cases where command_id = $1`, [
+        taskId,
+      ]);
+      return rows[0] && toTask(rows[0]);
     },
     /** Exactly one worker wins: the update only matches an unclaimed, open task. */
     async claim(taskId, worker) {

@@ -3,6 +3,7 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { catalogue } from '../../contracts/procedures';
 import { createAuditLog } from '../../platform/audit';
+import { testAuditKey } from '../support/audit-key';
 import { createTokenVerifier, issueDevelopmentToken } from '../../platform/auth';
 import { createPool, type Pool } from '../../platform/database';
 import { createDossierRecords } from '../../platform/dossier-records';
@@ -49,8 +50,8 @@ beforeAll(async () => {
     'social-insurance': 'manual',
   });
   pool = createPool(endpoints.postgres.url);
-  const audit = createAuditLog(pool);
-  await audit.migrate();
+  const audit = createAuditLog(pool, testAuditKey);
+  await audit.ready();
   const ledger = createSubmissionLedger(pool);
   await ledger.migrate();
   const codec = testDataConverter.payloadCodecs[0]!;

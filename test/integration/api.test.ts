@@ -22,6 +22,7 @@ import { demoPeople } from '../../contracts/demo-citizens';
 import type { Me, MyDataAccess } from '../../contracts/me';
 import { startSystem } from '../support/system';
 import { testDataConverter } from '../support/workflow-env';
+import { testAuditKey } from '../support/audit-key';
 
 /**
  * The portal api over the real system: Temporal, Kafka, PostgreSQL and the three agencies, called
@@ -49,8 +50,8 @@ const apps: Awaited<ReturnType<typeof buildApi>>[] = [];
 const stops: (() => Promise<void>)[] = [];
 
 async function startPortal(settings: Partial<DossierSettings> = {}) {
-  const audit = createAuditLog(pool);
-  await audit.migrate();
+  const audit = createAuditLog(pool, testAuditKey);
+  await audit.ready();
   const ledger = createSubmissionLedger(pool);
   await ledger.migrate();
   const notifications = createNotificationHub();
@@ -433,6 +434,9 @@ describe('agency workers', () => {
       const path = `/api/agencies/residence/tasks/${encodeURIComponent(task.taskId)}`;
       expect((await portal.call('worker-civil-status', 'GET', '/api/agencies/residence/tasks')).status).toBe(403);
       expect((await portal.call('worker-residence', 'POST', `${path}/claim`)).status).toBe(200);
+      expect((await portal.call('worker-residence', 'POST', `${path}/release`)).status).toBe(200);
+      expect((await portal.call('worker-residence', 'POST', `${path}/release`)).status).toBe(409);
+      expect((await portal.call('worker-residence', 'POST', `${path}/claim`)).status).toBe(200);
       expect((await portal.call('worker-residence-2', 'POST', `${path}/claim`)).status).toBe(409);
       expect(
         (await portal.call('worker-civil-status', 'POST', `${path}/decision`, { decision: 'approve' })).status,
@@ -449,10 +453,34 @@ describe('agency workers', () => {
         ).status,
       ).toBe(200);
       expect((await portal.follow('citizen-lan', dossierId)).last.status).toBe('result-returned');
-      const audit = await portal.call('auditor', 'GET', `/api/audit?dossierId=${dossierId}`);
-      expect(audit.body as unknown as unknown[]).toEqual([
-        expect.objectContaining({ actor: 'worker-residence', action: 'task.approve', stepId: 'register-residence' }),
+      expect((await portal.call('auditor', 'GET', `/api/dossiers/${dossierId}`)).status).toBe(200);
+      const audit = (await portal.call('auditor', 'GET', `/api/audit?dossierId=${dossierId}`)).body as unknown as {
+        actor: string;
+        action: string;
+        stepId?: string;
+        reason: string;
+        details: Record<string, unknown>;
+      }[];
+      // Every claim, release, decision and refused attempt, oldest first, each naming the dossier.
+      expect(audit.toReversed().map((e) => [e.actor, e.action])).toEqual([
+        ['worker-residence', 'task.claim'],
+        ['worker-residence', 'task.release'],
+        ['worker-residence', 'task.release'],
+        ['worker-residence', 'task.release.refused'],
+        ['worker-residence', 'task.claim'],
+        ['worker-residence-2', 'task.claim'],
+        ['worker-residence-2', 'task.claim.refused'],
+        ['worker-civil-status', 'task.approve.refused'],
+        ['worker-residence-2', 'task.approve'],
+        ['worker-residence-2', 'task.approve.refused'],
+        ['worker-residence', 'task.approve'],
+        ['auditor', 'dossier.read'],
       ]);
+      expect(audit[1]).toMatchObject({
+        stepId: 'register-residence',
+        reason: 'address checked',
+        details: { note: 'address checked', agency: 'residence', taskId: task.taskId },
+      });
     } finally {
       await system.restartAgency('residence', 'auto');
     }
@@ -552,6 +580,62 @@ describe('operators', () => {
         audit.filter((e) => e.dossierId === dossierId || e.action === 'dead-letters.redrive').map((e) => e.action),
       ).toEqual(expect.arrayContaining(['step.retry', 'dossier.reset', 'dead-letters.redrive']));
     } finally {
+      await system.restartAgency('residence', 'auto');
+    }
+  });
+});
+
+describe('an operator action the audit log cannot record', () => {
+  it('is not carried out: single and bulk retries, and a reason with a NUL byte', async () => {
+    await system.restartAgency('residence', 'manual');
+    const admin = createPool(endpoints.postgres.adminUrl!);
+    // A superuser makes the audit log refuse rows with a marker, as a full disk or an outage would.
+    await admin.query(`
+      create or replace function audit.test_refuse() returns trigger language plpgsql as $$
+        begin raise exception 'the audit log is unavailable (test)'; end $$;
+      create trigger test_refuse before insert on audit.audit_log for each row
+        when (new.reason like '%[audit-refuses]%') execute function audit.test_refuse();`);
+    try {
+      const { body } = await portal.call('citizen-lan', 'POST', '/api/dossiers', apiBirth(10));
+      const dossierId = body!.dossierId as string;
+      await waitFor(async () =>
+        (
+          (await portal.call('worker-residence', 'GET', '/api/agencies/residence/tasks')).body as unknown as {
+            dossierId: string;
+          }[]
+        ).find((t) => t.dossierId === dossierId),
+      );
+      const retry = `/api/operator/dossiers/${dossierId}/steps/register-residence/retry`;
+      const refused = await portal.call('operator', 'POST', retry, { reason: 'retry it [audit-refuses]' });
+      expect(refused.status).toBe(503);
+      expect(refused.body!.detail).toMatch(/could not be recorded in the audit log, so it was not carried out/);
+      const nul = await portal.call('operator', 'POST', retry, { reason: 'retry\u0000it' });
+      expect([400, 503]).toContain(nul.status);
+      const bulk = await portal.call('operator', 'POST', '/api/operator/bulk', {
+        query: { step: 'register-residence' },
+        action: 'retry',
+        stepId: 'register-residence',
+        reason: 'retry them all [audit-refuses]',
+        dryRun: false,
+      });
+      expect(bulk.status).toBe(200);
+      expect(bulk.body!.applied).toBe(0);
+      expect(bulk.body!.failures as unknown as { dossierId: string }[]).toEqual(
+        expect.arrayContaining([expect.objectContaining({ dossierId })]),
+      );
+      // Nothing was re-sent: the step is on its first attempt, and the log has no row for any of it.
+      const view = (await portal.call('operator', 'GET', `/api/dossiers/${dossierId}`))
+        .body as unknown as DossierStatusView;
+      expect(view.steps.find((s) => s.stepId === 'register-residence')?.attempts).toBe(1);
+      const history = await system.client.workflow.getHandle(dossierId).fetchHistory();
+      expect((history.events ?? []).some((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toBe(false);
+      const rows = (await portal.call('auditor', 'GET', `/api/audit?dossierId=${dossierId}`)).body as unknown as {
+        action: string;
+      }[];
+      expect(rows.map((r) => r.action)).toEqual(['dossier.read']);
+    } finally {
+      await admin.query('drop trigger if exists test_refuse on audit.audit_log');
+      await admin.end();
       await system.restartAgency('residence', 'auto');
     }
   });

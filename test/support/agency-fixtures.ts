@@ -9,10 +9,10 @@ import { loadPopulation } from '../../agencies/reference';
 import { demoCitizens } from '../../contracts/population-generator';
 import { demoPeople } from '../../contracts/demo-citizens';
 import type { Citizen } from '../../contracts/population';
-import { ensureDatabases } from '../../infra/postgres-server';
+import { createOwnedDatabase } from '../../infra/postgres-roles';
 import { createPublisher, decodeEvent, type EventPublisher } from '../../platform/bus';
 import { createPool, type Pool } from '../../platform/database';
-import { databaseUrl, type Endpoints } from '../../platform/endpoints';
+import type { Endpoints } from '../../platform/endpoints';
 import { ensureTopics } from '../../platform/kafka';
 import type { Logger } from '../../platform/logger';
 import { isolatedRegistry } from './registry-fixtures';
@@ -157,8 +157,7 @@ export async function isolatedDatabase(
   citizens: Citizen[] = [],
 ): Promise<Pool> {
   const name = `${agencyDatabase[agency]}_test_${randomUUID().slice(0, 8)}`.replaceAll('-', '_');
-  await ensureDatabases(databaseUrl(endpoints, 'postgres'), [name]);
-  const pool = createPool(databaseUrl(endpoints, name), { max: 5 });
+  const pool = createPool(await createOwnedDatabase(endpoints, name), { max: 5 });
   await loadPopulation(pool, [...demoCitizens, ...Object.values(ruleCitizens), ...citizens], log);
   return pool;
 }

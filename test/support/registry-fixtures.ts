@@ -6,9 +6,9 @@ import type { Citizen } from '../../contracts/population';
 import { demoRelations } from '../../contracts/demo-citizens';
 import { demoCitizens } from '../../contracts/population-generator';
 import { deadLetterTopic, populationChangesTopic, topicSpec, type TopicSpec } from '../../contracts/topics';
-import { ensureDatabases } from '../../infra/postgres-server';
+import { createOwnedDatabase } from '../../infra/postgres-roles';
 import { createPool } from '../../platform/database';
-import { databaseUrl, type Endpoints } from '../../platform/endpoints';
+import type { Endpoints } from '../../platform/endpoints';
 import { ensureTopics } from '../../platform/kafka';
 import type { Logger } from '../../platform/logger';
 import { startRegistry } from '../../registry';
@@ -30,8 +30,7 @@ export async function isolatedChangesTopic(kafka: Kafka): Promise<TopicSpec> {
 export async function isolatedRegistry(kafka: Kafka, endpoints: Endpoints, log: Logger, citizens: Citizen[] = []) {
   const topic = await isolatedChangesTopic(kafka);
   const name = `${registryDatabase}_test_${randomUUID().slice(0, 8)}`.replaceAll('-', '_');
-  await ensureDatabases(databaseUrl(endpoints, 'postgres'), [name]);
-  const pool = createPool(databaseUrl(endpoints, name), { max: 5 });
+  const pool = createPool(await createOwnedDatabase(endpoints, name), { max: 5 });
   const running = await startRegistry({
     pool,
     kafka,

@@ -15,6 +15,7 @@ import { labelled } from '../../contracts/procedures';
 import { supplyInformationUpdate, withdrawUpdate } from '../../workflows/messages';
 import { forbidden, notFound } from '../problems';
 import { principalOf } from '../auth';
+import { recordRead } from '../audited-reads';
 import type { ApiContext } from '../context';
 import { idempotencyRetention } from '../submission-ledger';
 
@@ -117,7 +118,11 @@ export const citizenRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx)
         response: { 200: DossierView, ...problems },
       },
     },
-    async (request) => visibleDossier(request, request.params.dossierId),
+    async (request) => {
+      const view = await visibleDossier(request, request.params.dossierId);
+      await recordRead(ctx, request, request.params.dossierId, 'the dossier view');
+      return view;
+    },
   );
 
   app.post(
@@ -176,6 +181,7 @@ export const citizenRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx)
     async (request, reply) => {
       const { dossierId } = request.params;
       await visibleDossier(request, dossierId);
+      await recordRead(ctx, request, dossierId, "the dossier's status stream");
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, {

@@ -24,6 +24,7 @@ import { listDeadLetters, redriveDeadLetters } from '../../platform/bus';
 import { retryStepUpdate, skipStepUpdate } from '../../workflows/messages';
 import { principalOf } from '../auth';
 import { notFound, unavailable, unprocessable } from '../problems';
+import { recordRead } from '../audited-reads';
 import type { ApiContext } from '../context';
 
 const problems = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem, 503: Problem };
@@ -182,6 +183,7 @@ export const operatorRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx
       const { dossierId } = request.params;
       const description = await describe(dossierId);
       const dossier = await ctx.dossiers.view(dossierId);
+      await recordRead(ctx, request, dossierId, 'the dossier in depth');
       const stateNames: Record<number, string> = {
         1: 'scheduled',
         2: 'started',
@@ -215,6 +217,11 @@ export const operatorRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx
     },
   );
 
+  /**
+   * An operator action: recorded first, carried out only once its row is written (an audit log
+   * that cannot record it answers 503 and nothing happens). An action that then fails gets a
+   * second row saying so.
+   */
   const audited = async (
     request: Parameters<typeof principalOf>[0],
     action: string,
@@ -225,21 +232,19 @@ export const operatorRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx
     details: Record<string, unknown> = {},
   ) => {
     const operator = principalOf(request);
-    const before = await statusOf(dossierId);
-    await act();
-    const after = await statusOf(dossierId);
-    await ctx.audit.append({
-      actor: operator.subject,
-      role: 'operator',
-      action,
-      reason,
-      dossierId,
-      stepId,
-      beforeStatus: before,
-      afterStatus: after,
-      details,
-    });
-    return { dossierId, action, status: after };
+    const entry = { actor: operator.subject, role: 'operator' as const, action, reason, dossierId, stepId };
+    await ctx.audit.append({ ...entry, beforeStatus: await statusOf(dossierId), details });
+    try {
+      await act();
+    } catch (err) {
+      await ctx.audit
+        .append({ ...entry, action: `${action}.failed`, details: { ...details, error: (err as Error).message } })
+        .catch((auditErr: unknown) =>
+          request.log.error({ err: auditErr, dossierId, action }, 'could not record that an operator action failed'),
+        );
+      throw err;
+    }
+    return { dossierId, action, status: await statusOf(dossierId) };
   };
 
   app.post(
@@ -353,29 +358,29 @@ export const operatorRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx
         throw unprocessable(`step ${beforeStep} never sent a command in this dossier`, [
           { path: 'beforeStep', message: 'must be a step that has started' },
         ]);
-      const operator = principalOf(request);
-      const before = await statusOf(dossierId);
-      const response: temporal.api.workflowservice.v1.IResetWorkflowExecutionResponse =
-        await ctx.dossiers.client.workflowService.resetWorkflowExecution({
-          namespace: ctx.namespace,
-          workflowExecution: { workflowId: dossierId, runId: description.runId },
-          reason: `${operator.subject}: ${reason}`,
-          // A protobuf int64: the generated type wants a Long, the encoder also takes a safe integer.
-          workflowTaskFinishEventId:
-            resetTo as unknown as temporal.api.workflowservice.v1.IResetWorkflowExecutionRequest['workflowTaskFinishEventId'],
-          requestId: crypto.randomUUID(),
-        });
-      const runId = response.runId ?? '';
-      await ctx.audit.append({
-        actor: operator.subject,
-        role: 'operator',
-        action: 'dossier.reset',
-        reason,
+      const requestId = crypto.randomUUID();
+      let runId = '';
+      await audited(
+        request,
+        'dossier.reset',
         dossierId,
-        stepId: beforeStep,
-        beforeStatus: before,
-        details: { resetToEventId: resetTo, newRunId: runId },
-      });
+        beforeStep,
+        reason,
+        async () => {
+          const response: temporal.api.workflowservice.v1.IResetWorkflowExecutionResponse =
+            await ctx.dossiers.client.workflowService.resetWorkflowExecution({
+              namespace: ctx.namespace,
+              workflowExecution: { workflowId: dossierId, runId: description.runId },
+              reason: `${principalOf(request).subject}: ${reason}`,
+              // A protobuf int64: the generated type wants a Long, the encoder also takes a safe integer.
+              workflowTaskFinishEventId:
+                resetTo as unknown as temporal.api.workflowservice.v1.IResetWorkflowExecutionRequest['workflowTaskFinishEventId'],
+              requestId,
+            });
+          runId = response.runId ?? '';
+        },
+        { resetToEventId: resetTo, runId: description.runId, requestId },
+      );
       return { dossierId, action: 'dossier.reset', runId };
     },
   );
@@ -456,16 +461,23 @@ export const operatorRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx
       knownTopic(topic);
       if (!all && !ids?.length && !reason)
         throw unprocessable('choose what to redrive', [{ path: 'ids', message: 'give ids, a reason, or all: true' }]);
-      const rows = await redriveDeadLetters(kafka(), topic, { ids, reason, all }, { dryRun });
-      if (!dryRun) {
-        const operator = principalOf(request);
+      // Recorded before anything is re-published: the row names the dead letters chosen now, and
+      // only those are redriven (where each has an id).
+      const chosen = await redriveDeadLetters(kafka(), topic, { ids, reason, all }, { dryRun: true });
+      let rows = chosen;
+      if (!dryRun && chosen.length > 0) {
+        const chosenIds = chosen.map((r) => r.id);
         await ctx.audit.append({
-          actor: operator.subject,
+          actor: principalOf(request).subject,
           role: 'operator',
           action: 'dead-letters.redrive',
           reason: why,
-          details: { topic, count: rows.length, ids: rows.map((r) => r.id) },
+          details: { topic, count: chosen.length, ids: chosenIds },
         });
+        const selection = chosenIds.every((id) => id !== undefined)
+          ? { ids: chosenIds as string[] }
+          : { ids, reason, all };
+        rows = await redriveDeadLetters(kafka(), topic, selection, { dryRun: false });
       }
       return { dryRun, messages: rows.map(({ dlqPartition: _p, dlqOffset: _o, ...row }) => row) };
     },

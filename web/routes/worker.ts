@@ -1,10 +1,20 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AgencyParam, Problem, Task, TaskDecisionBody, TaskListQuery, TaskParam } from '../../contracts/api';
+import {
+  AgencyParam,
+  Problem,
+  Task as TaskView,
+  TaskDecisionBody,
+  TaskListQuery,
+  TaskParam,
+} from '../../contracts/api';
 import type { AgencyId } from '../../contracts/agencies';
+import type { BackOffice, Task, TaskStatus } from '../../contracts/back-office';
 import { rejectionReasonCodes, type ServiceDefinition } from '../../contracts/procedures/define';
-import { requireOwnAgency } from '../auth';
-import { badRequest, conflict, unavailable } from '../problems';
+import type { Principal } from '../../platform/auth';
+import { principalOf, requireOwnAgency } from '../auth';
+import { badRequest, conflict, HttpProblem, unavailable } from '../problems';
 import type { ApiContext } from '../context';
 
 const problems = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 503: Problem };
@@ -28,7 +38,7 @@ export const workerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx) 
         summary: "The agency's tasks, soonest due first",
         params: AgencyParam,
         querystring: TaskListQuery,
-        response: { 200: z.array(Task), ...problems },
+        response: { 200: z.array(TaskView), ...problems },
       },
     },
     async (request) => {
@@ -42,6 +52,46 @@ export const workerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx) 
     },
   );
 
+  /**
+   * Every claim, release and decision is recorded before it is carried out, naming the task's
+   * dossier (the back office looks the task up by id), and a refused attempt gets a row of its
+   * own. When a row cannot be written, nothing is done (503).
+   */
+  const taskAction = async (
+    request: FastifyRequest,
+    action: 'claim' | 'release' | DecisionBody['decision'],
+    carryOut: (context: {
+      worker: Principal;
+      office: BackOffice;
+      task?: Task;
+      record: (entry: TaskRecord) => Promise<unknown>;
+    }) => Promise<void>,
+  ) => {
+    const { agency, taskId } = request.params as { agency: AgencyId; taskId: string };
+    const worker = principalOf(request);
+    const office = ctx.backOffices[agency];
+    const task = await office?.task(taskId);
+    const record = (suffix: string) => (entry: TaskRecord) =>
+      ctx.audit.append({
+        actor: worker.subject,
+        role: 'agency-worker',
+        action: `task.${action}${suffix}`,
+        reason: entry.reason,
+        dossierId: task?.dossierId,
+        stepId: task?.stepId,
+        beforeStatus: task?.status,
+        afterStatus: entry.afterStatus,
+        details: { agency, taskId, ...entry.details },
+      });
+    try {
+      requireOwnAgency(request, agency);
+      await carryOut({ worker, office: backOffice(agency), task, record: record('') });
+    } catch (err) {
+      if (err instanceof HttpProblem) await record('.refused')({ reason: err.message });
+      throw err;
+    }
+  };
+
   app.post(
     '/api/agencies/:agency/tasks/:taskId/claim',
     {
@@ -54,9 +104,11 @@ export const workerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx) 
       },
     },
     async (request) => {
-      const worker = requireOwnAgency(request, request.params.agency);
-      if (!(await backOffice(request.params.agency).claim(request.params.taskId, worker.subject)))
-        throw conflict('the task is claimed by someone else, already decided, or does not exist');
+      await taskAction(request, 'claim', async ({ worker, office, record }) => {
+        await record({ reason: 'the worker claims the task' });
+        if (!(await office.claim(request.params.taskId, worker.subject)))
+          throw conflict('the task is claimed by someone else, already decided, or does not exist');
+      });
       return { taskId: request.params.taskId, outcome: 'claimed' };
     },
   );
@@ -73,9 +125,10 @@ export const workerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx) 
       },
     },
     async (request) => {
-      const worker = requireOwnAgency(request, request.params.agency);
-      if (!(await backOffice(request.params.agency).release(request.params.taskId, worker.subject)))
-        throw conflict('you do not hold this task');
+      await taskAction(request, 'release', async ({ worker, office, record }) => {
+        await record({ reason: 'the worker gives the task back' });
+        if (!(await office.release(request.params.taskId, worker.subject))) throw conflict('you do not hold this task');
+      });
       return { taskId: request.params.taskId, outcome: 'released' };
     },
   );
@@ -86,48 +139,51 @@ export const workerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx) 
       config: { roles: ['agency-worker'] },
       schema: {
         tags: ['agency worker'],
-        summary: 'Approve, reject with a reason code, or ask the citizen for information',
+        summary: 'Approve (with an optional note), reject with a reason code, or ask the citizen for information',
         params: TaskParam,
         body: TaskDecisionBody,
         response: { 200: Outcome, ...problems },
       },
     },
     async (request) => {
-      const worker = requireOwnAgency(request, request.params.agency);
-      const office = backOffice(request.params.agency);
-      const task = (await office.listTasks({ status: 'awaiting-worker', limit: 500 })).find(
-        (t) => t.taskId === request.params.taskId,
-      );
       const body = request.body;
-      const service = task && ctx.catalogue.serviceForCommand(task.commandType);
-      if (service) checkDecision(service, body);
-      const decided = await office.complete(
-        request.params.taskId,
-        worker.subject,
-        body.decision === 'approve' ? { decision: 'approve' } : body,
-      );
-      if (!decided) throw conflict('claim the task first; it may be decided already');
-      await ctx.audit.append({
-        actor: worker.subject,
-        role: 'agency-worker',
-        action: `task.${body.decision}`,
-        reason: body.decision === 'approve' ? (body.reason ?? 'approved by the agency worker') : body.message,
-        dossierId: task?.dossierId,
-        stepId: task?.stepId,
-        beforeStatus: 'awaiting-worker',
-        afterStatus:
-          body.decision === 'approve' ? 'approved' : body.decision === 'reject' ? 'rejected' : 'information-requested',
-        details: {
-          agency: request.params.agency,
-          taskId: request.params.taskId,
-          ...(body.decision === 'reject' ? { reasonCode: body.reasonCode } : {}),
-          ...(body.decision === 'request-information' ? { fields: body.fields } : {}),
-        },
+      await taskAction(request, body.decision, async ({ worker, office, task, record }) => {
+        const service = task && ctx.catalogue.serviceForCommand(task.commandType);
+        if (service) checkDecision(service, body);
+        await record({
+          reason: body.decision === 'approve' ? (body.reason ?? 'approved without a note') : body.message,
+          afterStatus: decidedStatus[body.decision],
+          details: {
+            ...(body.decision === 'approve' && body.reason ? { note: body.reason } : {}),
+            ...(body.decision === 'reject' ? { reasonCode: body.reasonCode } : {}),
+            ...(body.decision === 'request-information' ? { fields: body.fields } : {}),
+          },
+        });
+        const decided = await office.complete(
+          request.params.taskId,
+          worker.subject,
+          body.decision === 'approve' ? { decision: 'approve' } : body,
+        );
+        if (!decided) throw conflict('claim the task first; it may be decided already');
       });
       return { taskId: request.params.taskId, outcome: body.decision };
     },
   );
 };
+
+type DecisionBody = z.infer<typeof TaskDecisionBody>;
+const decidedStatus = {
+  approve: 'approved',
+  reject: 'rejected',
+  'request-information': 'information-requested',
+} as const satisfies Record<DecisionBody['decision'], TaskStatus>;
+
+/** What the audit row of a worker's action says beyond who and which task. */
+interface TaskRecord {
+  reason: string;
+  afterStatus?: string;
+  details?: Record<string, unknown>;
+}
 
 /** A rejection names a reason code, and a request for information form fields, that the catalogue lists for the step. */
 function checkDecision(service: ServiceDefinition, body: z.infer<typeof TaskDecisionBody>): void {

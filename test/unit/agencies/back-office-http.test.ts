@@ -29,6 +29,10 @@ const office: BackOffice = {
     calls.push(['list', filter]);
     return [task];
   },
+  task: async (taskId) => {
+    calls.push(['task', taskId]);
+    return taskId === task.taskId ? task : undefined;
+  },
   claim: async (taskId, worker) => {
     calls.push(['claim', taskId, worker]);
     return worker === 'officer-a';
@@ -69,6 +73,8 @@ describe('back office over HTTP', () => {
       limit: 20,
     });
     expect(tasks).toEqual([task]);
+    expect(await client.task(task.taskId)).toEqual(task);
+    expect(await client.task('HS-0/none/1')).toBeUndefined();
     expect(await client.claim(task.taskId, 'officer-a')).toBe(true);
     expect(await client.claim(task.taskId, 'officer-b')).toBe(false);
     expect(await client.release(task.taskId, 'officer-a')).toBe(true);
@@ -82,6 +88,8 @@ describe('back office over HTTP', () => {
     expect(await client.dataAccess('001190012345')).toEqual([read]);
     expect(calls).toEqual([
       ['list', { status: 'awaiting-worker', dueBefore: new Date('2026-12-01T00:00:00Z'), limit: 20 }],
+      ['task', task.taskId],
+      ['task', 'HS-0/none/1'],
       ['claim', task.taskId, 'officer-a'],
       ['claim', task.taskId, 'officer-b'],
       ['release', task.taskId, 'officer-a'],

@@ -67,6 +67,8 @@ describe('loadConfig', () => {
       KAFKA_SASL_PASSWORD_EVENT_BRIDGE: 'pw',
       KAFKA_SASL_PASSWORD_CIVIL_STATUS: 'pw2',
       DATABASE_URL: 'postgres://app:pw@db.gov.vn:5432/lienthong',
+      DATABASE_ADMIN_URL: 'postgres://dba:pw@db.gov.vn:5432/lienthong',
+      AUDIT_HMAC_KEY: key,
       PAYLOAD_KEYS: `k2:${key}, k1:${key}`,
       PAYLOAD_ACTIVE_KEY_ID: 'k1',
       AUTH_JWKS_URL: 'https://id.gov.vn/.well-known/jwks.json',
@@ -94,6 +96,8 @@ describe('loadConfig', () => {
       },
     });
     expect(config.database.url).toBe('postgres://app:pw@db.gov.vn:5432/lienthong');
+    expect(config.database.adminUrl).toBe('postgres://dba:pw@db.gov.vn:5432/lienthong');
+    expect(config.auditHmacKey).toBe(key);
     expect(config.payloadKeys).toEqual({ spec: `k2:${key}, k1:${key}`, activeKeyId: 'k1' });
   });
 
@@ -203,6 +207,17 @@ describe('loadConfig', () => {
       'PAYLOAD_KEYS: is required when INFRA_MODE=external',
     ],
     [{ PAYLOAD_KEYS: 'k1:tooshort' }, 'PAYLOAD_KEYS: must be id:base64 pairs of 32-byte keys'],
+    [
+      {
+        INFRA_MODE: 'external',
+        TEMPORAL_ADDRESS: 'h:7233',
+        KAFKA_BROKERS: 'k:9092',
+        DATABASE_URL: 'postgres://h:5432/db',
+      },
+      'AUDIT_HMAC_KEY: is required when INFRA_MODE=external',
+    ],
+    [{ AUDIT_HMAC_KEY: 'short' }, 'AUDIT_HMAC_KEY: must be 32 bytes in base64'],
+    [{ DATABASE_ADMIN_URL: 'postgres://h:5432/db' }, 'DATABASE_ADMIN_URL: is only used when INFRA_MODE=external'],
     [
       { PAYLOAD_KEYS: `k1:${Buffer.alloc(32).toString('base64')}`, PAYLOAD_ACTIVE_KEY_ID: 'k9' },
       'PAYLOAD_ACTIVE_KEY_ID: key "k9" is not in PAYLOAD_KEYS',

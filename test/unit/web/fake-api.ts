@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import type { DossierStatusView } from '../../../contracts/dossier-status';
 import type { BackOffice } from '../../../contracts/back-office';
-import type { AuditEntry, AuditEntryInput, AuditLog } from '../../../platform/audit';
+import { AuditWriteError, type AuditEntry, type AuditEntryInput, type AuditLog } from '../../../platform/audit';
 import { createTokenVerifier, issueDevelopmentToken } from '../../../platform/auth';
 import { createLogger } from '../../../platform/logger';
 import { buildApi, type ApiOptions } from '../../../web/app';
@@ -53,13 +53,18 @@ export async function fakeApi({ codec, ...options }: Partial<ApiOptions> & { cod
     ],
     [otherDossier, view(otherDossier, '001180054321')],
   ]);
+  /** What reached Temporal or a back office, in order, next to the audit rows written. */
+  const carriedOut: string[] = [];
+  /** Set to make every audit append fail, as a database outage would. */
+  const auditDown = { value: false };
   const notFound = () => Object.assign(new Error('not found'), { name: 'WorkflowNotFoundError' });
   const handle = (id: string) => ({
     executeUpdate: async () => {
+      carriedOut.push(`update ${id}`);
       if (!dossiers.has(id)) throw notFound();
       return labelled(catalogue, dossiers.get(id)!);
     },
-    terminate: async () => undefined,
+    terminate: async () => void carriedOut.push(`terminate ${id}`),
     describe: async () => {
       if (!dossiers.has(id)) throw notFound();
       return {
@@ -103,15 +108,18 @@ export async function fakeApi({ codec, ...options }: Partial<ApiOptions> & { cod
   ];
   const office = {
     listTasks: async () => tasks,
-    claim: async () => true,
-    release: async () => true,
-    complete: async () => true,
+    task: async (taskId: string) => tasks.find((t) => t.taskId === taskId),
+    claim: async (taskId: string) => carriedOut.push(`claim ${taskId}`) > 0,
+    release: async (taskId: string) => carriedOut.push(`release ${taskId}`) > 0,
+    complete: async (taskId: string) => carriedOut.push(`complete ${taskId}`) > 0,
     dataAccess: async () => [],
   } as unknown as BackOffice;
   const entries: AuditEntry[] = [];
   const audit = {
     migrate: async () => undefined,
     append: async (input: AuditEntryInput) => {
+      if (auditDown.value) throw new AuditWriteError(new Error('the audit database is down'));
+      carriedOut.push(`audit ${input.action}`);
       const entry = {
         ...input,
         details: input.details ?? {},
@@ -148,5 +156,5 @@ export async function fakeApi({ codec, ...options }: Partial<ApiOptions> & { cod
       Object.entries(devUsers).map(async ([name, principal]) => [name, await issueDevelopmentToken(principal, auth)]),
     ),
   ) as Record<string, string>;
-  return { app, tokens, audit: entries };
+  return { app, tokens, audit: entries, carriedOut, auditDown };
 }
