@@ -20,6 +20,7 @@ import { meRoutes } from './routes/me';
 import { codecRoutes } from './routes/codec';
 import { operatorRoutes } from './routes/operator';
 import { workerRoutes } from './routes/worker';
+import { pages } from './pages/plugin';
 
 export interface ApiOptions {
   context: ApiContext;
@@ -173,6 +174,13 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     ...options.context,
     openOnLoopback: Boolean(options.devLogin),
     uiOrigin: options.context.temporalUiUrl ? new URL(options.context.temporalUiUrl).origin : undefined,
+  });
+  // The pages for people: same origin, their own cookie session; `/api/*` keeps its bearer tokens.
+  await app.register(pages, {
+    context: options.context,
+    verifier: options.verifier,
+    devLogin: options.devLogin,
+    devUsers,
   });
   return app;
 }
