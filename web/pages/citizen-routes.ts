@@ -42,7 +42,7 @@ const hidden = { schema: { hide: true } };
 const citizenOf = (request: FastifyRequest) => request.pageSession as Citizen;
 const bodyOf = (request: FastifyRequest) => (request.body ?? {}) as FormBody;
 const dossierIdOf = (request: FastifyRequest): string => {
-  const parsed = DossierIdParam.safeParse(request.params);
+  const parsed = DossierIdParam.safeParse({ dossierId: (request.params as Record<string, unknown>).dossierId });
   if (!parsed.success) throw notFound('no such dossier');
   return parsed.data.dossierId;
 };
