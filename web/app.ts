@@ -22,6 +22,7 @@ import { codecRoutes } from './routes/codec';
 import { operatorRoutes } from './routes/operator';
 import { workerRoutes } from './routes/worker';
 import { createStreamLimits, defaultMaxStreamsPerIdentity } from './streams';
+import { pages } from './pages/plugin';
 
 export interface ApiOptions {
   context: ApiContext;
@@ -205,6 +206,13 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   await app.register(workerRoutes, options.context);
   await app.register(operatorRoutes, options.context);
   await app.register(codecRoutes, { ...options.context, corsOrigins: options.corsOrigins ?? [] });
+  // The pages for people: same origin, their own cookie session; `/api/*` keeps its bearer tokens.
+  await app.register(pages, {
+    context: options.context,
+    verifier: options.verifier,
+    devLogin: options.devLogin,
+    devUsers,
+  });
   return app;
 }
 

@@ -47,6 +47,8 @@ export interface ServiceDefinition {
   rejection: string;
   /** Form fields the agency may ask the citizen to supply or correct (rule 10). */
   informationFields: Record<string, Labels>;
+  /** The result fields a citizen keeps, in the order they are shown (dates and `…Vnd` amounts are formatted). */
+  resultFields?: Record<string, Labels>;
 }
 
 /** A service whose command and events are checked against its agency's message contract. */

@@ -8,6 +8,11 @@ export const registerBirth = defineService({
   command: 'RegisterBirth.v1',
   result: 'BirthRegistered.v1',
   rejection: 'BirthRegistrationRejected.v1',
+  resultFields: {
+    birthCertificateNumber: { vi: 'Số giấy khai sinh', en: 'Birth certificate number' },
+    childPersonalIdNumber: { vi: 'Số định danh cá nhân của trẻ', en: "Child's personal ID number" },
+    registeredAt: { vi: 'Ngày đăng ký', en: 'Registered on' },
+  },
   informationFields: {
     'child.fullName': { vi: 'Họ, chữ đệm và tên của trẻ', en: "Child's full name" },
     'child.birthDate': { vi: 'Ngày sinh của trẻ', en: "Child's date of birth" },
@@ -27,6 +32,11 @@ export const registerResidence = defineService({
   command: 'RegisterPermanentResidence.v1',
   result: 'PermanentResidenceRegistered.v1',
   rejection: 'PermanentResidenceRegistrationRejected.v1',
+  resultFields: {
+    residenceRegistrationNumber: { vi: 'Số đăng ký thường trú', en: 'Residence registration number' },
+    householdId: { vi: 'Mã hộ gia đình', en: 'Household number' },
+    registeredAt: { vi: 'Ngày đăng ký', en: 'Registered on' },
+  },
   informationFields: {
     'residence.address': { vi: 'Địa chỉ thường trú', en: 'Permanent residence address' },
     'residence.householdHeadConsent': { vi: 'Ý kiến đồng ý của chủ hộ', en: "Household head's consent" },
@@ -42,6 +52,12 @@ export const issueHealthInsuranceCard = defineService({
   command: 'IssueHealthInsuranceCard.v1',
   result: 'HealthInsuranceCardIssued.v1',
   rejection: 'HealthInsuranceCardRejected.v1',
+  resultFields: {
+    cardNumber: { vi: 'Số thẻ bảo hiểm y tế', en: 'Health-insurance card number' },
+    socialInsuranceNumber: { vi: 'Mã số bảo hiểm xã hội', en: 'Social-insurance number' },
+    validFrom: { vi: 'Giá trị sử dụng từ ngày', en: 'Valid from' },
+    validTo: { vi: 'Đến ngày', en: 'Valid until' },
+  },
   informationFields: {
     'child.fullName': { vi: 'Họ, chữ đệm và tên của trẻ', en: "Child's full name" },
     'residence.address': { vi: 'Địa chỉ thường trú', en: 'Permanent residence address' },
@@ -56,6 +72,10 @@ export const registerDeath = defineService({
   command: 'RegisterDeath.v1',
   result: 'DeathRegistered.v1',
   rejection: 'DeathRegistrationRejected.v1',
+  resultFields: {
+    deathExtractNumber: { vi: 'Số trích lục khai tử', en: 'Death extract number' },
+    registeredAt: { vi: 'Ngày đăng ký', en: 'Registered on' },
+  },
   informationFields: {
     'deceased.dateOfDeath': { vi: 'Ngày chết', en: 'Date of death' },
     'deceased.placeOfDeath': { vi: 'Nơi chết', en: 'Place of death' },
@@ -71,6 +91,10 @@ export const deleteResidence = defineService({
   command: 'DeletePermanentResidence.v1',
   result: 'PermanentResidenceDeleted.v1',
   rejection: 'PermanentResidenceDeletionRejected.v1',
+  resultFields: {
+    deletionRecordNumber: { vi: 'Số quyết định xóa đăng ký thường trú', en: 'Deletion record number' },
+    deletedAt: { vi: 'Ngày xóa', en: 'Deleted on' },
+  },
   informationFields: {
     'deceased.placeOfDeath': { vi: 'Nơi chết', en: 'Place of death' },
   },
@@ -85,6 +109,10 @@ export const funeralAllowance = defineService({
   command: 'DecideFuneralAllowance.v1',
   result: 'FuneralAllowanceDecided.v1',
   rejection: 'FuneralAllowanceRejected.v1',
+  resultFields: {
+    decisionNumber: { vi: 'Số quyết định', en: 'Decision number' },
+    amountVnd: { vi: 'Số tiền', en: 'Amount' },
+  },
   informationFields: {
     'deceased.occupationalCause': {
       vi: 'Chết do tai nạn lao động, bệnh nghề nghiệp',
@@ -102,6 +130,10 @@ export const survivorBenefit = defineService({
   command: 'DecideSurvivorBenefit.v1',
   result: 'SurvivorBenefitDecided.v1',
   rejection: 'SurvivorBenefitRejected.v1',
+  resultFields: {
+    decisionNumber: { vi: 'Số quyết định', en: 'Decision number' },
+    representativeIdNumber: { vi: 'Số định danh của người đại diện', en: "Representative's personal ID number" },
+  },
   informationFields: {
     survivors: { vi: 'Danh sách thân nhân', en: 'List of relatives' },
     representativeIdNumber: { vi: 'Số định danh của người đại diện', en: "Representative's personal ID number" },

@@ -10,29 +10,19 @@ import {
   SupplyInformationBody,
   WithdrawBody,
 } from '../../contracts/api';
-import { closedDossierStatuses, type DossierStatus, type DossierStatusChanged } from '../../contracts/dossier-status';
-import { labelled } from '../../contracts/procedures';
-import { supplyInformationUpdate, withdrawUpdate } from '../../workflows/messages';
-import { forbidden, notFound } from '../problems';
+import { forbidden } from '../problems';
 import { principalOf } from '../auth';
 import { recordRead } from '../audited-reads';
 import type { ApiContext } from '../context';
+import { streamDossierEvents, supplyInformation, visibleDossier, withdrawDossier } from '../citizen-dossiers';
 import { idempotencyRetention } from '../submission-ledger';
 
 const problems = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem };
 
 /** Citizens: submit a bundle, follow their own dossiers, answer requests, withdraw. */
 export const citizenRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx) => {
-  /** The dossier, if the caller may see it: its applicant, or operators and auditors. Others get 404. */
-  const visibleDossier = async (request: Parameters<typeof principalOf>[0], dossierId: string) => {
-    const principal = principalOf(request);
-    const view = await ctx.dossiers.view(dossierId).catch((err: unknown) => {
-      throw (err as Error).name === 'WorkflowNotFoundError' ? notFound(`no dossier ${dossierId}`) : err;
-    });
-    if (principal.role === 'citizen' && view.citizenId !== principal.personalIdNumber)
-      throw notFound(`no dossier ${dossierId}`);
-    return view;
-  };
+  const visible = (request: Parameters<typeof principalOf>[0], dossierId: string) =>
+    visibleDossier(ctx, principalOf(request), dossierId);
 
   app.post(
     '/api/dossiers',
@@ -119,7 +109,7 @@ export const citizenRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx)
       },
     },
     async (request) => {
-      const view = await visibleDossier(request, request.params.dossierId);
+      const view = await visible(request, request.params.dossierId);
       await recordRead(ctx, request, request.params.dossierId, 'the dossier view');
       return view;
     },
@@ -137,13 +127,7 @@ export const citizenRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx)
         response: { 200: DossierView, ...problems },
       },
     },
-    async (request) => {
-      await visibleDossier(request, request.params.dossierId);
-      const view = await ctx.dossiers
-        .handle(request.params.dossierId)
-        .executeUpdate(supplyInformationUpdate, { args: [request.body] });
-      return labelled(ctx.catalogue, view);
-    },
+    async (request) => supplyInformation(ctx, principalOf(request), request.params.dossierId, request.body),
   );
 
   app.post(
@@ -158,13 +142,7 @@ export const citizenRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx)
         response: { 200: DossierView, ...problems },
       },
     },
-    async (request) => {
-      await visibleDossier(request, request.params.dossierId);
-      const view = await ctx.dossiers.handle(request.params.dossierId).executeUpdate(withdrawUpdate, {
-        args: [{ reason: request.body.reason, requestedBy: principalOf(request).subject }],
-      });
-      return labelled(ctx.catalogue, view);
-    },
+    async (request) => withdrawDossier(ctx, principalOf(request), request.params.dossierId, request.body.reason),
   );
 
   app.get(
@@ -180,40 +158,15 @@ export const citizenRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx)
     },
     async (request, reply) => {
       const { dossierId } = request.params;
-      await visibleDossier(request, dossierId);
+      await visible(request, dossierId);
       await recordRead(ctx, request, dossierId, "the dossier's status stream");
-      reply.hijack();
-      const raw = reply.raw;
-      raw.writeHead(200, {
-        'content-type': 'text/event-stream',
-        'cache-control': 'no-store',
-        connection: 'keep-alive',
-      });
-      let last = '';
-      let closed = false;
-      const send = (change: { status: DossierStatus; steps: unknown }) => {
-        const key = JSON.stringify([change.status, change.steps]);
-        if (closed || key === last) return;
-        last = key;
-        raw.write(`event: status\ndata: ${JSON.stringify(change)}\n\n`);
-        if (closedDossierStatuses.includes(change.status)) raw.end();
-      };
-      // Subscribe before reading the current status, so no change falls between the two; a
-      // periodic re-read covers changes the notifications topic has not brought (yet).
-      const unsubscribe = ctx.notifications.subscribe(dossierId, (change: DossierStatusChanged) => send(change));
-      const reread = async () => send(await ctx.dossiers.view(dossierId));
-      const timer = setInterval(() => {
-        raw.write(': keep-alive\n\n');
-        reread().catch((err: unknown) =>
-          request.log.warn({ err, dossierId }, 'could not re-read the dossier for its stream'),
-        );
-      }, 5_000);
-      raw.on('close', () => {
-        closed = true;
-        clearInterval(timer);
-        unsubscribe();
-      });
-      await reread();
+      await streamDossierEvents(
+        ctx,
+        dossierId,
+        reply,
+        request.log,
+        (state) => `event: status\ndata: ${JSON.stringify(state)}\n\n`,
+      );
     },
   );
 };

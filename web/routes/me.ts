@@ -1,26 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { agencyIds } from '../../contracts/agencies';
 import { Problem } from '../../contracts/api';
-import type { DataAccessRecord } from '../../contracts/data-access';
-import { Me, meFrom, MyDataAccess } from '../../contracts/me';
-import { dataAccessPurposeLabels, organisationLabels } from '../../contracts/procedures/labels';
+import { Me, MyDataAccess } from '../../contracts/me';
 import { principalOf } from '../auth';
 import type { ApiContext } from '../context';
-import { forbidden, notFound } from '../problems';
+import { asCitizen, myDataAccess, myRecord } from '../my-record';
 
 const problems = { 401: Problem, 403: Problem, 404: Problem };
-
-const citizenOf = (request: Parameters<typeof principalOf>[0]) => {
-  const principal = principalOf(request);
-  if (principal.role !== 'citizen') throw forbidden('only citizens have a record of their own');
-  return principal;
-};
-
-const organisationLabel = (organisation: string) =>
-  (organisationLabels as Record<string, { vi: string; en: string }>)[organisation] ?? {
-    vi: organisation,
-    en: organisation,
-  };
 
 /** The signed-in citizen's own record in the national population database, and who has read it. */
 export const meRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx) => {
@@ -44,16 +29,7 @@ export const meRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx) => {
         response: { 200: Me, ...problems },
       },
     },
-    async (request) => {
-      const principal = citizenOf(request);
-      const family = await ctx.registry.family(principal.personalIdNumber, {
-        actor: principal.subject,
-        organisation: 'portal',
-        purpose: 'own-record',
-      });
-      if (!family) throw notFound('the national population database holds no record for your personal ID number');
-      return meFrom(family);
-    },
+    async (request) => myRecord(ctx, asCitizen(principalOf(request))),
   );
 
   app.get(
@@ -72,33 +48,6 @@ export const meRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx) => {
         response: { 200: MyDataAccess, ...problems },
       },
     },
-    async (request) => {
-      const { personalIdNumber } = citizenOf(request);
-      const holders: [string, () => Promise<DataAccessRecord[]>][] = [
-        ['registry', () => ctx.registry.dataAccess(personalIdNumber)],
-        ...agencyIds.flatMap((agency): [string, () => Promise<DataAccessRecord[]>][] => {
-          const office = ctx.backOffices[agency];
-          return office ? [[agency, () => office.dataAccess(personalIdNumber)]] : [];
-        }),
-      ];
-      const answers = await Promise.allSettled(holders.map(([, read]) => read()));
-      const unavailable: string[] = [];
-      const reads = answers.flatMap((answer, i) => {
-        if (answer.status === 'fulfilled') return answer.value;
-        const holder = holders[i]![0];
-        request.log.warn({ holder, error: (answer.reason as Error).message }, 'a data-access log could not be read');
-        unavailable.push(holder);
-        return [];
-      });
-      reads.sort((a, b) => b.at.localeCompare(a.at));
-      return {
-        reads: reads.map((read) => ({
-          ...read,
-          organisationLabel: organisationLabel(read.organisation),
-          purposeLabel: dataAccessPurposeLabels[read.purpose],
-        })),
-        unavailable: [...unavailable, ...agencyIds.filter((agency) => !ctx.backOffices[agency])],
-      };
-    },
+    async (request) => myDataAccess(ctx, asCitizen(principalOf(request)), request.log),
   );
 };

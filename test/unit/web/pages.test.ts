@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fakeApi, lanDossier, otherDossier } from './fake-api';
+
+/**
+ * The pages over the fake api: sign-in with the cookie session and CSRF, languages, the citizen's
+ * pages and their errors. The real stack and a real browser are test/integration/pages.test.ts.
+ */
+let api: Awaited<ReturnType<typeof fakeApi>>;
+beforeAll(async () => {
+  api = await fakeApi();
+});
+afterAll(async () => api.app.close());
+
+/** A cookie jar of one browser. */
+function browser() {
+  const jar = new Map<string, string>();
+  const cookieHeader = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const remember = (setCookie: string | string[] | undefined) => {
+    for (const line of [setCookie ?? []].flat()) {
+      const [pair] = line.split(';');
+      const [name, ...value] = pair!.split('=');
+      if (value.join('=') === '') jar.delete(name!);
+      else jar.set(name!, value.join('='));
+    }
+  };
+  return {
+    jar,
+    async get(url: string, headers: Record<string, string> = {}) {
+      const response = await api.app.inject({ method: 'GET', url, headers: { cookie: cookieHeader(), ...headers } });
+      remember(response.headers['set-cookie']);
+      return response;
+    },
+    async post(url: string, form: Record<string, string | string[]>) {
+      const body = new URLSearchParams();
+      for (const [k, v] of Object.entries(form)) for (const one of [v].flat()) body.append(k, one);
+      const response = await api.app.inject({
+        method: 'POST',
+        url,
+        headers: { cookie: cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+        payload: body.toString(),
+      });
+      remember(response.headers['set-cookie']);
+      return response;
+    },
+  };
+}
+const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+
+async function signedIn(user = 'citizen-lan') {
+  const b = browser();
+  const page = await b.get('/sign-in');
+  const signIn = await b.post('/sign-in', { _csrf: csrfOf(page.body), user });
+  expect(signIn.statusCode).toBe(303);
+  return b;
+}
+
+describe('pages', () => {
+  it('sign a demo user in with a CSRF-checked form into an httpOnly SameSite cookie that the api does not accept', async () => {
+    const b = browser();
+    const page = await b.get('/sign-in');
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(page.body).toMatch(/^<!doctype html><html lang="vi">/);
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect((await b.post('/sign-in', { user: 'citizen-lan' })).statusCode).toBe(403);
+    const signIn = await b.post('/sign-in', { _csrf: csrfOf(page.body), user: 'citizen-lan' });
+    expect(signIn.statusCode).toBe(303);
+    const cookie = [signIn.headers['set-cookie']].flat().find((c) => c!.startsWith('lienthong_session='))!;
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    const home = await b.get('/');
+    expect(home.statusCode).toBe(200);
+    expect(home.body).toContain('Hồ sơ của tôi');
+    expect(home.body).toContain('Nguyễn Thị Lan');
+    expect((await b.get('/api/dossiers')).statusCode).toBe(401);
+    const out = await b.post('/sign-out', { _csrf: csrfOf(home.body) });
+    expect(out.statusCode).toBe(303);
+    expect((await b.get('/')).headers.location).toBe('/sign-in?next=%2F');
+  });
+
+  it('speak English by the switch or Accept-Language, Vietnamese otherwise', async () => {
+    const b = await signedIn();
+    expect((await b.get('/', { 'accept-language': 'en-GB,en;q=0.9' })).body).toContain('My dossiers');
+    expect((await b.get('/', { 'accept-language': 'fr, vi;q=0.5' })).body).toContain('Hồ sơ của tôi');
+    expect((await b.get('/?lang=en')).body).toContain('<html lang="en">');
+    expect((await b.get('/')).body).toContain('My dossiers');
+  });
+
+  it('pre-fill the birth form, and show each problem next to its field and in a summary linking to it', async () => {
+    const b = await signedIn();
+    const form = await b.get('/apply/birth-bundle');
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('001190012345');
+    expect(form.body.length).toBeLessThan(100_000);
+    const refused = await b.post('/apply/birth-bundle', {
+      _csrf: csrfOf(form.body),
+      formKey: 'form-key-0001',
+      'child.fullName': 'Bé 2',
+      'child.birthDate': '31/02/2026',
+    });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.body).toContain('href="#f-child-fullName"');
+    expect(refused.body).toContain('Chỉ gồm chữ cái');
+    expect(refused.body).toContain('href="#f-child-birthDate"');
+    expect(refused.body).toContain('href="#f-residence-parentConfirmed"');
+    expect(refused.body).toContain('value="form-key-0001"');
+  });
+
+  it("show the citizen's own dossier and nobody else's", async () => {
+    const b = await signedIn();
+    const page = await b.get(`/dossiers/${lanDossier}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Đăng ký khai sinh');
+    expect((await b.get(`/dossiers/${otherDossier}`)).statusCode).toBe(404);
+    expect((await b.get('/dossiers/nonsense')).statusCode).toBe(404);
+    const worker = await signedIn('worker-civil-status');
+    expect((await worker.get('/')).statusCode).toBe(403);
+  });
+});

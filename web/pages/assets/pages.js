@@ -1,0 +1,95 @@
+// Progressive enhancement for the Lienthong pages: every page works without this file.
+(function () {
+  'use strict';
+  document.documentElement.classList.add('js');
+
+  // Move focus to the error summary, so a screen reader hears the problems first.
+  var summary = document.querySelector('[data-focus]');
+  if (summary) summary.focus();
+
+  // Address pickers: keep only the chosen province's communes in the commune list.
+  document.querySelectorAll('[data-province-select]').forEach(function (province) {
+    var commune = document.getElementById(province.getAttribute('data-province-select'));
+    if (!commune) return;
+    var groups = Array.prototype.map.call(commune.querySelectorAll('optgroup'), function (group) {
+      return group.cloneNode(true);
+    });
+    var placeholder = commune.querySelector('option[value=""]');
+    function filter() {
+      var chosen = commune.value;
+      commune.textContent = '';
+      if (placeholder) commune.appendChild(placeholder);
+      groups.forEach(function (group) {
+        if (!province.value || group.getAttribute('data-province') === province.value) {
+          var copy = group.cloneNode(true);
+          commune.appendChild(copy);
+        }
+      });
+      commune.value = chosen;
+      if (commune.value !== chosen) commune.value = '';
+    }
+    province.addEventListener('change', filter);
+    filter();
+  });
+
+  // Variant 4 asks for the relatives; the other variants hide that part.
+  document.querySelectorAll('[data-show-when-variant]').forEach(function (part) {
+    var wanted = part.getAttribute('data-show-when-variant');
+    var radios = document.querySelectorAll('input[name="variant"]');
+    function update() {
+      var chosen = document.querySelector('input[name="variant"]:checked');
+      part.hidden = !chosen || chosen.value !== wanted;
+    }
+    radios.forEach(function (radio) {
+      radio.addEventListener('change', update);
+    });
+    update();
+  });
+
+  // A second click on a submit button while the first is on its way does nothing (the form key
+  // makes a double submission harmless anyway).
+  document.querySelectorAll('form').forEach(function (form) {
+    form.addEventListener('submit', function (event) {
+      if (form.getAttribute('data-sending')) event.preventDefault();
+      else form.setAttribute('data-sending', 'yes');
+    });
+  });
+
+  window.addEventListener('pageshow', function () {
+    document.querySelectorAll('form[data-sending]').forEach(function (form) {
+      form.removeAttribute('data-sending');
+    });
+  });
+
+  // Print buttons are shown only where printing can be started from the page.
+  document.querySelectorAll('[data-print]').forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener('click', function () {
+      window.print();
+    });
+  });
+
+  // The dossier page follows its dossier: each server-sent event replaces the timeline, and the
+  // actions unless the citizen is typing in them.
+  var dossier = document.getElementById('dossier');
+  if (dossier && window.EventSource) {
+    var announce = document.getElementById('dossier-announce');
+    var source = new EventSource(dossier.getAttribute('data-events'));
+    source.addEventListener('dossier', function (event) {
+      var data = JSON.parse(event.data);
+      var timeline = document.getElementById('dossier-live');
+      var before = timeline && timeline.getAttribute('data-status');
+      if (timeline) timeline.outerHTML = data.timeline;
+      var actions = document.getElementById('dossier-actions');
+      var busy = actions && actions.contains(document.activeElement) && document.activeElement !== document.body;
+      if (actions && !busy) actions.outerHTML = data.actions;
+      if (announce && before !== data.status)
+        announce.textContent = dossier.getAttribute('data-announce-prefix') + ': ' + data.statusText;
+    });
+    source.addEventListener('error', function () {
+      // The server ends the stream when the dossier closes; do not reconnect then.
+      var timeline = document.getElementById('dossier-live');
+      if (timeline && timeline.getAttribute('data-closed') === 'true') source.close();
+    });
+  }
+})();
