@@ -203,6 +203,7 @@ export const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9._-]+$/, 'must be a key id from PAYLOAD_KEYS')
     .optional(),
+  BUS_KEYS_DIR: z.string().min(1).optional(),
   CITIZEN_SEARCH_KEY: z
     .string()
     .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64 (openssl rand -base64 32)')
@@ -343,6 +344,8 @@ export interface Config {
   payloadKeys?: { spec: string; activeKeyId?: string };
   /** Secret of the citizens' pseudonymous search keys; unset in local mode = a development one under DATA_DIR. */
   citizenSearchKey?: string;
+  /** The folder of the bus's signing and topic keys; unset in local mode = DATA_DIR/bus-keys, generated. */
+  busKeysDir?: string;
   api: {
     host: string;
     port: number;
@@ -455,6 +458,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     database: { url: e.DATABASE_URL, port: e.POSTGRES_PORT },
     payloadKeys: e.PAYLOAD_KEYS ? { spec: e.PAYLOAD_KEYS, activeKeyId: e.PAYLOAD_ACTIVE_KEY_ID } : undefined,
     citizenSearchKey: e.CITIZEN_SEARCH_KEY,
+    busKeysDir: e.BUS_KEYS_DIR,
     agencies: {
       policy: perAgency((agency) => e[policyVariable(agency)] ?? e.AGENCY_POLICY),
       processingDelayMs: e.AGENCY_PROCESSING_DELAY_MS,
@@ -570,6 +574,11 @@ function crossFieldProblems(e: Env): string[] {
   if (e.INFRA_MODE === 'external' && e.CITIZEN_SEARCH_KEY === undefined) {
     problems.push(
       'CITIZEN_SEARCH_KEY: is required when INFRA_MODE=external (it keeps ID numbers out of Temporal visibility; keep it stable, or citizens lose their dossier lists)',
+    );
+  }
+  if (e.INFRA_MODE === 'external' && e.BUS_KEYS_DIR === undefined) {
+    problems.push(
+      'BUS_KEYS_DIR: is required when INFRA_MODE=external (the folder of this process\'s bus signing key, every service\'s public keys and the keys of its topics; see "Messages on the bus")',
     );
   }
   if (e.INFRA_MODE === 'external' && e.PAYLOAD_KEYS === undefined) {

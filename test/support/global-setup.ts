@@ -6,10 +6,13 @@ import { startLocalStack, type LocalStack } from '../../infra/stack';
 import { loggableEndpoints, type Endpoints } from '../../platform/endpoints';
 import { createLogger } from '../../platform/logger';
 import { freePort } from '../../infra/process';
+import { ensureLocalBusKeys } from '../../platform/bus';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     endpoints: Endpoints;
+    /** The run's bus keys (signing keys per service, data keys per topic), as DATA_DIR/bus-keys holds them locally. */
+    busKeysDir: string;
   }
 }
 
@@ -45,6 +48,9 @@ export async function setup(project: TestProject): Promise<void> {
     'test infrastructure ready',
   );
   project.provide('endpoints', stack.endpoints);
+  const busKeysDir = join(dataDir, 'bus-keys');
+  ensureLocalBusKeys(busKeysDir);
+  project.provide('busKeysDir', busKeysDir);
 }
 
 export async function teardown(): Promise<void> {
