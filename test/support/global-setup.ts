@@ -13,6 +13,8 @@ declare module 'vitest' {
     endpoints: Endpoints;
     /** The run's bus keys (signing keys per service, data keys per topic), as DATA_DIR/bus-keys holds them locally. */
     busKeysDir: string;
+    /** The run's server data folder: Kafka's segment files and the servers' logs, for the no-clear-text test. */
+    dataDir: string;
   }
 }
 
@@ -51,6 +53,7 @@ export async function setup(project: TestProject): Promise<void> {
   const busKeysDir = join(dataDir, 'bus-keys');
   ensureLocalBusKeys(busKeysDir);
   project.provide('busKeysDir', busKeysDir);
+  project.provide('dataDir', dataDir);
 }
 
 export async function teardown(): Promise<void> {
