@@ -82,7 +82,9 @@ const ceHeaderDescriptions = {
 /** The extension attributes that sign and encrypt every message (platform/bus/seal.ts); the operator-fix one is not accepted yet. */
 const securityHeaderDescriptions = {
   signature:
-    "Ed25519 signature (base64) by the producer's key over the topic name, the Kafka key, every other ce_* header, content-type and the encrypted value; consumers dead-letter a message without a valid one from a producer of the topic as bad-signature.",
+    "Ed25519 signature (base64) by the producer's key of the root of a SHA-256 hash tree over the batch the message was published in; the message's leaf covers the topic name, the Kafka key, every other ce_* header (ce_signaturechain excepted), content-type and the encrypted value. Consumers dead-letter a message without a valid one from a producer of the topic as bad-signature.",
+  signatureChain:
+    "The path (base64: per level, 1 byte for the side and the 32-byte sibling hash) from the message's leaf to the signed root; absent when the batch was one message.",
   signatureKeyId:
     'Id of the signing key (`<service>/<n>`); the consumer knows which service each key belongs to, and old keys stay known after a rotation.',
   dataKeyId:
@@ -114,7 +116,7 @@ function cloudEventHeadersSchema(type: string): JsonObject {
     ]),
     required: [
       ...attributes.map((attribute) => cloudEventHeaders[attribute]),
-      ...security.map((name) => busSecurityHeaders[name]),
+      ...security.filter((name) => name !== 'signatureChain').map((name) => busSecurityHeaders[name]),
     ],
   };
 }

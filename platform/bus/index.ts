@@ -16,7 +16,7 @@ export {
   type BusKeyring,
   type BusKeySettings,
 } from './keys';
-export { busSecurityHeaders, openMessage, sealMessage } from './seal';
+export { busSecurityHeaders, openMessage, sealBatch, sealMessage } from './seal';
 export {
   BusError,
   DeadLetterError,

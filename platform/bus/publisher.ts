@@ -4,7 +4,7 @@ import type { Logger } from '../logger';
 import { encodeEvent, type OutgoingEvent } from './envelope';
 import { PublishFailedError } from './errors';
 import type { BusKeyring } from './keys';
-import { sealMessage } from './seal';
+import { sealBatch, sealMessage } from './seal';
 
 export interface EventPublisher {
   /** Validates and publishes one event, keyed by its subject (the dossier id); resolves once all replicas have it. */
@@ -43,7 +43,11 @@ export async function createPublisher(kafka: Kafka, log: Logger, keyring: BusKey
       if (events.length === 0) return;
       await send(
         spec,
-        events.map((event) => sealMessage(spec.name, encodeEvent(spec, event), keyring)),
+        sealBatch(
+          spec.name,
+          events.map((event) => encodeEvent(spec, event)),
+          keyring,
+        ),
       );
     },
     async disconnect() {

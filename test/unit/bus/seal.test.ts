@@ -15,6 +15,7 @@ import {
   openMessage,
   redrivenHeaders,
   rotateBusKey,
+  sealBatch,
   sealMessage,
   topicKeyHolders,
   type BusKeyring,
@@ -171,5 +172,46 @@ describe('signed and encrypted messages', () => {
       for (const file of readdirSync(join(dir, folder)))
         expect(statSync(join(dir, folder, file)).mode & 0o777, `${folder}/${file}`).toBe(0o600);
     }
+  });
+});
+
+describe('batch signatures', () => {
+  const batch = (n: number) =>
+    sealBatch(
+      spec.name,
+      Array.from({ length: n }, (_, i) => event(i + 1)),
+      producer,
+    );
+
+  it('sign a batch once, and each message of it verifies on its own', () => {
+    for (const size of [1, 2, 3, 7, 64]) {
+      const sealed = batch(size);
+      expect(new Set(sealed.map((m) => m.headers?.[busSecurityHeaders.signature])).size).toBe(1);
+      for (const message of sealed)
+        expect(openMessage(spec, consumed(message), consumer), `${size}`).toMatchObject({ ok: true });
+    }
+    expect(batch(1)[0]!.headers).not.toHaveProperty(busSecurityHeaders.signatureChain);
+  });
+
+  it('refuses a message with another message’s path, with a path cut short, or with a forged sibling', () => {
+    const [first, second, third] = batch(3).map(consumed);
+    const chainOf = (m: typeof first) => m!.headers![busSecurityHeaders.signatureChain] as Buffer;
+    const cases = {
+      'the path of another message': withHeaders(first!, { [busSecurityHeaders.signatureChain]: chainOf(second) }),
+      'a path cut short': withHeaders(third!, {
+        [busSecurityHeaders.signatureChain]: Buffer.from(
+          Buffer.from(chainOf(third).toString(), 'base64').subarray(0, 10).toString('base64'),
+        ),
+      }),
+      'no path': {
+        ...first!,
+        headers: Object.fromEntries(
+          Object.entries(first!.headers!).filter(([n]) => n !== busSecurityHeaders.signatureChain),
+        ),
+      },
+      'a changed value': { ...second!, value: Buffer.from(second!.value!.map((b, i) => (i === 13 ? b ^ 1 : b))) },
+    };
+    for (const [what, message] of Object.entries(cases))
+      expect(openMessage(spec, message, consumer), what).toMatchObject({ ok: false, reason: 'bad-signature' });
   });
 });
