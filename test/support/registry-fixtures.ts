@@ -15,6 +15,9 @@ import { citizenKeyer } from '../../platform/pseudonym';
 import { startRegistry } from '../../registry';
 import { testKeyring } from './bus-keys';
 
+/** The pseudonymous citizen key the tests' registries key population changes by (the api tests' secret). */
+export const testCitizenKey = citizenKeyer(new TextEncoder().encode('integration-citizen-search-secret'));
+
 /** `population.changes` cloned under a unique name, with its dead-letter topic, so runs never see each other's changes. */
 export async function isolatedChangesTopic(kafka: Kafka): Promise<TopicSpec> {
   const spec = {
@@ -38,7 +41,7 @@ export async function isolatedRegistry(kafka: Kafka, endpoints: Endpoints, log: 
     pool,
     kafka,
     keyring: testKeyring('registry', topic),
-    citizenKey: citizenKeyer(new TextEncoder().encode('integration-citizen-search-secret')),
+    citizenKey: testCitizenKey,
     log,
     population: [...demoCitizens, ...citizens],
     relations: demoRelations,

@@ -20,7 +20,7 @@ import { startEventBridge } from '../../services/event-bridge';
 import { startOrchestrator, type RunningOrchestrator } from '../../services/orchestrator';
 import { testDataConverter } from './workflow-env';
 import { testKeyring } from './bus-keys';
-import { citizenKeyer } from '../../platform/pseudonym';
+import { testCitizenKey } from './registry-fixtures';
 
 /** The whole system in one test process, on the real servers of the global setup. */
 export async function startSystem(
@@ -46,7 +46,7 @@ export async function startSystem(
     pool: registryPool,
     kafka: kafkaOf('registry'),
     keyring: testKeyring('registry'),
-    citizenKey: citizenKeyer(new TextEncoder().encode('integration-citizen-search-secret')),
+    citizenKey: testCitizenKey,
     log,
     population,
     relations: demoRelations,
