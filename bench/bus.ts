@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { Partitioners, type Kafka } from 'kafkajs';
 import { z } from 'zod';
 import { deadLetterTopic, type TopicSpec } from '../contracts/topics';
-import { createPublisher, runConsumer, type OutgoingEvent } from '../platform/bus';
+import { createPublisher, loadBusKeyring, runConsumer, type BusKeySettings, type OutgoingEvent } from '../platform/bus';
 import { ensureTopics, kafkaFor } from '../platform/kafka';
 import { createLogger, type Logger } from '../platform/logger';
 import { benchStack, printTable, type BenchRow } from './stack';
@@ -41,8 +41,9 @@ async function freshTopic(kafka: Kafka, partitions: number): Promise<TopicSpec> 
   const spec: TopicSpec = {
     name: `bench-${randomUUID().slice(0, 8)}`,
     description: 'benchmark',
-    producers: [],
-    consumers: [],
+    // Published and consumed as real services are: signed by a producer, encrypted with the topic's key.
+    producers: ['orchestrator'],
+    consumers: ['event-bridge'],
     messages: { 'ReadingTaken.v1': Reading },
   };
   const admin = kafka.admin();
@@ -73,16 +74,24 @@ function tracker(name: string, count: number, log: Logger) {
 
 const dossierOf = (i: number) => `HS-BENCH-${i % 1_000}`;
 
-async function viaBus(kafka: Kafka, spec: TopicSpec, count: number, batch: number, log: Logger): Promise<BenchRow> {
+async function viaBus(
+  kafka: Kafka,
+  busKeys: BusKeySettings,
+  spec: TopicSpec,
+  count: number,
+  batch: number,
+  log: Logger,
+): Promise<BenchRow> {
   const track = tracker('bus', count, log);
   const consumer = await runConsumer({
     kafka,
     groupId: `bench-bus-${randomUUID()}`,
     topics: [spec],
+    keyring: loadBusKeyring(busKeys, 'event-bridge', [spec]),
     log,
     handler: async (event) => track.seen((event.data as { sentAt: number }).sentAt),
   });
-  const publisher = await createPublisher(kafka, log);
+  const publisher = await createPublisher(kafka, log, loadBusKeyring(busKeys, 'orchestrator', [spec]));
   const started = Date.now();
   for (let i = 0; i < count; i += batch) {
     const events: OutgoingEvent[] = [];
@@ -99,7 +108,7 @@ async function viaBus(kafka: Kafka, spec: TopicSpec, count: number, batch: numbe
   const seconds = (Date.now() - started) / 1000;
   await consumer.stop();
   await publisher.disconnect();
-  return { name: 'bus (validated CloudEvents)', count, seconds, latenciesMs: track.latencies };
+  return { name: 'bus (validated, signed, encrypted)', count, seconds, latenciesMs: track.latencies };
 }
 
 /** Raw kafkajs; with `headers`, each message also carries the bus's seven CloudEvents headers (no validation). */
@@ -193,7 +202,14 @@ async function main(): Promise<number> {
       log,
       true,
     );
-    const bus = await viaBus(kafka, await freshTopic(kafka, flags.partitions), flags.count, flags.batch, log);
+    const bus = await viaBus(
+      kafka,
+      stack.busKeys,
+      await freshTopic(kafka, flags.partitions),
+      flags.count,
+      flags.batch,
+      log,
+    );
     printTable(
       `bus vs raw kafkajs: ${flags.count} events, batches of ${flags.batch}, ${flags.partitions} partitions (produce + consume)`,
       [raw, withHeaders, bus],

@@ -20,6 +20,7 @@ import { startOrchestrator } from '../services/orchestrator';
 import { startServices } from '../services/runtime';
 import { agencyEventSignal } from '../workflows/messages';
 import { benchStack, printTable, type BenchRow } from './stack';
+import { busKeySettings, loadBusKeyring } from '../platform/bus';
 
 /**
  * Birth bundles end to end: N dossiers at a chosen concurrency through the whole system (workflow,
@@ -210,6 +211,7 @@ async function main(): Promise<number> {
     namespace: stack.endpoints.temporal.namespace,
     codec: payloadCodecFor(config),
     kafka: kafkaFor(stack.endpoints.kafka, 'orchestrator', config.kafka, quiet),
+    keyring: loadBusKeyring(busKeySettings(config), 'orchestrator'),
     log: quiet,
     taskQueue: baselineTaskQueue,
     publisher: directAnswers(client),

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Partitioners, type Kafka } from 'kafkajs';
 import { z } from 'zod';
@@ -9,7 +9,8 @@ import { cloudEventHeaders } from '../contracts/cloudevents';
 import { demoPeople, demoRelations } from '../contracts/demo-citizens';
 import { demoCitizens, generatePopulation } from '../contracts/population-generator';
 import { populationChangesTopic, topicSpec } from '../contracts/topics';
-import type { RunningConsumer } from '../platform/bus';
+import { loadBusKeyring, type BusKeySettings, type RunningConsumer } from '../platform/bus';
+import { citizenKeyer } from '../platform/pseudonym';
 import { createPool, type Pool } from '../platform/database';
 import { databaseUrl, type Endpoints } from '../platform/endpoints';
 import { kafkaFor } from '../platform/kafka';
@@ -45,7 +46,14 @@ function progress(log: Logger, what: () => Record<string, number | string>) {
   return () => clearInterval(timer);
 }
 
-async function propagation(endpoints: Endpoints, kafka: Kafka, flags: z.infer<typeof Flags>, log: Logger) {
+async function propagation(
+  endpoints: Endpoints,
+  busKeys: BusKeySettings,
+  kafka: Kafka,
+  flags: z.infer<typeof Flags>,
+  log: Logger,
+) {
+  const citizenKey = citizenKeyer(randomBytes(32));
   const population = [...generatePopulation(1_000, 1), ...demoCitizens];
   const registryPool = createPool(databaseUrl(endpoints, registryDatabase));
   const pools = Object.fromEntries(
@@ -55,6 +63,8 @@ async function propagation(endpoints: Endpoints, kafka: Kafka, flags: z.infer<ty
   const registry = await startRegistry({
     pool: registryPool,
     kafka,
+    keyring: loadBusKeyring(busKeys, 'registry'),
+    citizenKey,
     log,
     population,
     relations: demoRelations,
@@ -73,6 +83,7 @@ async function propagation(endpoints: Endpoints, kafka: Kafka, flags: z.infer<ty
         agency,
         pool: pools[agency],
         kafka,
+        keyring: loadBusKeyring(busKeys, agency),
         log: log.child({ level: 'warn' }),
         topic: topicSpec(populationChangesTopic),
         groupId: `bench-population-${agency}`,
@@ -133,8 +144,8 @@ async function propagation(endpoints: Endpoints, kafka: Kafka, flags: z.infer<ty
       while (next < flags.count) {
         const i = (next += 1);
         const before = Date.now();
-        // A change can only be applied after the answer commits; it is keyed by the person's ID number.
-        askedAt.set(`${type}|${await change(i)}`, before);
+        // A change can only be applied after the answer commits; it is keyed by the person's citizen key.
+        askedAt.set(`${type}|${citizenKey(await change(i))}`, before);
       }
     };
     await Promise.all(Array.from({ length: flags.concurrency }, worker));
@@ -234,7 +245,7 @@ async function main(): Promise<number> {
   const stack = await benchStack(log);
   try {
     const kafka = kafkaFor(stack.endpoints.kafka, 'admin', { clientId: 'bench' }, log.child({ level: 'warn' }));
-    const rows = await propagation(stack.endpoints, kafka, flags, log);
+    const rows = await propagation(stack.endpoints, stack.busKeys, kafka, flags, log);
     // After the read models stopped, so they never see (and dead-letter) the baseline's messages.
     const raw = await rawBaseline(kafka, flags.count, log);
     printTable(

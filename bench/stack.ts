@@ -5,12 +5,15 @@ import { freePort } from '../infra/process';
 import { startLocalStack } from '../infra/stack';
 import { loggableEndpoints, type Endpoints } from '../platform/endpoints';
 import type { Logger } from '../platform/logger';
+import type { BusKeySettings } from '../platform/bus';
 
 /**
  * Throw-away Temporal, Kafka and PostgreSQL on free loopback ports for one benchmark run, so
  * figures never depend on (or disturb) a running `npm start`.
  */
-export async function benchStack(log: Logger): Promise<{ endpoints: Endpoints; stop(): Promise<void> }> {
+export async function benchStack(
+  log: Logger,
+): Promise<{ endpoints: Endpoints; busKeys: BusKeySettings; stop(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'lienthong-bench-'));
   const started = Date.now();
   log.info('starting throw-away servers for the benchmark');
@@ -36,6 +39,7 @@ export async function benchStack(log: Logger): Promise<{ endpoints: Endpoints; s
   );
   return {
     endpoints: stack.endpoints,
+    busKeys: { dir: join(dataDir, 'bus-keys'), generate: true },
     async stop() {
       await stack.stop();
       rmSync(dataDir, { recursive: true, force: true });

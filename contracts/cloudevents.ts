@@ -2,8 +2,9 @@ import { z } from 'zod';
 
 /**
  * CloudEvents 1.0 attributes as carried in Kafka binary mode: each attribute is a `ce_<name>`
- * header and the message value is the JSON `data`. `subject` is the dossier id (the personal ID
- * number on `population.changes`), which is also the Kafka key, so one dossier's messages stay in order.
+ * header and the message value is the JSON `data`, encrypted with its topic's key. `subject` is the
+ * dossier id (the pseudonymous citizen key on `population.changes`), which is also the Kafka key, so
+ * one dossier's messages stay in order; headers are in clear, so none may carry personal data.
  */
 export const CloudEventAttributes = z.strictObject({
   id: z.string().min(1).max(200),

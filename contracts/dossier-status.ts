@@ -91,11 +91,18 @@ export const DossierStatusView = z.object({
 });
 export type DossierStatusView = z.infer<typeof DossierStatusView>;
 
-/** Published on the notifications topic at every dossier status change. */
+/**
+ * Published on the notifications topic at every dossier status change. The citizen is named by
+ * their pseudonymous key (`c-…`, as in Temporal visibility), never by ID number; absent for
+ * dossiers started without one.
+ */
 export const DossierStatusChanged = z.object({
   dossierId: z.string(),
   procedure: ProcedureId,
-  citizenId: z.string(),
+  citizenKey: z
+    .string()
+    .regex(/^c-[a-z2-7]{26}$/)
+    .optional(),
   status: DossierStatus,
   changedAt: z.string(),
   steps: z.array(StepView),

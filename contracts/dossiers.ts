@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { personal } from './personal-data';
 import { localDate } from './calendar';
 import { naturalKey, type NaturalKey } from './natural-keys';
 import type { NamedPerson } from './procedures/define';
@@ -21,7 +22,7 @@ export const BirthApplicant = PersonRef.extend({ relationship: BirthApplicantRel
 export const Child = z.strictObject({
   fullName: PersonName,
   sex: Sex,
-  birthDate: IsoDate.refine(notInFuture, 'must not be in the future'),
+  birthDate: personal(IsoDate.refine(notInFuture, 'must not be in the future')),
   birthPlace: Address,
 });
 export type Child = z.infer<typeof Child>;
@@ -108,8 +109,8 @@ export const Deceased = z
     personalIdNumber: PersonalIdNumber,
     fullName: PersonName,
     sex: Sex,
-    birthDate: IsoDate,
-    dateOfDeath: IsoDate.refine(notInFuture, 'must not be in the future'),
+    birthDate: personal(IsoDate),
+    dateOfDeath: personal(IsoDate.refine(notInFuture, 'must not be in the future')),
     placeOfDeath: Address,
     occupationalCause: z.boolean().default(false),
   })

@@ -1,13 +1,14 @@
 import { z } from 'zod';
+import { personal } from './personal-data';
 import { Citizen } from './population';
 import { IsoDate, PersonalIdNumber, provinceCodes } from './values';
 
 /** A permanent residence: the household a person belongs to and the address it is registered at. */
 export const PermanentResidence = z.strictObject({
-  householdId: z.string().min(1).max(100),
+  householdId: personal(z.string().min(1).max(100)),
   provinceCode: z.enum(provinceCodes),
-  commune: z.string().min(1).max(200),
-  street: z.string().min(1).max(200),
+  commune: personal(z.string().min(1).max(200)),
+  street: personal(z.string().min(1).max(200)),
 });
 export type PermanentResidence = z.infer<typeof PermanentResidence>;
 
@@ -31,8 +32,8 @@ export const CitizenPermanentResidenceDeleted = z.strictObject({ personalId: Per
 export type CitizenPermanentResidenceDeleted = z.infer<typeof CitizenPermanentResidenceDeleted>;
 
 /**
- * Every change the population registry publishes on `population.changes`, keyed by personal ID
- * number. The residence changes carry a `Citizen` prefix: a type name means one schema everywhere,
+ * Every change the population registry publishes on `population.changes`, keyed by the person's
+ * pseudonymous citizen key (not the ID number, which travels only in the encrypted data). The residence changes carry a `Citizen` prefix: a type name means one schema everywhere,
  * and `PermanentResidenceRegistered.v1` is already the residence agency's result event.
  */
 export const populationChanges = {

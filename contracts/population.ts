@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { personal } from './personal-data';
 import { IsoDate, PersonalIdNumber, PersonName, provinceCodes, Sex } from './values';
 
 /**
@@ -9,11 +10,11 @@ export const Citizen = z.strictObject({
   personalId: PersonalIdNumber,
   fullName: PersonName,
   sex: Sex,
-  birthDate: IsoDate,
+  birthDate: personal(IsoDate),
   provinceCode: z.enum(provinceCodes),
-  commune: z.string().min(1),
-  street: z.string().min(1),
-  householdId: z.string().min(1),
+  commune: personal(z.string().min(1)),
+  street: personal(z.string().min(1)),
+  householdId: personal(z.string().min(1)),
   householdHead: z.boolean(),
   owner: z.boolean(),
   contributionMonths: z.number().int().min(0),

@@ -11,7 +11,7 @@ export const commandTopic = (agency: AgencyId) => `agency.${agency}.commands` as
 export const eventTopic = (agency: AgencyId) => `agency.${agency}.events` as const;
 /** Citizen-facing dossier status changes; keyed by dossier id. */
 export const notificationsTopic = 'dossier.notifications';
-/** Every change to the national population, published by the registry's outbox; keyed by personal ID number. */
+/** Every change to the national population, published by the registry's outbox; keyed by the pseudonymous citizen key. */
 export const populationChangesTopic = 'population.changes';
 /** Where a consumer puts what it cannot parse, validate or handle. */
 export const deadLetterTopic = (topic: string) => `${topic}.dlq`;
@@ -19,7 +19,7 @@ export const deadLetterTopic = (topic: string) => `${topic}.dlq`;
 /**
  * One Kafka topic and the messages it may carry: CloudEvents `type` (versioned, e.g.
  * `BirthRegistered.v1`) → zod schema of the event's data. Every message is keyed by its subject: the
- * dossier id, or the personal ID number on `population.changes`.
+ * dossier id, or the pseudonymous citizen key (never the ID number) on `population.changes`.
  */
 export interface TopicSpec {
   name: string;
@@ -61,7 +61,7 @@ export const topicSpecs: TopicSpec[] = [
   {
     name: populationChangesTopic,
     description:
-      'Every change the national population registry makes (births, deaths, permanent residences), keyed by personal ID number; each agency keeps its read model of the population from it.',
+      'Every change the national population registry makes (births, deaths, permanent residences), keyed by the pseudonymous citizen key of the person; each agency keeps its read model of the population from it.',
     producers: ['registry'],
     consumers: [...agencyIds],
     messages: populationChanges,

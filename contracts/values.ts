@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { personal } from './personal-data';
 
 /**
  * The 34 provinces and centrally-run cities after 1 July 2025, with the 3-digit code used in
@@ -101,16 +102,18 @@ export const LineText = z.string().refine((text) => !forbiddenInLine.test(text),
  * Names: letters of any script (Vietnamese diacritics included, typed precomposed or with combining
  * marks, stored NFC) and single spaces, 1–100 characters (assumed length).
  */
-export const PersonName = z
-  .string()
-  .trim()
-  .overwrite((name) => name.normalize('NFC'))
-  .min(1, 'must not be empty')
-  .max(100, 'must be at most 100 characters')
-  .regex(
-    /^\p{L}[\p{L}\p{M}]*( \p{L}[\p{L}\p{M}]*)*$/u,
-    'must contain only letters and single spaces (no digits or symbols)',
-  );
+export const PersonName = personal(
+  z
+    .string()
+    .trim()
+    .overwrite((name) => name.normalize('NFC'))
+    .min(1, 'must not be empty')
+    .max(100, 'must be at most 100 characters')
+    .regex(
+      /^\p{L}[\p{L}\p{M}]*( \p{L}[\p{L}\p{M}]*)*$/u,
+      'must contain only letters and single spaces (no digits or symbols)',
+    ),
+);
 
 export const Sex = z.enum(['male', 'female']);
 export type Sex = z.infer<typeof Sex>;
@@ -122,10 +125,12 @@ export const IsoDate = z.iso.date({ error: 'must be a date written YYYY-MM-DD' }
  * Personal ID number (rule 1): 3-digit province code + century/sex digit + 2 last digits of the
  * birth year + 6 digits. Agreement with a person's sex and birth date is checked by `idMatchesPerson`.
  */
-export const PersonalIdNumber = z
-  .string()
-  .regex(/^\d{12}$/, 'must be exactly 12 digits')
-  .refine((id) => id.slice(0, 3) in provinces, 'must start with the code of one of the 34 provinces');
+export const PersonalIdNumber = personal(
+  z
+    .string()
+    .regex(/^\d{12}$/, 'must be exactly 12 digits')
+    .refine((id) => id.slice(0, 3) in provinces, 'must start with the code of one of the 34 provinces'),
+);
 export type PersonalIdNumber = z.infer<typeof PersonalIdNumber>;
 
 /** The century/sex digit of rule 1 for a birth year and sex. */
@@ -142,26 +147,28 @@ export function idMatchesPerson(id: string, person: { sex: Sex; birthDate: strin
 }
 
 /** Two-level address since 1 July 2025: province → commune/ward → street and house number; no district. */
-export const Address = z
-  .strictObject({
-    provinceCode: z.enum(provinceCodes, { error: 'must be the code of one of the 34 provinces' }),
-    commune: z
-      .string()
-      .trim()
-      .overwrite((name) => name.normalize('NFC'))
-      .min(1, 'must name the commune, ward or special zone')
-      .max(100),
-    street: z
-      .string()
-      .trim()
-      .min(1, 'must give the street and house number')
-      .max(200)
-      .refine((street) => !forbiddenInLine.test(street), forbiddenTextMessage),
-  })
-  .refine((a) => communes[a.provinceCode].includes(a.commune), {
-    path: ['commune'],
-    message: 'must be a commune or ward of the given province',
-  });
+export const Address = personal(
+  z
+    .strictObject({
+      provinceCode: z.enum(provinceCodes, { error: 'must be the code of one of the 34 provinces' }),
+      commune: z
+        .string()
+        .trim()
+        .overwrite((name) => name.normalize('NFC'))
+        .min(1, 'must name the commune, ward or special zone')
+        .max(100),
+      street: z
+        .string()
+        .trim()
+        .min(1, 'must give the street and house number')
+        .max(200)
+        .refine((street) => !forbiddenInLine.test(street), forbiddenTextMessage),
+    })
+    .refine((a) => communes[a.provinceCode].includes(a.commune), {
+      path: ['commune'],
+      message: 'must be a commune or ward of the given province',
+    }),
+);
 export type Address = z.infer<typeof Address>;
 
 /** Money in Vietnamese đồng: a whole, non-negative amount. */

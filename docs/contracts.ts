@@ -5,8 +5,9 @@ import { z } from 'zod';
 import packageJson from '../package.json' with { type: 'json' };
 import { CloudEventAttributes, cloudEventHeaders } from '../contracts/cloudevents';
 import { catalogue } from '../contracts/procedures';
-import { deadLetterTopic, topicSpecs, type TopicSpec } from '../contracts/topics';
+import { deadLetterTopic, populationChangesTopic, topicSpecs, type TopicSpec } from '../contracts/topics';
 import { deadLetterHeaders } from '../platform/bus/consumer';
+import { busSecurityHeaders } from '../platform/bus/seal';
 
 /**
  * The contract documentation, built from the zod schemas in contracts/: one JSON Schema per message
@@ -72,10 +73,23 @@ const ceHeaderDescriptions = {
   source: 'The publishing service, such as `lienthong/orchestrator` or `lienthong/agency/civil-status`.',
   type: 'The versioned message type, which selects the payload schema.',
   specversion: 'The CloudEvents version.',
-  subject: 'The dossier id; always equal to the Kafka key.',
+  subject:
+    'The dossier id (on population.changes, the pseudonymous citizen key, never an ID number); always equal to the Kafka key. Headers travel in clear: none carries personal data.',
   time: 'When the event happened (ISO 8601 with offset).',
-  datacontenttype: 'The CloudEvents datacontenttype of the value.',
+  datacontenttype: 'The CloudEvents datacontenttype of the data, once decrypted.',
 } as const satisfies Record<keyof CloudEventAttributes, string>;
+
+/** The extension attributes that sign and encrypt every message (platform/bus/seal.ts); the operator-fix one is not accepted yet. */
+const securityHeaderDescriptions = {
+  signature:
+    "Ed25519 signature (base64) by the producer's key of the root of a SHA-256 hash tree over the batch the message was published in; the message's leaf covers the topic name, the Kafka key, every other ce_* header (ce_signaturechain excepted), content-type and the encrypted value. Consumers dead-letter a message without a valid one from a producer of the topic as bad-signature.",
+  signatureChain:
+    "The path (base64: per level, 1 byte for the side and the 32-byte sibling hash) from the message's leaf to the signed root; absent when the batch was one message.",
+  signatureKeyId:
+    'Id of the signing key (`<service>/<n>`); the consumer knows which service each key belongs to, and old keys stay known after a rotation.',
+  dataKeyId:
+    "Id of the topic key (`<topic>/<n>`) the value is encrypted with (AES-256-GCM); only the topic's producers and consumers hold it.",
+} as const satisfies Partial<Record<keyof typeof busSecurityHeaders, string>>;
 
 /**
  * The CloudEvents binary-mode headers of one message type, from the same zod schema the bus checks
@@ -87,26 +101,38 @@ function cloudEventHeadersSchema(type: string): JsonObject {
     properties: Record<keyof CloudEventAttributes, JsonObject>;
   };
   const attributes = Object.keys(cloudEventHeaders) as (keyof CloudEventAttributes)[];
+  const security = Object.keys(securityHeaderDescriptions) as (keyof typeof securityHeaderDescriptions)[];
   return {
     type: 'object',
-    properties: Object.fromEntries(
-      attributes.map((attribute) => {
+    properties: Object.fromEntries([
+      ...attributes.map((attribute) => {
         const schema = attribute === 'type' ? { type: 'string', const: type } : properties[attribute];
         return [cloudEventHeaders[attribute], { ...schema, description: ceHeaderDescriptions[attribute] }];
       }),
-    ),
-    required: attributes.map((attribute) => cloudEventHeaders[attribute]),
+      ...security.map((name) => [
+        busSecurityHeaders[name],
+        { type: 'string', minLength: 1, description: securityHeaderDescriptions[name] },
+      ]),
+    ]),
+    required: [
+      ...attributes.map((attribute) => cloudEventHeaders[attribute]),
+      ...security.filter((name) => name !== 'signatureChain').map((name) => busSecurityHeaders[name]),
+    ],
   };
 }
 
-/** The Kafka key of every message: the dossier id, so one dossier's messages stay in one partition, in order. */
-const kafkaKeyBinding = () => ({
+/**
+ * The Kafka key of every message: the dossier id, so one dossier's messages stay in one partition,
+ * in order; on population.changes the person's pseudonymous citizen key, for the same reason.
+ */
+const kafkaKeyBinding = (byCitizen: boolean) => ({
   kafka: {
     key: {
       type: 'string',
       minLength: 1,
-      description:
-        'The dossier id (the same as ce_subject), so all messages of one dossier go to one partition and keep their order.',
+      description: byCitizen
+        ? "The person's pseudonymous citizen key (`c-…`, the same as ce_subject; never the ID number), so one person's changes stay in order."
+        : 'The dossier id (the same as ce_subject), so all messages of one dossier go to one partition and keep their order.',
     },
     bindingVersion: kafkaBindingVersion,
   },
@@ -114,7 +140,7 @@ const kafkaKeyBinding = () => ({
 
 const deadLetterHeaderDescriptions: Record<string, string> = {
   dlq_reason:
-    'Machine-readable reason: invalid-headers, unknown-type, invalid-json, schema-mismatch, key-mismatch, handler-failed, or one the handler gave (unknown-dossier, workflow-closed, …).',
+    'Machine-readable reason: bad-signature (unsigned, forged, or signed by a service that may not publish there), undecryptable, invalid-headers, unknown-type, invalid-json, schema-mismatch, key-mismatch, handler-failed, or one the handler gave (unknown-dossier, workflow-closed, …).',
   dlq_error: 'What went wrong, for people (at most 2,000 characters).',
   dlq_original_topic: 'The topic the message was consumed from.',
   dlq_original_partition: 'Its partition there.',
@@ -152,7 +178,7 @@ function deadLetterMessageObject(): JsonObject {
     title: 'Dead letter',
     summary: 'A message its consumer could not parse, validate or handle, kept for operators to inspect and redrive.',
     description:
-      'Key, value and headers are those of the original message, byte for byte (the ce_* headers included, when it had them); the value may not even be JSON. The bus adds the dlq_* headers.',
+      "Key, value and headers are those of the original message, byte for byte (the ce_* headers included, when it had them): the value stays encrypted under the original topic's key and the producer's signature stays valid, so a redriven dead letter verifies again. The bus adds the dlq_* headers, which the signature does not cover.",
     contentType: 'application/octet-stream',
     headers: { type: 'object', properties, required: added },
     payload: { description: 'The original message value, unchanged.' },
@@ -221,11 +247,11 @@ export function asyncApiDocument(): JsonObject {
       title: titleOf(type),
       summary: `CloudEvent ${type}, on ${carriedOn.join(', ')}.`,
       description:
-        'A CloudEvents 1.0 event in Kafka binary mode: the attributes travel as ce_* headers, the value is the JSON data.',
+        "A CloudEvents 1.0 event in Kafka binary mode: the attributes travel as ce_* headers, signed by the producer. The value is the JSON data encrypted with AES-256-GCM under the topic's key (12-byte IV, ciphertext, 16-byte tag; the topic name as additional data); the payload below is the data once decrypted, its personal fields marked x-personal.",
       contentType: 'application/json',
       headers: cloudEventHeadersSchema(type),
       payload,
-      bindings: kafkaKeyBinding(),
+      bindings: kafkaKeyBinding(carriedOn.includes(populationChangesTopic)),
     };
   }
   messages[deadLetterMessage] = deadLetterMessageObject();
@@ -254,7 +280,7 @@ export function asyncApiDocument(): JsonObject {
     info: {
       title: 'Lienthong',
       version: packageJson.version,
-      description: `Interconnected public-service procedures (liên thông) on Temporal workflows and Kafka events.\n\nEvery message is a CloudEvents 1.0 event in Kafka binary mode (ce_* headers, JSON value), keyed by its dossier id. Operation tags name the service that sends or receives. Generated from contracts/ by \`npm run contracts:docs\`.\n\n${procedureTable()}`,
+      description: `Interconnected public-service procedures (liên thông) on Temporal workflows and Kafka events.\n\nEvery message is a CloudEvents 1.0 event in Kafka binary mode (ce_* headers, JSON value), keyed by its dossier id, signed by its producer (Ed25519) and with its value encrypted under its topic's key (AES-256-GCM). Operation tags name the service that sends or receives. Generated from contracts/ by \`npm run contracts:docs\`.\n\n${procedureTable()}`,
     },
     defaultContentType: 'application/json',
     channels: Object.fromEntries(

@@ -208,6 +208,7 @@ export const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9._-]+$/, 'must be a key id from PAYLOAD_KEYS')
     .optional(),
+  BUS_KEYS_DIR: z.string().min(1).optional(),
   CITIZEN_SEARCH_KEY: z
     .string()
     .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64 (openssl rand -base64 32)')
@@ -354,6 +355,8 @@ export interface Config {
   payloadKeys?: { spec: string; activeKeyId?: string };
   /** Secret of the citizens' pseudonymous search keys; unset in local mode = a development one under DATA_DIR. */
   citizenSearchKey?: string;
+  /** The folder of the bus's signing and topic keys; unset in local mode = DATA_DIR/bus-keys, generated. */
+  busKeysDir?: string;
   api: {
     host: string;
     port: number;
@@ -467,6 +470,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auditHmacKey: e.AUDIT_HMAC_KEY,
     payloadKeys: e.PAYLOAD_KEYS ? { spec: e.PAYLOAD_KEYS, activeKeyId: e.PAYLOAD_ACTIVE_KEY_ID } : undefined,
     citizenSearchKey: e.CITIZEN_SEARCH_KEY,
+    busKeysDir: e.BUS_KEYS_DIR,
     agencies: {
       policy: perAgency((agency) => e[policyVariable(agency)] ?? e.AGENCY_POLICY),
       processingDelayMs: e.AGENCY_PROCESSING_DELAY_MS,
@@ -592,6 +596,11 @@ function crossFieldProblems(e: Env): string[] {
   if (e.INFRA_MODE !== 'external' && e.DATABASE_ADMIN_URL !== undefined) {
     problems.push(
       `DATABASE_ADMIN_URL: is only used when INFRA_MODE=external (now ${e.INFRA_MODE}); local servers are provisioned by npm start`,
+    );
+  }
+  if (e.INFRA_MODE === 'external' && e.BUS_KEYS_DIR === undefined) {
+    problems.push(
+      'BUS_KEYS_DIR: is required when INFRA_MODE=external (the folder of this process\'s bus signing key, every service\'s public keys and the keys of its topics; see "Messages on the bus")',
     );
   }
   if (e.INFRA_MODE === 'external' && e.PAYLOAD_KEYS === undefined) {

@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import kafkajs, { type Admin, type AclEntry } from 'kafkajs';
 import { aclGrants, type AclGrant } from '../contracts/kafka-access';
 import { kafkaServices, type KafkaService } from '../contracts/principals';
@@ -51,29 +52,41 @@ const entryKey = (entry: AclEntry) =>
 export async function ensureAcls(admin: Admin, grants: AclGrant[]): Promise<{ created: number; deleted: number }> {
   const wanted = new Map(grants.map((grant) => [entryKey(aclEntry(grant)), aclEntry(grant)]));
   const principals = new Set(grants.map((grant) => `User:${grant.username}`));
-  const described = await admin.describeAcls({
-    resourceType: AclResourceTypes.ANY,
-    resourcePatternType: ResourcePatternTypes.ANY,
-    operation: AclOperationTypes.ANY,
-    permissionType: AclPermissionTypes.ANY,
-  });
-  const existing = new Map<string, AclEntry>();
-  for (const resource of described.resources) {
-    for (const acl of resource.acls) {
-      if (!principals.has(acl.principal)) continue;
-      const entry: AclEntry = {
-        resourceType: resource.resourceType,
-        resourceName: resource.resourceName,
-        resourcePatternType: resource.resourcePatternType,
-        ...acl,
-      };
-      existing.set(entryKey(entry), entry);
+  const describe = async () => {
+    const described = await admin.describeAcls({
+      resourceType: AclResourceTypes.ANY,
+      resourcePatternType: ResourcePatternTypes.ANY,
+      operation: AclOperationTypes.ANY,
+      permissionType: AclPermissionTypes.ANY,
+    });
+    const existing = new Map<string, AclEntry>();
+    for (const resource of described.resources) {
+      for (const acl of resource.acls) {
+        if (!principals.has(acl.principal)) continue;
+        const entry: AclEntry = {
+          resourceType: resource.resourceType,
+          resourceName: resource.resourceName,
+          resourcePatternType: resource.resourcePatternType,
+          ...acl,
+        };
+        existing.set(entryKey(entry), entry);
+      }
     }
-  }
+    return existing;
+  };
+  const existing = await describe();
   const missing = [...wanted].filter(([key]) => !existing.has(key)).map(([, entry]) => entry);
   const stale = [...existing].filter(([key]) => !wanted.has(key)).map(([, entry]) => entry);
   if (missing.length > 0) await admin.createAcls({ acl: missing });
   if (stale.length > 0) await admin.deleteAcls({ filters: stale });
+  // The broker applies new ACLs a moment after the controller commits them: a service connecting in
+  // between is refused (an idempotent producer's InitProducerId fails with Cluster authorization failed).
+  for (let wait = 50, waited = 0; missing.length > 0; waited += wait, wait = Math.min(wait * 2, 500)) {
+    const now = await describe();
+    if (missing.every((entry) => now.has(entryKey(entry)))) break;
+    if (waited > 15_000) throw new Error(`${missing.length} new Kafka ACLs are not applied by the broker after 15 s`);
+    await setTimeout(wait);
+  }
   return { created: missing.length, deleted: stale.length };
 }
 

@@ -2,9 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka } from 'kafkajs';
 import type { Citizen, Relations } from '../contracts/population';
 import { populationChangesTopic, topicSpec, type TopicSpec } from '../contracts/topics';
-import { createOutboxRelay, createPublisher } from '../platform/bus';
+import { createOutboxRelay, createPublisher, type BusKeyring } from '../platform/bus';
 import type { Pool } from '../platform/database';
 import type { Logger } from '../platform/logger';
+import type { CitizenKeyer } from '../platform/pseudonym';
 import { createRegistryService } from './registry';
 import { migrateRegistryDatabase } from './schema';
 import { seedRegistry } from './seed';
@@ -12,6 +13,13 @@ import { seedRegistry } from './seed';
 export interface RegistryOptions {
   pool: Pool;
   kafka: Kafka;
+  /** The registry's bus keys: it signs and encrypts what it publishes on population.changes. */
+  keyring: BusKeyring;
+  /**
+   * The pseudonymous citizen key: changes are keyed by it on the bus (one person's changes stay in
+   * order) so no personal ID number travels in clear in a Kafka key or header.
+   */
+  citizenKey: CitizenKeyer;
   log: Logger;
   /** The population it starts from when its database is empty (the deterministic generated one). */
   population: Citizen[];
@@ -27,12 +35,13 @@ export async function startRegistry(options: RegistryOptions) {
   const log = options.log.child({ module: 'registry' });
   await migrateRegistryDatabase(options.pool);
   await seedRegistry(options.pool, options.population, options.relations, log);
-  const publisher = await createPublisher(options.kafka, options.log);
+  const publisher = await createPublisher(options.kafka, options.log, options.keyring);
   const relay = createOutboxRelay({
     pool: options.pool,
     publisher,
     topic: options.topic ?? topicSpec(populationChangesTopic),
     source: 'lienthong/registry',
+    subjectOf: options.citizenKey,
   });
   let running = true;
   const relaying = (async () => {

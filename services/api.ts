@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { readOrCreatePrivateFile } from '../platform/files';
 import type { Client } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
+import type { BusKeyring } from '../platform/bus';
 import type { AgencyId } from '../contracts/agencies';
 import type { DossierSettings } from '../contracts/dossier-workflow';
 import type { BackOffice } from '../contracts/back-office';
@@ -43,6 +44,8 @@ export async function startApi(deps: {
   log: Logger;
   client: Client;
   kafka: Kafka;
+  /** The api's bus keys: it reads dossier.notifications (dead letters are listed and redriven as stored bytes). */
+  keyring: BusKeyring;
   codec: AesGcmPayloadCodec;
   backOffices: Partial<Record<AgencyId, BackOffice>>;
   /** The national population registry: `GET /api/me`, the checks at submission, the data-access log. */
@@ -75,8 +78,15 @@ export async function startApi(deps: {
   const citizenKey = citizenKeyerFor(config);
   const catalogue = deps.catalogue ?? productionCatalogue;
   const notifications = createNotificationHub();
-  const feed = await feedFromKafka(notifications, deps.kafka, log);
-  const archive = await startDossierArchive({ kafka: deps.kafka, client: deps.client, records, citizenKey, log });
+  const feed = await feedFromKafka(notifications, deps.kafka, deps.keyring, log);
+  const archive = await startDossierArchive({
+    kafka: deps.kafka,
+    keyring: deps.keyring,
+    client: deps.client,
+    records,
+    citizenKey,
+    log,
+  });
   const app = await buildApi({
     context: {
       catalogue,

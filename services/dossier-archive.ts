@@ -2,7 +2,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
 import { closedDossierStatuses, DossierStatusChanged, type DossierStatusView } from '../contracts/dossier-status';
 import { notificationsTopic, topicSpec } from '../contracts/topics';
-import { runConsumer, type RunningConsumer } from '../platform/bus';
+import { runConsumer, type BusKeyring, type RunningConsumer } from '../platform/bus';
 import type { DossierRecords } from '../platform/dossier-records';
 import type { Logger } from '../platform/logger';
 import type { CitizenKeyer } from '../platform/pseudonym';
@@ -16,6 +16,7 @@ import { consumerGroups } from '../contracts/principals';
  */
 export async function startDossierArchive(deps: {
   kafka: Kafka;
+  keyring: BusKeyring;
   client: Client;
   records: DossierRecords;
   citizenKey: CitizenKeyer;
@@ -27,12 +28,16 @@ export async function startDossierArchive(deps: {
     kafka: deps.kafka,
     groupId: deps.groupId ?? consumerGroups.dossierArchive,
     topics: [topicSpec(notificationsTopic)],
+    keyring: deps.keyring,
     log: deps.log,
     handler: async (event) => {
       const change = DossierStatusChanged.parse(event.data);
       if (!closedDossierStatuses.includes(change.status)) return;
       const view = await finalView(deps.client, change);
-      await deps.records.save(view, deps.citizenKey(view.citizenId));
+      await deps.records.save(
+        view,
+        change.citizenKey ?? (view.citizenId ? deps.citizenKey(view.citizenId) : undefined),
+      );
       log.info({ dossierId: view.dossierId, status: view.status }, 'closed dossier kept');
     },
   });
@@ -43,7 +48,15 @@ async function finalView(client: Client, change: DossierStatusChanged): Promise<
     return await client.workflow.getHandle(change.dossierId).query(statusQuery);
   } catch (err) {
     if (!(err instanceof WorkflowNotFoundError)) throw err;
-    const { changedAt, ...rest } = change;
-    return { ...rest, submittedAt: changedAt, updatedAt: changedAt, operatorActions: [], ignoredEvents: 0 };
+    // The notification names the citizen only by pseudonymous key: the record keeps that key, no ID number.
+    const { changedAt, citizenKey: _key, ...rest } = change;
+    return {
+      ...rest,
+      citizenId: '',
+      submittedAt: changedAt,
+      updatedAt: changedAt,
+      operatorActions: [],
+      ignoredEvents: 0,
+    };
   }
 }

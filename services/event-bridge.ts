@@ -5,7 +5,13 @@ import type { AgencyEventDelivery } from '../contracts/dossier-workflow';
 import { expectedEventTypes } from '../contracts/agency-outcomes';
 import { catalogue as productionCatalogue, type Catalogue } from '../contracts/procedures';
 import { eventTopic, topicSpec } from '../contracts/topics';
-import { DeadLetterError, runConsumer, type EventHandler, type RunningConsumer } from '../platform/bus';
+import {
+  DeadLetterError,
+  runConsumer,
+  type BusKeyring,
+  type EventHandler,
+  type RunningConsumer,
+} from '../platform/bus';
 import type { Logger } from '../platform/logger';
 import { agencyEventSignal } from '../workflows/messages';
 import { consumerGroups } from '../contracts/principals';
@@ -77,6 +83,8 @@ export function createEventBridgeHandler(client: Client, log: Logger, catalogue:
 /** Runs the bridge: one consumer group over every agency event topic. */
 export async function startEventBridge(deps: {
   kafka: Kafka;
+  /** The bridge's bus keys: it verifies that each agency's events come from that agency. */
+  keyring: BusKeyring;
   client: Client;
   log: Logger;
   groupId?: string;
@@ -87,6 +95,7 @@ export async function startEventBridge(deps: {
     kafka: deps.kafka,
     groupId: deps.groupId ?? consumerGroups.eventBridge,
     topics: agencyIds.map((agency) => topicSpec(eventTopic(agency))),
+    keyring: deps.keyring,
     handler: createEventBridgeHandler(deps.client, deps.log, deps.catalogue ?? productionCatalogue),
     log: deps.log,
   });

@@ -3,7 +3,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Kafka } from 'kafkajs';
 import { createActivities, type ActivityPublisher } from '../activities';
 import { orchestratorTaskQueue } from '../contracts/dossier-workflow';
-import { createPublisher } from '../platform/bus';
+import { createPublisher, type BusKeyring } from '../platform/bus';
 import type { AesGcmPayloadCodec } from '../platform/codec';
 import type { TemporalSettings } from '../platform/config';
 import type { Logger } from '../platform/logger';
@@ -24,6 +24,8 @@ export async function startOrchestrator(deps: {
   temporal?: Pick<TemporalSettings, 'tls' | 'apiKey'>;
   codec: AesGcmPayloadCodec;
   kafka: Kafka;
+  /** The orchestrator's bus keys: it signs commands and notifications. */
+  keyring: BusKeyring;
   log: Logger;
   taskQueue?: string;
   /** Where activities publish; the bus over `kafka` by default (the benchmark's baseline swaps it). */
@@ -31,7 +33,7 @@ export async function startOrchestrator(deps: {
   /** The workflows it runs; every procedure of `workflows/` by default (tests add their own). */
   workflowsPath?: string;
 }): Promise<RunningOrchestrator> {
-  const bus = deps.publisher ? undefined : await createPublisher(deps.kafka, deps.log);
+  const bus = deps.publisher ? undefined : await createPublisher(deps.kafka, deps.log, deps.keyring);
   const publisher: ActivityPublisher = deps.publisher ?? bus!;
   const connection = await NativeConnection.connect(
     temporalConnectionOptions(deps.address, deps.temporal) as Parameters<typeof NativeConnection.connect>[0],

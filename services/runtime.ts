@@ -8,7 +8,7 @@ import { demoCitizens, generatePopulation } from '../contracts/population-genera
 import type { PopulationRegistryClient } from '../contracts/registry';
 import { buildBackOfficeServer, httpBackOffice } from '../agencies/runtime/back-office-http';
 import { startAgency, type RunningAgency } from '../agencies';
-import type { RunningConsumer } from '../platform/bus';
+import { busKeySettings, loadBusKeyring, type BusKeyring, type RunningConsumer } from '../platform/bus';
 import { payloadCodecFor } from '../platform/codec';
 import type { Config } from '../platform/config';
 import { createPool, type Pool } from '../platform/database';
@@ -16,6 +16,7 @@ import { databaseUrl, type Endpoints } from '../platform/endpoints';
 import { kafkaFor } from '../platform/kafka';
 import { provisionKafka } from '../platform/kafka-admin';
 import type { Logger } from '../platform/logger';
+import { citizenKeyerFor } from '../platform/pseudonym';
 import type { KafkaService } from '../contracts/principals';
 import { temporalConnectionOptions } from '../platform/temporal';
 import { buildRegistryServer, httpRegistry, startRegistry } from '../registry';
@@ -65,11 +66,19 @@ async function ensurePopulation(pool: Pool, size: number, log: Logger): Promise<
 }
 
 /** The national population registry on its own database, seeded like the agencies' read models. */
-async function startPopulationRegistry(endpoints: Endpoints, config: Config, kafka: Kafka, log: Logger) {
+async function startPopulationRegistry(
+  endpoints: Endpoints,
+  config: Config,
+  kafka: Kafka,
+  keyring: BusKeyring,
+  log: Logger,
+) {
   const pool = createPool(databaseUrl(endpoints, registryDatabase), { applicationName: 'lienthong-registry' });
   const running = await startRegistry({
     pool,
     kafka,
+    keyring,
+    citizenKey: citizenKeyerFor(config),
     log,
     population: [...generatePopulation(config.agencies.populationSize, 1), ...demoCitizens],
     relations: demoRelations,
@@ -91,6 +100,9 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
   // Each service logs in as its own principal: the broker's ACLs, not this process, decide what it may touch.
   const kafkaLevel = config.log.level === 'debug' ? 'info' : 'warn';
   const kafka = (service: KafkaService) => kafkaFor(endpoints.kafka, service, config.kafka, log, kafkaLevel);
+  // And signs and encrypts as itself, holding the keys of its own topics only.
+  const busKeys = busKeySettings(config);
+  const keyring = (service: KafkaService) => loadBusKeyring(busKeys, service);
   if (!endpoints.kafka.sasl || endpoints.kafka.sasl.credentials.admin) {
     await provisionKafka(endpoints.kafka, config.kafka, log);
   } else {
@@ -108,7 +120,7 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
     let registry: PopulationRegistryClient | undefined;
     const registryClient = () => (registry ??= httpRegistry(config.registry.url, config.registry.token));
     if (selection.registry) {
-      const running = await startPopulationRegistry(endpoints, config, kafka('registry'), log);
+      const running = await startPopulationRegistry(endpoints, config, kafka('registry'), keyring('registry'), log);
       stops.push(running.stop);
       registry = running.service;
       if (selection.registryHttp) {
@@ -137,6 +149,7 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
         agency,
         pool,
         kafka: kafka(agency),
+        keyring: keyring(agency),
         log,
         policy: config.agencies.policy[agency],
         processingDelayMs: config.agencies.processingDelayMs,
@@ -168,6 +181,7 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
         temporal: config.temporal,
         codec,
         kafka: kafka('orchestrator'),
+        keyring: keyring('orchestrator'),
         log,
       });
       stops.push(() => orchestrator.stop());
@@ -183,7 +197,12 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
         dataConverter: { payloadCodecs: [codec] },
       });
       if (selection.bridge) {
-        const bridge: RunningConsumer = await startEventBridge({ kafka: kafka('event-bridge'), client, log });
+        const bridge: RunningConsumer = await startEventBridge({
+          kafka: kafka('event-bridge'),
+          keyring: keyring('event-bridge'),
+          client,
+          log,
+        });
         stops.push(() => bridge.stop());
       }
       if (selection.api) {
@@ -199,6 +218,7 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
           log,
           client,
           kafka: kafka('api'),
+          keyring: keyring('api'),
           codec,
           backOffices,
           registry: registryClient(),

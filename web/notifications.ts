@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import type { DossierStatusChanged } from '../contracts/dossier-status';
 import { notificationsTopic, topicSpec } from '../contracts/topics';
-import { runConsumer, type RunningConsumer } from '../platform/bus';
+import { runConsumer, type BusKeyring, type RunningConsumer } from '../platform/bus';
 import type { Logger } from '../platform/logger';
 import { consumerGroups } from '../contracts/principals';
 
@@ -42,9 +42,15 @@ export function createNotificationHub(): NotificationHub {
  * Feeds the hub from the notifications topic. Every api instance reads every change (its own
  * consumer group, from now on): a stream may be open on any of them.
  */
-export async function feedFromKafka(hub: NotificationHub, kafka: Kafka, log: Logger): Promise<RunningConsumer> {
+export async function feedFromKafka(
+  hub: NotificationHub,
+  kafka: Kafka,
+  keyring: BusKeyring,
+  log: Logger,
+): Promise<RunningConsumer> {
   return runConsumer({
     kafka,
+    keyring,
     groupId: `${consumerGroups.apiStreamPrefix}${randomUUID()}`,
     topics: [topicSpec(notificationsTopic)],
     fromBeginning: false,

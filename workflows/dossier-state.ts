@@ -165,10 +165,12 @@ export class DossierState {
 
   /** Snapshots the dossier for the notifications topic, as it is at this change. */
   private queueNotification(): void {
-    const { dossierId, procedure, citizenId, status, updatedAt, steps } = this.view;
+    const { dossierId, procedure, status, updatedAt, steps } = this.view;
+    // The pseudonymous key, not the ID number: whoever reads the topic learns no one's identity.
+    const citizenKey = this.citizenKey;
     this.notifications.push(
       JSON.parse(
-        JSON.stringify({ dossierId, procedure, citizenId, status, changedAt: updatedAt, steps }),
+        JSON.stringify({ dossierId, procedure, citizenKey, status, changedAt: updatedAt, steps }),
       ) as DossierStatusChanged,
     );
   }

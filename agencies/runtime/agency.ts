@@ -5,7 +5,7 @@ import { simulatedNow, type ScaledClock, type WorkingDaysCalendar } from '../../
 import { catalogue } from '../../contracts/procedures';
 import type { PopulationRegistryClient } from '../../contracts/registry';
 import { commandTopic, eventTopic, populationChangesTopic, topicSpec, type TopicSpec } from '../../contracts/topics';
-import { createPublisher, isBusError, runConsumer, type RunningConsumer } from '../../platform/bus';
+import { createPublisher, isBusError, runConsumer, type BusKeyring, type RunningConsumer } from '../../platform/bus';
 import { isDatabaseUnavailable, type Pool } from '../../platform/database';
 import { createLogLimiter } from '../../platform/log-limiter';
 import type { Logger } from '../../platform/logger';
@@ -24,6 +24,8 @@ export interface AgencyOptions {
   agency: AgencyId;
   pool: Pool;
   kafka: Kafka;
+  /** The agency's bus keys: it signs its events, reads its commands and the population changes. */
+  keyring: BusKeyring;
   log: Logger;
   policy: DecisionPolicy;
   /** Simulated time the rules take on a case (auto and review policies). */
@@ -60,7 +62,7 @@ export async function runAgency(module: AgencyModule, options: AgencyOptions) {
   const log = root.child({ module: 'agency', agency });
   await migrateAgencyDatabase(pool);
   if (module.tables) await pool.query(module.tables);
-  const publisher = await createPublisher(options.kafka, root);
+  const publisher = await createPublisher(options.kafka, root, options.keyring);
   const now = () => simulatedNow(options.clock, Date.now());
   const events = options.topics?.events ?? topicSpec(eventTopic(agency));
   const commands = options.topics?.commands ?? topicSpec(commandTopic(agency));
@@ -117,6 +119,7 @@ export async function runAgency(module: AgencyModule, options: AgencyOptions) {
     agency,
     pool,
     kafka: options.kafka,
+    keyring: options.keyring,
     log: root,
     topic: options.populationChanges ?? topicSpec(populationChangesTopic),
     groupId: options.groupId ? `${options.groupId}-population` : consumerGroups.agencyPopulation(agency),
@@ -125,6 +128,7 @@ export async function runAgency(module: AgencyModule, options: AgencyOptions) {
     kafka: options.kafka,
     groupId,
     topics: [commands],
+    keyring: options.keyring,
     handler: intake,
     log: root,
   });

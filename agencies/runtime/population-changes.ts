@@ -3,7 +3,13 @@ import type { AgencyId } from '../../contracts/agencies';
 import type { CloudEvent } from '../../contracts/cloudevents';
 import { populationChanges, type PopulationChangeType } from '../../contracts/population-changes';
 import type { TopicSpec } from '../../contracts/topics';
-import { DeadLetterError, migrateProcessedEvents, runConsumer, withIdempotency } from '../../platform/bus';
+import {
+  DeadLetterError,
+  migrateProcessedEvents,
+  runConsumer,
+  withIdempotency,
+  type BusKeyring,
+} from '../../platform/bus';
 import type { Pool, Queryable } from '../../platform/database';
 import type { Logger } from '../../platform/logger';
 import { insertCitizen } from '../reference';
@@ -59,6 +65,7 @@ export async function followPopulationChanges(deps: {
   agency: AgencyId;
   pool: Pool;
   kafka: Kafka;
+  keyring: BusKeyring;
   log: Logger;
   topic: TopicSpec;
   groupId: string;
@@ -70,6 +77,7 @@ export async function followPopulationChanges(deps: {
     kafka: deps.kafka,
     groupId: deps.groupId,
     topics: [deps.topic],
+    keyring: deps.keyring,
     log: deps.log.child({ agency: deps.agency }),
     // Changes are keyed by person, so partitions are independent: apply them side by side.
     partitionsConsumedConcurrently: 3,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { personal } from '../personal-data';
 import { PersonalIdNumber } from '../values';
 import { Child, Deceased, ResidenceRequest } from '../dossiers';
 import {
@@ -42,7 +43,7 @@ export type DeletePermanentResidence = z.infer<typeof DeletePermanentResidence>;
 
 export const PermanentResidenceRegistered = EventBase.extend({
   residenceRegistrationNumber: z.string().min(1),
-  householdId: z.string().min(1),
+  householdId: personal(z.string().min(1)),
   registeredAt: z.iso.datetime({ offset: true }),
 });
 export const PermanentResidenceRegistrationRejected = rejection(residenceReasonCodes);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { personal } from '../personal-data';
 import { Child, DeathApplicant, Deceased, ResidenceRequest, SurvivorConfirmation } from '../dossiers';
 import { IsoDate, PersonalIdNumber, Vnd } from '../values';
 import {
@@ -49,7 +50,7 @@ export const DecideSurvivorBenefit = CommandBase.extend({
 export type DecideSurvivorBenefit = z.infer<typeof DecideSurvivorBenefit>;
 
 export const HealthInsuranceCardIssued = EventBase.extend({
-  socialInsuranceNumber: z.string().regex(/^\d{10}$/),
+  socialInsuranceNumber: personal(z.string().regex(/^\d{10}$/)),
   cardNumber: z.string().min(1),
   validFrom: IsoDate,
   validTo: IsoDate,

@@ -6,6 +6,8 @@ import { isDatabaseUnavailable } from '../database';
 import type { Logger } from '../logger';
 import { createLogLimiter } from '../log-limiter';
 import { decodeEvent } from './envelope';
+import type { BusKeyring } from './keys';
+import { openMessage } from './seal';
 import { DeadLetterError } from './errors';
 
 /** Where a handled message came from. */
@@ -23,6 +25,8 @@ export interface ConsumerOptions {
   groupId: string;
   topics: TopicSpec[];
   handler: EventHandler;
+  /** The consuming service's keys: every message must be signed by a producer of its topic and decrypt with the topic's key. */
+  keyring: BusKeyring;
   log: Logger;
   /** Tries of a throwing handler before the message is dead-lettered (default 5). */
   maxAttempts?: number;
@@ -73,8 +77,8 @@ export function deadLetterHeaders(
 }
 
 /**
- * Consumes topics through the bus: every message is parsed and validated against its topic's
- * schemas; what cannot be parsed or handled goes to `<topic>.dlq` with the reason in its headers,
+ * Consumes topics through the bus: every message is verified (signed by a producer of its topic),
+ * decrypted, parsed and validated against its topic's schemas; what cannot be parsed or handled goes to `<topic>.dlq` with the reason in its headers,
  * and the consumer moves on. An offset is resolved (and so committed) only after its message was
  * handled or dead-lettered, so a consumer that dies mid-batch redelivers, never loses.
  */
@@ -84,6 +88,9 @@ export async function runConsumer(options: ConsumerOptions): Promise<RunningCons
   const maxAttempts = options.maxAttempts ?? 5;
   const initialBackoffMs = options.initialBackoffMs ?? 200;
   const specs = new Map(options.topics.map((spec) => [spec.name, spec]));
+  for (const spec of options.topics)
+    if (!options.keyring.topics.has(spec.name))
+      throw new Error(`${options.keyring.service} holds no key of ${spec.name}: it is not among the topic's consumers`);
   const stats = { handled: 0, deadLettered: 0, retries: 0 };
   const isUnavailable = options.isUnavailable ?? isDatabaseUnavailable;
   const outages = createLogLimiter(log);
@@ -133,9 +140,11 @@ export async function runConsumer(options: ConsumerOptions): Promise<RunningCons
 
   const handle = async (topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>) => {
     const spec = specs.get(topic);
-    const decoded = spec
-      ? decodeEvent(spec, message)
-      : ({ ok: false, reason: 'unknown-type', error: `no spec for ${topic}` } as const);
+    if (!spec) return deadLetter(topic, partition, message, 'unknown-type', `no spec for ${topic}`);
+    // Nothing of an unsigned, forged or misattributed message is looked at: it changes nothing.
+    const opened = openMessage(spec, message, options.keyring);
+    if (!opened.ok) return deadLetter(topic, partition, message, opened.reason, opened.error);
+    const decoded = decodeEvent(spec, { key: message.key, headers: message.headers, value: opened.value });
     if (!decoded.ok) return deadLetter(topic, partition, message, decoded.reason, decoded.error);
     const coordinates = { topic, partition, offset: message.offset, key: message.key?.toString() };
     let waits = 0;

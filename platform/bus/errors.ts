@@ -55,3 +55,10 @@ export class DeadLetterError extends BusError {
     super(message, options);
   }
 }
+
+/** A service asked to publish on a topic whose key it does not hold: a wiring or configuration error. */
+export class MissingBusKeyError extends BusError {
+  override readonly name = 'MissingBusKeyError';
+  readonly type = 'MissingBusKey';
+  readonly retriable = false;
+}

@@ -8,14 +8,31 @@ export {
 } from './consumer';
 export { decodeEvent, encodeEvent, type OutgoingEvent } from './envelope';
 export {
+  busKeySettings,
+  ensureLocalBusKeys,
+  loadBusKeyring,
+  rotateBusKey,
+  topicKeyHolders,
+  type BusKeyring,
+  type BusKeySettings,
+} from './keys';
+export { busSecurityHeaders, openMessage, sealBatch, sealMessage } from './seal';
+export {
   BusError,
   DeadLetterError,
   InvalidMessageError,
   isBusError,
+  MissingBusKeyError,
   PublishFailedError,
   UnknownMessageTypeError,
 } from './errors';
 export { migrateProcessedEvents, withIdempotency } from './idempotency';
 export { createPublisher, type EventPublisher } from './publisher';
-export { listDeadLetters, redriveDeadLetters, type DeadLetter, type RedriveSelection } from './redrive';
+export {
+  listDeadLetters,
+  redriveDeadLetters,
+  redrivenHeaders,
+  type DeadLetter,
+  type RedriveSelection,
+} from './redrive';
 export { createOutboxRelay } from './outbox-relay';

@@ -6,8 +6,15 @@ import type { EventPublisher } from './publisher';
  * One pass of a transactional outbox's relay over the `outbox` table of a service's database:
  * publishes committed events in order, marks them published once the broker has them; returns
  * how many it published. A crash between the two publishes them again: consumers dedupe by id.
+ * `subjectOf` turns a stored subject into the one on the bus (the registry's pseudonymous citizen key).
  */
-export function createOutboxRelay(deps: { pool: Pool; publisher: EventPublisher; topic: TopicSpec; source: string }) {
+export function createOutboxRelay(deps: {
+  pool: Pool;
+  publisher: EventPublisher;
+  topic: TopicSpec;
+  source: string;
+  subjectOf?: (subject: string) => string;
+}) {
   return (): Promise<number> =>
     inTransaction(deps.pool, async (client) => {
       const { rows } = await client.query<{
@@ -25,7 +32,7 @@ export function createOutboxRelay(deps: { pool: Pool; publisher: EventPublisher;
         rows.map((r) => ({
           id: r.event_id,
           type: r.event_type,
-          subject: r.subject,
+          subject: deps.subjectOf ? deps.subjectOf(r.subject) : r.subject,
           source: deps.source,
           data: r.data,
         })),

@@ -3,6 +3,8 @@ import type { TopicSpec } from '../../contracts/topics';
 import type { Logger } from '../logger';
 import { encodeEvent, type OutgoingEvent } from './envelope';
 import { PublishFailedError } from './errors';
+import type { BusKeyring } from './keys';
+import { sealBatch, sealMessage } from './seal';
 
 export interface EventPublisher {
   /** Validates and publishes one event, keyed by its subject (the dossier id); resolves once all replicas have it. */
@@ -14,9 +16,10 @@ export interface EventPublisher {
 
 /**
  * The bus's producer: idempotent (one in-flight request, so retries cannot reorder or duplicate),
- * acks from all in-sync replicas, and nothing leaves that does not fit its topic's schema.
+ * acks from all in-sync replicas, and nothing leaves that does not fit its topic's schema. Every
+ * message leaves encrypted with its topic's key and signed by the keyring's service.
  */
-export async function createPublisher(kafka: Kafka, log: Logger): Promise<EventPublisher> {
+export async function createPublisher(kafka: Kafka, log: Logger, keyring: BusKeyring): Promise<EventPublisher> {
   const producer: Producer = kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
@@ -34,13 +37,17 @@ export async function createPublisher(kafka: Kafka, log: Logger): Promise<EventP
   };
   return {
     async publish(spec, event) {
-      await send(spec, [encodeEvent(spec, event)]);
+      await send(spec, [sealMessage(spec.name, encodeEvent(spec, event), keyring)]);
     },
     async publishBatch(spec, events) {
       if (events.length === 0) return;
       await send(
         spec,
-        events.map((event) => encodeEvent(spec, event)),
+        sealBatch(
+          spec.name,
+          events.map((event) => encodeEvent(spec, event)),
+          keyring,
+        ),
       );
     },
     async disconnect() {

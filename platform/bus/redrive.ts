@@ -92,6 +92,19 @@ export async function listDeadLetters(kafka: Kafka, topic: string): Promise<Dead
   return (await readDeadLetters(kafka, topic)).map((r) => r.row);
 }
 
+/**
+ * The headers a redriven dead letter is re-published with: the original ones (so the producer's
+ * signature, which covers the ce_* headers, the key and the encrypted value, still verifies), without
+ * the dlq_* headers, and `redrive_count` incremented.
+ */
+export function redrivenHeaders(headers: IHeaders): IHeaders {
+  const kept = Object.fromEntries(
+    Object.entries(headers).filter(([name]) => !name.startsWith('dlq_') && name !== 'redrive_count'),
+  );
+  const count = Number(headerText(headers, 'redrive_count') ?? '0') + 1;
+  return { ...kept, redrive_count: String(count) };
+}
+
 export interface RedriveSelection {
   ids?: string[];
   reason?: string;
@@ -125,14 +138,10 @@ export async function redriveDeadLetters(
   await producer.connect();
   try {
     for (const { row, key, value, headers } of chosen) {
-      const kept = Object.fromEntries(
-        Object.entries(headers).filter(([name]) => !name.startsWith('dlq_') && name !== 'redrive_count'),
-      );
-      const count = Number(headerText(headers, 'redrive_count') ?? '0') + 1;
       await producer.send({
         topic: row.originalTopic,
         acks: -1,
-        messages: [{ key, value, headers: { ...kept, redrive_count: String(count) } }],
+        messages: [{ key, value, headers: redrivenHeaders(headers) }],
       });
     }
   } finally {

@@ -23,6 +23,7 @@ import type { Me, MyDataAccess } from '../../contracts/me';
 import { startSystem } from '../support/system';
 import { testDataConverter } from '../support/workflow-env';
 import { testAuditKey } from '../support/audit-key';
+import { testKeyring } from '../support/bus-keys';
 
 /**
  * The portal api over the real system: Temporal, Kafka, PostgreSQL and the three agencies, called
@@ -55,13 +56,14 @@ async function startPortal(settings: Partial<DossierSettings> = {}) {
   const ledger = createSubmissionLedger(pool);
   await ledger.migrate();
   const notifications = createNotificationHub();
-  const feed = await feedFromKafka(notifications, system.kafka, log);
+  const feed = await feedFromKafka(notifications, system.kafka, testKeyring('api'), log);
   stops.push(() => feed.stop());
   const codec = testDataConverter.payloadCodecs[0]!;
   const records = createDossierRecords(pool, codec);
   await records.migrate();
   const archive = await startDossierArchive({
     kafka: system.kafka,
+    keyring: testKeyring('api'),
     client: system.client,
     records,
     citizenKey,

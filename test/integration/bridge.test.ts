@@ -4,13 +4,20 @@ import { Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { orchestratorTaskQueue } from '../../contracts/dossier-workflow';
 import { eventTopic, topicSpec } from '../../contracts/topics';
-import { createPublisher, listDeadLetters, type EventPublisher, type RunningConsumer } from '../../platform/bus';
+import {
+  createPublisher,
+  listDeadLetters,
+  sealMessage,
+  type EventPublisher,
+  type RunningConsumer,
+} from '../../platform/bus';
 import { kafkaFor } from '../../platform/kafka';
 import { createLogger } from '../../platform/logger';
 import { startEventBridge } from '../../services/event-bridge';
 import { birthBundle } from '../../contracts/procedures/birth-bundle';
 import { birthInput } from '../fixtures/dossiers';
 import { testDataConverter } from '../support/workflow-env';
+import { testKeyring } from '../support/bus-keys';
 
 /** What the event bridge cannot route goes to the dead-letter topic with a reason, and the bridge moves on. */
 const endpoints = inject('endpoints');
@@ -25,8 +32,15 @@ let publisher: EventPublisher;
 beforeAll(async () => {
   connection = await Connection.connect({ address: endpoints.temporal.address });
   client = new Client({ connection, namespace: endpoints.temporal.namespace, dataConverter: testDataConverter });
-  publisher = await createPublisher(kafka, log);
-  bridge = await startEventBridge({ kafka, client, log, groupId: `bridge-test-${randomUUID()}` });
+  // The agency's results, signed with its key, as its outbox relay would publish them.
+  publisher = await createPublisher(kafka, log, testKeyring('civil-status'));
+  bridge = await startEventBridge({
+    kafka,
+    keyring: testKeyring('event-bridge'),
+    client,
+    log,
+    groupId: `bridge-test-${randomUUID()}`,
+  });
 });
 afterAll(async () => {
   await bridge?.stop();
@@ -99,19 +113,23 @@ describe('event bridge dead letters', () => {
     await raw.send({
       topic: events.name,
       messages: [
-        {
-          key: 'HS-BAD',
-          value: JSON.stringify({ dossierId: 'HS-BAD', stepId: 'register-birth' }),
-          headers: {
-            ce_id: id,
-            ce_source: 'test',
-            ce_type: 'BirthRegistered.v1',
-            ce_specversion: '1.0',
-            ce_subject: 'HS-BAD',
-            ce_time: new Date().toISOString(),
-            'content-type': 'application/json',
+        sealMessage(
+          events.name,
+          {
+            key: 'HS-BAD',
+            value: JSON.stringify({ dossierId: 'HS-BAD', stepId: 'register-birth' }),
+            headers: {
+              ce_id: id,
+              ce_source: 'test',
+              ce_type: 'BirthRegistered.v1',
+              ce_specversion: '1.0',
+              ce_subject: 'HS-BAD',
+              ce_time: new Date().toISOString(),
+              'content-type': 'application/json',
+            },
           },
-        },
+          testKeyring('civil-status'),
+        ),
       ],
     });
     await raw.disconnect();

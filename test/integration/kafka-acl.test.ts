@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
+import { Kafka, logLevel, type KafkaConfig, type Message } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { orchestratorTaskQueue } from '../../contracts/dossier-workflow';
 import { catalogue } from '../../contracts/procedures';
 import type { KafkaPrincipal } from '../../contracts/principals';
 import { commandTopic, eventTopic, topicSpec } from '../../contracts/topics';
+import { busSecurityHeaders, listDeadLetters, sealMessage, type BusKeyring } from '../../platform/bus';
 import { encodeEvent } from '../../platform/bus/envelope';
 import { createLogger } from '../../platform/logger';
 import { statusQuery } from '../../workflows/messages';
 import { birthInput } from '../fixtures/dossiers';
+import { testKeyring } from '../support/bus-keys';
 import { startSystem } from '../support/system';
 
 const endpoints = inject('endpoints');
@@ -48,7 +50,7 @@ function errorTypes(err: unknown): string[] {
   ];
 }
 
-async function produce(kafka: Kafka, message: ReturnType<typeof encodeEvent>, topic = civilStatusEvents.name) {
+async function produce(kafka: Kafka, message: Message, topic = civilStatusEvents.name) {
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 1 } });
   try {
     await producer.connect();
@@ -119,6 +121,88 @@ describe('authenticated, authorised Kafka', () => {
     expect(after).toEqual(before);
     expect(after.steps[0]?.status).toBe('awaiting-agency-worker');
     await handle.terminate('kafka ACL test done');
+  });
+
+  it('dead-letters as bad-signature a forged result that the ACLs let through: unsigned, signed by the wrong service, or replayed; the dossier is unchanged', async () => {
+    const dossierId = `HS-20261130-${randomBytes(5).toString('hex').toUpperCase()}`;
+    const input = birthInput(4);
+    const handle = await system.client.workflow.start(catalogue.procedureOf(input).workflowType, {
+      taskQueue: orchestratorTaskQueue,
+      workflowId: dossierId,
+      args: [{ dossierId, input }],
+    });
+    await expect
+      .poll(async () => (await handle.query(statusQuery)).steps[0]?.status, { timeout: 30_000 })
+      .toBe('awaiting-agency-worker');
+    const before = await handle.query(statusQuery);
+
+    const forged = (id: string, subject = dossierId) =>
+      encodeEvent(civilStatusEvents, {
+        id,
+        type: 'BirthRegistered.v1',
+        subject,
+        source: 'lienthong/agency/civil-status',
+        data: {
+          dossierId: subject,
+          stepId: 'register-birth',
+          commandId: `${subject}/register-birth/1`,
+          birthCertificateNumber: '001/2026/KS-999999',
+          childPersonalIdNumber: '001226999999',
+          registeredAt: new Date().toISOString(),
+        },
+      });
+    // Even holding the topic's data key (which neither has), a service signs as itself, not as the agency.
+    const withTopicKey = (keyring: BusKeyring): BusKeyring => ({
+      ...keyring,
+      topics: testKeyring('civil-status').topics,
+    });
+    const run = randomBytes(4).toString('hex');
+    const ids = {
+      unsigned: `forged-unsigned-${run}`,
+      api: `forged-by-api-${run}`,
+      residence: `forged-by-residence-${run}`,
+      replayed: `forged-replayed-${run}`,
+    };
+    // The real agency's signature over a result for another dossier, moved onto this one.
+    const genuine = sealMessage(
+      civilStatusEvents.name,
+      forged(ids.replayed, 'HS-SOMEONE-ELSE'),
+      testKeyring('civil-status'),
+    );
+    const replayed: Message = {
+      ...genuine,
+      key: dossierId,
+      headers: { ...genuine.headers, ce_subject: dossierId },
+    };
+    expect(replayed.headers?.[busSecurityHeaders.signatureKeyId]).toBe('civil-status/1');
+    // The api's principal may write agency event topics (operators redrive dead letters there): past the ACLs.
+    const api = client('api');
+    await produce(api, forged(ids.unsigned));
+    await produce(api, sealMessage(civilStatusEvents.name, forged(ids.api), withTopicKey(testKeyring('api'))));
+    await produce(
+      api,
+      sealMessage(civilStatusEvents.name, forged(ids.residence), withTopicKey(testKeyring('residence'))),
+    );
+    await produce(api, replayed);
+
+    const deadLetters = async () =>
+      Object.fromEntries(
+        (await listDeadLetters(system.kafka, civilStatusEvents.name))
+          .filter((letter) => Object.values(ids).includes(letter.id ?? ''))
+          .map((letter) => [letter.id, letter.reason]),
+      );
+    await expect.poll(deadLetters, { timeout: 30_000, interval: 1_000 }).toEqual({
+      [ids.unsigned]: 'bad-signature',
+      [ids.api]: 'bad-signature',
+      [ids.residence]: 'bad-signature',
+      [ids.replayed]: 'bad-signature',
+    });
+    const letters = await listDeadLetters(system.kafka, civilStatusEvents.name);
+    expect(letters.find((l) => l.id === ids.api)?.error).toContain('signed by api, which may not publish');
+    expect(letters.find((l) => l.id === ids.replayed)?.error).toContain('does not match');
+    const after = await handle.query(statusQuery);
+    expect(after).toEqual(before);
+    await handle.terminate('signature test done');
   });
 
   it("lets an agency neither read another agency's commands nor create topics", async () => {

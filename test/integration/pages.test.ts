@@ -7,6 +7,7 @@ import { demoPeople } from '../../contracts/demo-citizens';
 import type { Citizen } from '../../contracts/population';
 import { createAuditLog } from '../../platform/audit';
 import { testAuditKey } from '../support/audit-key';
+import { testKeyring } from '../support/bus-keys';
 import { createTokenVerifier, issueDevelopmentToken } from '../../platform/auth';
 import { createPool, type Pool } from '../../platform/database';
 import { createLogger } from '../../platform/logger';
@@ -71,7 +72,7 @@ beforeAll(async () => {
   const ledger = createSubmissionLedger(pool);
   await ledger.migrate();
   const notifications = createNotificationHub();
-  const feed = await feedFromKafka(notifications, system.kafka, log);
+  const feed = await feedFromKafka(notifications, system.kafka, testKeyring('api'), log);
   stops.push(() => feed.stop());
   app = await buildApi({
     context: {

@@ -8,7 +8,7 @@ import { kafkaFor } from '../../platform/kafka';
 import { createLogger } from '../../platform/logger';
 import { buildRegistryServer, httpRegistry } from '../../registry';
 import { collectEvents } from '../support/agency-fixtures';
-import { isolatedRegistry, testAccess } from '../support/registry-fixtures';
+import { isolatedRegistry, testAccess, testCitizenKey } from '../support/registry-fixtures';
 
 const endpoints = inject('endpoints');
 const log = createLogger({ level: 'warn', format: 'json' });
@@ -40,7 +40,9 @@ const birth = (requestId: string, birthKey: string): RegisterBirthRequest => ({
   birthPlace: { provinceCode: '001', commune: lan.commune, street: lan.street },
 });
 const client = () => httpRegistry(`http://127.0.0.1:${(server.server.address() as AddressInfo).port}/`, token);
-const changesOf = (personalId: string) => changes.seen.filter((e) => e.attributes.subject === personalId);
+/** A person's changes: keyed by their pseudonymous citizen key, never by the ID number in clear. */
+const changesOf = (personalId: string) =>
+  changes.seen.filter((e) => e.attributes.subject === testCitizenKey(personalId));
 
 describe('the population registry on real PostgreSQL and Kafka', () => {
   it('issues one personal ID number per birth, however often and concurrently it is asked', async () => {
@@ -66,6 +68,7 @@ describe('the population registry on real PostgreSQL and Kafka', () => {
       .poll(() => changesOf(personalId).map((e) => e.attributes.type), { timeout: 15_000 })
       .toEqual(['CitizenBorn.v1']);
     expect(changesOf(personalId)[0]?.data).toMatchObject({ citizen: { personalId, fullName: 'Trần Minh Khang' } });
+    expect(changesOf(personalId)[0]?.attributes.subject).toMatch(/^c-[a-z2-7]{26}$/);
   });
 
   it('marks a death once, refuses the dead and the unknown, and publishes each change keyed by the person', async () => {

@@ -10,6 +10,7 @@ import { startApi, type RunningApi } from '../../services/api';
 import { birthInput } from '../fixtures/dossiers';
 import { startSystem } from '../support/system';
 import { testDataConverter } from '../support/workflow-env';
+import { testKeyring } from '../support/bus-keys';
 
 /**
  * Submitting through the api as the composition root builds it (its ledger in the platform
@@ -38,6 +39,7 @@ beforeAll(async () => {
     log,
     client: system.client,
     kafka: system.kafka,
+    keyring: testKeyring('api'),
     codec: testDataConverter.payloadCodecs[0] as AesGcmPayloadCodec,
     backOffices: Object.fromEntries(Object.entries(system.agencies).map(([a, r]) => [a, r.backOffice])),
     registry: system.registry.service,

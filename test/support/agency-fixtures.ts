@@ -10,7 +10,8 @@ import { demoCitizens } from '../../contracts/population-generator';
 import { demoPeople } from '../../contracts/demo-citizens';
 import type { Citizen } from '../../contracts/population';
 import { createOwnedDatabase } from '../../infra/postgres-roles';
-import { createPublisher, decodeEvent, type EventPublisher } from '../../platform/bus';
+import { createPublisher, decodeEvent, openMessage, type EventPublisher } from '../../platform/bus';
+import { testKeyring } from './bus-keys';
 import { createPool, type Pool } from '../../platform/database';
 import type { Endpoints } from '../../platform/endpoints';
 import { ensureTopics } from '../../platform/kafka';
@@ -164,14 +165,17 @@ export async function isolatedDatabase(
 
 /** Reads every event of a topic from the start, decoded, for assertions. */
 export async function collectEvents(kafka: Kafka, spec: TopicSpec) {
+  // Read as the topic's consumer would, with its keys: signed by the agency, then decrypted.
+  const keyring = testKeyring(spec.consumers[0]!, spec);
   const seen: CloudEvent[] = [];
   const consumer = kafka.consumer({ groupId: `collector-${randomUUID()}` });
   await consumer.connect();
   await consumer.subscribe({ topic: spec.name, fromBeginning: true });
   await consumer.run({
     eachMessage: async ({ message }) => {
-      const decoded = decodeEvent(spec, message);
-      if (decoded.ok) seen.push(decoded.event);
+      const opened = openMessage(spec, message, keyring);
+      const decoded = opened.ok && decodeEvent(spec, { ...message, value: opened.value });
+      if (decoded && decoded.ok) seen.push(decoded.event);
     },
   });
   const of = (commandId: string) => seen.filter((e) => (e.data as { commandId?: string }).commandId === commandId);
@@ -210,12 +214,14 @@ export async function isolatedAgency(
   const topics = await isolatedTopics(kafka, agency);
   const pool = await isolatedDatabase(endpoints, agency, log);
   const registry = await isolatedRegistry(kafka, endpoints, log, Object.values(ruleCitizens));
-  const publisher: EventPublisher = await createPublisher(kafka, log);
+  // Commands come from the orchestrator, signed with its key.
+  const publisher: EventPublisher = await createPublisher(kafka, log, testKeyring('orchestrator', topics.commands));
   const events = await collectEvents(kafka, topics.events);
   const base = {
     agency,
     pool,
     kafka,
+    keyring: testKeyring(agency, topics.commands, topics.events, registry.topic),
     log,
     policy: 'auto',
     processingDelayMs: 0,

@@ -9,8 +9,9 @@ export async function testTopic(kafka: Kafka, partitions = 1): Promise<TopicSpec
   const spec: TopicSpec = {
     name: `bus-test-${randomUUID()}`,
     description: 'test topic',
-    producers: [],
-    consumers: [],
+    // The services whose keys the bus tests publish and consume with.
+    producers: ['orchestrator'],
+    consumers: ['event-bridge'],
     messages: {
       'StepNoted.v1': z.strictObject({
         dossierId: z.string().min(1),

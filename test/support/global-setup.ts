@@ -6,10 +6,15 @@ import { startLocalStack, type LocalStack } from '../../infra/stack';
 import { loggableEndpoints, type Endpoints } from '../../platform/endpoints';
 import { createLogger } from '../../platform/logger';
 import { freePort } from '../../infra/process';
+import { ensureLocalBusKeys } from '../../platform/bus';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     endpoints: Endpoints;
+    /** The run's bus keys (signing keys per service, data keys per topic), as DATA_DIR/bus-keys holds them locally. */
+    busKeysDir: string;
+    /** The run's server data folder: Kafka's segment files and the servers' logs, for the no-clear-text test. */
+    dataDir: string;
   }
 }
 
@@ -45,6 +50,10 @@ export async function setup(project: TestProject): Promise<void> {
     'test infrastructure ready',
   );
   project.provide('endpoints', stack.endpoints);
+  const busKeysDir = join(dataDir, 'bus-keys');
+  ensureLocalBusKeys(busKeysDir);
+  project.provide('busKeysDir', busKeysDir);
+  project.provide('dataDir', dataDir);
 }
 
 export async function teardown(): Promise<void> {

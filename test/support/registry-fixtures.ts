@@ -11,7 +11,12 @@ import { createPool } from '../../platform/database';
 import type { Endpoints } from '../../platform/endpoints';
 import { ensureTopics } from '../../platform/kafka';
 import type { Logger } from '../../platform/logger';
+import { citizenKeyer } from '../../platform/pseudonym';
 import { startRegistry } from '../../registry';
+import { testKeyring } from './bus-keys';
+
+/** The pseudonymous citizen key the tests' registries key population changes by (the api tests' secret). */
+export const testCitizenKey = citizenKeyer(new TextEncoder().encode('integration-citizen-search-secret'));
 
 /** `population.changes` cloned under a unique name, with its dead-letter topic, so runs never see each other's changes. */
 export async function isolatedChangesTopic(kafka: Kafka): Promise<TopicSpec> {
@@ -34,6 +39,8 @@ export async function isolatedRegistry(kafka: Kafka, endpoints: Endpoints, log: 
   const running = await startRegistry({
     pool,
     kafka,
+    keyring: testKeyring('registry', topic),
+    citizenKey: testCitizenKey,
     log,
     population: [...demoCitizens, ...citizens],
     relations: demoRelations,

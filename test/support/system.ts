@@ -19,6 +19,8 @@ import { insertCitizens } from '../../registry/seed';
 import { startEventBridge } from '../../services/event-bridge';
 import { startOrchestrator, type RunningOrchestrator } from '../../services/orchestrator';
 import { testDataConverter } from './workflow-env';
+import { testKeyring } from './bus-keys';
+import { testCitizenKey } from './registry-fixtures';
 
 /** The whole system in one test process, on the real servers of the global setup. */
 export async function startSystem(
@@ -43,6 +45,8 @@ export async function startSystem(
   const registry = await startRegistry({
     pool: registryPool,
     kafka: kafkaOf('registry'),
+    keyring: testKeyring('registry'),
+    citizenKey: testCitizenKey,
     log,
     population,
     relations: demoRelations,
@@ -55,6 +59,7 @@ export async function startSystem(
       agency,
       pool: pools[agency],
       kafka: kafkaOf(agency),
+      keyring: testKeyring(agency),
       log,
       policy,
       processingDelayMs: 0,
@@ -73,11 +78,13 @@ export async function startSystem(
     namespace: endpoints.temporal.namespace,
     codec,
     kafka: kafkaOf('orchestrator'),
+    keyring: testKeyring('orchestrator'),
     log,
     workflowsPath: procedures.workflowsPath,
   });
   const bridge: RunningConsumer = await startEventBridge({
     kafka: kafkaOf('event-bridge'),
+    keyring: testKeyring('event-bridge'),
     client,
     log,
     catalogue: procedures.catalogue,
@@ -105,6 +112,7 @@ export async function startSystem(
         namespace: endpoints.temporal.namespace,
         codec,
         kafka: kafkaOf('orchestrator'),
+        keyring: testKeyring('orchestrator'),
         log,
         workflowsPath: procedures.workflowsPath,
       });

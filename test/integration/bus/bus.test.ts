@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { deadLetterTopic } from '../../../contracts/topics';
+import { deadLetterTopic, type TopicSpec } from '../../../contracts/topics';
 import {
   createPublisher,
   listDeadLetters,
   migrateProcessedEvents,
   redriveDeadLetters,
   runConsumer,
+  sealMessage,
   withIdempotency,
   DeadLetterError,
   type EventPublisher,
@@ -18,32 +19,52 @@ import {
 import { createPool, type Pool } from '../../../platform/database';
 import { kafkaFor } from '../../../platform/kafka';
 import { createLogger } from '../../../platform/logger';
+import { testKeyring } from '../../support/bus-keys';
 import { noted, testTopic } from '../../support/bus-fixtures';
 
 const endpoints = inject('endpoints');
 const log = createLogger({ level: 'warn', format: 'json' });
 let kafka: Kafka;
-let publisher: EventPublisher;
 let pool: Pool;
+/** Test topics are published to as their producer (the orchestrator's key), one publisher per topic. */
+const publishers = new Map<string, Promise<EventPublisher>>();
+const publisherFor = (spec: TopicSpec) => {
+  if (!publishers.has(spec.name))
+    publishers.set(spec.name, createPublisher(kafka, log, testKeyring('orchestrator', spec)));
+  return publishers.get(spec.name)!;
+};
+const publisher = {
+  publish: async (spec: TopicSpec, event: Parameters<EventPublisher['publish']>[1]) =>
+    (await publisherFor(spec)).publish(spec, event),
+  publishBatch: async (spec: TopicSpec, events: Parameters<EventPublisher['publishBatch']>[1]) =>
+    (await publisherFor(spec)).publishBatch(spec, events),
+};
 
 beforeAll(async () => {
   kafka = kafkaFor(endpoints.kafka, 'admin', { clientId: 'bus-test' }, log);
-  publisher = await createPublisher(kafka, log);
   pool = createPool(endpoints.postgres.url);
   await migrateProcessedEvents(pool);
 });
 afterAll(async () => {
-  await publisher?.disconnect();
+  for (const p of publishers.values()) await (await p).disconnect();
   await pool?.end();
 });
 
 const group = () => `bus-test-${randomUUID()}`;
 const quick = { sessionTimeoutMs: 10_000, initialBackoffMs: 20 };
 
-async function rawProduce(topic: string, messages: { key: string; value: string; headers: Record<string, string> }[]) {
+/** Straight through kafkajs, past the bus's checks, but signed and encrypted as the topic's producer unless told otherwise. */
+async function rawProduce(
+  spec: TopicSpec,
+  messages: { key: string; value: string; headers: Record<string, string> }[],
+  as: 'orchestrator' | 'event-bridge' | 'unsigned' = 'orchestrator',
+) {
   const producer = kafka.producer();
   await producer.connect();
-  await producer.send({ topic, messages });
+  await producer.send({
+    topic: spec.name,
+    messages: as === 'unsigned' ? messages : messages.map((m) => sealMessage(spec.name, m, testKeyring(as, spec))),
+  });
   await producer.disconnect();
 }
 
@@ -66,6 +87,7 @@ describe('event bus on real Kafka', () => {
       kafka,
       groupId: group(),
       topics: [spec],
+      keyring: testKeyring('event-bridge', spec),
       log,
       ...quick,
       handler: async (event, at) => void received.push({ event, key: at.key }),
@@ -116,7 +138,7 @@ describe('event bus on real Kafka', () => {
 
   it('dead-letters poison messages with their reason and keeps handling good ones', async () => {
     const spec = await testTopic(kafka);
-    await rawProduce(spec.name, [
+    await rawProduce(spec, [
       { key: 'HS-3', value: '{not json', headers: headers('StepNoted.v1', 'HS-3') },
       {
         key: 'HS-3',
@@ -134,6 +156,10 @@ describe('event bus on real Kafka', () => {
         headers: { ce_type: 'StepNoted.v1' },
       },
     ]);
+    const good = { key: 'HS-3', value: JSON.stringify({ dossierId: 'HS-3', step: 'x', sequence: 1 }) };
+    await rawProduce(spec, [{ ...good, headers: headers('StepNoted.v1', 'HS-3') }], 'unsigned');
+    // Signed, but by a service that is not the topic's producer.
+    await rawProduce(spec, [{ ...good, headers: headers('StepNoted.v1', 'HS-3') }], 'event-bridge');
     await publisher.publish(spec, noted('HS-3', 7));
     const handled: number[] = [];
     const groupId = group();
@@ -141,12 +167,13 @@ describe('event bus on real Kafka', () => {
       kafka,
       groupId,
       topics: [spec],
+      keyring: testKeyring('event-bridge', spec),
       log,
       ...quick,
       handler: async (event) => void handled.push((event.data as { sequence: number }).sequence),
     });
     await expect.poll(() => handled, { timeout: 20_000 }).toEqual([7]);
-    await expect.poll(() => consumer.stats.deadLettered).toBe(4);
+    await expect.poll(() => consumer.stats.deadLettered).toBe(6);
     await consumer.stop();
     const letters = await listDeadLetters(kafka, spec.name);
     expect(letters.map((l) => l.reason)).toEqual([
@@ -154,7 +181,11 @@ describe('event bus on real Kafka', () => {
       'schema-mismatch',
       'unknown-type',
       'invalid-headers',
+      'bad-signature',
+      'bad-signature',
     ]);
+    expect(letters[4]?.error).toContain('unsigned');
+    expect(letters[5]?.error).toContain('signed by event-bridge, which may not publish');
     expect(letters[0]).toMatchObject({
       key: 'HS-3',
       originalTopic: spec.name,
@@ -174,6 +205,7 @@ describe('event bus on real Kafka', () => {
       kafka,
       groupId: group(),
       topics: [spec],
+      keyring: testKeyring('event-bridge', spec),
       log,
       ...quick,
       maxAttempts: 3,
@@ -209,6 +241,7 @@ describe('event bus on real Kafka', () => {
       kafka,
       groupId: group(),
       topics: [spec],
+      keyring: testKeyring('event-bridge', spec),
       log: captured,
       ...quick,
       maxAttempts: 3,
@@ -241,6 +274,7 @@ describe('event bus on real Kafka', () => {
       kafka,
       groupId: group(),
       topics: [spec],
+      keyring: testKeyring('event-bridge', spec),
       log,
       ...quick,
       handler: async () => {
@@ -269,6 +303,7 @@ describe('event bus on real Kafka', () => {
       kafka,
       groupId: consumerName,
       topics: [spec],
+      keyring: testKeyring('event-bridge', spec),
       log,
       ...quick,
       handler: async (e) => {
@@ -298,6 +333,7 @@ describe('event bus on real Kafka', () => {
       kafka,
       groupId,
       topics: [spec],
+      keyring: testKeyring('event-bridge', spec),
       log,
       ...quick,
       handler: async (event) => {
@@ -316,6 +352,7 @@ describe('event bus on real Kafka', () => {
       kafka,
       groupId,
       topics: [spec],
+      keyring: testKeyring('event-bridge', spec),
       log,
       ...quick,
       handler: async (event) => void seen.add((event.data as { sequence: number }).sequence),
@@ -335,6 +372,7 @@ describe('event bus on real Kafka', () => {
       kafka,
       groupId,
       topics: [spec],
+      keyring: testKeyring('event-bridge', spec),
       log,
       ...quick,
       maxAttempts: 1,

@@ -10,6 +10,7 @@ import {
   UnknownMessageTypeError,
 } from '../../../platform/bus';
 import { createLogger } from '../../../platform/logger';
+import { unitKeyring } from '../../support/bus-keys';
 import { notedTopic } from './noted-topic';
 
 const cause = new Error('underlying');
@@ -54,7 +55,14 @@ describe('publisher failures', () => {
   async function publisherOver(send: () => Promise<unknown>) {
     const producer = { connect: vi.fn(async () => {}), disconnect: vi.fn(async () => {}), send: vi.fn(send) };
     const kafka = { producer: () => producer } as unknown as Kafka;
-    return { producer, publisher: await createPublisher(kafka, createLogger({ level: 'silent', format: 'json' })) };
+    return {
+      producer,
+      publisher: await createPublisher(
+        kafka,
+        createLogger({ level: 'silent', format: 'json' }),
+        unitKeyring('orchestrator', { ...spec, producers: ['orchestrator'] }),
+      ),
+    };
   }
 
   it('wraps what the broker refuses in a retriable PublishFailedError that keeps the kafkajs error as cause', async () => {

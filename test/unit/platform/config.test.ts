@@ -74,8 +74,10 @@ describe('loadConfig', () => {
       AUTH_JWKS_URL: 'https://id.gov.vn/.well-known/jwks.json',
       AUTH_ISSUER: 'https://id.gov.vn',
       CITIZEN_SEARCH_KEY: key,
+      BUS_KEYS_DIR: '/etc/lienthong/bus-keys',
     });
     expect(config.citizenSearchKey).toBe(key);
+    expect(config.busKeysDir).toBe('/etc/lienthong/bus-keys');
     expect(config.mode).toBe('external');
     expect(config.auth).toEqual({
       issuer: 'https://id.gov.vn',
@@ -205,6 +207,15 @@ describe('loadConfig', () => {
         DATABASE_URL: 'postgres://h:5432/db',
       },
       'PAYLOAD_KEYS: is required when INFRA_MODE=external',
+    ],
+    [
+      {
+        INFRA_MODE: 'external',
+        TEMPORAL_ADDRESS: 'h:7233',
+        KAFKA_BROKERS: 'k:9092',
+        DATABASE_URL: 'postgres://h:5432/db',
+      },
+      'BUS_KEYS_DIR: is required when INFRA_MODE=external',
     ],
     [{ PAYLOAD_KEYS: 'k1:tooshort' }, 'PAYLOAD_KEYS: must be id:base64 pairs of 32-byte keys'],
     [
