@@ -169,6 +169,7 @@ describe('audit log (real PostgreSQL)', () => {
         AUDIT_HMAC_KEY: key,
         PAYLOAD_KEYS: `k1:${key}`,
         CITIZEN_SEARCH_KEY: key,
+        BUS_KEYS_DIR: inject('busKeysDir'),
         AUTH_JWKS_URL: 'https://id.example/.well-known/jwks.json',
         LOG_LEVEL: 'warn',
       },
