@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort } from '../infra/process';
+import { freeServerPorts } from '../infra/process';
 import { startLocalStack } from '../infra/stack';
 import { loggableEndpoints, type Endpoints } from '../platform/endpoints';
 import type { Logger } from '../platform/logger';
@@ -21,13 +21,7 @@ export async function benchStack(
     cacheDir: resolve(process.env.INFRA_CACHE_DIR ?? '.infra'),
     dataDir,
     persistent: false,
-    ports: {
-      temporal: await freePort(),
-      temporalUi: await freePort(),
-      kafka: await freePort(),
-      kafkaController: await freePort(),
-      postgres: await freePort(),
-    },
+    ports: await freeServerPorts(),
     ui: false,
     namespace: 'default',
     partitions: 3,

@@ -1,6 +1,6 @@
 import { spawn, type SpawnOptions } from 'node:child_process';
 import { closeSync, openSync, readFileSync, existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Raised when local infrastructure cannot be fetched or started; the message says what to do. */
@@ -123,17 +123,56 @@ export async function waitUntilReady(
 
 /** A free loopback port: bind port 0, read it, close. */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+  const [port] = await freePorts(1);
+  return port!;
+}
+
+/**
+ * `count` distinct free loopback ports. Each listener stays open until all are taken, so the
+ * kernel cannot hand the same ephemeral port out twice (which it does when they are asked for one
+ * at a time).
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers: Server[] = [];
+  try {
+    const ports: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const server = createServer();
+      server.unref();
+      servers.push(server);
+      ports.push(
+        await new Promise<number>((resolve, reject) => {
+          server.on('error', reject);
+          server.listen(0, '127.0.0.1', () => {
+            const address = server.address();
+            if (typeof address === 'object' && address) resolve(address.port);
+            else reject(new Error('no port'));
+          });
+        }),
       );
-    });
-  });
+    }
+    return ports;
+  } finally {
+    await Promise.all(servers.map((s) => new Promise<void>((r) => (s.listening ? s.close(() => r()) : r()))));
+  }
+}
+
+/** Free ports for the five local servers, all distinct. */
+export async function freeServerPorts(): Promise<{
+  temporal: number;
+  temporalUi: number;
+  kafka: number;
+  kafkaController: number;
+  postgres: number;
+}> {
+  const [temporal, temporalUi, kafka, kafkaController, postgres] = await freePorts(5);
+  return {
+    temporal: temporal!,
+    temporalUi: temporalUi!,
+    kafka: kafka!,
+    kafkaController: kafkaController!,
+    postgres: postgres!,
+  };
 }
 
 /**

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bringUp, type Infrastructure } from '../../infra/bring-up';
-import { freePort, isAlive, stopProcess } from '../../infra/process';
+import { freeServerPorts, isAlive, stopProcess } from '../../infra/process';
 import { readState, writeState } from '../../infra/state';
 import { loadConfig } from '../../platform/config';
 import { createLogger } from '../../platform/logger';
@@ -28,15 +28,16 @@ const pids = () => Object.fromEntries(Object.entries(readState(dataDir)!.process
 
 describe('local servers, one at a time', () => {
   it('starts only the server that died, then lets a new npm start adopt what a crashed one left, and stop it', async () => {
+    const ports = await freeServerPorts();
     const config = loadConfig({
       DATA_DIR: dataDir,
       INFRA_CACHE_DIR: resolve(process.env.INFRA_CACHE_DIR ?? '.infra'),
-      TEMPORAL_PORT: String(await freePort()),
-      TEMPORAL_UI_PORT: String(await freePort()),
+      TEMPORAL_PORT: String(ports.temporal),
+      TEMPORAL_UI_PORT: String(ports.temporalUi),
       TEMPORAL_UI: 'false',
-      KAFKA_PORT: String(await freePort()),
-      KAFKA_CONTROLLER_PORT: String(await freePort()),
-      POSTGRES_PORT: String(await freePort()),
+      KAFKA_PORT: String(ports.kafka),
+      KAFKA_CONTROLLER_PORT: String(ports.kafkaController),
+      POSTGRES_PORT: String(ports.postgres),
       KAFKA_TOPIC_PARTITIONS: '1',
       LOG_LEVEL: 'warn',
     });

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { credentialsFile } from '../../infra/kafka-credentials';
-import { freePort } from '../../infra/process';
+import { freeServerPorts } from '../../infra/process';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../infra/stack';
 import { kafkaFor } from '../../platform/kafka';
 import { createLogger } from '../../platform/logger';
@@ -29,13 +29,7 @@ describe('persistent local infrastructure', () => {
       cacheDir: resolve(process.env.INFRA_CACHE_DIR ?? '.infra'),
       dataDir,
       persistent: true,
-      ports: {
-        temporal: await freePort(),
-        temporalUi: await freePort(),
-        kafka: await freePort(),
-        kafkaController: await freePort(),
-        postgres: await freePort(),
-      },
+      ports: await freeServerPorts(),
       ui: false,
       namespace: 'default',
       partitions: 1,

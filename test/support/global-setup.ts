@@ -5,7 +5,7 @@ import type { TestProject } from 'vitest/node';
 import { startLocalStack, type LocalStack } from '../../infra/stack';
 import { loggableEndpoints, type Endpoints } from '../../platform/endpoints';
 import { createLogger } from '../../platform/logger';
-import { freePort } from '../../infra/process';
+import { freeServerPorts } from '../../infra/process';
 import { ensureLocalBusKeys } from '../../platform/bus';
 
 declare module 'vitest' {
@@ -33,13 +33,7 @@ export async function setup(project: TestProject): Promise<void> {
     cacheDir: resolve(process.env.INFRA_CACHE_DIR ?? '.infra'),
     dataDir,
     persistent: false,
-    ports: {
-      temporal: await freePort(),
-      temporalUi: await freePort(),
-      kafka: await freePort(),
-      kafkaController: await freePort(),
-      postgres: await freePort(),
-    },
+    ports: await freeServerPorts(),
     ui: false,
     namespace: 'default',
     partitions: 3,
