@@ -1,6 +1,6 @@
 import { demoPeople } from './demo-citizens';
 import type { Citizen } from './population';
-import { centurySexDigit, communes, provinceCodes, type Sex } from './values';
+import { centurySexDigit, provinceCodes, sampleCommunes, type Sex } from './values';
 
 const surnames = [
   'Nguyễn',
@@ -62,7 +62,7 @@ export function generatePopulation(size: number, seed = 1): Citizen[] {
     const provinceCode = pick(provinceCodes);
     const address = {
       provinceCode,
-      commune: pick(communes[provinceCode]),
+      commune: pick(sampleCommunes[provinceCode]),
       street: `${1 + Math.floor(random() * 300)} ${pick(streets)}`,
     };
     const members = 1 + Math.floor(random() * 4);

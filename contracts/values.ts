@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { allCommunes } from './communes';
 import { personal } from './personal-data';
 
 /**
@@ -45,14 +46,24 @@ export const provinces = {
 export type ProvinceCode = keyof typeof provinces;
 export const provinceCodes = Object.keys(provinces) as [ProvinceCode, ...ProvinceCode[]];
 
-/** A sample of communes and wards per province (the full registry has 3,321); enough for simulation. */
-export const communes: Record<ProvinceCode, readonly string[]> = {
+/** Every commune, ward and special zone of each province (3,321 in all; see `communes.ts`). */
+export const communes: Record<ProvinceCode, readonly string[]> = allCommunes;
+const communeSets = new Map(provinceCodes.map((code) => [code, new Set(communes[code])]));
+/** Whether a commune, ward or special zone (its full name, e.g. "Phường Ba Đình") is in the province. */
+export const isCommuneOf = (provinceCode: ProvinceCode, commune: string) =>
+  communeSets.get(provinceCode)?.has(commune) ?? false;
+
+/**
+ * A few communes per province where the generated population lives (every one in `communes`); a
+ * short fixed list keeps the generated population the same from run to run.
+ */
+export const sampleCommunes: Record<ProvinceCode, readonly string[]> = {
   '001': ['Phường Hoàn Kiếm', 'Phường Ba Đình', 'Phường Cầu Giấy', 'Xã Sóc Sơn'],
   '004': ['Phường Thục Phán', 'Xã Trùng Khánh'],
   '008': ['Phường Minh Xuân', 'Xã Hàm Yên'],
   '011': ['Phường Điện Biên Phủ', 'Xã Mường Chà'],
   '012': ['Phường Tân Phong', 'Xã Sìn Hồ'],
-  '014': ['Phường Tô Hiệu', 'Xã Mộc Châu'],
+  '014': ['Phường Tô Hiệu', 'Phường Mộc Châu'],
   '015': ['Phường Cam Đường', 'Xã Bắc Hà'],
   '019': ['Phường Phan Đình Phùng', 'Xã Đại Từ'],
   '020': ['Phường Đông Kinh', 'Xã Cao Lộc'],
@@ -154,7 +165,7 @@ export const Address = personal(
       commune: z
         .string()
         .trim()
-        .overwrite((name) => name.normalize('NFC'))
+        .overwrite((name) => name.normalize('NFC').replace(/\s+/g, ' '))
         .min(1, 'must name the commune, ward or special zone')
         .max(100),
       street: z
@@ -164,7 +175,7 @@ export const Address = personal(
         .max(200)
         .refine((street) => !forbiddenInLine.test(street), forbiddenTextMessage),
     })
-    .refine((a) => communes[a.provinceCode].includes(a.commune), {
+    .refine((a) => isCommuneOf(a.provinceCode, a.commune), {
       path: ['commune'],
       message: 'must be a commune or ward of the given province',
     }),

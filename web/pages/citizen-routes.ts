@@ -100,7 +100,7 @@ export const citizenPages: FastifyPluginAsync<ApiContext> = async (app, ctx) => 
   app.post('/apply/birth-bundle', csrfChecked, async (request, reply) => {
     const me = await myRecord(ctx, citizenOf(request));
     const body = bodyOf(request);
-    const page = (errors: FieldErrors) =>
+    const page = (errors: FieldErrors, status = 422) =>
       sendPage(
         reply,
         ApplyBirthPage({
@@ -111,8 +111,9 @@ export const citizenPages: FastifyPluginAsync<ApiContext> = async (app, ctx) => 
           body,
           errors,
         }),
-        422,
+        status,
       );
+    if (body.showCommunes !== undefined) return page({}, 200);
     return submitted(request, reply, birthApplication(ctx.catalogue, me, body), page);
   });
 
@@ -144,7 +145,7 @@ export const citizenPages: FastifyPluginAsync<ApiContext> = async (app, ctx) => 
     const me = await myRecord(ctx, citizenOf(request));
     const body = bodyOf(request);
     const deceasedId = deceasedOf(request) ?? '';
-    const page = (errors: FieldErrors) =>
+    const page = (errors: FieldErrors, status = 422) =>
       sendPage(
         reply,
         ApplyDeathPage({
@@ -156,8 +157,9 @@ export const citizenPages: FastifyPluginAsync<ApiContext> = async (app, ctx) => 
           body,
           errors,
         }),
-        422,
+        status,
       );
+    if (body.showCommunes !== undefined) return page({}, 200);
     return submitted(request, reply, deathApplication(ctx.catalogue, me, deceasedId, body), page);
   });
 

@@ -76,6 +76,10 @@ export const words = {
   commune: { vi: 'Xã, phường, đặc khu', en: 'Commune, ward or special zone' },
   street: { vi: 'Số nhà, đường phố hoặc cơ sở y tế', en: 'House number and street, or the hospital' },
   choose: { vi: '— Chọn —', en: '— Choose —' },
+  showCommunes: {
+    vi: 'Hiện các xã, phường của tỉnh đã chọn',
+    en: 'Show the communes and wards of the chosen province',
+  },
   birthCertificateReference: { vi: 'Số giấy chứng sinh', en: 'Hospital birth certificate number' },
   birthCertificateHint: {
     vi: 'Số in trên giấy chứng sinh do cơ sở y tế cấp.',

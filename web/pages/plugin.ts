@@ -5,7 +5,8 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import type { FastifyError, FastifyPluginAsync } from 'fastify';
 import type { Principal, TokenVerifier } from '../../platform/auth';
-import { HttpProblem, sendProblem, toProblem } from '../problems';
+import { communes, provinceCodes, type ProvinceCode } from '../../contracts/values';
+import { HttpProblem, notFound, sendProblem, toProblem } from '../problems';
 import type { ApiContext } from '../context';
 import { citizenPages } from './citizen-routes';
 import { MessagePage } from './citizen/message';
@@ -89,6 +90,15 @@ export const pages: FastifyPluginAsync<PagesOptions> = async (app, options) => {
   app.get('/assets/pages.js', hidden, async (_request, reply) =>
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(js),
   );
+
+  // Each province's communes for the address pickers: small, public and the same for everyone.
+  const communeLists = new Map(provinceCodes.map((code) => [code, JSON.stringify(communes[code])]));
+  app.get('/assets/communes/:file', hidden, async (request, reply) => {
+    const file = (request.params as { file?: string }).file ?? '';
+    const list = communeLists.get(file.replace(/\.json$/, '') as ProvinceCode);
+    if (!list) throw notFound('no such province');
+    return reply.type('application/json; charset=utf-8').header('cache-control', 'public, max-age=86400').send(list);
+  });
 
   await app.register(signInPages, options);
   await app.register(citizenPages, options.context);

@@ -116,4 +116,33 @@ describe('pages', () => {
     const worker = await signedIn('worker-civil-status');
     expect((await worker.get('/')).statusCode).toBe(403);
   });
+
+  it("offer the chosen province's communes only, a button to show another province's without JavaScript, and each list as JSON", async () => {
+    const b = await signedIn();
+    const form = await b.get('/apply/birth-bundle');
+    const birthPlace = /<select[^>]*id="f-child-birthPlace-commune"[\s\S]*?<\/select>/.exec(form.body)![0];
+    // The province of the family's residence is shown first: Hà Nội, 126 communes and wards.
+    expect(birthPlace.match(/<option /g)).toHaveLength(1 + 126);
+    expect(birthPlace).toContain('Phường Hoàn Kiếm');
+    expect(birthPlace).not.toContain('Phường Bến Thành');
+    const shown = await b.post('/apply/birth-bundle', {
+      _csrf: csrfOf(form.body),
+      formKey: 'form-key-0002',
+      'child.fullName': 'Trần Minh An',
+      'child.birthPlace.provinceCode': '079',
+      showCommunes: 'child.birthPlace',
+    });
+    expect(shown.statusCode).toBe(200);
+    expect(shown.body).not.toContain('error-summary');
+    expect(shown.body).toContain('value="Trần Minh An"');
+    expect(shown.body).toContain('value="form-key-0002"');
+    const hcm = /<select[^>]*id="f-child-birthPlace-commune"[\s\S]*?<\/select>/.exec(shown.body)![0];
+    expect(hcm).toContain('Phường Bến Thành');
+    expect(hcm).not.toContain('Phường Hoàn Kiếm');
+    const list = await b.get('/assets/communes/079.json');
+    expect(list.statusCode).toBe(200);
+    expect(list.headers['cache-control']).toContain('max-age');
+    expect(JSON.parse(list.body)).toContain('Phường Bến Thành');
+    expect((await b.get('/assets/communes/999.json')).statusCode).toBe(404);
+  });
 });

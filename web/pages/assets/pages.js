@@ -7,29 +7,41 @@
   var summary = document.querySelector('[data-focus]');
   if (summary) summary.focus();
 
-  // Address pickers: keep only the chosen province's communes in the commune list.
+  // Address pickers: when the province changes, load its communes into the commune list (without
+  // JavaScript, a button sends the form back to do the same).
   document.querySelectorAll('[data-province-select]').forEach(function (province) {
     var commune = document.getElementById(province.getAttribute('data-province-select'));
     if (!commune) return;
-    var groups = Array.prototype.map.call(commune.querySelectorAll('optgroup'), function (group) {
-      return group.cloneNode(true);
-    });
     var placeholder = commune.querySelector('option[value=""]');
-    function filter() {
-      var chosen = commune.value;
-      commune.textContent = '';
-      if (placeholder) commune.appendChild(placeholder);
-      groups.forEach(function (group) {
-        if (!province.value || group.getAttribute('data-province') === province.value) {
-          var copy = group.cloneNode(true);
-          commune.appendChild(copy);
-        }
-      });
-      commune.value = chosen;
-      if (commune.value !== chosen) commune.value = '';
-    }
-    province.addEventListener('change', filter);
-    filter();
+    var asked = 0;
+    var loaded = province.value;
+    province.addEventListener('change', function () {
+      if (province.value === loaded) return;
+      loaded = province.value;
+      var ask = ++asked;
+      function fill(names) {
+        if (ask !== asked) return;
+        var chosen = commune.value;
+        commune.textContent = '';
+        if (placeholder) commune.appendChild(placeholder);
+        names.forEach(function (name) {
+          var option = document.createElement('option');
+          option.value = name;
+          option.textContent = name;
+          commune.appendChild(option);
+        });
+        commune.value = chosen;
+        if (commune.value !== chosen) commune.value = '';
+      }
+      if (!province.value) return fill([]);
+      fetch('/assets/communes/' + encodeURIComponent(province.value) + '.json')
+        .then(function (response) {
+          return response.ok ? response.json() : [];
+        })
+        .then(fill, function () {
+          fill([]);
+        });
+    });
   });
 
   // Variant 4 asks for the relatives; the other variants hide that part.

@@ -141,6 +141,7 @@ export function ApplyBirthPage(props: {
               prefix="child.birthPlace"
               legend={words.birthPlace}
               value={address('child.birthPlace')}
+              defaultProvince={form.residence?.address.provinceCode ?? me.permanentAddress?.provinceCode}
               errors={errors}
             />
             <TextField

@@ -109,6 +109,7 @@ export function ApplyDeathPage(props: {
                 commune: value('deceased.placeOfDeath.commune'),
                 street: value('deceased.placeOfDeath.street'),
               }}
+              defaultProvince={me.permanentAddress?.provinceCode}
               errors={errors}
             />
             <TextField

@@ -1,5 +1,5 @@
 import type { Labels } from '../../../contracts/procedures';
-import { communes, provinceCodes, provinces } from '../../../contracts/values';
+import { communes, provinceCodes, provinces, type ProvinceCode } from '../../../contracts/values';
 import type { FieldErrors } from '../forms';
 import { say, words, type Lang } from '../i18n';
 import { fieldId } from './error-summary';
@@ -7,17 +7,23 @@ import { TextField } from './fields';
 
 /**
  * The two-level address since 1 July 2025: province (34) → commune, ward or special zone → street.
- * The commune list holds every province's communes in groups, so it works without JavaScript; with
- * it, pages.js keeps only the chosen province's group.
+ * The commune list holds the chosen province's communes only (all 3,321 would make the page too
+ * heavy for a phone): without JavaScript a button sends the form back to show the communes of a
+ * newly chosen province; with it, pages.js fetches them from `/assets/communes/<province>.json`.
+ * `defaultProvince` is the province shown first when the form names none.
  */
 export function AddressPicker(props: {
   lang: Lang;
   prefix: string;
   legend: Labels;
   value: { provinceCode?: string; commune?: string; street?: string };
+  defaultProvince?: string;
   errors: FieldErrors;
 }) {
   const { lang, prefix, value, errors } = props;
+  const chosen = [value.provinceCode, props.defaultProvince].find(
+    (code): code is ProvinceCode => code !== undefined && code in provinces,
+  );
   const select = (name: string, label: Labels, options: preact.ComponentChildren) => {
     const path = `${prefix}.${name}`;
     const id = fieldId(path);
@@ -53,7 +59,7 @@ export function AddressPicker(props: {
         'provinceCode',
         words.province,
         provinceCodes.map((code) => (
-          <option key={code} value={code} selected={code === value.provinceCode}>
+          <option key={code} value={code} selected={code === chosen}>
             {provinces[code]}
           </option>
         )),
@@ -61,16 +67,17 @@ export function AddressPicker(props: {
       {select(
         'commune',
         words.commune,
-        provinceCodes.map((code) => (
-          <optgroup key={code} label={provinces[code]} data-province={code}>
-            {communes[code].map((commune) => (
-              <option key={commune} value={commune} selected={code === value.provinceCode && commune === value.commune}>
-                {commune}
-              </option>
-            ))}
-          </optgroup>
+        (chosen ? communes[chosen] : []).map((commune) => (
+          <option key={commune} value={commune} selected={commune === value.commune}>
+            {commune}
+          </option>
         )),
       )}
+      <p class="no-js-only">
+        <button type="submit" name="showCommunes" value={prefix} class="button button-secondary" formnovalidate>
+          {say(lang, words.showCommunes)}
+        </button>
+      </p>
       <TextField lang={lang} name={`${prefix}.street`} label={words.street} value={value.street} errors={errors} />
     </fieldset>
   );
