@@ -163,7 +163,9 @@ async function applyForBirth(page: Page) {
     await page.$$eval('form[action="/apply/birth-bundle"] [name]', (fields) =>
       Object.fromEntries(
         fields
+          // What a browser sends: no unchecked box and no button other than the one pressed.
           .filter((f) => !(f instanceof HTMLInputElement && ['radio', 'checkbox'].includes(f.type) && !f.checked))
+          .filter((f) => !(f instanceof HTMLButtonElement))
           .map((f) => [(f as HTMLInputElement).name, (f as HTMLInputElement).value]),
       ),
     ),
