@@ -93,7 +93,7 @@ export function createChaosApi(baseUrl: string) {
     async stuckDossierIds(): Promise<Set<string>> {
       const answer = await persist(
         'stuck list',
-        () => call('GET', '/api/operator/dossiers/stuck?limit=1000', 'operator'),
+        () => call('GET', '/api/operator/dossiers/stuck?limit=500', 'operator'),
         120_000,
       );
       const ids = new Set<string>();

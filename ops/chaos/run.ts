@@ -107,7 +107,12 @@ export async function runChaos(options: ChaosOptions): Promise<boolean> {
       log.info({ fault: fault.name, dossiers: batch.length }, 'fault phase starts');
       process.stderr.write(`\nchaos: ${fault.name} (${fault.description}), ${batch.length} dossiers\n`);
       const bar = new SingleBar(
-        { format: `  ${fault.name.padEnd(22)} [{bar}] {value}/{total} closed | submitted {submitted} | {phase}` },
+        {
+          format: `  ${fault.name.padEnd(22)} [{bar}] {value}/{total} closed | submitted {submitted} | {phase}`,
+          // In CI (no terminal) a line every 10 s rather than nothing.
+          noTTYOutput: true,
+          notTTYSchedule: 10_000,
+        },
         Presets.shades_classic,
       );
       bar.start(batch.length, 0, { submitted: 0, phase: 'submitting' });
