@@ -29,6 +29,8 @@ export const Problem = z.object({
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   /** The dossier the problem is about, e.g. the one that already holds an application for the same birth. */
   dossierId: z.string().optional(),
+  /** With a 503: the server or service that is down (postgres, temporal, kafka, back office, population registry). */
+  dependency: z.string().optional(),
 });
 export type Problem = z.infer<typeof Problem>;
 

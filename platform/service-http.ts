@@ -2,7 +2,9 @@ import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
+import { createLogLimiter } from './log-limiter';
 import type { Logger } from './logger';
+import { DependencyUnavailableError, retryAfterSeconds, unavailableDependency } from './unavailable';
 
 /**
  * A service-level HTTP API between processes (an agency's back office, the population registry):
@@ -30,7 +32,25 @@ export function buildServiceApp(options: { log: Logger; module: string; what: st
           detail: `the ${options.what} needs its service token`,
         });
   });
+  const outages = createLogLimiter(options.log.child({ module: options.module }));
   app.setErrorHandler(async (err: { statusCode?: number; message: string }, _request, reply) => {
+    // A dependency that is down (its database): 503 with Retry-After, logged once per interval with counts.
+    const dependency = unavailableDependency(err);
+    if (dependency) {
+      outages.warn(`${dependency} unavailable to the ${options.what}`, err);
+      await reply
+        .code(503)
+        .header('retry-after', String(retryAfterSeconds))
+        .type('application/problem+json')
+        .send({
+          type: 'about:blank',
+          title: 'Service Unavailable',
+          status: 503,
+          detail: `the ${options.what} cannot reach ${dependency}; try again later`,
+          dependency,
+        });
+      return;
+    }
     const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) options.log.error({ err }, `${options.what} request failed`);
     await reply
@@ -50,15 +70,24 @@ export function buildServiceApp(options: { log: Logger; module: string; what: st
 export function serviceCaller(url: string, what: string, token?: string) {
   const baseUrl = url.endsWith('/') ? url : `${url}/`;
   return async <T>(method: 'GET' | 'POST', path: string, reply: z.ZodType<T>, body?: unknown): Promise<T> => {
-    const response = await fetch(new URL(path, baseUrl), {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(10_000),
-    });
+    const unreachable = (detail: string, cause?: unknown) =>
+      new DependencyUnavailableError(what, `${what} at ${baseUrl} ${detail}`, { cause });
+    let response: Response;
+    try {
+      response = await fetch(new URL(path, baseUrl), {
+        method,
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(10_000),
+      });
+    } catch (err) {
+      throw unreachable(`could not be reached: ${(err as Error).message}`, err);
+    }
+    if (response.status === 503 || response.status === 502 || response.status === 504)
+      throw unreachable(`answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
     if (!response.ok)
       throw new Error(`${what} at ${baseUrl} answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
     return reply.parse(await response.json());

@@ -10,6 +10,7 @@ import {
 import { z } from 'zod';
 import { DevLoginBody, DevLoginReply, Problem } from '../contracts/api';
 import { issueDevelopmentToken, type TokenVerifier } from '../platform/auth';
+import { createLogLimiter } from '../platform/log-limiter';
 import type { Logger } from '../platform/logger';
 import { authenticate, authorize, devUser, devUsers, raiseAuthenticationError } from './auth';
 import type { ApiContext } from './context';
@@ -90,9 +91,12 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
 
+  // A dependency outage fails every request that needs it: one warning per dependency and interval, with counts.
+  const outages = createLogLimiter(options.log.child({ module: 'api' }));
   app.setErrorHandler(async (err, request, reply) => {
     const problem = toProblem(err, request);
-    if (problem.status >= 500) request.log.error({ err }, 'request failed');
+    if (problem.dependency) outages.warn(`${problem.dependency} unavailable to the api`, err);
+    else if (problem.status >= 500) request.log.error({ err }, 'request failed');
     await sendProblem(reply, problem);
   });
   app.setNotFoundHandler(async (request, reply) =>

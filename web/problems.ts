@@ -10,6 +10,7 @@ import type { Problem } from '../contracts/api';
 import { AuditWriteError } from '../platform/audit';
 import { AuthenticationError } from '../platform/auth';
 import { PayloadDecryptionError } from '../platform/codec';
+import { retryAfterSeconds, unavailableDependency } from '../platform/unavailable';
 
 /** An error the api answers with a given status as RFC 9457 problem details. */
 export class HttpProblem extends Error {
@@ -86,8 +87,15 @@ export function toProblem(err: unknown, request: FastifyRequest): Problem {
   if (err instanceof AuthenticationError) return make(401, err.message);
   // A payload sent to the codec endpoint that does not decrypt: the caller's input, not our fault.
   if (err instanceof PayloadDecryptionError) return make(422, err.message);
+  // A server or service that is down is not our bug: 503 naming it, and `sendProblem` adds Retry-After.
+  const dependency = unavailableDependency(err);
   if (err instanceof AuditWriteError)
-    return make(503, 'the action could not be recorded in the audit log, so it was not carried out; try again later');
+    return {
+      ...make(503, 'the action could not be recorded in the audit log, so it was not carried out; try again later'),
+      ...(dependency ? { dependency } : {}),
+    };
+  if (dependency)
+    return { ...make(503, `${dependency} is unavailable; try again in ${retryAfterSeconds} seconds`), dependency };
   if (err instanceof WorkflowNotFoundError) return make(404, 'no such dossier');
   if (err instanceof WorkflowExecutionAlreadyStartedError) return make(409, 'a dossier with this id already exists');
   if (err instanceof WorkflowUpdateFailedError)
@@ -99,5 +107,6 @@ export function toProblem(err: unknown, request: FastifyRequest): Problem {
 }
 
 export async function sendProblem(reply: FastifyReply, problem: Problem): Promise<void> {
+  if (problem.status === 503) reply.header('retry-after', String(retryAfterSeconds));
   await reply.code(problem.status).type('application/problem+json').send(problem);
 }

@@ -1,0 +1,138 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** What chaos reads of a dossier through the api. */
+export interface DossierState {
+  status: string;
+  steps: { stepId: string; status: string; attempts: number }[];
+}
+
+/**
+ * The portal api as chaos uses it: as a citizen who submits, an agency worker who decides, and an
+ * audited operator who retries. Answers it cannot get (the api killed, a dependency down: refused
+ * connections, 5xx) are retried; a submission keeps its Idempotency-Key, so one application makes one dossier.
+ */
+export function createChaosApi(baseUrl: string) {
+  const tokens = new Map<string, string>();
+  async function call(
+    method: string,
+    path: string,
+    user: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) {
+    let token = tokens.get(user);
+    if (!token) {
+      const response = await fetch(new URL('/auth/dev-login', baseUrl), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ user }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (!response.ok) throw new Error(`dev-login for ${user} answered ${response.status}`);
+      token = ((await response.json()) as { token: string }).token;
+      tokens.set(user, token);
+    }
+    return fetch(new URL(path, baseUrl), {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(30_000),
+    });
+  }
+  /** Retries while the api or its dependencies are down, up to `timeoutMs`; a 4xx is the answer. */
+  async function persist(
+    what: string,
+    attempt: () => Promise<Response>,
+    timeoutMs: number,
+  ): Promise<{ status: number; body: unknown }> {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      try {
+        const response = await attempt();
+        const text = await response.text();
+        if (response.status < 500) return { status: response.status, body: text ? JSON.parse(text) : undefined };
+        last = `${response.status} ${text.slice(0, 200)}`;
+      } catch (err) {
+        last = (err as Error).message;
+      }
+      await sleep(500);
+    }
+    throw new Error(`${what}: no answer within ${timeoutMs / 1000} s (last: ${last})`);
+  }
+  return {
+    async submit(input: unknown, idempotencyKey: string, timeoutMs = 300_000): Promise<string> {
+      const answer = await persist(
+        `submit ${idempotencyKey}`,
+        () => call('POST', '/api/dossiers', 'citizen-lan', input, { 'idempotency-key': idempotencyKey }),
+        timeoutMs,
+      );
+      const dossierId = (answer.body as { dossierId?: string } | undefined)?.dossierId;
+      if ((answer.status !== 200 && answer.status !== 201 && answer.status !== 202) || !dossierId)
+        throw new Error(`submit ${idempotencyKey} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+      return dossierId;
+    },
+    /** One dossier as an operator sees it; undefined when it does not answer now. */
+    async dossier(dossierId: string): Promise<DossierState | undefined> {
+      try {
+        const response = await call('GET', `/api/dossiers/${dossierId}`, 'operator');
+        if (!response.ok) return undefined;
+        return (await response.json()) as DossierState;
+      } catch {
+        return undefined;
+      }
+    },
+    /**
+     * The dossier ids on the operator's stuck list. The one place that knows the list's shape: it
+     * takes every `dossierId` anywhere in the answer, so a reshaped list (the operations module) still reads.
+     */
+    async stuckDossierIds(): Promise<Set<string>> {
+      const answer = await persist(
+        'stuck list',
+        () => call('GET', '/api/operator/dossiers/stuck?limit=500', 'operator'),
+        120_000,
+      );
+      const ids = new Set<string>();
+      const walk = (value: unknown): void => {
+        if (Array.isArray(value)) value.forEach(walk);
+        else if (value && typeof value === 'object')
+          for (const [key, inner] of Object.entries(value)) {
+            if (key === 'dossierId' && typeof inner === 'string') ids.add(inner);
+            else walk(inner);
+          }
+      };
+      walk(answer.body);
+      return ids;
+    },
+    /** As an audited operator: retry a step that ran out of attempts. */
+    async retryStep(dossierId: string, stepId: string, reason: string): Promise<number> {
+      const answer = await persist(
+        `retry ${dossierId}/${stepId}`,
+        () => call('POST', `/api/operator/dossiers/${dossierId}/steps/${stepId}/retry`, 'operator', { reason }),
+        60_000,
+      );
+      return answer.status;
+    },
+    /** As the agency's worker: claims and approves every task in the inbox once; how many it decided. */
+    async approveTasks(agency: string): Promise<number> {
+      const user = `worker-${agency}`;
+      const list = await call('GET', `/api/agencies/${agency}/tasks`, user);
+      if (!list.ok) return 0;
+      const tasks = (await list.json()) as { taskId: string }[];
+      let decided = 0;
+      for (const task of tasks) {
+        const path = `/api/agencies/${agency}/tasks/${encodeURIComponent(task.taskId)}`;
+        const claim = await call('POST', `${path}/claim`, user);
+        if (!claim.ok) continue;
+        const decision = await call('POST', `${path}/decision`, user, { decision: 'approve' });
+        if (decision.ok) decided += 1;
+      }
+      return decided;
+    },
+  };
+}
+export type ChaosApi = ReturnType<typeof createChaosApi>;

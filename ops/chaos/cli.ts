@@ -1,0 +1,133 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { Command, InvalidArgumentError } from 'commander';
+import { z } from 'zod';
+import { freeServerPorts, freePort } from '../../infra/process';
+import { createLogger } from '../../platform/logger';
+import { runChaos } from './run';
+import { faultNames } from './faults';
+
+const run = promisify(execFile);
+
+/** Each flag's rule, checked before anything starts; the message names the flag. */
+const int = (flag: string, min: number, max: number) => (value: string) => {
+  const parsed = z.coerce.number().int().min(min).max(max).safeParse(value);
+  if (!parsed.success)
+    throw new InvalidArgumentError(`${flag} must be a whole number from ${min} to ${max} (got ${value})`);
+  return parsed.data;
+};
+const faultList = (value: string) => {
+  const names = value
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
+  const unknown = names.filter((n) => !faultNames.includes(n));
+  if (names.length === 0 || unknown.length > 0)
+    throw new InvalidArgumentError(
+      `--faults must be a comma-separated list of ${faultNames.join(', ')} (unknown: ${unknown.join(', ') || 'none given'})`,
+    );
+  return names;
+};
+
+const program = new Command('chaos')
+  .description(
+    'Submits dossiers through the api of a throw-away stack (servers on disk in a temp DATA_DIR, every service its own process), injects faults in turn, and checks that no dossier is lost, no effect is duplicated and nothing is stuck unseen. Exits 1 on any finding.',
+  )
+  .option('--count <n>', 'dossiers to submit, shared among the faults', int('--count', 10, 100_000), 1_000)
+  .option('--faults <list>', `faults to inject in turn (${faultNames.join(', ')})`, faultList, [...faultNames])
+  .option('--seed <n>', 'seed of the plan (which deceased, the order)', int('--seed', 0, 2 ** 31 - 1), 1)
+  .option('--concurrency <n>', 'submissions and reads in flight', int('--concurrency', 1, 200), 16)
+  .option(
+    '--clock-factor <n>',
+    'simulated time runs this many times faster (CLOCK_FACTOR)',
+    int('--clock-factor', 1, 1_000_000),
+    5_000,
+  )
+  .option('--down-seconds <n>', 'how long a killed process or server stays down', int('--down-seconds', 0, 600), 5)
+  .option(
+    '--outage-seconds <n>',
+    'how long the agency outage lasts (past its legal limit on the simulated clock)',
+    int('--outage-seconds', 1, 3_600),
+    60,
+  )
+  .option(
+    '--phase-timeout <n>',
+    'seconds a fault phase may take to settle before its dossiers count as lost',
+    int('--phase-timeout', 30, 7_200),
+    600,
+  )
+  .option('--data-dir <path>', 'where the servers and logs go (default: a new temp folder)')
+  .option('--keep', 'keep the data folder afterwards (it is kept anyway when something is found)', false)
+  .showHelpAfterError();
+
+async function main(): Promise<number> {
+  program.parse();
+  const opts = program.opts<{
+    count: number;
+    faults: string[];
+    seed: number;
+    concurrency: number;
+    clockFactor: number;
+    downSeconds: number;
+    outageSeconds: number;
+    phaseTimeout: number;
+    dataDir?: string;
+    keep: boolean;
+  }>();
+  const root = resolve(import.meta.dirname, '../..');
+  const dataDir = resolve(opts.dataDir ?? mkdtempSync(join(tmpdir(), 'lienthong-chaos-')));
+  mkdirSync(join(dataDir, 'logs'), { recursive: true });
+  const log = createLogger({ level: 'info', format: 'json' }, { process: 'chaos' });
+  const ports = await freeServerPorts();
+  const [api, backOffice, registry] = [await freePort(), await freePort(), await freePort()];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    INFRA_MODE: 'local',
+    INFRA_CACHE_DIR: resolve(process.env.INFRA_CACHE_DIR ?? join(root, '.infra')),
+    LOG_FORMAT: 'json',
+    LOG_LEVEL: 'info',
+    KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    TEMPORAL_PORT: String(ports.temporal),
+    TEMPORAL_UI_PORT: String(ports.temporalUi),
+    KAFKA_PORT: String(ports.kafka),
+    KAFKA_CONTROLLER_PORT: String(ports.kafkaController),
+    POSTGRES_PORT: String(ports.postgres),
+    API_PORT: String(api),
+    BACK_OFFICE_BASE_PORT: String(backOffice),
+    REGISTRY_PORT: String(registry),
+    AUTH_DEV_LOGIN: 'true',
+    API_RATE_LIMIT_PER_MINUTE: '1000000',
+    CLOCK_FACTOR: String(opts.clockFactor),
+    POPULATION_SIZE: String(Math.max(2_000, opts.count * 4)),
+    AGENCY_POLICY_RESIDENCE: 'manual',
+  };
+  process.stderr.write(`chaos: servers, services and logs in ${dataDir}\n`);
+  let found = true;
+  try {
+    const started = Date.now();
+    await run(process.execPath, ['--import', 'tsx', 'infra/cli.ts', 'up'], { cwd: root, env, timeout: 600_000 });
+    log.info({ seconds: (Date.now() - started) / 1000 }, 'servers up');
+    found = await runChaos({ ...opts, root, dataDir, env, apiUrl: `http://127.0.0.1:${api}`, log });
+    return found ? 1 : 0;
+  } finally {
+    await run(process.execPath, ['--import', 'tsx', 'infra/cli.ts', 'down'], {
+      cwd: root,
+      env,
+      timeout: 120_000,
+    }).catch((err: unknown) => log.warn({ error: (err as Error).message }, 'infra:down failed'));
+    if (!found && !opts.keep && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    else process.stderr.write(`chaos: logs kept in ${dataDir}/logs\n`);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`chaos failed: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,113 @@
+import type { Citizen } from '../../contracts/population';
+import { demoPeople } from '../../contracts/demo-citizens';
+import { generatePopulation } from '../../contracts/population-generator';
+
+/** One application chaos submits, and the statuses it ends in without faults. */
+export interface PlannedDossier {
+  key: string;
+  kind: string;
+  input: unknown;
+  expected: readonly string[];
+}
+
+const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+const syllables = ['An', 'Bình', 'Chi', 'Dũng', 'Giang', 'Hà', 'Khang', 'Linh', 'Minh', 'Nam'];
+const ref = (c: { personalId: string; fullName: string }) => ({ personalIdNumber: c.personalId, fullName: c.fullName });
+/** Every step approved by the rules (or the scripted worker): the results are returned. */
+const allApproved = ['result-returned'] as const;
+
+function birth(run: string, i: number): PlannedDossier {
+  const { lan, hung } = demoPeople;
+  return {
+    key: `chaos-${run}-${i}`,
+    kind: 'birth',
+    expected: allApproved,
+    input: {
+      procedure: 'birth-bundle',
+      applicant: { ...ref(lan), relationship: 'mother' },
+      child: {
+        fullName: `Trần ${[...String(i)].map((digit) => syllables[Number(digit)]).join(' ')}`,
+        sex: i % 2 === 0 ? 'male' : 'female',
+        birthDate: daysAgo(5),
+        birthPlace: { provinceCode: '001', commune: 'Phường Hoàn Kiếm', street: 'Bệnh viện Phụ sản Hà Nội' },
+      },
+      mother: ref(lan),
+      father: ref(hung),
+      birthCertificateReference: `GCS-CHAOS-${run}-${i}`,
+      residence: {
+        address: { provinceCode: lan.provinceCode, commune: lan.commune, street: lan.street },
+        parent: 'mother',
+        parentConfirmed: true,
+        householdHeadConsent: false,
+        ownerConsent: false,
+      },
+    },
+  };
+}
+
+function death(run: string, i: number, deceased: Citizen, variant: 2 | 3 | 4): PlannedDossier {
+  const { lan } = demoPeople;
+  return {
+    key: `chaos-${run}-${i}`,
+    kind: `death-${variant}`,
+    expected: allApproved,
+    input: {
+      procedure: 'death-bundle',
+      variant,
+      applicant: { ...ref(lan), relationship: 'other-relative' },
+      deceased: {
+        ...ref(deceased),
+        sex: deceased.sex,
+        birthDate: deceased.birthDate,
+        dateOfDeath: daysAgo(3),
+        placeOfDeath: { provinceCode: deceased.provinceCode, commune: deceased.commune, street: deceased.street },
+        occupationalCause: false,
+      },
+      deathNoticeReference: `GBT-CHAOS-${run}-${i}`,
+      survivors: variant === 4 ? [{ ...ref(lan), relationship: 'child', confirmsRepresentative: true }] : [],
+      representativeIdNumber: variant === 4 ? lan.personalId : undefined,
+    },
+  };
+}
+
+/**
+ * `count` applications, half births and half deaths (variants 2, 3 and 4 in turn), shuffled by the
+ * seed. The deceased are living adults of the generated population with at least 12 months of
+ * contributions, so every step is approved without faults and the expected end is known.
+ */
+export function planDossiers(count: number, seed: number, populationSize: number): PlannedDossier[] {
+  const run = `${seed}-${Date.now().toString(36)}`;
+  const demoIds = new Set(Object.values(demoPeople).map((p) => p.personalId));
+  const eligible = generatePopulation(populationSize, 1).filter(
+    (c) => c.alive && c.contributionMonths >= 12 && c.birthDate < '1975-01-01' && !demoIds.has(c.personalId),
+  );
+  const deaths = Math.floor(count / 2);
+  if (eligible.length < deaths)
+    throw new Error(
+      `the population of ${populationSize} has ${eligible.length} eligible deceased, fewer than ${deaths}`,
+    );
+  const random = mulberry32(seed);
+  const picked = [...eligible].sort(() => random() - 0.5).slice(0, deaths);
+  const planned: PlannedDossier[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const variant = ([2, 3, 4] as const)[Math.floor(i / 2) % 3]!;
+    planned.push(i % 2 === 0 || picked.length === 0 ? birth(run, i) : death(run, i, picked.pop()!, variant));
+  }
+  for (let i = planned.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(random() * (i + 1));
+    [planned[i], planned[j]] = [planned[j]!, planned[i]!];
+  }
+  return planned;
+}
+
+/** A small seeded generator, so `--seed` replays the same plan and fault timings. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
