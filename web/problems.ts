@@ -10,6 +10,13 @@ import type { Problem } from '../contracts/api';
 import { AuditWriteError } from '../platform/audit';
 import { AuthenticationError } from '../platform/auth';
 import { PayloadDecryptionError } from '../platform/codec';
+import {
+  DossierClosedError,
+  InvalidRequestError,
+  NotFoundError,
+  OperationConflictError,
+  OperationUnavailableError,
+} from '../ops/operations/errors';
 
 /** An error the api answers with a given status as RFC 9457 problem details. */
 export class HttpProblem extends Error {
@@ -19,7 +26,7 @@ export class HttpProblem extends Error {
     detail?: string,
     readonly errors?: Problem['errors'],
     /** RFC 9457 extension members, such as the dossier a conflict is about. */
-    readonly extensions: Pick<Problem, 'dossierId'> = {},
+    readonly extensions: Pick<Problem, 'dossierId' | 'state'> = {},
   ) {
     super(detail ?? title);
   }
@@ -84,6 +91,12 @@ export function toProblem(err: unknown, request: FastifyRequest): Problem {
       err.issues.map((i) => ({ path: pathOf(i.path), message: i.message })),
     );
   if (err instanceof AuthenticationError) return make(401, err.message);
+  if (err instanceof DossierClosedError)
+    return { ...make(409, err.message), dossierId: err.dossierId, state: err.state };
+  if (err instanceof NotFoundError) return make(404, err.message);
+  if (err instanceof InvalidRequestError) return make(422, err.message, [{ path: err.field, message: err.rule }]);
+  if (err instanceof OperationConflictError) return make(409, err.message);
+  if (err instanceof OperationUnavailableError) return make(503, err.message);
   // A payload sent to the codec endpoint that does not decrypt: the caller's input, not our fault.
   if (err instanceof PayloadDecryptionError) return make(422, err.message);
   if (err instanceof AuditWriteError)
