@@ -31,6 +31,8 @@ export const Problem = z.object({
   dossierId: z.string().optional(),
   /** With a 503: the server or service that is down (postgres, temporal, kafka, back office, population registry). */
   dependency: z.string().optional(),
+  /** The state the dossier is in, when an action conflicts with it (a finished dossier cannot be retried). */
+  state: z.string().optional(),
 });
 export type Problem = z.infer<typeof Problem>;
 
@@ -121,6 +123,7 @@ export const StuckDossier = DossierSummary.extend({
   reasons: z.array(z.enum(['overdue', 'failed-awaiting-operator', 'workflow-task-failing', 'activity-retrying'])),
   detail: z.array(z.string()),
 });
+export type StuckDossier = z.infer<typeof StuckDossier>;
 
 export const SupplyInformationBody = z.strictObject({
   stepId: z.string().min(1),
@@ -135,16 +138,29 @@ export const StepParam = DossierIdParam.extend({
 export const RetryBody = z.strictObject({ reason: Reason });
 export const SkipBody = z.strictObject({ reason: Reason, result: SkipStepInput.shape.result });
 export const TerminateBody = z.strictObject({ reason: Reason });
-export const ResetBody = z.strictObject({
-  reason: Reason,
-  beforeStep: z.string().regex(/^[a-z-]{3,60}$/, 'must be a step id such as register-residence'),
-});
+/** Back to just before a step sent its first command, or to the last workflow task before a bad deploy. */
+export const ResetBody = z
+  .strictObject({
+    reason: Reason,
+    beforeStep: z
+      .string()
+      .regex(/^[a-z-]{3,60}$/, 'must be a step id such as register-residence')
+      .optional(),
+    lastGoodBefore: z.iso
+      .datetime({ offset: true, error: 'must be an ISO date-time (when the bad worker was deployed)' })
+      .optional(),
+  })
+  .refine((b) => (b.beforeStep === undefined) !== (b.lastGoodBefore === undefined), {
+    path: ['beforeStep'],
+    message: 'give exactly one of beforeStep or lastGoodBefore',
+  });
 /** The same filters in a JSON body, with real booleans. */
 export const BulkFilters = SearchQuery.omit({ limit: true }).extend({
   overdue: z.boolean().optional(),
   failing: z.boolean().optional(),
   running: z.boolean().optional(),
 });
+export type BulkFilters = z.infer<typeof BulkFilters>;
 export const BulkBody = z.strictObject({
   query: BulkFilters,
   action: z.enum(['retry', 'terminate']),

@@ -4,6 +4,7 @@ import { closedDossierStatuses, type DossierStatus, type DossierStatusChanged } 
 import { labelled } from '../contracts/procedures';
 import type { Principal } from '../platform/auth';
 import { supplyInformationUpdate, withdrawUpdate } from '../workflows/messages';
+import { onOpenDossier, requireOpen } from '../ops/operations/guard';
 import type { ApiContext } from './context';
 import { notFound } from './problems';
 
@@ -32,7 +33,11 @@ export async function supplyInformation(
   answer: { stepId: string; fields: Record<string, string> },
 ): Promise<DossierView> {
   await visibleDossier(ctx, principal, dossierId);
-  const view = await ctx.dossiers.handle(dossierId).executeUpdate(supplyInformationUpdate, { args: [answer] });
+  // A finished dossier answers 409 with its state, not the 404 Temporal gives an update to a closed run.
+  await requireOpen(ctx.dossiers, dossierId);
+  const view = await onOpenDossier(ctx.dossiers, dossierId, () =>
+    ctx.dossiers.handle(dossierId).executeUpdate(supplyInformationUpdate, { args: [answer] }),
+  );
   return labelled(ctx.catalogue, view);
 }
 
@@ -44,9 +49,12 @@ export async function withdrawDossier(
   reason: string,
 ): Promise<DossierView> {
   await visibleDossier(ctx, principal, dossierId);
-  const view = await ctx.dossiers
-    .handle(dossierId)
-    .executeUpdate(withdrawUpdate, { args: [{ reason, requestedBy: principal.subject }] });
+  await requireOpen(ctx.dossiers, dossierId);
+  const view = await onOpenDossier(ctx.dossiers, dossierId, () =>
+    ctx.dossiers
+      .handle(dossierId)
+      .executeUpdate(withdrawUpdate, { args: [{ reason, requestedBy: principal.subject }] }),
+  );
   return labelled(ctx.catalogue, view);
 }
 

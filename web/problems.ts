@@ -11,6 +11,13 @@ import { AuditWriteError } from '../platform/audit';
 import { AuthenticationError } from '../platform/auth';
 import { PayloadDecryptionError } from '../platform/codec';
 import { retryAfterSeconds, unavailableDependency } from '../platform/unavailable';
+import {
+  DossierClosedError,
+  InvalidRequestError,
+  NotFoundError,
+  OperationConflictError,
+  OperationUnavailableError,
+} from '../ops/operations/errors';
 
 /** An error the api answers with a given status as RFC 9457 problem details. */
 export class HttpProblem extends Error {
@@ -20,7 +27,7 @@ export class HttpProblem extends Error {
     detail?: string,
     readonly errors?: Problem['errors'],
     /** RFC 9457 extension members, such as the dossier a conflict is about. */
-    readonly extensions: Pick<Problem, 'dossierId'> = {},
+    readonly extensions: Pick<Problem, 'dossierId' | 'state'> = {},
   ) {
     super(detail ?? title);
   }
@@ -85,6 +92,12 @@ export function toProblem(err: unknown, request: FastifyRequest): Problem {
       err.issues.map((i) => ({ path: pathOf(i.path), message: i.message })),
     );
   if (err instanceof AuthenticationError) return make(401, err.message);
+  if (err instanceof DossierClosedError)
+    return { ...make(409, err.message), dossierId: err.dossierId, state: err.state };
+  if (err instanceof NotFoundError) return make(404, err.message);
+  if (err instanceof InvalidRequestError) return make(422, err.message, [{ path: err.field, message: err.rule }]);
+  if (err instanceof OperationConflictError) return make(409, err.message);
+  if (err instanceof OperationUnavailableError) return make(503, err.message);
   // A payload sent to the codec endpoint that does not decrypt: the caller's input, not our fault.
   if (err instanceof PayloadDecryptionError) return make(422, err.message);
   // A server or service that is down is not our bug: 503 naming it, and `sendProblem` adds Retry-After.

@@ -17,7 +17,7 @@ import type { ApiContext } from '../context';
 import { streamDossierEvents, supplyInformation, visibleDossier, withdrawDossier } from '../citizen-dossiers';
 import { idempotencyRetention } from '../submission-ledger';
 
-const problems = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem };
+const problems = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem };
 
 /** Citizens: submit a bundle, follow their own dossiers, answer requests, withdraw. */
 export const citizenRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx) => {

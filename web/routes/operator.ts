@@ -1,5 +1,3 @@
-import { defaultPayloadConverter } from '@temporalio/common';
-import type { temporal } from '@temporalio/proto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -21,9 +19,9 @@ import {
 } from '../../contracts/api';
 import { allTopicNames } from '../../contracts/topics';
 import { listDeadLetters, redriveDeadLetters } from '../../platform/bus';
-import { retryStepUpdate, skipStepUpdate } from '../../workflows/messages';
+import { createOperations } from '../../ops/operations';
 import { principalOf } from '../auth';
-import { notFound, unavailable, unprocessable } from '../problems';
+import { unavailable, unprocessable } from '../problems';
 import { recordRead } from '../audited-reads';
 import type { ApiContext } from '../context';
 
@@ -84,8 +82,23 @@ const AuditRow = z.object({
   details: z.record(z.string(), z.unknown()),
 });
 
-/** Operators (and read-only auditors): search, stuck list, depth, repair actions, dead letters, audit. */
+/**
+ * Operators (and read-only auditors): search, stuck list, depth, repair actions, dead letters,
+ * audit. Each route validates, calls the operations module (ops/operations) and lets the error
+ * handler map its errors to problem details.
+ */
 export const operatorRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx) => {
+  const ops = createOperations({
+    dossiers: ctx.dossiers,
+    audit: ctx.audit,
+    namespace: ctx.namespace,
+    codec: ctx.codec,
+    kafka: ctx.kafka,
+    backOffices: ctx.backOffices,
+    temporalUiUrl: ctx.temporalUiUrl,
+    log: app.log,
+  });
+  const actor = (request: Parameters<typeof principalOf>[0]) => ({ subject: principalOf(request).subject });
   const knownTopic = (topic: string) => {
     if (!allTopicNames().includes(topic))
       throw unprocessable(`unknown topic ${topic}`, [
@@ -95,15 +108,6 @@ export const operatorRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx
   const kafka = () => {
     if (!ctx.kafka) throw unavailable('Kafka is not reachable from this api process');
     return ctx.kafka;
-  };
-  const statusOf = async (dossierId: string) => (await ctx.dossiers.view(dossierId).catch(() => undefined))?.status;
-  const describe = async (dossierId: string) => {
-    try {
-      return await ctx.dossiers.handle(dossierId).describe();
-    } catch (err) {
-      if ((err as Error).name === 'WorkflowNotFoundError') throw notFound(`no dossier ${dossierId}`);
-      throw err;
-    }
   };
 
   app.get(
@@ -117,7 +121,7 @@ export const operatorRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx
         response: { 200: z.array(DossierSummary), ...problems },
       },
     },
-    async (request) => ctx.dossiers.search(request.query, request.query.limit),
+    async (request) => ops.search(request.query, request.query.limit),
   );
 
   app.get(
@@ -132,40 +136,7 @@ export const operatorRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx
         response: { 200: z.array(StuckDossier), ...problems },
       },
     },
-    async (request) => {
-      const running = await ctx.dossiers.list(
-        ctx.dossiers.query({ running: true }),
-        Math.max(request.query.limit, 200),
-      );
-      const stuck: z.infer<typeof StuckDossier>[] = [];
-      for (const summary of running) {
-        const reasons: z.infer<typeof StuckDossier>['reasons'] = [];
-        const detail: string[] = [];
-        if (summary.overdue) reasons.push('overdue');
-        if (summary.failing) reasons.push('failed-awaiting-operator');
-        const description = await ctx.dossiers
-          .handle(summary.dossierId)
-          .describe()
-          .catch(() => undefined);
-        const raw = description?.raw;
-        const taskAttempt = raw?.pendingWorkflowTask?.attempt ?? 0;
-        if (taskAttempt > 1) {
-          reasons.push('workflow-task-failing');
-          detail.push(`workflow task attempt ${taskAttempt}`);
-        }
-        for (const activity of raw?.pendingActivities ?? []) {
-          if ((activity.attempt ?? 0) > 1) {
-            if (!reasons.includes('activity-retrying')) reasons.push('activity-retrying');
-            detail.push(
-              `${activity.activityType?.name ?? 'activity'} attempt ${activity.attempt}: ${activity.lastFailure?.message ?? 'no failure recorded'}`,
-            );
-          }
-        }
-        if (reasons.length > 0) stuck.push({ ...summary, reasons, detail });
-        if (stuck.length >= request.query.limit) break;
-      }
-      return stuck;
-    },
+    async (request) => ops.stuck(request.query.limit),
   );
 
   app.get(
@@ -180,72 +151,11 @@ export const operatorRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx
       },
     },
     async (request) => {
-      const { dossierId } = request.params;
-      const description = await describe(dossierId);
-      const dossier = await ctx.dossiers.view(dossierId);
-      await recordRead(ctx, request, dossierId, 'the dossier in depth');
-      const stateNames: Record<number, string> = {
-        1: 'scheduled',
-        2: 'started',
-        3: 'cancel-requested',
-        4: 'paused',
-        5: 'pause-requested',
-      };
-      return {
-        dossier,
-        workflow: {
-          status: description.status.name,
-          runId: description.runId,
-          historyLength: description.historyLength,
-          startedAt: description.startTime.toISOString(),
-          closedAt: description.closeTime?.toISOString(),
-        },
-        pendingActivities: (description.raw.pendingActivities ?? []).map((a) => ({
-          activityType: a.activityType?.name ?? 'unknown',
-          attempt: a.attempt ?? 0,
-          state: stateNames[a.state ?? 0] ?? 'unknown',
-          lastFailure: a.lastFailure?.message ?? undefined,
-          scheduledAt: a.scheduledTime?.seconds
-            ? new Date(Number(a.scheduledTime.seconds) * 1000).toISOString()
-            : undefined,
-        })),
-        workflowTaskAttempt: description.raw.pendingWorkflowTask?.attempt ?? 0,
-        temporalUiUrl: ctx.temporalUiUrl
-          ? `${ctx.temporalUiUrl}/namespaces/${encodeURIComponent(ctx.namespace)}/workflows/${encodeURIComponent(dossierId)}`
-          : undefined,
-      };
+      const depth = await ops.depth(request.params.dossierId);
+      await recordRead(ctx, request, request.params.dossierId, 'the dossier in depth');
+      return depth;
     },
   );
-
-  /**
-   * An operator action: recorded first, carried out only once its row is written (an audit log
-   * that cannot record it answers 503 and nothing happens). An action that then fails gets a
-   * second row saying so.
-   */
-  const audited = async (
-    request: Parameters<typeof principalOf>[0],
-    action: string,
-    dossierId: string,
-    stepId: string | undefined,
-    reason: string,
-    act: () => Promise<unknown>,
-    details: Record<string, unknown> = {},
-  ) => {
-    const operator = principalOf(request);
-    const entry = { actor: operator.subject, role: 'operator' as const, action, reason, dossierId, stepId };
-    await ctx.audit.append({ ...entry, beforeStatus: await statusOf(dossierId), details });
-    try {
-      await act();
-    } catch (err) {
-      await ctx.audit
-        .append({ ...entry, action: `${action}.failed`, details: { ...details, error: (err as Error).message } })
-        .catch((auditErr: unknown) =>
-          request.log.error({ err: auditErr, dossierId, action }, 'could not record that an operator action failed'),
-        );
-      throw err;
-    }
-    return { dossierId, action, status: await statusOf(dossierId) };
-  };
 
   app.post(
     '/api/operator/dossiers/:dossierId/steps/:stepId/retry',
@@ -253,20 +163,13 @@ export const operatorRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx
       config: { roles: actors },
       schema: {
         tags: ['operator'],
-        summary: "Re-send a step's command now",
+        summary: "Re-send a step's command now; 409 with the dossier's state when it has ended",
         params: StepParam,
         body: RetryBody,
         response: { 200: ActionResult, ...problems },
       },
     },
-    async (request) => {
-      const { dossierId, stepId } = request.params;
-      return audited(request, 'step.retry', dossierId, stepId, request.body.reason, () =>
-        ctx.dossiers.handle(dossierId).executeUpdate(retryStepUpdate, {
-          args: [{ stepId, operator: principalOf(request).subject, reason: request.body.reason }],
-        }),
-      );
-    },
+    async (request) => ops.retry(actor(request), { ...request.params, reason: request.body.reason }),
   );
 
   app.post(
@@ -275,34 +178,13 @@ export const operatorRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx
       config: { roles: actors },
       schema: {
         tags: ['operator'],
-        summary: 'Close a step by hand with a manual result',
+        summary: "Close a step by hand with a manual result; 409 with the dossier's state when it has ended",
         params: StepParam,
         body: SkipBody,
         response: { 200: ActionResult, ...problems },
       },
     },
-    async (request) => {
-      const { dossierId, stepId } = request.params;
-      return audited(
-        request,
-        'step.skip',
-        dossierId,
-        stepId,
-        request.body.reason,
-        () =>
-          ctx.dossiers.handle(dossierId).executeUpdate(skipStepUpdate, {
-            args: [
-              {
-                stepId,
-                operator: principalOf(request).subject,
-                reason: request.body.reason,
-                result: request.body.result,
-              },
-            ],
-          }),
-        { result: request.body.result },
-      );
-    },
+    async (request) => ops.skip(actor(request), { ...request.params, ...request.body }),
   );
 
   app.post(
@@ -317,13 +199,7 @@ export const operatorRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx
         response: { 200: ActionResult, ...problems },
       },
     },
-    async (request) => {
-      const { dossierId } = request.params;
-      await describe(dossierId);
-      return audited(request, 'dossier.terminate', dossierId, undefined, request.body.reason, () =>
-        ctx.dossiers.handle(dossierId).terminate(`${principalOf(request).subject}: ${request.body.reason}`),
-      );
-    },
+    async (request) => ops.terminate(actor(request), { ...request.params, reason: request.body.reason }),
   );
 
   app.post(
@@ -332,56 +208,18 @@ export const operatorRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx
       config: { roles: actors },
       schema: {
         tags: ['operator'],
-        summary: 'Reset the workflow to just before a step sent its first command; the step runs again',
+        summary:
+          'Reset the workflow to just before a step sent its first command (the step runs again), or to the last workflow task before a bad deploy',
         params: DossierIdParam,
         body: ResetBody,
         response: { 200: ActionResult.extend({ runId: z.string() }), ...problems },
       },
     },
     async (request) => {
-      const { dossierId } = request.params;
-      const { beforeStep, reason } = request.body;
-      const description = await describe(dossierId);
-      const history = await ctx.dossiers.handle(dossierId).fetchHistory();
-      let resetTo: number | undefined;
-      for (const event of history.events ?? []) {
-        const scheduled = event.activityTaskScheduledEventAttributes;
-        if (!scheduled || scheduled.activityType?.name !== 'sendAgencyCommand') continue;
-        const payloads = await ctx.codec.decode((scheduled.input?.payloads ?? []) as temporal.api.common.v1.IPayload[]);
-        const command = payloads[0] ? (defaultPayloadConverter.fromPayload(payloads[0]) as { stepId?: string }) : {};
-        if (command.stepId === beforeStep) {
-          resetTo = Number(scheduled.workflowTaskCompletedEventId);
-          break;
-        }
-      }
-      if (resetTo === undefined)
-        throw unprocessable(`step ${beforeStep} never sent a command in this dossier`, [
-          { path: 'beforeStep', message: 'must be a step that has started' },
-        ]);
-      const requestId = crypto.randomUUID();
-      let runId = '';
-      await audited(
-        request,
-        'dossier.reset',
-        dossierId,
-        beforeStep,
-        reason,
-        async () => {
-          const response: temporal.api.workflowservice.v1.IResetWorkflowExecutionResponse =
-            await ctx.dossiers.client.workflowService.resetWorkflowExecution({
-              namespace: ctx.namespace,
-              workflowExecution: { workflowId: dossierId, runId: description.runId },
-              reason: `${principalOf(request).subject}: ${reason}`,
-              // A protobuf int64: the generated type wants a Long, the encoder also takes a safe integer.
-              workflowTaskFinishEventId:
-                resetTo as unknown as temporal.api.workflowservice.v1.IResetWorkflowExecutionRequest['workflowTaskFinishEventId'],
-              requestId,
-            });
-          runId = response.runId ?? '';
-        },
-        { resetToEventId: resetTo, runId: description.runId, requestId },
-      );
-      return { dossierId, action: 'dossier.reset', runId };
+      const { beforeStep, lastGoodBefore, reason } = request.body;
+      const target = beforeStep !== undefined ? { beforeStep } : { lastGoodBefore: lastGoodBefore! };
+      const result = await ops.reset(actor(request), { dossierId: request.params.dossierId, reason, target });
+      return { ...result, runId: result.runId ?? '' };
     },
   );
 
@@ -396,34 +234,7 @@ export const operatorRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx
         response: { 200: BulkResult, ...problems },
       },
     },
-    async (request) => {
-      const { query, action, stepId, reason, dryRun } = request.body;
-      if (action === 'retry' && !stepId)
-        throw unprocessable('name the step to retry', [{ path: 'stepId', message: 'is required for retry' }]);
-      const matched = await ctx.dossiers.list(ctx.dossiers.query({ ...query, running: true }), 500);
-      const failures: { dossierId: string; error: string }[] = [];
-      let applied = 0;
-      if (!dryRun) {
-        for (const { dossierId } of matched) {
-          try {
-            if (action === 'retry')
-              await audited(request, 'bulk.step.retry', dossierId, stepId, reason, () =>
-                ctx.dossiers.handle(dossierId).executeUpdate(retryStepUpdate, {
-                  args: [{ stepId: stepId!, operator: principalOf(request).subject, reason }],
-                }),
-              );
-            else
-              await audited(request, 'bulk.dossier.terminate', dossierId, undefined, reason, () =>
-                ctx.dossiers.handle(dossierId).terminate(`${principalOf(request).subject}: ${reason}`),
-              );
-            applied += 1;
-          } catch (err) {
-            failures.push({ dossierId, error: (err as Error).message });
-          }
-        }
-      }
-      return { dryRun, matched: matched.length, applied, failures };
-    },
+    async (request) => ops.bulkNow(actor(request), request.body),
   );
 
   app.get(
@@ -494,21 +305,6 @@ export const operatorRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx
         response: { 200: z.array(AuditRow), ...problems },
       },
     },
-    async (request) => {
-      const rows = await ctx.audit.list({
-        dossierId: request.query.dossierId,
-        actor: request.query.actor,
-        since: request.query.since ? new Date(request.query.since) : undefined,
-        limit: request.query.limit,
-      });
-      return rows.map((r) => ({
-        ...r,
-        at: new Date(r.at).toISOString(),
-        dossierId: r.dossierId ?? undefined,
-        stepId: r.stepId ?? undefined,
-        beforeStatus: r.beforeStatus ?? undefined,
-        afterStatus: r.afterStatus ?? undefined,
-      }));
-    },
+    async (request) => ops.audit(request.query),
   );
 };

@@ -14,7 +14,7 @@ import type { BackOffice, Task, TaskStatus } from '../../contracts/back-office';
 import { rejectionReasonCodes, type ServiceDefinition } from '../../contracts/procedures/define';
 import type { Principal } from '../../platform/auth';
 import { principalOf, requireOwnAgency } from '../auth';
-import { badRequest, conflict, HttpProblem, unavailable } from '../problems';
+import { badRequest, conflict, HttpProblem, notFound, unavailable } from '../problems';
 import type { ApiContext } from '../context';
 
 const problems = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 503: Problem };
@@ -85,6 +85,8 @@ export const workerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx) 
       });
     try {
       requireOwnAgency(request, agency);
+      // A task id the caller's agency does not have is not found, whatever the action (not a conflict).
+      if (office && !task) throw notFound(`no task ${taskId} at ${agency}`);
       await carryOut({ worker, office: backOffice(agency), task, record: record('') });
     } catch (err) {
       if (err instanceof HttpProblem) await record('.refused')({ reason: err.message });
@@ -107,7 +109,7 @@ export const workerRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx) 
       await taskAction(request, 'claim', async ({ worker, office, record }) => {
         await record({ reason: 'the worker claims the task' });
         if (!(await office.claim(request.params.taskId, worker.subject)))
-          throw conflict('the task is claimed by someone else, already decided, or does not exist');
+          throw conflict('the task is claimed by someone else or already decided');
       });
       return { taskId: request.params.taskId, outcome: 'claimed' };
     },

@@ -24,6 +24,8 @@ export const auth = { issuer: 'lienthong-test', audience: 'lienthong-api', secre
 
 export const lanDossier = 'HS-20261123-LAN0000001';
 export const otherDossier = 'HS-20261123-OTHER00001';
+/** Lan's dossier that has ended: its workflow is closed, so Temporal answers updates to it "not found". */
+export const lanClosedDossier = 'HS-20261123-LANDONE001';
 
 const view = (dossierId: string, citizenId: string): DossierStatusView => ({
   dossierId,
@@ -53,6 +55,10 @@ export async function fakeApi({ codec, ...options }: Partial<ApiOptions> & { cod
     ],
     [otherDossier, view(otherDossier, '001180054321')],
   ]);
+  dossiers.set(lanClosedDossier, {
+    ...view(lanClosedDossier, dossiers.get(lanDossier)!.citizenId),
+    status: 'result-returned',
+  });
   /** What reached Temporal or a back office, in order, next to the audit rows written. */
   const carriedOut: string[] = [];
   /** Set to make every audit append fail, as a database outage would. */
@@ -61,7 +67,7 @@ export async function fakeApi({ codec, ...options }: Partial<ApiOptions> & { cod
   const handle = (id: string) => ({
     executeUpdate: async () => {
       carriedOut.push(`update ${id}`);
-      if (!dossiers.has(id)) throw notFound();
+      if (!dossiers.has(id) || id === lanClosedDossier) throw notFound();
       return labelled(catalogue, dossiers.get(id)!);
     },
     terminate: async () => void carriedOut.push(`terminate ${id}`),

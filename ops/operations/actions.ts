@@ -1,0 +1,131 @@
+import type { temporal } from '@temporalio/proto';
+import type { SkipStepInput } from '../../contracts/dossier-workflow';
+import { retryStepUpdate, skipStepUpdate } from '../../workflows/messages';
+import { audited } from './audited';
+import type { Actor, OperationsDeps } from './deps';
+import { DossierClosedError, NotFoundError } from './errors';
+import { dossierStatus, onOpenDossier, requireOpen } from './guard';
+import { findResetPoint, type ResetTarget } from './reset-point';
+
+/** What an action answers: the dossier, the action, and the status it is in afterwards. */
+export interface ActionResult {
+  dossierId: string;
+  action: string;
+  status?: string;
+  runId?: string;
+}
+
+const statusAfter = (deps: OperationsDeps, dossierId: string) =>
+  dossierStatus(deps.dossiers, dossierId).catch(() => undefined);
+
+/** Re-sends a step's command now (a new attempt), on an open dossier. */
+export async function retryStep(
+  deps: OperationsDeps,
+  actor: Actor,
+  input: { dossierId: string; stepId: string; reason: string; action?: string },
+): Promise<ActionResult> {
+  const { dossierId, stepId, reason, action = 'step.retry' } = input;
+  const beforeStatus = await requireOpen(deps.dossiers, dossierId);
+  await audited(deps, actor, { action, dossierId, stepId, reason, beforeStatus }, () =>
+    onOpenDossier(deps.dossiers, dossierId, () =>
+      deps.dossiers
+        .handle(dossierId)
+        .executeUpdate(retryStepUpdate, { args: [{ stepId, operator: actor.subject, reason }] }),
+    ),
+  );
+  return { dossierId, action, status: await statusAfter(deps, dossierId) };
+}
+
+/** Closes a step by hand with a manual result, on an open dossier. */
+export async function skipStep(
+  deps: OperationsDeps,
+  actor: Actor,
+  input: { dossierId: string; stepId: string; reason: string; result: SkipStepInput['result'] },
+): Promise<ActionResult> {
+  const { dossierId, stepId, reason, result } = input;
+  const beforeStatus = await requireOpen(deps.dossiers, dossierId);
+  await audited(
+    deps,
+    actor,
+    { action: 'step.skip', dossierId, stepId, reason, beforeStatus, details: { result } },
+    () =>
+      onOpenDossier(deps.dossiers, dossierId, () =>
+        deps.dossiers
+          .handle(dossierId)
+          .executeUpdate(skipStepUpdate, { args: [{ stepId, operator: actor.subject, reason, result }] }),
+      ),
+  );
+  return { dossierId, action: 'step.skip', status: await statusAfter(deps, dossierId) };
+}
+
+/** The running workflow's description; NotFoundError when there is none, DossierClosedError when it has ended. */
+async function describeRunning(deps: OperationsDeps, dossierId: string) {
+  let description;
+  try {
+    description = await deps.dossiers.handle(dossierId).describe();
+  } catch (err) {
+    if ((err as Error).name === 'WorkflowNotFoundError') throw new NotFoundError(`no dossier ${dossierId}`);
+    throw err;
+  }
+  if (description.status.name !== 'RUNNING') {
+    const status = await statusAfter(deps, dossierId);
+    throw new DossierClosedError(dossierId, status ?? description.status.name.toLowerCase());
+  }
+  return description;
+}
+
+/** Terminates the dossier's workflow (last resort). */
+export async function terminateDossier(
+  deps: OperationsDeps,
+  actor: Actor,
+  input: { dossierId: string; reason: string; action?: string },
+): Promise<ActionResult> {
+  const { dossierId, reason, action = 'dossier.terminate' } = input;
+  await describeRunning(deps, dossierId);
+  const beforeStatus = await statusAfter(deps, dossierId);
+  await audited(deps, actor, { action, dossierId, reason, beforeStatus }, () =>
+    deps.dossiers.handle(dossierId).terminate(`${actor.subject}: ${reason}`),
+  );
+  return { dossierId, action, status: await statusAfter(deps, dossierId) };
+}
+
+/**
+ * Resets the workflow to just before a step sent its first command (the step runs again), or
+ * to the last workflow task before a bad deploy; the new run replays on the current workers.
+ */
+export async function resetDossier(
+  deps: OperationsDeps,
+  actor: Actor,
+  input: { dossierId: string; reason: string; target: ResetTarget; action?: string },
+): Promise<ActionResult> {
+  const { dossierId, reason, target, action = 'dossier.reset' } = input;
+  const description = await describeRunning(deps, dossierId);
+  const beforeStatus = await statusAfter(deps, dossierId);
+  const history = await deps.dossiers.handle(dossierId).fetchHistory();
+  const resetTo = await findResetPoint(history, deps.codec, target);
+  const requestId = crypto.randomUUID();
+  const stepId = 'beforeStep' in target ? target.beforeStep : undefined;
+  const response = await audited(
+    deps,
+    actor,
+    {
+      action,
+      dossierId,
+      stepId,
+      reason,
+      beforeStatus,
+      details: { resetToEventId: resetTo, runId: description.runId, requestId, target },
+    },
+    () =>
+      deps.dossiers.client.workflowService.resetWorkflowExecution({
+        namespace: deps.namespace,
+        workflowExecution: { workflowId: dossierId, runId: description.runId },
+        reason: `${actor.subject}: ${reason}`,
+        // A protobuf int64: the generated type wants a Long, the encoder also takes a safe integer.
+        workflowTaskFinishEventId:
+          resetTo as unknown as temporal.api.workflowservice.v1.IResetWorkflowExecutionRequest['workflowTaskFinishEventId'],
+        requestId,
+      }),
+  );
+  return { dossierId, action, runId: response.runId ?? '' };
+}
