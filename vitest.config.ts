@@ -16,7 +16,8 @@ export default defineConfig({
         test: {
           name: 'workflow',
           include: ['test/workflow/**/*.test.ts'],
-          // Time-skipping test server with fake activities: no Kafka, no database.
+          // Time-skipping test server with fake activities: no Kafka, no database. Runs beside the
+          // integration files, which mostly wait on their servers.
           sequence: { groupOrder: 1 },
           testTimeout: 120_000,
           hookTimeout: 180_000,
@@ -27,7 +28,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          sequence: { groupOrder: 2 },
+          sequence: { groupOrder: 1 },
           // Real Temporal, Kafka and PostgreSQL, started once for the whole run.
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 120_000,
