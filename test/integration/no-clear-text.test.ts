@@ -8,12 +8,12 @@ import type { DossierStatusView } from '../../contracts/dossier-status';
 import type { Citizen } from '../../contracts/population';
 import { catalogue, type DossierInput } from '../../contracts/procedures';
 import { allTopicNames, commandTopic, eventTopic } from '../../contracts/topics';
-import { listDeadLetters } from '../../platform/bus';
 import { kafkaFor } from '../../platform/kafka';
 import { createLogger } from '../../platform/logger';
 import { citizenKeyer } from '../../platform/pseudonym';
 import { birthInput, deathInput } from '../fixtures/dossiers';
 import { startSystem } from '../support/system';
+import { listDeadLetters } from '../../ops/dead-letters/topic';
 
 /**
  * After a full run of both bundles, no citizen's name, ID number or address is in clear anywhere

@@ -13,7 +13,6 @@ import {
   loadBusKeyring,
   MissingBusKeyError,
   openMessage,
-  redrivenHeaders,
   rotateBusKey,
   sealBatch,
   sealMessage,
@@ -21,6 +20,7 @@ import {
   type BusKeyring,
 } from '../../../platform/bus';
 import { notedTopic } from './noted-topic';
+import { redrivenHeaders } from '../../../ops/dead-letters/topic';
 
 const spec = { ...notedTopic, name: 'noted', producers: ['orchestrator'], consumers: ['event-bridge'] } as const;
 const newDir = () => mkdtempSync(join(tmpdir(), 'lienthong-seal-'));
