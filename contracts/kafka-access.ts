@@ -35,11 +35,14 @@ const groupsOf: Record<KafkaService, GroupGrant[]> = {
   api: [
     prefixed(consumerGroups.apiStreamPrefix),
     literal(consumerGroups.dossierArchive),
-    prefixed(consumerGroups.deadLetterReaderPrefix, ['read', 'delete']),
     // Its metrics show the bridge's lag: the bridge group's committed offsets, nothing else of it.
     literal(consumerGroups.eventBridge, ['describe']),
   ],
   registry: [],
+  operations: [
+    literal(consumerGroups.deadLetterRecorder),
+    prefixed(consumerGroups.deadLetterReaderPrefix, ['read', 'delete']),
+  ],
   ...(Object.fromEntries(
     agencyIds.map((agency) => [
       agency,
@@ -51,7 +54,7 @@ const groupsOf: Record<KafkaService, GroupGrant[]> = {
 /**
  * Each service's access, derived from the topic declarations: a producer writes its topic; a
  * consumer reads it and writes its dead-letter topic; the operations service reads every
- * dead-letter topic and writes back to the original topics (redrive).
+ * dead-letter topic and writes back to the original topics (redrives, and fixed copies it signs).
  */
 export function kafkaAccess(specs: readonly TopicSpec[] = topicSpecs): Record<KafkaService, KafkaAccess> {
   const access = Object.fromEntries(

@@ -1,39 +1,50 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { DeadLetterQuery, Problem, RedriveBody } from '../../contracts/api';
-import { allTopicNames } from '../../contracts/topics';
-import { listDeadLetters, redriveDeadLetters } from '../../ops/dead-letters/topic';
+import { Problem } from '../../contracts/api';
+import {
+  DeadLetterDetail,
+  DeadLetterDiscardBody,
+  DeadLetterFixBody,
+  DeadLetterIdParam,
+  DeadLetterListQuery,
+  DeadLetterRedriveBody,
+  DeadLetterRedriveOneBody,
+  DeadLetterRow,
+  RedriveOutcome,
+  RedriveReply,
+} from '../../contracts/dead-letters';
+import { DeadLetterRefusal, type DeadLetterOperations } from '../../ops/dead-letters/service';
 import { principalOf } from '../auth';
-import { unavailable, unprocessable } from '../problems';
+import { conflict, notFound, unavailable, unprocessable } from '../problems';
 import type { ApiContext } from '../context';
 
 const problems = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem, 503: Problem };
 const readers = ['operator', 'auditor'] as const;
 const actors = ['operator'] as const;
 
-const DeadLetterRow = z.object({
-  id: z.string().optional(),
-  type: z.string().optional(),
-  key: z.string().optional(),
-  reason: z.string().optional(),
-  error: z.string().optional(),
-  originalTopic: z.string(),
-  originalPartition: z.number().optional(),
-  originalOffset: z.string().optional(),
-  deadLetteredAt: z.string().optional(),
-});
+/** An operations refusal as the problem the api answers. */
+function asProblem(err: unknown): unknown {
+  if (!(err instanceof DeadLetterRefusal)) return err;
+  if (err.type === 'not-found') return notFound(err.message);
+  if (err.type === 'closed' || err.type === 'obsolete') return conflict(err.message);
+  return unprocessable(err.message, err.errors);
+}
 
-/** Operators' dead letters: list and redrive (the logic is in ops/dead-letters). */
+/**
+ * Operators' dead letters, kept as records (ops/dead-letters): list across topics, show one
+ * opened, fix, redrive, discard. Auditors may list; only operators open or act.
+ */
 export const deadLetterRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx) => {
-  const knownTopic = (topic: string) => {
-    if (!allTopicNames().includes(topic))
-      throw unprocessable(`unknown topic ${topic}`, [
-        { path: 'topic', message: `must be one of ${allTopicNames().join(', ')}` },
-      ]);
+  const operations = (): DeadLetterOperations => {
+    if (!ctx.deadLetters) throw unavailable('dead letters are not kept by this api process (no Kafka)');
+    return ctx.deadLetters;
   };
-  const kafka = () => {
-    if (!ctx.kafka) throw unavailable('Kafka is not reachable from this api process');
-    return ctx.kafka;
+  const refusing = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (err) {
+      throw asProblem(err);
+    }
   };
 
   app.get(
@@ -42,17 +53,98 @@ export const deadLetterRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, c
       config: { roles: readers },
       schema: {
         tags: ['operator'],
-        summary: "A topic's dead letters with their reasons",
-        querystring: DeadLetterQuery,
+        summary:
+          'Dead letters of every topic, open ones by default, oldest first; filter by topic, state, dossier, reason',
+        querystring: DeadLetterListQuery,
         response: { 200: z.array(DeadLetterRow), ...problems },
       },
     },
-    async (request) => {
-      knownTopic(request.query.topic);
-      return (await listDeadLetters(kafka(), request.query.topic)).map(
-        ({ dlqPartition: _p, dlqOffset: _o, ...row }) => row,
-      );
+    async (request) => operations().list(request.query),
+  );
+
+  app.get(
+    '/api/operator/dead-letters/:deadLetterId',
+    {
+      config: { roles: actors },
+      schema: {
+        tags: ['operator'],
+        summary: 'One dead letter opened: its attributes, signer and data (personal data; the read is audited)',
+        params: DeadLetterIdParam,
+        response: { 200: DeadLetterDetail, ...problems },
+      },
     },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const shown = await refusing(() =>
+        operations().show(request.params.deadLetterId, { subject: principal.subject, role: 'operator' }),
+      );
+      reply.header('cache-control', 'no-store');
+      return shown;
+    },
+  );
+
+  app.post(
+    '/api/operator/dead-letters/:deadLetterId/fix',
+    {
+      config: { roles: actors },
+      schema: {
+        tags: ['operator'],
+        summary:
+          "Publish a corrected copy: validated against the topic's contract, signed by operations, naming the dead letter",
+        params: DeadLetterIdParam,
+        body: DeadLetterFixBody,
+        response: { 200: DeadLetterRow, ...problems },
+      },
+    },
+    async (request) =>
+      refusing(() =>
+        operations().fix(request.params.deadLetterId, request.body.payload, {
+          subject: principalOf(request).subject,
+          reason: request.body.reason,
+        }),
+      ),
+  );
+
+  app.post(
+    '/api/operator/dead-letters/:deadLetterId/redrive',
+    {
+      config: { roles: actors },
+      schema: {
+        tags: ['operator'],
+        summary: 'Re-publish one dead letter as it was; 409 when closed, or obsolete unless force',
+        params: DeadLetterIdParam,
+        body: DeadLetterRedriveOneBody,
+        response: { 200: RedriveOutcome, ...problems },
+      },
+    },
+    async (request) =>
+      refusing(() =>
+        operations().redriveOne(request.params.deadLetterId, {
+          force: request.body.force,
+          actor: { subject: principalOf(request).subject, reason: request.body.reason },
+        }),
+      ),
+  );
+
+  app.post(
+    '/api/operator/dead-letters/:deadLetterId/discard',
+    {
+      config: { roles: actors },
+      schema: {
+        tags: ['operator'],
+        summary: 'Close a dead letter without sending it; a reason is required',
+        params: DeadLetterIdParam,
+        body: DeadLetterDiscardBody,
+        response: { 200: DeadLetterRow, ...problems },
+      },
+    },
+    async (request) =>
+      refusing(() =>
+        operations().discard(request.params.deadLetterId, {
+          subject: principalOf(request).subject,
+          reason: request.body.reason,
+        }),
+      ),
   );
 
   app.post(
@@ -61,35 +153,21 @@ export const deadLetterRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, c
       config: { roles: actors },
       schema: {
         tags: ['operator'],
-        summary: 'Re-publish chosen dead letters to their original topic; dry run (the default) only lists them',
-        body: RedriveBody,
-        response: { 200: z.object({ dryRun: z.boolean(), messages: z.array(DeadLetterRow) }), ...problems },
+        summary:
+          'Re-publish open dead letters by ids or filter; closed ones never, obsolete ones only with force; dry run (the default) says what would happen',
+        body: DeadLetterRedriveBody,
+        response: { 200: RedriveReply, ...problems },
       },
     },
     async (request) => {
-      const { topic, ids, reason, all, dryRun, why } = request.body;
-      knownTopic(topic);
-      if (!all && !ids?.length && !reason)
-        throw unprocessable('choose what to redrive', [{ path: 'ids', message: 'give ids, a reason, or all: true' }]);
-      // Recorded before anything is re-published: the row names the dead letters chosen now, and
-      // only those are redriven (where each has an id).
-      const chosen = await redriveDeadLetters(kafka(), topic, { ids, reason, all }, { dryRun: true });
-      let rows = chosen;
-      if (!dryRun && chosen.length > 0) {
-        const chosenIds = chosen.map((r) => r.id);
-        await ctx.audit.append({
-          actor: principalOf(request).subject,
-          role: 'operator',
-          action: 'dead-letters.redrive',
-          reason: why,
-          details: { topic, count: chosen.length, ids: chosenIds },
-        });
-        const selection = chosenIds.every((id) => id !== undefined)
-          ? { ids: chosenIds as string[] }
-          : { ids, reason, all };
-        rows = await redriveDeadLetters(kafka(), topic, selection, { dryRun: false });
-      }
-      return { dryRun, messages: rows.map(({ dlqPartition: _p, dlqOffset: _o, ...row }) => row) };
+      const { deadLetterIds, topic, deadLetterReason, dossierId, all, dryRun, force, reason } = request.body;
+      const outcomes = await refusing(() =>
+        operations().redrive(
+          { deadLetterIds, topic, reason: deadLetterReason, dossierId, all },
+          { dryRun, force, actor: { subject: principalOf(request).subject, reason } },
+        ),
+      );
+      return { dryRun, outcomes };
     },
   );
 };
