@@ -32,16 +32,13 @@ const prefixed = (name: string, operations: GroupGrant['operations'] = ['read'])
 const groupsOf: Record<KafkaService, GroupGrant[]> = {
   orchestrator: [],
   'event-bridge': [literal(consumerGroups.eventBridge)],
-  api: [
-    prefixed(consumerGroups.apiStreamPrefix),
-    literal(consumerGroups.dossierArchive),
-    // Its metrics show the bridge's lag: the bridge group's committed offsets, nothing else of it.
-    literal(consumerGroups.eventBridge, ['describe']),
-  ],
+  api: [prefixed(consumerGroups.apiStreamPrefix), literal(consumerGroups.dossierArchive)],
   registry: [],
   operations: [
     literal(consumerGroups.deadLetterRecorder),
     prefixed(consumerGroups.deadLetterReaderPrefix, ['read', 'delete']),
+    // The api's metrics show the bridge's lag through operations: the bridge group's committed offsets, nothing else of it.
+    literal(consumerGroups.eventBridge, ['describe']),
   ],
   ...(Object.fromEntries(
     agencyIds.map((agency) => [

@@ -119,7 +119,8 @@ export async function startApi(deps: {
       notifications,
       backOffices: deps.backOffices,
       audit,
-      kafka: deps.kafka,
+      // Operations may describe the agency topics and the bridge's group: the consumer-lag metric.
+      kafka: deps.operations.kafka,
       deadLetters,
       temporalUiUrl: deps.endpoints.temporal.uiUrl,
       namespace: deps.endpoints.temporal.namespace,

@@ -20,7 +20,7 @@ export interface ApiContext {
   audit: AuditLog;
   /** The national population registry: what it knows of the signed-in citizen, and who read it. */
   registry: PopulationRegistryClient;
-  /** For the bridge's consumer lag (metrics). */
+  /** For the bridge's consumer lag (metrics): a connection that may describe the event topics and the bridge's group. */
   kafka?: Kafka;
   /** Dead letters as records (the operations principal); absent = those routes answer 503. */
   deadLetters?: DeadLetterOperations;

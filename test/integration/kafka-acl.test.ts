@@ -176,8 +176,8 @@ describe('authenticated, authorised Kafka', () => {
       headers: { ...genuine.headers, ce_subject: dossierId },
     };
     expect(replayed.headers?.[busSecurityHeaders.signatureKeyId]).toBe('civil-status/1');
-    // The api's principal may write agency event topics (operators redrive dead letters there): past the ACLs.
-    const api = client('api');
+    // The operations principal may write agency event topics (operators redrive dead letters there): past the ACLs.
+    const api = client('operations');
     await produce(api, forged(ids.unsigned));
     await produce(api, sealMessage(civilStatusEvents.name, forged(ids.api), withTopicKey(testKeyring('api'))));
     await produce(

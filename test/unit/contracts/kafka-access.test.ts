@@ -51,7 +51,11 @@ describe('Kafka access derived from the topic contracts', () => {
     const originals = allTopicNames().filter((topic) => !topic.endsWith('.dlq'));
     expect(access.operations.read).toEqual(originals.map(deadLetterTopic).sort());
     expect(access.operations.write).toEqual(originals.sort());
-    expect(access.operations.groups.map((g) => g.name)).toEqual(['lienthong-dlq-recorder', 'lienthong-dlq-reader-']);
+    expect(access.operations.groups.map((g) => g.name)).toEqual([
+      'lienthong-dlq-recorder',
+      'lienthong-dlq-reader-',
+      'lienthong-event-bridge',
+    ]);
     // The api itself reads its notifications and dead-letters what it cannot handle there, nothing more.
     expect(access.api.read).toEqual([notificationsTopic]);
     expect(access.api.write).toEqual([deadLetterTopic(notificationsTopic)]);
