@@ -192,16 +192,6 @@ export const TaskDecisionBody = z.discriminatedUnion('decision', [
   }),
 ]);
 
-export const DeadLetterQuery = z.strictObject({ topic: LineText.min(1).max(200) });
-export const RedriveBody = z.strictObject({
-  topic: LineText.min(1).max(200),
-  ids: z.array(LineText.min(1).max(300)).max(10_000).optional(),
-  reason: LineText.min(1).max(200).optional(),
-  all: z.literal(true).optional(),
-  dryRun: z.boolean().default(true),
-  why: Reason,
-});
-
 export const AuditQueryParams = z.strictObject({
   dossierId: LineText.min(1).max(100).optional(),
   actor: LineText.min(1).max(100).optional(),

@@ -32,14 +32,14 @@ const prefixed = (name: string, operations: GroupGrant['operations'] = ['read'])
 const groupsOf: Record<KafkaService, GroupGrant[]> = {
   orchestrator: [],
   'event-bridge': [literal(consumerGroups.eventBridge)],
-  api: [
-    prefixed(consumerGroups.apiStreamPrefix),
-    literal(consumerGroups.dossierArchive),
+  api: [prefixed(consumerGroups.apiStreamPrefix), literal(consumerGroups.dossierArchive)],
+  registry: [],
+  operations: [
+    literal(consumerGroups.deadLetterRecorder),
     prefixed(consumerGroups.deadLetterReaderPrefix, ['read', 'delete']),
-    // Its metrics show the bridge's lag: the bridge group's committed offsets, nothing else of it.
+    // The api's metrics show the bridge's lag through operations: the bridge group's committed offsets, nothing else of it.
     literal(consumerGroups.eventBridge, ['describe']),
   ],
-  registry: [],
   ...(Object.fromEntries(
     agencyIds.map((agency) => [
       agency,
@@ -51,7 +51,7 @@ const groupsOf: Record<KafkaService, GroupGrant[]> = {
 /**
  * Each service's access, derived from the topic declarations: a producer writes its topic; a
  * consumer reads it and writes its dead-letter topic; the operations service reads every
- * dead-letter topic and writes back to the original topics (redrive).
+ * dead-letter topic and writes back to the original topics (redrives, and fixed copies it signs).
  */
 export function kafkaAccess(specs: readonly TopicSpec[] = topicSpecs): Record<KafkaService, KafkaAccess> {
   const access = Object.fromEntries(

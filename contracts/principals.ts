@@ -5,7 +5,7 @@ import { agencyIds, type AgencyId } from './agencies';
  * The services that talk to Kafka, each as its own principal: an agency is known to the others
  * only by what its principal may read and write (contracts/kafka-access.ts).
  */
-export const kafkaServices = ['orchestrator', 'event-bridge', 'api', 'registry', ...agencyIds] as const;
+export const kafkaServices = ['orchestrator', 'event-bridge', 'api', 'registry', 'operations', ...agencyIds] as const;
 export const KafkaService = z.enum(kafkaServices);
 export type KafkaService = z.infer<typeof KafkaService>;
 
@@ -13,8 +13,12 @@ export type KafkaService = z.infer<typeof KafkaService>;
 export const kafkaPrincipals = [...kafkaServices, 'admin'] as const;
 export type KafkaPrincipal = (typeof kafkaPrincipals)[number];
 
-/** The service that runs the operator tools (dead letters, redrive): the api process. */
-export const operationsService = 'api' satisfies KafkaService;
+/**
+ * The operator tools' own principal (run inside the api process): it records dead letters, opens
+ * them for operators, redrives them, and signs the copies operators fix. It is no topic's producer:
+ * a message it signs is accepted only as the fixed copy of a dead letter.
+ */
+export const operationsService = 'operations' satisfies KafkaService;
 
 /** The consumer groups of each service; the ACLs grant a service its own groups and no other. */
 export const consumerGroups = {
@@ -27,6 +31,8 @@ export const consumerGroups = {
   apiStreamPrefix: 'lienthong-api-stream-',
   /** A prefix: each dead-letter listing reads with a throw-away group. */
   deadLetterReaderPrefix: 'lienthong-dlq-reader-',
+  /** Operations' recorder: every message of the dead-letter topics becomes a record in PostgreSQL. */
+  deadLetterRecorder: 'lienthong-dlq-recorder',
 } as const;
 
 /** The environment suffix of a principal's credential variables: `event-bridge` → `EVENT_BRIDGE`. */

@@ -23,6 +23,9 @@ import { createDossierGateway } from '../web/dossiers';
 import { createSubmissionLedger } from '../web/submission-ledger';
 import { createNotificationHub, feedFromKafka } from '../web/notifications';
 import { startDossierArchive } from './dossier-archive';
+import { createDeadLetterStore } from '../ops/dead-letters/store';
+import { startDeadLetterRecorder } from '../ops/dead-letters/recorder';
+import { createDeadLetterOperations } from '../ops/dead-letters/service';
 
 /** The development token secret: configured, or generated once under DATA_DIR (never in external mode). */
 export function developmentAuthSecret(config: Config): Uint8Array {
@@ -44,8 +47,10 @@ export async function startApi(deps: {
   log: Logger;
   client: Client;
   kafka: Kafka;
-  /** The api's bus keys: it reads dossier.notifications (dead letters are listed and redriven as stored bytes). */
+  /** The api's bus keys: it reads dossier.notifications. */
   keyring: BusKeyring;
+  /** The operator tools' own principal and keys: they record, open, redrive and fix dead letters. */
+  operations: { kafka: Kafka; keyring: BusKeyring };
   codec: AesGcmPayloadCodec;
   backOffices: Partial<Record<AgencyId, BackOffice>>;
   /** The national population registry: `GET /api/me`, the checks at submission, the data-access log. */
@@ -87,23 +92,36 @@ export async function startApi(deps: {
     citizenKey,
     log,
   });
+  const dossiers = createDossierGateway({
+    client: deps.client,
+    citizenKey,
+    catalogue,
+    ledger,
+    settings: { clock: deps.clock },
+    records,
+    registry: deps.registry,
+  });
+  const deadLetterStore = createDeadLetterStore(pool);
+  await deadLetterStore.migrate();
+  const recorder = await startDeadLetterRecorder({ ...deps.operations, store: deadLetterStore, log });
+  const deadLetters = createDeadLetterOperations({
+    ...deps.operations,
+    store: deadLetterStore,
+    audit,
+    stepsOf: async (dossierId) => (await dossiers.view(dossierId)).steps,
+    log,
+  });
   const app = await buildApi({
     context: {
       catalogue,
-      dossiers: createDossierGateway({
-        client: deps.client,
-        citizenKey,
-        catalogue,
-        ledger,
-        settings: { clock: deps.clock },
-        records,
-        registry: deps.registry,
-      }),
+      dossiers,
       registry: deps.registry,
       notifications,
       backOffices: deps.backOffices,
       audit,
-      kafka: deps.kafka,
+      // Operations may describe the agency topics and the bridge's group: the consumer-lag metric.
+      kafka: deps.operations.kafka,
+      deadLetters,
       temporalUiUrl: deps.endpoints.temporal.uiUrl,
       namespace: deps.endpoints.temporal.namespace,
       codec: deps.codec,
@@ -159,6 +177,8 @@ export async function startApi(deps: {
       await app.close();
       await feed.stop();
       await archive.stop();
+      await recorder.stop();
+      await deadLetters.close();
       await pool.end();
     },
   };

@@ -219,6 +219,7 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
           client,
           kafka: kafka('api'),
           keyring: keyring('api'),
+          operations: { kafka: kafka('operations'), keyring: keyring('operations') },
           codec,
           backOffices,
           registry: registryClient(),

@@ -21,6 +21,7 @@ import { citizenRoutes } from './routes/citizen';
 import { meRoutes } from './routes/me';
 import { codecRoutes } from './routes/codec';
 import { operatorRoutes } from './routes/operator';
+import { deadLetterRoutes } from './routes/dead-letters';
 import { workerRoutes } from './routes/worker';
 import { createStreamLimits, defaultMaxStreamsPerIdentity } from './streams';
 import { pages } from './pages/plugin';
@@ -74,6 +75,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     dossiers: options.context.dossiers,
     kafka: options.context.kafka,
     notifications: options.context.notifications,
+    deadLetters: options.context.deadLetters,
   });
 
   await app.register(swagger, {
@@ -209,6 +211,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   await app.register(meRoutes, options.context);
   await app.register(workerRoutes, options.context);
   await app.register(operatorRoutes, options.context);
+  await app.register(deadLetterRoutes, options.context);
   await app.register(codecRoutes, { ...options.context, corsOrigins: options.corsOrigins ?? [] });
   // The pages for people: same origin, their own cookie session; `/api/*` keeps its bearer tokens.
   await app.register(pages, {

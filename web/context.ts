@@ -4,6 +4,7 @@ import type { AgencyId } from '../contracts/agencies';
 import type { BackOffice } from '../contracts/back-office';
 import type { Catalogue } from '../contracts/procedures';
 import type { PopulationRegistryClient } from '../contracts/registry';
+import type { DeadLetterOperations } from '../ops/dead-letters/service';
 import type { AuditLog } from '../platform/audit';
 import type { DossierGateway } from './dossiers';
 import type { NotificationHub } from './notifications';
@@ -19,8 +20,10 @@ export interface ApiContext {
   audit: AuditLog;
   /** The national population registry: what it knows of the signed-in citizen, and who read it. */
   registry: PopulationRegistryClient;
-  /** For dead-letter listing and redrive; absent = those routes answer 503. */
+  /** For the bridge's consumer lag (metrics): a connection that may describe the event topics and the bridge's group. */
   kafka?: Kafka;
+  /** Dead letters as records (the operations principal); absent = those routes answer 503. */
+  deadLetters?: DeadLetterOperations;
   temporalUiUrl?: string;
   namespace: string;
   /** The payload codec, to read workflow history (reset finds a step's first command). */

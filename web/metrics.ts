@@ -2,13 +2,14 @@ import type { Kafka } from 'kafkajs';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { agencyIds } from '../contracts/agencies';
 import { DossierStatus } from '../contracts/dossier-status';
-import { deadLetterTopic, eventTopic, topicSpecs } from '../contracts/topics';
+import { eventTopic, topicSpecs } from '../contracts/topics';
+import type { DeadLetterOperations } from '../ops/dead-letters/service';
 import type { DossierGateway } from './dossiers';
 import type { NotificationHub } from './notifications';
 import { consumerGroups } from '../contracts/principals';
 
 /**
- * Prometheus metrics of the api process. Dossier counts, overdue steps, DLQ depth and the
+ * Prometheus metrics of the api process. Dossier counts, overdue steps, dead letters and the
  * bridge's consumer lag are read when Prometheus scrapes, not kept in memory.
  */
 export function createMetrics(deps: {
@@ -16,6 +17,7 @@ export function createMetrics(deps: {
   kafka?: Kafka;
   notifications: NotificationHub;
   bridgeGroupId?: string;
+  deadLetters?: Pick<DeadLetterOperations, 'depth'>;
 }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'lienthong_api_' });
@@ -56,29 +58,22 @@ export function createMetrics(deps: {
       this.set(deps.notifications.listeners);
     },
   });
-  if (deps.kafka) {
-    const kafka = deps.kafka;
+  if (deps.deadLetters) {
+    const deadLetters = deps.deadLetters;
     new Gauge({
       name: 'lienthong_dead_letters',
-      help: 'Messages waiting in each dead-letter topic',
-      labelNames: ['topic'],
+      help: 'Dead letters per original topic and state (open ones wait for an operator)',
+      labelNames: ['topic', 'state'],
       registers: [registry],
       async collect() {
-        const admin = kafka.admin();
-        await admin.connect();
-        try {
-          for (const spec of topicSpecs) {
-            const offsets = await admin.fetchTopicOffsets(deadLetterTopic(spec.name)).catch(() => []);
-            this.set(
-              { topic: spec.name },
-              offsets.reduce((sum, o) => sum + Number(o.high) - Number(o.low), 0),
-            );
-          }
-        } finally {
-          await admin.disconnect();
-        }
+        this.reset();
+        for (const spec of topicSpecs) this.set({ topic: spec.name, state: 'open' }, 0);
+        for (const { topic, state, count } of await deadLetters.depth()) this.set({ topic, state }, count);
       },
     });
+  }
+  if (deps.kafka) {
+    const kafka = deps.kafka;
     new Gauge({
       name: 'lienthong_consumer_lag',
       help: "The event bridge's lag behind each agency event topic",

@@ -6,7 +6,7 @@ export {
   type MessageCoordinates,
   type RunningConsumer,
 } from './consumer';
-export { decodeEvent, encodeEvent, type OutgoingEvent } from './envelope';
+export { decodeEvent, encodeEvent, headerText, type OutgoingEvent } from './envelope';
 export {
   busKeySettings,
   ensureLocalBusKeys,
@@ -28,11 +28,4 @@ export {
 } from './errors';
 export { migrateProcessedEvents, withIdempotency } from './idempotency';
 export { createPublisher, type EventPublisher } from './publisher';
-export {
-  listDeadLetters,
-  redriveDeadLetters,
-  redrivenHeaders,
-  type DeadLetter,
-  type RedriveSelection,
-} from './redrive';
 export { createOutboxRelay } from './outbox-relay';

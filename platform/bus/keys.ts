@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { kafkaServices, type KafkaService } from '../../contracts/principals';
+import { kafkaServices, operationsService, type KafkaService } from '../../contracts/principals';
 import { topicSpecs, type TopicSpec } from '../../contracts/topics';
 import { ConfigError } from '../config';
 import { readOrCreatePrivateFile, writePrivateFile } from '../files';
@@ -51,9 +51,12 @@ export function busKeySettings(config: { busKeysDir?: string; dataDir: string })
     : { dir: join(resolve(config.dataDir), 'bus-keys'), generate: true };
 }
 
-/** The services that hold a topic's data key: those that write or read it by contract. */
+/**
+ * The services that hold a topic's data key: those that write or read it by contract, and
+ * operations, which reads its dead letters (the topic's encrypted bytes) and seals the fixed copies.
+ */
 export function topicKeyHolders(spec: TopicSpec): KafkaService[] {
-  return [...new Set([...spec.producers, ...spec.consumers])];
+  return [...new Set<KafkaService>([...spec.producers, ...spec.consumers, operationsService])];
 }
 
 const signingFile = (dir: string, service: string) => join(dir, 'signing', `${service}.json`);

@@ -25,10 +25,7 @@ export const busSecurityHeaders = {
   signatureKeyId: 'ce_signaturekeyid',
   /** Id of the topic key the value is encrypted with, e.g. `agency.civil-status.events/1`. */
   dataKeyId: 'ce_datakeyid',
-  /**
-   * Extension point, not accepted yet: the dead letter an operator fixed, on a message the operations
-   * service re-signed (see `isFixedDeadLetter`).
-   */
+  /** The dead letter an operator fixed, on a message the operations service re-signed (see `isFixedDeadLetter`). */
   fixedDeadLetter: 'ce_fixeddeadletter',
 } as const;
 
@@ -186,13 +183,16 @@ function verifyRoot(publicKey: KeyObject, root: Buffer, signature: string): bool
 export type OpenFailure = { reason: 'bad-signature' | 'undecryptable'; error: string };
 
 /**
- * Extension point for dead letters that operators fix (issue 15): the operations service re-signs a
- * fixed message and names the dead letter in `ce_fixeddeadletter`; consumers are to accept that
- * signature only for a dead letter recorded as fixed, and the fix is audited. Dead letters are not
- * records yet, so nothing is recorded as fixed and every such message is refused as `bad-signature`.
+ * Dead letters that operators fix (ops/dead-letters): the operations service re-signs the fixed
+ * message and names the dead letter (its record id, a UUID) in `ce_fixeddeadletter`. Only the
+ * operations principal holds that signing key, and it signs a fix only after the fix was validated
+ * against the topic's contract, audited and recorded on the dead letter (state `redriven`), so its
+ * signature over the named id is the record's attestation: consumers in other processes cannot
+ * read the operations database, and need not. Anything else naming a dead letter is refused.
  */
 export type FixedDeadLetterCheck = (deadLetterId: string) => boolean;
-export const isFixedDeadLetter: FixedDeadLetterCheck = () => false;
+const deadLetterIdPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const isFixedDeadLetter: FixedDeadLetterCheck = (deadLetterId) => deadLetterIdPattern.test(deadLetterId);
 
 /**
  * Verifies a consumed message and decrypts its value: signed by a key the keyring knows, by a
@@ -218,7 +218,10 @@ export function openMessage(
       return {
         ok: false,
         reason: 'bad-signature',
-        error: `${signer.service} re-signed dead letter ${fixOf}, which is not recorded as fixed by an operator`,
+        error:
+          signer.service !== operationsService
+            ? `${signer.service} re-signed dead letter ${fixOf}: only ${operationsService} signs fixed dead letters`
+            : `${signer.service} re-signed ${fixOf}, which is not a dead letter recorded as fixed by an operator`,
       };
   } else if (!spec.producers.includes(signer.service)) {
     return {

@@ -24,6 +24,10 @@ import { startSystem } from '../support/system';
 import { testDataConverter } from '../support/workflow-env';
 import { testAuditKey } from '../support/audit-key';
 import { testKeyring } from '../support/bus-keys';
+import { createDeadLetterStore } from '../../ops/dead-letters/store';
+import { startDeadLetterRecorder } from '../../ops/dead-letters/recorder';
+import { createDeadLetterOperations } from '../../ops/dead-letters/service';
+import type { DeadLetterRow, RedriveReply } from '../../contracts/dead-letters';
 
 /**
  * The portal api over the real system: Temporal, Kafka, PostgreSQL and the three agencies, called
@@ -50,6 +54,29 @@ let pool: Pool;
 const apps: Awaited<ReturnType<typeof buildApi>>[] = [];
 const stops: (() => Promise<void>)[] = [];
 
+/** Dead letters as the api keeps them: the recorder and the operator actions, as the operations principal. */
+async function startDeadLetters(
+  audit: ReturnType<typeof createAuditLog>,
+  gateway: ReturnType<typeof createDossierGateway>,
+) {
+  const store = createDeadLetterStore(pool);
+  await store.migrate();
+  const operations = { kafka: system.kafkaOf('operations'), keyring: testKeyring('operations') };
+  const recorder = await startDeadLetterRecorder({ ...operations, store, log });
+  const deadLetters = createDeadLetterOperations({
+    ...operations,
+    store,
+    audit,
+    stepsOf: async (dossierId) => (await gateway.view(dossierId)).steps,
+    log,
+  });
+  stops.push(async () => {
+    await recorder.stop();
+    await deadLetters.close();
+  });
+  return deadLetters;
+}
+
 async function startPortal(settings: Partial<DossierSettings> = {}) {
   const audit = createAuditLog(pool, testAuditKey);
   await audit.ready();
@@ -71,23 +98,25 @@ async function startPortal(settings: Partial<DossierSettings> = {}) {
     groupId: `api-test-archive-${randomUUID()}`,
   });
   stops.push(() => archive.stop());
+  const gateway = createDossierGateway({
+    client: system.client,
+    citizenKey,
+    catalogue,
+    ledger,
+    settings,
+    records,
+    registry: system.registry.service,
+  });
   const app = await buildApi({
     context: {
       catalogue,
-      dossiers: createDossierGateway({
-        client: system.client,
-        citizenKey,
-        catalogue,
-        ledger,
-        settings,
-        records,
-        registry: system.registry.service,
-      }),
+      dossiers: gateway,
       registry: system.registry.service,
       notifications,
       backOffices: Object.fromEntries(Object.entries(system.agencies).map(([a, r]) => [a, r.backOffice])),
       audit,
       kafka: system.kafka,
+      deadLetters: await startDeadLetters(audit, gateway),
       namespace: endpoints.temporal.namespace,
       codec,
     },
@@ -553,34 +582,51 @@ describe('operators', () => {
       const rerun = await system.client.workflow.getHandle(dossierId, reset.body!.runId as string).result();
       expect((rerun as DossierStatusView).status).toBe('result-returned');
 
-      const topic = 'agency.residence.commands';
-      const dry = await fast.call('operator', 'POST', '/api/operator/dead-letters/redrive', {
-        topic,
-        ids: [`${dossierId}/register-residence/1`],
-        why: 'outage over, deliver the first attempt',
+      // The first attempt's command, dead-lettered during the outage, is a record; the step has
+      // completed since, so it is obsolete: the dry run says so and a redrive skips it unless forced.
+      let letter: DeadLetterRow | undefined;
+      await expect
+        .poll(
+          async () =>
+            (letter = (
+              (
+                await fast.call(
+                  'operator',
+                  'GET',
+                  `/api/operator/dead-letters?dossierId=${dossierId}&topic=agency.residence.commands`,
+                )
+              ).body as unknown as DeadLetterRow[]
+            ).find((row) => row.attempt === 1)),
+          { timeout: 30_000, interval: 500 },
+        )
+        .toBeDefined();
+      expect(letter).toMatchObject({ reason: 'handler-failed', stepId: 'register-residence', state: 'open' });
+      const redrive = async (body: Record<string, unknown>) =>
+        (await fast.call('operator', 'POST', '/api/operator/dead-letters/redrive', body))
+          .body as unknown as RedriveReply;
+      const dry = await redrive({
+        deadLetterIds: [letter!.deadLetterId],
+        reason: 'outage over, deliver the first attempt',
       });
-      expect(dry.status).toBe(200);
-      expect(dry.body!.dryRun).toBe(true);
-      expect((dry.body!.messages as unknown as { id: string; reason: string }[])[0]).toMatchObject({
-        id: `${dossierId}/register-residence/1`,
-        reason: 'handler-failed',
-      });
-      const real = await fast.call('operator', 'POST', '/api/operator/dead-letters/redrive', {
-        topic,
-        ids: [`${dossierId}/register-residence/1`],
-        why: 'outage over, deliver the first attempt',
+      expect(dry.outcomes).toEqual([
+        expect.objectContaining({ outcome: 'skipped', obsolete: 'step register-residence is already completed' }),
+      ]);
+      const forced = await redrive({
+        deadLetterIds: [letter!.deadLetterId],
+        reason: 'outage over, deliver the first attempt',
         dryRun: false,
+        force: true,
       });
-      expect((real.body!.messages as unknown as unknown[]).length).toBe(1);
+      expect(forced.outcomes.map((o) => o.outcome)).toEqual(['redriven']);
 
       const audit = (await fast.call('auditor', 'GET', `/api/audit?actor=operator`)).body as unknown as {
         action: string;
         dossierId?: string;
         reason: string;
       }[];
-      expect(
-        audit.filter((e) => e.dossierId === dossierId || e.action === 'dead-letters.redrive').map((e) => e.action),
-      ).toEqual(expect.arrayContaining(['step.retry', 'dossier.reset', 'dead-letters.redrive']));
+      expect(audit.filter((e) => e.dossierId === dossierId).map((e) => e.action)).toEqual(
+        expect.arrayContaining(['step.retry', 'dossier.reset', 'dead-letter.redrive']),
+      );
     } finally {
       await system.restartAgency('residence', 'auto');
     }

@@ -4,13 +4,7 @@ import { Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { orchestratorTaskQueue } from '../../contracts/dossier-workflow';
 import { eventTopic, topicSpec } from '../../contracts/topics';
-import {
-  createPublisher,
-  listDeadLetters,
-  sealMessage,
-  type EventPublisher,
-  type RunningConsumer,
-} from '../../platform/bus';
+import { createPublisher, sealMessage, type EventPublisher, type RunningConsumer } from '../../platform/bus';
 import { kafkaFor } from '../../platform/kafka';
 import { createLogger } from '../../platform/logger';
 import { startEventBridge } from '../../services/event-bridge';
@@ -18,6 +12,7 @@ import { birthBundle } from '../../contracts/procedures/birth-bundle';
 import { birthInput } from '../fixtures/dossiers';
 import { testDataConverter } from '../support/workflow-env';
 import { testKeyring } from '../support/bus-keys';
+import { listDeadLetters } from '../../ops/dead-letters/topic';
 
 /** What the event bridge cannot route goes to the dead-letter topic with a reason, and the bridge moves on. */
 const endpoints = inject('endpoints');

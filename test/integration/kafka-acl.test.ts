@@ -5,13 +5,14 @@ import { orchestratorTaskQueue } from '../../contracts/dossier-workflow';
 import { catalogue } from '../../contracts/procedures';
 import type { KafkaPrincipal } from '../../contracts/principals';
 import { commandTopic, eventTopic, topicSpec } from '../../contracts/topics';
-import { busSecurityHeaders, listDeadLetters, sealMessage, type BusKeyring } from '../../platform/bus';
+import { busSecurityHeaders, sealMessage, type BusKeyring } from '../../platform/bus';
 import { encodeEvent } from '../../platform/bus/envelope';
 import { createLogger } from '../../platform/logger';
 import { statusQuery } from '../../workflows/messages';
 import { birthInput } from '../fixtures/dossiers';
 import { testKeyring } from '../support/bus-keys';
 import { startSystem } from '../support/system';
+import { listDeadLetters } from '../../ops/dead-letters/topic';
 
 const endpoints = inject('endpoints');
 const log = createLogger({ level: 'warn', format: 'json' });
@@ -175,8 +176,8 @@ describe('authenticated, authorised Kafka', () => {
       headers: { ...genuine.headers, ce_subject: dossierId },
     };
     expect(replayed.headers?.[busSecurityHeaders.signatureKeyId]).toBe('civil-status/1');
-    // The api's principal may write agency event topics (operators redrive dead letters there): past the ACLs.
-    const api = client('api');
+    // The operations principal may write agency event topics (operators redrive dead letters there): past the ACLs.
+    const api = client('operations');
     await produce(api, forged(ids.unsigned));
     await produce(api, sealMessage(civilStatusEvents.name, forged(ids.api), withTopicKey(testKeyring('api'))));
     await produce(

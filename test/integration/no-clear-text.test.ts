@@ -8,12 +8,12 @@ import type { DossierStatusView } from '../../contracts/dossier-status';
 import type { Citizen } from '../../contracts/population';
 import { catalogue, type DossierInput } from '../../contracts/procedures';
 import { allTopicNames, commandTopic, eventTopic } from '../../contracts/topics';
-import { listDeadLetters } from '../../platform/bus';
 import { kafkaFor } from '../../platform/kafka';
 import { createLogger } from '../../platform/logger';
 import { citizenKeyer } from '../../platform/pseudonym';
 import { birthInput, deathInput } from '../fixtures/dossiers';
 import { startSystem } from '../support/system';
+import { listDeadLetters } from '../../ops/dead-letters/topic';
 
 /**
  * After a full run of both bundles, no citizen's name, ID number or address is in clear anywhere
@@ -171,14 +171,14 @@ describe('no personal data in clear outside the databases', () => {
     ];
     const leaks = (text: string) => secrets.filter((secret) => text.includes(secret));
 
-    // A dead letter that carries personal data: the birth's real command, copied by the api (which may
+    // A dead letter that carries personal data: the birth's real command, copied by operations (which may
     // write event topics, to redrive) onto the civil-status events topic, where it is not the agency's.
     const admin = system.kafka;
     const command = (await readTopic(admin, commandTopic('civil-status'))).find(
       (m) => m.headers.ce_id?.toString() === `${born.dossierId}/register-birth/1`,
     );
     expect(command).toBeDefined();
-    const api = kafkaFor(endpoints.kafka, 'api', { clientId: 'no-clear-text' }, log);
+    const api = kafkaFor(endpoints.kafka, 'operations', { clientId: 'no-clear-text' }, log);
     const producer = api.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     await producer.send({

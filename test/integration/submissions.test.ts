@@ -40,6 +40,7 @@ beforeAll(async () => {
     client: system.client,
     kafka: system.kafka,
     keyring: testKeyring('api'),
+    operations: { kafka: system.kafkaOf('operations'), keyring: testKeyring('operations') },
     codec: testDataConverter.payloadCodecs[0] as AesGcmPayloadCodec,
     backOffices: Object.fromEntries(Object.entries(system.agencies).map(([a, r]) => [a, r.backOffice])),
     registry: system.registry.service,

@@ -91,6 +91,8 @@ export async function startSystem(
   });
   return {
     kafka,
+    /** A service's own connection, under its principal's ACLs. */
+    kafkaOf,
     client,
     pools,
     agencies,

@@ -4,9 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { deadLetterTopic, type TopicSpec } from '../../../contracts/topics';
 import {
   createPublisher,
-  listDeadLetters,
   migrateProcessedEvents,
-  redriveDeadLetters,
   runConsumer,
   sealMessage,
   withIdempotency,
@@ -17,6 +15,7 @@ import {
   UnknownMessageTypeError,
 } from '../../../platform/bus';
 import { createPool, type Pool } from '../../../platform/database';
+import { listDeadLetters, redriveDeadLetters } from '../../../ops/dead-letters/topic';
 import { kafkaFor } from '../../../platform/kafka';
 import { createLogger } from '../../../platform/logger';
 import { testKeyring } from '../../support/bus-keys';

@@ -13,7 +13,6 @@ import {
   loadBusKeyring,
   MissingBusKeyError,
   openMessage,
-  redrivenHeaders,
   rotateBusKey,
   sealBatch,
   sealMessage,
@@ -21,6 +20,7 @@ import {
   type BusKeyring,
 } from '../../../platform/bus';
 import { notedTopic } from './noted-topic';
+import { redrivenHeaders } from '../../../ops/dead-letters/topic';
 
 const spec = { ...notedTopic, name: 'noted', producers: ['orchestrator'], consumers: ['event-bridge'] } as const;
 const newDir = () => mkdtempSync(join(tmpdir(), 'lienthong-seal-'));
@@ -106,19 +106,42 @@ describe('signed and encrypted messages', () => {
     expect(openMessage(spec, redriven, consumer)).toMatchObject({ ok: true, signer: 'orchestrator' });
   });
 
-  it('refuses an operator re-signed fix until dead letters are records (the extension point)', () => {
-    const api = keyring('api');
-    const fixed = sealMessage(
-      spec.name,
-      { ...event(), headers: { ...event().headers, [busSecurityHeaders.fixedDeadLetter]: 'noted.dlq/0/7' } },
-      // The api holds no key of this topic; give it one to sign a fix at all.
-      { ...api, topics: producer.topics },
-    );
-    expect(openMessage(spec, consumed(fixed), consumer)).toMatchObject({
-      reason: 'bad-signature',
-      error: expect.stringContaining('not recorded as fixed'),
+  it('accepts a fixed copy only when the operations principal signed it and it names a dead letter', () => {
+    const deadLetterId = '4f6c1c0e-8a1b-4c36-9d55-0c2f3e0b7a11';
+    const fix = (signer: BusKeyring, named: string | undefined) =>
+      consumed(
+        sealMessage(
+          spec.name,
+          {
+            ...event(),
+            headers: {
+              ...event().headers,
+              ...(named === undefined ? {} : { [busSecurityHeaders.fixedDeadLetter]: named }),
+            },
+          },
+          // A test topic: give the signer its key to seal at all.
+          { ...signer, topics: producer.topics },
+        ),
+      );
+    const operations = keyring('operations');
+    expect(openMessage(spec, fix(operations, deadLetterId), consumer)).toMatchObject({
+      ok: true,
+      signer: 'operations',
     });
-    expect(openMessage(spec, consumed(fixed), consumer, (id) => id === 'noted.dlq/0/7')).toMatchObject({ ok: true });
+    expect(openMessage(spec, fix(keyring('api'), deadLetterId), consumer)).toMatchObject({
+      reason: 'bad-signature',
+      error: expect.stringContaining('only operations signs fixed dead letters'),
+    });
+    expect(openMessage(spec, fix(operations, 'noted.dlq/0/7'), consumer)).toMatchObject({
+      reason: 'bad-signature',
+      error: expect.stringContaining('not a dead letter recorded as fixed'),
+    });
+    // Without naming a dead letter, operations is no producer of the topic.
+    expect(openMessage(spec, fix(operations, undefined), consumer)).toMatchObject({
+      reason: 'bad-signature',
+      error: expect.stringContaining('which may not publish'),
+    });
+    expect(openMessage(spec, fix(operations, 'noted.dlq/0/7'), consumer, () => true)).toMatchObject({ ok: true });
   });
 
   it("keeps another agency's topic unreadable: a service holds only the keys of topics it writes or reads", () => {

@@ -48,6 +48,8 @@ const templates = [
   '/api/operator/dossiers/{}/reset',
   '/api/operator/bulk',
   '/api/operator/dead-letters',
+  '/api/operator/dead-letters/{}',
+  '/api/operator/dead-letters/{}/{}',
   '/api/audit',
   '/auth/dev-login',
   '/health/ready',

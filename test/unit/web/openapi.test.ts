@@ -23,6 +23,8 @@ describe('docs/openapi.json', () => {
         '/api/agencies/{agency}/tasks/{taskId}/decision',
         '/api/operator/dossiers/stuck',
         '/api/operator/dead-letters/redrive',
+        '/api/operator/dead-letters/{deadLetterId}',
+        '/api/operator/dead-letters/{deadLetterId}/fix',
         '/api/audit',
         '/auth/dev-login',
         '/health/ready',

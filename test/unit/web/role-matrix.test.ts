@@ -100,9 +100,21 @@ const routes: RouteCase[] = [
   {
     method: 'POST',
     url: '/api/operator/dead-letters/redrive',
-    body: { topic: 'agency.civil-status.events', all: true, why: 'bridge fixed' },
+    body: { topic: 'agency.civil-status.events', all: true, reason: 'bridge fixed' },
     allowed: { operator: 503 },
   },
+  // Opening a dead letter shows its data: operators only, not auditors.
+  {
+    method: 'GET',
+    url: '/api/operator/dead-letters/4f6c1c0e-8a1b-4c36-9d55-0c2f3e0b7a11',
+    allowed: { operator: 503 },
+  },
+  ...(['fix', 'redrive', 'discard'] as const).map((action): RouteCase => ({
+    method: 'POST',
+    url: `/api/operator/dead-letters/4f6c1c0e-8a1b-4c36-9d55-0c2f3e0b7a11/${action}`,
+    body: action === 'fix' ? { payload: { a: 1 }, reason: 'corrected' } : { reason: 'corrected' },
+    allowed: { operator: 503 },
+  })),
   { method: 'GET', url: '/api/audit', allowed: { operator: 200, auditor: 200 } },
   ...(['decode', 'encode'] as const).map((direction): RouteCase => ({
     method: 'POST',

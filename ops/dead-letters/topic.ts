@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Partitioners, type IHeaders, type Kafka } from 'kafkajs';
 import { cloudEventHeaders } from '../../contracts/cloudevents';
 import { deadLetterTopic } from '../../contracts/topics';
-import { headerText } from './envelope';
+import { headerText } from '../../platform/bus';
 import { consumerGroups } from '../../contracts/principals';
 
 /** One dead-lettered message, as operators list it. */
