@@ -12,6 +12,7 @@ import { MessagePage } from './citizen/message';
 import { frameOf, sendPage } from './render';
 import { readPageRequest } from './session';
 import { signInPages } from './sign-in-routes';
+import { workerPages } from './worker-routes';
 import { words } from './i18n';
 
 export interface PagesOptions {
@@ -92,4 +93,5 @@ export const pages: FastifyPluginAsync<PagesOptions> = async (app, options) => {
 
   await app.register(signInPages, options);
   await app.register(citizenPages, options.context);
+  await app.register(workerPages, options.context);
 };
