@@ -183,7 +183,8 @@ export const citizenPages: FastifyPluginAsync<ApiContext> = async (app, ctx) => 
     dossierPage(request, reply, await visibleDossier(ctx, citizenOf(request), dossierIdOf(request))),
   );
 
-  app.get('/dossiers/:dossierId/events', hidden, async (request, reply) => {
+  // Counted under the identity's cap of open streams (web/streams.ts), with the api's streams.
+  app.get('/dossiers/:dossierId/events', { ...hidden, config: { stream: true } }, async (request, reply) => {
     const dossierId = dossierIdOf(request);
     await visibleDossier(ctx, citizenOf(request), dossierId);
     const { lang, csrf } = frameOf(request, reply);
