@@ -55,6 +55,30 @@ export const WorkerDecision = z.discriminatedUnion('decision', [
 ]);
 export type WorkerDecision = z.infer<typeof WorkerDecision>;
 
+/** A note a worker left on a dossier's step for colleagues of the same agency (never shown to the citizen). */
+export const CaseNote = z.object({
+  noteId: z.string(),
+  author: z.string(),
+  text: z.string(),
+  createdAt: z.string(),
+});
+export type CaseNote = z.infer<typeof CaseNote>;
+
+/** The text of a new note: one to two thousand characters. */
+export const CaseNoteText = z.string().trim().min(1).max(2000);
+
+/**
+ * What a worker sees to decide a task: the task, the command's fields the catalogue lists for the
+ * step's review (by dot path, with what the citizen supplied in place) and nothing else of the
+ * dossier, and the notes on the step, oldest first.
+ */
+export const CaseFile = z.object({
+  task: Task,
+  facts: z.record(z.string(), z.unknown()),
+  notes: z.array(CaseNote),
+});
+export type CaseFile = z.infer<typeof CaseFile>;
+
 export interface BackOffice {
   listTasks(filter?: TaskFilter): Promise<Task[]>;
   /** One task by its id, whatever its status (the audit log names its dossier); undefined when there is none. */
@@ -64,6 +88,10 @@ export interface BackOffice {
   release(taskId: string, worker: string): Promise<boolean>;
   /** Completes a task the worker holds; false when they do not hold it (or it is decided). */
   complete(taskId: string, worker: string, decision: WorkerDecision): Promise<boolean>;
+  /** The task with what its decision needs; undefined when there is no such task. */
+  caseFile(taskId: string, reviewFields: readonly string[]): Promise<CaseFile | undefined>;
+  /** Adds a note on the task's dossier step; undefined when there is no such task. */
+  addNote(taskId: string, author: string, text: string): Promise<CaseNote | undefined>;
   /** The agency's logged reads of one person's record in its read model of the population, newest first. */
   dataAccess(personalId: string): Promise<DataAccessRecord[]>;
 }

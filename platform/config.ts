@@ -258,6 +258,7 @@ export const EnvSchema = z.object({
       ),
     )
     .optional(),
+  PAGES_CSRF_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   API_MAX_STREAMS_PER_IDENTITY: z.coerce
     .number({ error: 'must be a number' })
     .int('must be a whole number')
@@ -368,6 +369,8 @@ export interface Config {
     corsOrigins?: string[];
     /** Open server-sent event streams one identity may hold at once (per api process). */
     maxStreamsPerIdentity: number;
+    /** Key binding the pages' CSRF tokens to their user; unset = one generated once under DATA_DIR. */
+    pagesCsrfKey?: string;
   };
   /**
    * Agency back offices over HTTP: an agency process serves its own on `ports[agency]`; an api in
@@ -495,6 +498,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       allowedHosts: e.API_ALLOWED_HOSTS ?? defaultAllowedHosts(e.API_HOST, e.API_PORT),
       corsOrigins: e.API_CORS_ORIGINS,
       maxStreamsPerIdentity: e.API_MAX_STREAMS_PER_IDENTITY,
+      pagesCsrfKey: e.PAGES_CSRF_KEY,
     },
     auth: {
       issuer: e.AUTH_ISSUER,

@@ -35,6 +35,14 @@ export function developmentAuthSecret(config: Config): Uint8Array {
   return new TextEncoder().encode(secret.trim());
 }
 
+/** The pages' CSRF key: configured (one for every api process of a site), or generated once under DATA_DIR. */
+export function pagesCsrfKey(config: Config): Uint8Array {
+  const key =
+    config.api.pagesCsrfKey ??
+    readOrCreatePrivateFile(join(config.dataDir, 'pages-csrf-key'), () => randomBytes(32).toString('base64url'));
+  return new TextEncoder().encode(key.trim());
+}
+
 export interface RunningApi {
   url: string;
   stop(): Promise<void>;
@@ -136,6 +144,7 @@ export async function startApi(deps: {
         }
       : undefined,
     log,
+    pagesCsrfKey: pagesCsrfKey(config),
     bodyLimitBytes: config.api.bodyLimitBytes,
     rateLimitPerMinute: config.api.rateLimitPerMinute,
     allowedHosts: config.api.allowedHosts,

@@ -39,6 +39,8 @@ export interface ApiOptions {
   allowedHosts?: readonly string[];
   /** Browser origins allowed to call the codec endpoint (the Temporal Web UI's); default: none. */
   corsOrigins?: readonly string[];
+  /** Key of the pages' CSRF token HMAC (binds a token to its user); the same for every api process of a site. */
+  pagesCsrfKey?: Uint8Array;
   /** Open event streams per identity. */
   maxStreamsPerIdentity?: number;
   /** Readiness: each dependency and whether it answers. */
@@ -219,6 +221,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     verifier: options.verifier,
     devLogin: options.devLogin,
     devUsers,
+    csrfKey: options.pagesCsrfKey,
   });
   return app;
 }

@@ -1,5 +1,5 @@
+import type {} from './pages/session';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { principalOf } from './auth';
 import { HttpProblem } from './problems';
 
 declare module 'fastify' {
@@ -14,7 +14,8 @@ export const defaultMaxStreamsPerIdentity = 10;
 
 /**
  * Limits the open streams of each identity and ends each stream when the token that opened it
- * expires, so a leaked token cannot hold connections open, or read changes, past its life.
+ * expires, so a leaked token cannot hold connections open, or read changes, past its life. A
+ * page's stream counts for the same identity as the api's: the page session holds the same token.
  */
 export function createStreamLimits(maxPerIdentity: number) {
   const open = new Map<string, number>();
@@ -24,7 +25,9 @@ export function createStreamLimits(maxPerIdentity: number) {
     /** A preHandler: runs after authorization and validation, only on stream routes. */
     async admit(request: FastifyRequest, reply: FastifyReply): Promise<void> {
       if (!request.routeOptions.config.stream) return;
-      const principal = principalOf(request);
+      // The bearer token's identity, else the page session's; with neither, the route's own guard refuses.
+      const principal = request.principal ?? request.pageSession;
+      if (!principal) return;
       const identity = `${principal.role}:${principal.subject}`;
       const count = open.get(identity) ?? 0;
       if (count >= maxPerIdentity)

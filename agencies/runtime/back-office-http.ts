@@ -1,6 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { Task, TaskQuery, WorkerDecision, type BackOffice, type TaskFilter } from '../../contracts/back-office';
+import {
+  CaseFile,
+  CaseNote,
+  CaseNoteText,
+  Task,
+  TaskQuery,
+  WorkerDecision,
+  type BackOffice,
+  type TaskFilter,
+} from '../../contracts/back-office';
 import { DataAccessRecord } from '../../contracts/data-access';
 import { PersonalIdNumber } from '../../contracts/values';
 import type { Logger } from '../../platform/logger';
@@ -16,6 +25,9 @@ const TaskParams = z.strictObject({ taskId: z.string().min(1).max(300) });
 const Outcome = z.object({ ok: z.boolean() });
 const Reads = z.strictObject({ reads: z.array(DataAccessRecord) });
 const OneTask = z.strictObject({ task: Task.nullable() });
+const OneCaseFile = z.strictObject({ caseFile: CaseFile.nullable() });
+const OneNote = z.strictObject({ note: CaseNote.nullable() });
+const FieldPaths = z.array(z.string().min(1).max(200)).max(50);
 
 export async function buildBackOfficeServer(
   office: BackOffice,
@@ -56,6 +68,32 @@ export async function buildBackOfficeServer(
       ok: await office.complete(request.params.taskId, request.body.worker, request.body.decision),
     }),
   );
+  app.post(
+    '/tasks/:taskId/case-file',
+    {
+      schema: {
+        params: TaskParams,
+        body: z.strictObject({ reviewFields: FieldPaths }),
+        response: { 200: OneCaseFile },
+      },
+    },
+    async (request) => ({
+      caseFile: (await office.caseFile(request.params.taskId, request.body.reviewFields)) ?? null,
+    }),
+  );
+  app.post(
+    '/tasks/:taskId/notes',
+    {
+      schema: {
+        params: TaskParams,
+        body: z.strictObject({ author: Worker, text: CaseNoteText }),
+        response: { 200: OneNote },
+      },
+    },
+    async (request) => ({
+      note: (await office.addNote(request.params.taskId, request.body.author, request.body.text)) ?? null,
+    }),
+  );
   // The ID number in the body, not the path, so it stays out of access logs.
   app.post(
     '/data-access',
@@ -82,6 +120,10 @@ export function httpBackOffice(url: string, token?: string): BackOffice {
     release: async (taskId, worker) => (await call('POST', `${task(taskId)}/release`, Outcome, { worker })).ok,
     complete: async (taskId, worker, decision) =>
       (await call('POST', `${task(taskId)}/complete`, Outcome, { worker, decision })).ok,
+    caseFile: async (taskId, reviewFields) =>
+      (await call('POST', `${task(taskId)}/case-file`, OneCaseFile, { reviewFields })).caseFile ?? undefined,
+    addNote: async (taskId, author, text) =>
+      (await call('POST', `${task(taskId)}/notes`, OneNote, { author, text })).note ?? undefined,
     dataAccess: async (personalId) => (await call('POST', 'data-access', Reads, { personalId })).reads,
   };
 }

@@ -1,4 +1,4 @@
-import type { BackOffice, Task, TaskFilter } from '../../contracts/back-office';
+import type { BackOffice, CaseNote, Task, TaskFilter } from '../../contracts/back-office';
 import type { AgencyId } from '../../contracts/agencies';
 import { inTransaction, type Pool } from '../../platform/database';
 import { readsOf } from '../../platform/data-access';
@@ -10,6 +10,16 @@ export function createBackOffice(deps: { agency: AgencyId; pool: Pool; decider: 
   type TaskRow = Omit<Task, 'dueAt' | 'createdAt'> & { dueAt: Date | null; createdAt: Date };
   const taskColumns = `command_id as "taskId", dossier_id as "dossierId", step_id as "stepId", command_type as "commandType", status, flags, due_at as "dueAt", claimed_by as "claimedBy", created_at as "createdAt"`;
   const toTask = (t: TaskRow): Task => ({ ...t, dueAt: t.dueAt && iso(t.dueAt), createdAt: iso(t.createdAt) });
+  type NoteRow = Omit<CaseNote, 'createdAt'> & { createdAt: Date };
+  const noteColumns = `id::text as "noteId", author, text, created_at as "createdAt"`;
+  const toNote = (n: NoteRow): CaseNote => ({ ...n, createdAt: iso(n.createdAt) });
+  const notesOf = async (dossierId: string, stepId: string) => {
+    const { rows } = await deps.pool.query<NoteRow>(
+      `select ${noteColumns} from case_notes where dossier_id = $1 and step_id = $2 order by id limit 200`,
+      [dossierId, stepId],
+    );
+    return rows.map(toNote);
+  };
   return {
     async listTasks(filter: TaskFilter = {}): Promise<Task[]> {
       const { rows } = await deps.pool.query<TaskRow>(
@@ -52,6 +62,40 @@ export function createBackOffice(deps: { agency: AgencyId; pool: Pool; decider: 
         await deps.decider.decideByWorker(client, c, decision, worker);
         return true;
       }),
+    /** Reads only the listed fields of the command: the rest of the dossier never leaves the agency's database. */
+    async caseFile(taskId, reviewFields) {
+      const { rows } = await deps.pool.query<TaskRow & { command: Record<string, unknown> }>(
+        `select ${taskColumns}, command from cases where command_id = $1`,
+        [taskId],
+      );
+      const row = rows[0];
+      if (!row) return undefined;
+      const { command, ...task } = row;
+      const supplied = (command.supplement ?? {}) as Record<string, unknown>;
+      const facts = Object.fromEntries(
+        reviewFields.map((path) => [path, Object.hasOwn(supplied, path) ? supplied[path] : valueAt(command, path)]),
+      );
+      return { task: toTask(task), facts, notes: await notesOf(task.dossierId, task.stepId) };
+    },
+    async addNote(taskId, author, text) {
+      const { rows } = await deps.pool.query<NoteRow>(
+        `insert into case_notes (dossier_id, step_id, author, text)
+         select dossier_id, step_id, $2, $3 from cases where command_id = $1
+         returning ${noteColumns}`,
+        [taskId, author, text],
+      );
+      return rows[0] && toNote(rows[0]);
+    },
     dataAccess: (personalId) => readsOf(deps.pool, personalId, deps.agency),
   };
+}
+
+/** The value at a dot path of a command, or undefined. */
+function valueAt(command: Record<string, unknown>, path: string): unknown {
+  let node: unknown = command;
+  for (const key of path.split('.')) {
+    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, key)) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
 }

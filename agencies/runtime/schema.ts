@@ -55,6 +55,16 @@ export async function migrateAgencyDatabase(pool: Pool): Promise<void> {
       amount_vnd bigint not null
     );
     create sequence if not exists issued_number_seq;
+    -- Workers' notes on a dossier's step, for colleagues of this agency; kept across re-sent commands.
+    create table if not exists case_notes (
+      id bigserial primary key,
+      dossier_id text not null,
+      step_id text not null,
+      author text not null,
+      text text not null,
+      created_at timestamptz not null default now()
+    );
+    create index if not exists case_notes_by_step on case_notes (dossier_id, step_id, id);
   `);
   // Who read whose record from the agency's read model of the population, for which dossier.
   await migrateDataAccess(pool);

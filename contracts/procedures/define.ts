@@ -49,6 +49,11 @@ export interface ServiceDefinition {
   informationFields: Record<string, Labels>;
   /** The result fields a citizen keeps, in the order they are shown (dates and `…Vnd` amounts are formatted). */
   resultFields?: Record<string, Labels>;
+  /**
+   * What an agency worker sees of the command to decide a task: dot paths into it, in the order
+   * shown, and nothing else of the dossier. Absent = the information fields.
+   */
+  reviewFields?: Record<string, Labels>;
 }
 
 /** A service whose command and events are checked against its agency's message contract. */

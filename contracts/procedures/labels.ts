@@ -3,6 +3,7 @@ import type { DataAccessPurpose } from '../data-access';
 import type { civilStatusReasonCodes } from '../agency-messages/civil-status';
 import type { residenceReasonCodes } from '../agency-messages/residence';
 import type { socialInsuranceReasonCodes } from '../agency-messages/social-insurance';
+import type { TaskStatus } from '../back-office';
 import type { DossierStatus, StepStatus } from '../dossier-status';
 import type { Labels } from './define';
 
@@ -120,6 +121,15 @@ export const reasonCodeLabels = {
     REJECTED_BY_OFFICER: common.REJECTED_BY_OFFICER,
   } satisfies Record<(typeof socialInsuranceReasonCodes)[number], Labels>,
 } as const satisfies Record<AgencyId, Record<string, Labels>>;
+
+/** A task's status in an agency's back office, as its workers read it. */
+export const taskStatusLabels = {
+  'awaiting-worker': { vi: 'Chờ xử lý', en: 'Waiting for an officer' },
+  approved: { vi: 'Đã phê duyệt', en: 'Approved' },
+  rejected: { vi: 'Đã từ chối', en: 'Rejected' },
+  'information-requested': { vi: 'Đã yêu cầu bổ sung', en: 'Information requested' },
+  cancelled: { vi: 'Đã hủy', en: 'Cancelled' },
+} as const satisfies Record<TaskStatus, Labels>;
 
 /** Why the rules left a case to an agency worker (flags on a task). */
 export const taskFlagLabels = {

@@ -1,4 +1,25 @@
-import { defineService } from './define';
+import { defineService, type Labels } from './define';
+
+/** Labels of command fields more than one service shows its workers. */
+const field = {
+  applicant: { vi: 'Người nộp hồ sơ', en: 'Applicant' },
+  childName: { vi: 'Họ, chữ đệm và tên của trẻ', en: "Child's full name" },
+  childSex: { vi: 'Giới tính của trẻ', en: "Child's sex" },
+  childBirthDate: { vi: 'Ngày sinh của trẻ', en: "Child's date of birth" },
+  childBirthPlace: { vi: 'Nơi sinh của trẻ', en: "Child's place of birth" },
+  childId: { vi: 'Số định danh cá nhân của trẻ', en: "Child's personal ID number" },
+  birthCertificateNumber: { vi: 'Số giấy khai sinh', en: 'Birth certificate number' },
+  residenceAddress: { vi: 'Địa chỉ thường trú', en: 'Permanent residence address' },
+  deceasedName: { vi: 'Họ và tên người chết', en: 'Name of the deceased' },
+  deceasedId: { vi: 'Số định danh cá nhân của người chết', en: "Deceased's personal ID number" },
+  dateOfDeath: { vi: 'Ngày chết', en: 'Date of death' },
+  placeOfDeath: { vi: 'Nơi chết', en: 'Place of death' },
+  deathExtractNumber: { vi: 'Số trích lục khai tử', en: 'Death extract number' },
+  occupationalCause: {
+    vi: 'Chết do tai nạn lao động, bệnh nghề nghiệp',
+    en: 'Death from an occupational accident or disease',
+  },
+} as const satisfies Record<string, Labels>;
 
 export const registerBirth = defineService({
   id: 'register-birth',
@@ -12,6 +33,16 @@ export const registerBirth = defineService({
     birthCertificateNumber: { vi: 'Số giấy khai sinh', en: 'Birth certificate number' },
     childPersonalIdNumber: { vi: 'Số định danh cá nhân của trẻ', en: "Child's personal ID number" },
     registeredAt: { vi: 'Ngày đăng ký', en: 'Registered on' },
+  },
+  reviewFields: {
+    applicant: field.applicant,
+    'child.fullName': field.childName,
+    'child.sex': field.childSex,
+    'child.birthDate': field.childBirthDate,
+    'child.birthPlace': field.childBirthPlace,
+    mother: { vi: 'Mẹ', en: 'Mother' },
+    father: { vi: 'Cha', en: 'Father' },
+    birthCertificateReference: { vi: 'Số giấy chứng sinh', en: 'Hospital birth certificate number' },
   },
   informationFields: {
     'child.fullName': { vi: 'Họ, chữ đệm và tên của trẻ', en: "Child's full name" },
@@ -37,6 +68,16 @@ export const registerResidence = defineService({
     householdId: { vi: 'Mã hộ gia đình', en: 'Household number' },
     registeredAt: { vi: 'Ngày đăng ký', en: 'Registered on' },
   },
+  reviewFields: {
+    'child.fullName': field.childName,
+    'birthRegistration.childPersonalIdNumber': field.childId,
+    'birthRegistration.birthCertificateNumber': field.birthCertificateNumber,
+    parentIdNumber: { vi: 'Số định danh của cha hoặc mẹ', en: "Parent's personal ID number" },
+    'residence.address': field.residenceAddress,
+    'residence.parentConfirmed': { vi: 'Cha hoặc mẹ xác nhận', en: 'The parent confirms' },
+    'residence.householdHeadConsent': { vi: 'Ý kiến đồng ý của chủ hộ', en: "Household head's consent" },
+    'residence.ownerConsent': { vi: 'Ý kiến đồng ý của chủ sở hữu chỗ ở', en: "Property owner's consent" },
+  },
   informationFields: {
     'residence.address': { vi: 'Địa chỉ thường trú', en: 'Permanent residence address' },
     'residence.householdHeadConsent': { vi: 'Ý kiến đồng ý của chủ hộ', en: "Household head's consent" },
@@ -58,6 +99,12 @@ export const issueHealthInsuranceCard = defineService({
     validFrom: { vi: 'Giá trị sử dụng từ ngày', en: 'Valid from' },
     validTo: { vi: 'Đến ngày', en: 'Valid until' },
   },
+  reviewFields: {
+    'child.fullName': field.childName,
+    'child.birthDate': field.childBirthDate,
+    'birthRegistration.childPersonalIdNumber': field.childId,
+    'residence.address': field.residenceAddress,
+  },
   informationFields: {
     'child.fullName': { vi: 'Họ, chữ đệm và tên của trẻ', en: "Child's full name" },
     'residence.address': { vi: 'Địa chỉ thường trú', en: 'Permanent residence address' },
@@ -75,6 +122,14 @@ export const registerDeath = defineService({
   resultFields: {
     deathExtractNumber: { vi: 'Số trích lục khai tử', en: 'Death extract number' },
     registeredAt: { vi: 'Ngày đăng ký', en: 'Registered on' },
+  },
+  reviewFields: {
+    applicant: field.applicant,
+    'deceased.fullName': field.deceasedName,
+    'deceased.personalIdNumber': field.deceasedId,
+    'deceased.dateOfDeath': field.dateOfDeath,
+    'deceased.placeOfDeath': field.placeOfDeath,
+    deathNoticeReference: { vi: 'Số giấy báo tử', en: 'Death notice number' },
   },
   informationFields: {
     'deceased.dateOfDeath': { vi: 'Ngày chết', en: 'Date of death' },
@@ -95,6 +150,12 @@ export const deleteResidence = defineService({
     deletionRecordNumber: { vi: 'Số quyết định xóa đăng ký thường trú', en: 'Deletion record number' },
     deletedAt: { vi: 'Ngày xóa', en: 'Deleted on' },
   },
+  reviewFields: {
+    'deceased.fullName': field.deceasedName,
+    'deceased.personalIdNumber': field.deceasedId,
+    'deathRegistration.deathExtractNumber': field.deathExtractNumber,
+    'deceased.placeOfDeath': field.placeOfDeath,
+  },
   informationFields: {
     'deceased.placeOfDeath': { vi: 'Nơi chết', en: 'Place of death' },
   },
@@ -112,6 +173,14 @@ export const funeralAllowance = defineService({
   resultFields: {
     decisionNumber: { vi: 'Số quyết định', en: 'Decision number' },
     amountVnd: { vi: 'Số tiền', en: 'Amount' },
+  },
+  reviewFields: {
+    'deceased.fullName': field.deceasedName,
+    'deceased.personalIdNumber': field.deceasedId,
+    'deceased.dateOfDeath': field.dateOfDeath,
+    'deceased.occupationalCause': field.occupationalCause,
+    'deathRegistration.deathExtractNumber': field.deathExtractNumber,
+    applicant: field.applicant,
   },
   informationFields: {
     'deceased.occupationalCause': {
@@ -132,6 +201,12 @@ export const survivorBenefit = defineService({
   rejection: 'SurvivorBenefitRejected.v1',
   resultFields: {
     decisionNumber: { vi: 'Số quyết định', en: 'Decision number' },
+    representativeIdNumber: { vi: 'Số định danh của người đại diện', en: "Representative's personal ID number" },
+  },
+  reviewFields: {
+    'deceased.fullName': field.deceasedName,
+    'deathRegistration.deathExtractNumber': field.deathExtractNumber,
+    survivors: { vi: 'Danh sách thân nhân', en: 'List of relatives' },
     representativeIdNumber: { vi: 'Số định danh của người đại diện', en: "Representative's personal ID number" },
   },
   informationFields: {

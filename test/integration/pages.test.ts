@@ -8,7 +8,7 @@ import type { Citizen } from '../../contracts/population';
 import { createAuditLog } from '../../platform/audit';
 import { testAuditKey } from '../support/audit-key';
 import { testKeyring } from '../support/bus-keys';
-import { createTokenVerifier, issueDevelopmentToken } from '../../platform/auth';
+import { createTokenVerifier } from '../../platform/auth';
 import { createPool, type Pool } from '../../platform/database';
 import { createLogger } from '../../platform/logger';
 import { citizenKeyer } from '../../platform/pseudonym';
@@ -131,7 +131,8 @@ async function signIn(page: Page, user: keyof typeof devUsers) {
   await page.goto('/sign-in');
   await page.check(`input[name="user"][value="${user}"]`);
   await page.click('main button[type="submit"]');
-  await page.waitForURL(`${base}/`);
+  // Each role lands on its own home: a worker on the inbox.
+  await page.waitForURL(devUsers[user]!.role === 'agency-worker' ? `${base}/tasks` : `${base}/`);
 }
 
 const daysAgo = (days: number) => {
@@ -179,41 +180,30 @@ async function applyForBirth(page: Page) {
 const stepStatuses = (page: Page) =>
   page.$$eval('#dossier-live .step .tag', (tags) => tags.map((tag) => tag.className.replace('tag tag-', '')));
 
-/** Calls the api as a demo user, with a bearer token: what agency workers do until their pages exist. */
-async function api(who: keyof typeof devUsers, method: string, path: string, body?: unknown) {
-  const token = await issueDevelopmentToken(devUsers[who]!, auth);
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: response.status, body: (await response.json()) as unknown };
-}
-async function taskOf(dossierId: string, except?: string) {
-  let task: { taskId: string } | undefined;
+/** Waits until the worker's inbox lists a task of the dossier (other than `except`), and opens it. */
+async function openTaskOf(page: Page, dossierId: string, except?: string): Promise<string> {
+  let href: string | null = null;
   await expect
     .poll(
       async () => {
-        const tasks = (await api('worker-civil-status', 'GET', '/api/agencies/civil-status/tasks')).body as {
-          taskId: string;
-          dossierId: string;
-        }[];
-        return (task = tasks.find((t) => t.dossierId === dossierId && t.taskId !== except));
+        await page.goto('/tasks');
+        const links = await page.$$eval('.task-card', (cards) =>
+          cards.map((card) => ({ text: card.textContent ?? '', href: card.querySelector('a')?.getAttribute('href') })),
+        );
+        href = links.find((l) => l.text.includes(dossierId) && l.href !== except)?.href ?? null;
+        return href;
       },
-      { timeout: 30_000, interval: 250 },
+      { timeout: 30_000, interval: 500 },
     )
-    .toBeDefined();
-  return task!.taskId;
+    .not.toBeNull();
+  await page.goto(href!);
+  return href!;
 }
-const decide = async (taskId: string, decision: unknown) => {
-  const path = `/api/agencies/civil-status/tasks/${encodeURIComponent(taskId)}`;
-  expect((await api('worker-civil-status', 'POST', `${path}/claim`)).status).toBe(200);
-  expect((await api('worker-civil-status', 'POST', `${path}/decision`, decision)).status).toBe(200);
-};
 
 /** Pages the axe scan visits, filled in as the tests make them. */
 const scanned: { user: keyof typeof devUsers; paths: string[] }[] = [
   { user: 'citizen-lan', paths: ['/sign-in', '/', '/apply/birth-bundle', '/data-access'] },
+  { user: 'worker-civil-status', paths: ['/tasks', '/tasks?status=approved&view=all'] },
   {
     user: 'citizen-hanh',
     paths: ['/apply/death-bundle', `/apply/death-bundle?deceased=${demoPeople.mo.personalId}`],
@@ -261,50 +251,6 @@ describe('a citizen in the browser', () => {
     expect(resent.headers().location).toBe(`/dossiers/${dossierId}`);
   });
 
-  it('answers an information request, and the dossier completes; withdraws another and its steps are cancelled', async () => {
-    await system.restartAgency('civil-status', 'manual');
-    try {
-      const page = await visitor();
-      await signIn(page, 'citizen-lan');
-      const dossierId = await applyForBirth(page);
-      const first = await taskOf(dossierId);
-      await decide(first, {
-        decision: 'request-information',
-        fields: ['child.fullName'],
-        message: 'Xin ghi họ tên đúng như trên giấy chứng sinh',
-      });
-      // The request arrives on the open page, form and all.
-      await page.waitForSelector('#f-fields-child-fullName', { timeout: 30_000 });
-      scanned[0]!.paths.push(`/dossiers/${dossierId}`);
-      expect(await page.textContent('#dossier-actions')).toContain('Xin ghi họ tên');
-      await page.fill('#f-fields-child-fullName', 'Trần Minh Khôi');
-      await page.click('#dossier-actions button[type="submit"]');
-      await page.waitForURL(/done=information/);
-      await decide(await taskOf(dossierId, first), { decision: 'approve' });
-      await expect.poll(() => stepStatuses(page), { timeout: 60_000 }).toEqual(Array(3).fill('completed'));
-
-      const waiting = await applyForBirth(page);
-      await taskOf(waiting);
-      await page.click('#dossier-actions summary');
-      await page.fill('#f-reason', 'Đã đăng ký trực tiếp tại xã');
-      await page.click('#dossier-actions .button-warning');
-      await page.waitForURL(/done=withdrawn/);
-      await expect
-        .poll(
-          async () => {
-            await page.reload();
-            return page.getAttribute('#dossier-live', 'data-status');
-          },
-          { timeout: 30_000, interval: 500 },
-        )
-        .toBe('withdrawn');
-      expect(await stepStatuses(page)).toContain('cancelled');
-      expect(await stepStatuses(page)).not.toContain('completed');
-    } finally {
-      await system.restartAgency('civil-status', 'auto');
-    }
-  });
-
   it('applies for a death bundle of 4 procedures, naming the relatives and the representative, and it completes', async () => {
     const page = await visitor({ locale: 'en-GB', width: 1280 });
     await signIn(page, 'citizen-hanh');
@@ -341,32 +287,153 @@ describe('a citizen in the browser', () => {
   });
 });
 
-describe('every citizen page', () => {
-  it('has no serious or critical accessibility violation at 360 px and at desktop width, in Vietnamese and English', async () => {
-    const found: string[] = [];
-    for (const { user, paths } of scanned)
-      for (const locale of ['vi-VN', 'en-GB']) {
-        const page = await visitor({ locale, width: 360 });
-        await signIn(page, user);
-        for (const path of new Set(paths)) {
-          await page.goto(path);
-          for (const width of [360, 1280]) {
-            await page.setViewportSize({ width, height: 780 });
-            const { violations } = await new AxeBuilder({ page })
-              .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
-              .options({ resultTypes: ['violations'] })
-              .analyze();
-            for (const v of violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'))
-              found.push(
-                `${path} ${locale} ${width}px: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-              );
-            // Nothing wider than a phone: no sideways scrolling at 360 px.
-            if (width === 360)
-              expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(360);
-          }
-          await page.setViewportSize({ width: 360, height: 780 });
-        }
-      }
-    expect(found).toEqual([]);
+describe('agency workers in the browser (civil-status on the manual policy)', () => {
+  beforeAll(async () => {
+    await system.restartAgency('civil-status', 'manual');
   });
+  afterAll(async () => {
+    await system.restartAgency('civil-status', 'auto');
+  });
+
+  it('a worker claims and approves a task while a second sees it taken, a lost claim explained and a note shared', async () => {
+    const citizen = await visitor();
+    await signIn(citizen, 'citizen-lan');
+    const dossierId = await applyForBirth(citizen);
+
+    const first = await visitor();
+    await signIn(first, 'worker-civil-status');
+    const second = await visitor({ javaScript: false, locale: 'en-GB', width: 1280 });
+    await signIn(second, 'worker-civil-status-2');
+    const path = await openTaskOf(second, dossierId);
+    // Only what the decision needs: the child's name is there, nothing from other steps.
+    expect(await second.textContent('#task-facts')).toContain('Hospital birth certificate number');
+    expect(await second.textContent('#task-facts')).not.toContain('Permanent residence');
+
+    await first.goto(path);
+    await first.click('#claim');
+    await first.waitForURL(/done=claimed/);
+    expect(await first.textContent('#task-holder')).toBe('Bạn');
+    scanned[2]!.paths.push(new URL(first.url()).pathname);
+
+    // The second worker's page still offers the claim: the colleague was first, and the page says so.
+    await second.click('#claim');
+    expect(await second.textContent('#task-warning')).toContain('A colleague claimed this task just before you');
+    expect(await second.isVisible('#approve')).toBe(false);
+    await second.fill('#f-note', 'Mother phoned: the certificate number is right.');
+    await second.click('#add-note');
+    await second.waitForURL(/done=note/);
+    expect(await second.textContent('#claimed-by-colleague')).toContain('A colleague holds this task');
+
+    await first.reload();
+    expect(await first.textContent('#task-notes')).toContain('Mother phoned');
+    // A rejection without a reason is shown next to its fields, in the worker's language.
+    await first.click('#reject');
+    expect(await first.textContent('#f-reasonCode-error')).toContain('Hãy chọn một mục');
+    await first.click('#approve');
+    await first.waitForURL(/\/tasks\?done=approve/);
+    await expect.poll(() => stepStatuses(citizen), { timeout: 60_000 }).toEqual(Array(3).fill('completed'));
+
+    await second.goto(path);
+    expect(await second.textContent('#task-summary')).toContain('Approved');
+  });
+
+  it('a worker asks for information, the citizen answers on the dossier page and it completes; another is withdrawn', async () => {
+    const citizen = await visitor();
+    await signIn(citizen, 'citizen-lan');
+    const dossierId = await applyForBirth(citizen);
+    const worker = await visitor({ javaScript: false });
+    await signIn(worker, 'worker-civil-status');
+    const asked = await openTaskOf(worker, dossierId);
+    await worker.click('#claim');
+    await worker.waitForURL(/done=claimed/);
+    await worker.check('input[name="fields"][value="child.fullName"]');
+    await worker.fill('#f-askMessage', 'Xin ghi họ tên đúng như trên giấy chứng sinh');
+    await worker.click('#ask');
+    await worker.waitForURL(/done=request-information/);
+
+    // The request arrives on the open page, form and all.
+    await citizen.waitForSelector('#f-fields-child-fullName', { timeout: 30_000 });
+    scanned[0]!.paths.push(`/dossiers/${dossierId}`);
+    expect(await citizen.textContent('#dossier-actions')).toContain('Xin ghi họ tên');
+    await citizen.fill('#f-fields-child-fullName', 'Trần Minh Khôi');
+    await citizen.click('#dossier-actions button[type="submit"]');
+    await citizen.waitForURL(/done=information/);
+
+    await openTaskOf(worker, dossierId, asked);
+    expect(await worker.textContent('#task-facts')).toContain('Trần Minh Khôi');
+    await worker.click('#claim');
+    await worker.click('#approve');
+    await worker.waitForURL(/done=approve/);
+    await expect.poll(() => stepStatuses(citizen), { timeout: 60_000 }).toEqual(Array(3).fill('completed'));
+
+    const waiting = await applyForBirth(citizen);
+    await openTaskOf(worker, waiting);
+    await citizen.click('#dossier-actions summary');
+    await citizen.fill('#f-reason', 'Đã đăng ký trực tiếp tại xã');
+    await citizen.click('#dossier-actions .button-warning');
+    await citizen.waitForURL(/done=withdrawn/);
+    await expect
+      .poll(
+        async () => {
+          await citizen.reload();
+          return citizen.getAttribute('#dossier-live', 'data-status');
+        },
+        { timeout: 30_000, interval: 500 },
+      )
+      .toBe('withdrawn');
+    expect(await stepStatuses(citizen)).toContain('cancelled');
+    expect(await stepStatuses(citizen)).not.toContain('completed');
+  });
+});
+
+/** Runs `jobs` with at most `limit` at once. */
+async function inParallel<T>(jobs: (() => Promise<T>)[], limit: number): Promise<T[]> {
+  const results: T[] = [];
+  let next = 0;
+  const lane = async () => {
+    while (next < jobs.length) {
+      const i = next++;
+      results[i] = await jobs[i]!();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, lane));
+  return results;
+}
+
+describe('every page', () => {
+  it('has no serious or critical accessibility violation at 360 px and at desktop width, in Vietnamese and English', async () => {
+    // Each user, language and handful of pages in a browser context of its own, several at once:
+    // the scans are the slow part of this file, and they share nothing.
+    const jobs = scanned.flatMap(({ user, paths }) => {
+      const unique = [...new Set(paths)];
+      const chunks = Array.from({ length: Math.ceil(unique.length / 3) }, (_, i) => unique.slice(i * 3, i * 3 + 3));
+      return ['vi-VN', 'en-GB'].flatMap((locale) =>
+        chunks.map((chunk) => async () => {
+          const found: string[] = [];
+          const page = await visitor({ locale, width: 360 });
+          await signIn(page, user);
+          for (const path of chunk) {
+            await page.goto(path);
+            for (const width of [360, 1280]) {
+              await page.setViewportSize({ width, height: 780 });
+              const { violations } = await new AxeBuilder({ page })
+                .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+                .options({ resultTypes: ['violations'] })
+                .analyze();
+              for (const v of violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'))
+                found.push(
+                  `${path} ${locale} ${width}px: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+                );
+              // Nothing wider than a phone: no sideways scrolling at 360 px.
+              if (width === 360)
+                expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(360);
+            }
+            await page.setViewportSize({ width: 360, height: 780 });
+          }
+          return found;
+        }),
+      );
+    });
+    expect((await inParallel(jobs, 4)).flat()).toEqual([]);
+  }, 300_000);
 });

@@ -58,6 +58,9 @@ export const citizenPages: FastifyPluginAsync<ApiContext> = async (app, ctx) => 
 
   app.addHook('preHandler', async (request, reply) => {
     if (!request.pageSession) return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303);
+    // Home is each role's own first page: a worker signing in lands on their inbox.
+    if (request.pageSession.role === 'agency-worker' && request.routeOptions.url === '/')
+      return reply.redirect('/tasks', 303);
     if (request.pageSession.role !== 'citizen') throw forbidden('these pages are for citizens');
   });
 
@@ -182,7 +185,8 @@ export const citizenPages: FastifyPluginAsync<ApiContext> = async (app, ctx) => 
     dossierPage(request, reply, await visibleDossier(ctx, citizenOf(request), dossierIdOf(request))),
   );
 
-  app.get('/dossiers/:dossierId/events', hidden, async (request, reply) => {
+  // Counted under the identity's cap of open streams (web/streams.ts), with the api's streams.
+  app.get('/dossiers/:dossierId/events', { ...hidden, config: { stream: true } }, async (request, reply) => {
     const dossierId = dossierIdOf(request);
     await visibleDossier(ctx, citizenOf(request), dossierId);
     const { lang, csrf } = frameOf(request, reply);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
@@ -10,9 +11,10 @@ import { HttpProblem, notFound, sendProblem, toProblem } from '../problems';
 import type { ApiContext } from '../context';
 import { citizenPages } from './citizen-routes';
 import { MessagePage } from './citizen/message';
-import { frameOf, sendPage } from './render';
+import { csrfUserOf, frameOf, sendPage } from './render';
 import { readPageRequest } from './session';
 import { signInPages } from './sign-in-routes';
+import { workerPages } from './worker-routes';
 import { words } from './i18n';
 
 export interface PagesOptions {
@@ -22,6 +24,11 @@ export interface PagesOptions {
   devLogin?: { issuer: string; audience: string; secret: Uint8Array; ttlSeconds?: number };
   /** The demo users it offers. */
   devUsers: Record<string, Principal>;
+  /**
+   * Key of the CSRF tokens' HMAC, which binds each token to the signed-in user: every api process
+   * behind one site needs the same one. Absent = one of this process's own (tests).
+   */
+  csrfKey?: Uint8Array;
 }
 
 const asset = (name: string) => readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
@@ -35,9 +42,13 @@ export const pages: FastifyPluginAsync<PagesOptions> = async (app, options) => {
   // Each plugin only if the api has not registered it for every route already.
   if (!app.hasDecorator('parseCookie')) await app.register(cookie);
   if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(formbody);
+  // A token is bound to who was signed in when the form was made (nobody, for the sign-in form):
+  // a token another user's page carried, or one from before a sign-in, is refused.
   await app.register(csrf, {
     cookieKey: 'lienthong_csrf',
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto' },
+    getUserInfo: (request) => csrfUserOf(request),
+    csrfOpts: { hmacKey: Buffer.from(options.csrfKey ?? randomBytes(32)) },
   });
   if (!app.hasReplyDecorator('helmet'))
     await app.register(helmet, {
@@ -102,4 +113,5 @@ export const pages: FastifyPluginAsync<PagesOptions> = async (app, options) => {
 
   await app.register(signInPages, options);
   await app.register(citizenPages, options.context);
+  await app.register(workerPages, options.context);
 };

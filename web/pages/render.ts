@@ -4,12 +4,16 @@ import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import type { Frame } from './components/layout';
 
+/** Who a CSRF token is bound to: the signed-in subject, or nobody (never empty: the library refuses that). */
+export const csrfUserOf = (request: FastifyRequest): string =>
+  request.pageSession ? `user:${request.pageSession.subject}` : 'nobody';
+
 /** What every page needs from its request: language, who is signed in, a CSRF token for its forms. */
 export const frameOf = (request: FastifyRequest, reply: FastifyReply): Frame => ({
   lang: request.pageLang,
   url: request.url,
   principal: request.pageSession ?? undefined,
-  csrf: reply.generateCsrf(),
+  csrf: reply.generateCsrf({ userInfo: csrfUserOf(request) }),
 });
 
 /** Sends a page: server-rendered HTML, never cached (pages show personal data). */

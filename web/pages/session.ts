@@ -1,6 +1,7 @@
 import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal, TokenVerifier } from '../../platform/auth';
+import type {} from '../auth';
 import { pickLanguage, type Lang } from './i18n';
 
 /**
@@ -32,7 +33,10 @@ export async function readPageRequest(request: FastifyRequest, reply: FastifyRep
   request.pageSession = null;
   if (!token) return;
   try {
-    request.pageSession = await verifier.verify(token);
+    const verified = await verifier.verifyToken(token);
+    request.pageSession = verified.principal;
+    // A page's event stream ends when the session's token does, as the api's streams do.
+    request.tokenExpiresAt ??= verified.expiresAt;
   } catch {
     reply.clearCookie(sessionCookie, cookieOptions);
   }

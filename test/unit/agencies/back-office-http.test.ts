@@ -24,6 +24,7 @@ const read = {
   holder: 'civil-status',
   at: '2026-11-23T01:00:00.000Z',
 } as const;
+const note = { noteId: '1', author: 'officer-a', text: 'Gọi điện cho mẹ', createdAt: '2026-11-23T02:00:00.000Z' };
 const office: BackOffice = {
   listTasks: async (filter) => {
     calls.push(['list', filter]);
@@ -44,6 +45,14 @@ const office: BackOffice = {
   complete: async (taskId, worker, decision: WorkerDecision) => {
     calls.push(['complete', taskId, worker, decision]);
     return true;
+  },
+  caseFile: async (taskId, reviewFields) => {
+    calls.push(['case-file', taskId, reviewFields]);
+    return taskId === task.taskId ? { task, facts: { 'child.fullName': 'Trần An' }, notes: [note] } : undefined;
+  },
+  addNote: async (taskId, author, text) => {
+    calls.push(['note', taskId, author, text]);
+    return { ...note, author, text };
   },
   dataAccess: async (personalId) => {
     calls.push(['data-access', personalId]);
@@ -85,6 +94,17 @@ describe('back office over HTTP', () => {
         message: 'forged certificate',
       }),
     ).toBe(true);
+    expect(await client.caseFile(task.taskId, ['child.fullName'])).toEqual({
+      task,
+      facts: { 'child.fullName': 'Trần An' },
+      notes: [note],
+    });
+    expect(await client.caseFile('HS-0/none/1', ['child.fullName'])).toBeUndefined();
+    expect(await client.addNote(task.taskId, 'officer-b', 'Đã xác minh')).toEqual({
+      ...note,
+      author: 'officer-b',
+      text: 'Đã xác minh',
+    });
     expect(await client.dataAccess('001190012345')).toEqual([read]);
     expect(calls).toEqual([
       ['list', { status: 'awaiting-worker', dueBefore: new Date('2026-12-01T00:00:00Z'), limit: 20 }],
@@ -99,6 +119,9 @@ describe('back office over HTTP', () => {
         'officer-a',
         { decision: 'reject', reasonCode: 'REJECTED_BY_OFFICER', message: 'forged certificate' },
       ],
+      ['case-file', task.taskId, ['child.fullName']],
+      ['case-file', 'HS-0/none/1', ['child.fullName']],
+      ['note', task.taskId, 'officer-b', 'Đã xác minh'],
       ['data-access', '001190012345'],
     ]);
   });

@@ -237,6 +237,28 @@ describe('event streams', () => {
     }
   });
 
+  it("counts a page's event stream, opened with the session cookie, under the same identity's cap", async () => {
+    const capped = await fakeApi({ maxStreamsPerIdentity: 2 });
+    const base = await capped.app.listen({ host: '127.0.0.1', port: 0 });
+    const aborts = [new AbortController(), new AbortController(), new AbortController()];
+    const page = (signal: AbortSignal) =>
+      fetch(`${base}/dossiers/${lanDossier}/events`, {
+        headers: { cookie: `lienthong_session=${capped.tokens['citizen-lan']!}` },
+        signal,
+      });
+    try {
+      const token = capped.tokens['citizen-lan']!;
+      expect((await open(base, token, aborts[0]!.signal)).status).toBe(200);
+      expect((await page(aborts[1]!.signal)).status).toBe(200);
+      // The api's stream and the page's hold the two places: neither kind opens a third.
+      expect((await page(aborts[2]!.signal)).status).toBe(429);
+      expect((await open(base, token, aborts[2]!.signal)).status).toBe(429);
+    } finally {
+      for (const abort of aborts) abort.abort();
+      await capped.app.close();
+    }
+  });
+
   it('ends a stream when its token expires', async () => {
     const expiring = await fakeApi();
     const base = await expiring.app.listen({ host: '127.0.0.1', port: 0 });

@@ -78,6 +78,21 @@ describe('pages', () => {
     expect((await b.get('/')).headers.location).toBe('/sign-in?next=%2F');
   });
 
+  it("bind each CSRF token to the user signed in when the form was made: another user's token is refused", async () => {
+    const lan = await signedIn('citizen-lan');
+    const hanh = await signedIn('citizen-hanh');
+    const lansToken = csrfOf((await lan.get('/')).body);
+    // Hạnh's browser, sent Lan's token with Lan's CSRF secret cookie: the HMAC names Lan, not Hạnh.
+    hanh.jar.set('lienthong_csrf', lan.jar.get('lienthong_csrf')!);
+    expect((await hanh.post('/sign-out', { _csrf: lansToken })).statusCode).toBe(403);
+    // A token made before signing in is not valid once signed in.
+    const b = browser();
+    const anonymous = csrfOf((await b.get('/sign-in')).body);
+    expect((await b.post('/sign-in', { _csrf: anonymous, user: 'citizen-lan' })).statusCode).toBe(303);
+    expect((await b.post('/sign-out', { _csrf: anonymous })).statusCode).toBe(403);
+    expect((await lan.post('/sign-out', { _csrf: lansToken })).statusCode).toBe(303);
+  });
+
   it('speak English by the switch or Accept-Language, Vietnamese otherwise', async () => {
     const b = await signedIn();
     expect((await b.get('/', { 'accept-language': 'en-GB,en;q=0.9' })).body).toContain('My dossiers');
@@ -113,8 +128,15 @@ describe('pages', () => {
     expect(page.body).toContain('Đăng ký khai sinh');
     expect((await b.get(`/dossiers/${otherDossier}`)).statusCode).toBe(404);
     expect((await b.get('/dossiers/nonsense')).statusCode).toBe(404);
+    expect((await b.get('/tasks')).statusCode).toBe(403);
+    // A worker's home is their inbox; the citizen's pages are not theirs.
     const worker = await signedIn('worker-civil-status');
-    expect((await worker.get('/')).statusCode).toBe(403);
+    expect((await worker.get('/')).headers.location).toBe('/tasks');
+    const inbox = await worker.get('/tasks');
+    expect(inbox.statusCode).toBe(200);
+    expect(inbox.body).toContain('Việc cần xử lý');
+    expect(inbox.body).toContain('Đăng ký khai sinh');
+    expect((await worker.get(`/dossiers/${lanDossier}`)).statusCode).toBe(403);
   });
 
   it("offer the chosen province's communes only, a button to show another province's without JavaScript, and each list as JSON", async () => {
