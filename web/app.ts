@@ -74,6 +74,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     dossiers: options.context.dossiers,
     kafka: options.context.kafka,
     notifications: options.context.notifications,
+    stepTimings: options.context.stepTimings,
   });
 
   await app.register(swagger, {

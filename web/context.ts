@@ -5,6 +5,7 @@ import type { BackOffice } from '../contracts/back-office';
 import type { Catalogue } from '../contracts/procedures';
 import type { PopulationRegistryClient } from '../contracts/registry';
 import type { AuditLog } from '../platform/audit';
+import type { StepTimings } from '../platform/step-timings';
 import type { DossierGateway } from './dossiers';
 import type { NotificationHub } from './notifications';
 
@@ -22,6 +23,8 @@ export interface ApiContext {
   /** For dead-letter listing and redrive; absent = those routes answer 503. */
   kafka?: Kafka;
   temporalUiUrl?: string;
+  /** Finished steps' due and finish times (the on-time rates); absent = the rates are not shown. */
+  stepTimings?: StepTimings;
   namespace: string;
   /** The payload codec, to read workflow history (reset finds a step's first command). */
   codec: PayloadCodec;
