@@ -11,6 +11,7 @@ import type { PopulationRegistryClient } from '../contracts/registry';
 import { catalogue as productionCatalogue, type Catalogue } from '../contracts/procedures';
 import { auditKeyFor, createAuditLog } from '../platform/audit';
 import { createDossierRecords } from '../platform/dossier-records';
+import { createStepTimings } from '../platform/step-timings';
 import { createTokenVerifier, type VerifierOptions } from '../platform/auth';
 import type { AesGcmPayloadCodec } from '../platform/codec';
 import type { Config } from '../platform/config';
@@ -78,6 +79,8 @@ export async function startApi(deps: {
   await ledger.migrate();
   const records = createDossierRecords(pool, deps.codec);
   await records.migrate();
+  const stepTimings = createStepTimings(pool);
+  await stepTimings.migrate();
   const secret = config.auth.devLogin ? developmentAuthSecret(config) : undefined;
   const claims = {
     issuer: config.auth.issuer,
@@ -97,6 +100,7 @@ export async function startApi(deps: {
     keyring: deps.keyring,
     client: deps.client,
     records,
+    stepTimings,
     citizenKey,
     log,
   });
@@ -131,6 +135,7 @@ export async function startApi(deps: {
       kafka: deps.operations.kafka,
       deadLetters,
       temporalUiUrl: deps.endpoints.temporal.uiUrl,
+      stepTimings,
       namespace: deps.endpoints.temporal.namespace,
       codec: deps.codec,
     },

@@ -4,6 +4,8 @@ import { closedDossierStatuses, DossierStatusChanged, type DossierStatusView } f
 import { notificationsTopic, topicSpec } from '../contracts/topics';
 import { runConsumer, type BusKeyring, type RunningConsumer } from '../platform/bus';
 import type { DossierRecords } from '../platform/dossier-records';
+import type { StepTimings } from '../platform/step-timings';
+import { finishedSteps } from '../ops/operations/on-time';
 import type { Logger } from '../platform/logger';
 import type { CitizenKeyer } from '../platform/pseudonym';
 import { statusQuery } from '../workflows/messages';
@@ -19,6 +21,8 @@ export async function startDossierArchive(deps: {
   keyring: BusKeyring;
   client: Client;
   records: DossierRecords;
+  /** Also keeps every finished step's due and finish times, for the on-time rates. */
+  stepTimings?: StepTimings;
   citizenKey: CitizenKeyer;
   log: Logger;
   groupId?: string;
@@ -32,6 +36,7 @@ export async function startDossierArchive(deps: {
     log: deps.log,
     handler: async (event) => {
       const change = DossierStatusChanged.parse(event.data);
+      await deps.stepTimings?.record(finishedSteps(change.dossierId, change.steps));
       if (!closedDossierStatuses.includes(change.status)) return;
       const view = await finalView(deps.client, change);
       await deps.records.save(

@@ -78,6 +78,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     kafka: options.context.kafka,
     notifications: options.context.notifications,
     deadLetters: options.context.deadLetters,
+    stepTimings: options.context.stepTimings,
   });
 
   await app.register(swagger, {

@@ -6,6 +6,7 @@ import type { Catalogue } from '../contracts/procedures';
 import type { PopulationRegistryClient } from '../contracts/registry';
 import type { DeadLetterOperations } from '../ops/dead-letters/service';
 import type { AuditLog } from '../platform/audit';
+import type { StepTimings } from '../platform/step-timings';
 import type { DossierGateway } from './dossiers';
 import type { NotificationHub } from './notifications';
 
@@ -25,6 +26,8 @@ export interface ApiContext {
   /** Dead letters as records (the operations principal); absent = those routes answer 503. */
   deadLetters?: DeadLetterOperations;
   temporalUiUrl?: string;
+  /** Finished steps' due and finish times (the on-time rates); absent = the rates are not shown. */
+  stepTimings?: StepTimings;
   namespace: string;
   /** The payload codec, to read workflow history (reset finds a step's first command). */
   codec: PayloadCodec;

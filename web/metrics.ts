@@ -6,6 +6,8 @@ import { eventTopic, topicSpecs } from '../contracts/topics';
 import type { DeadLetterOperations } from '../ops/dead-letters/service';
 import type { DossierGateway } from './dossiers';
 import type { NotificationHub } from './notifications';
+import type { StepTimings } from '../platform/step-timings';
+import { onTimeRatesOf } from '../ops/operations/on-time';
 import { consumerGroups } from '../contracts/principals';
 
 /**
@@ -18,6 +20,7 @@ export function createMetrics(deps: {
   notifications: NotificationHub;
   bridgeGroupId?: string;
   deadLetters?: Pick<DeadLetterOperations, 'depth'>;
+  stepTimings?: StepTimings;
 }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'lienthong_api_' });
@@ -50,6 +53,21 @@ export function createMetrics(deps: {
       );
     },
   });
+  if (deps.stepTimings) {
+    const timings = deps.stepTimings;
+    new Gauge({
+      name: 'lienthong_agency_on_time_ratio',
+      help: "Share of each agency's finished steps decided by their legal due time, over the last day or week (NaN when none finished)",
+      labelNames: ['agency', 'window'],
+      registers: [registry],
+      async collect() {
+        const rates = onTimeRatesOf(await timings.counts());
+        for (const agency of agencyIds)
+          for (const window of ['day', 'week'] as const)
+            this.set({ agency, window }, rates[agency][window].rate ?? Number.NaN);
+      },
+    });
+  }
   new Gauge({
     name: 'lienthong_sse_streams',
     help: 'Open server-sent-event streams',

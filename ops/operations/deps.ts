@@ -5,6 +5,7 @@ import type { AgencyId } from '../../contracts/agencies';
 import type { BulkFilters, DossierSummary, DossierView, SearchQuery } from '../../contracts/api';
 import type { BackOffice } from '../../contracts/back-office';
 import type { AuditLog } from '../../platform/audit';
+import type { StepTimings } from '../../platform/step-timings';
 
 /** The filters a search or a bulk job takes, as the api validated them. */
 export type DossierFilters = Omit<Partial<SearchQuery>, 'limit'> | BulkFilters;
@@ -33,6 +34,8 @@ export interface OperationsDeps {
   /** The back offices this process reaches: their outbox lag feeds the stuck list. */
   backOffices?: Partial<Record<AgencyId, BackOffice>>;
   temporalUiUrl?: string;
+  /** Finished steps' due and finish times, for the agencies' on-time rates; absent = not shown. */
+  stepTimings?: Pick<StepTimings, 'counts'>;
   log?: OperationsLog;
 }
 

@@ -8,11 +8,13 @@ import { dossierInDepth } from './depth';
 import type { ResetTarget } from './reset-point';
 import { countDossiers, searchDossiers } from './search';
 import { stuckDossiers } from './stuck';
+import { onTimeRates } from './on-time';
 
 export type { Actor, DossierDirectory, DossierFilters, OperationsDeps } from './deps';
 export * from './errors';
 export type { ActionResult } from './actions';
 export type { ResetTarget } from './reset-point';
+export type { OnTimeRate, OnTimeRates } from './on-time';
 export { requireOpen } from './guard';
 
 /**
@@ -39,6 +41,7 @@ export function createOperations(deps: OperationsDeps) {
       input: { query: BulkFilters; action: 'retry' | 'terminate'; stepId?: string; reason: string; dryRun: boolean },
     ) => bulkNow(deps, actor, input),
     audit: (filter: Parameters<typeof auditQuery>[1]) => auditQuery(deps, filter),
+    onTime: (now?: Date) => onTimeRates(deps, now),
   };
 }
 export type Operations = ReturnType<typeof createOperations>;

@@ -58,9 +58,12 @@ export const citizenPages: FastifyPluginAsync<ApiContext> = async (app, ctx) => 
 
   app.addHook('preHandler', async (request, reply) => {
     if (!request.pageSession) return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303);
-    // Home is each role's own first page: a worker signing in lands on their inbox.
-    if (request.pageSession.role === 'agency-worker' && request.routeOptions.url === '/')
-      return reply.redirect('/tasks', 303);
+    // Home is each role's own first page: a worker lands on their inbox, an operator or auditor on the overview.
+    if (request.routeOptions.url === '/') {
+      if (request.pageSession.role === 'agency-worker') return reply.redirect('/tasks', 303);
+      if (request.pageSession.role === 'operator' || request.pageSession.role === 'auditor')
+        return reply.redirect('/operator', 303);
+    }
     if (request.pageSession.role !== 'citizen') throw forbidden('these pages are for citizens');
   });
 

@@ -204,8 +204,8 @@ export const words = {
   },
   forbiddenTitle: { vi: 'Không có quyền truy cập', en: 'You cannot use this page' },
   forbiddenLead: {
-    vi: 'Trang này không dành cho vai trò bạn đã đăng nhập. Trang của vận hành viên sẽ có sau.',
-    en: 'This page is not for the role you signed in as. Pages for operators come later.',
+    vi: 'Trang này không dành cho vai trò bạn đã đăng nhập.',
+    en: 'This page is not for the role you signed in as.',
   },
   expiredTitle: { vi: 'Biểu mẫu đã hết hạn', en: 'The form has expired' },
   expiredLead: {

@@ -10,6 +10,7 @@ import { communes, provinceCodes, type ProvinceCode } from '../../contracts/valu
 import { HttpProblem, notFound, sendProblem, toProblem } from '../problems';
 import type { ApiContext } from '../context';
 import { citizenPages } from './citizen-routes';
+import { operatorPages } from './operator-routes';
 import { MessagePage } from './citizen/message';
 import { csrfUserOf, frameOf, sendPage } from './render';
 import { readPageRequest } from './session';
@@ -92,7 +93,7 @@ export const pages: FastifyPluginAsync<PagesOptions> = async (app, options) => {
     );
   });
 
-  const css = asset('pages.css');
+  const css = asset('pages.css') + asset('operator.css');
   const js = asset('pages.js');
   const hidden = { schema: { hide: true } };
   app.get('/assets/pages.css', hidden, async (_request, reply) =>
@@ -114,4 +115,5 @@ export const pages: FastifyPluginAsync<PagesOptions> = async (app, options) => {
   await app.register(signInPages, options);
   await app.register(citizenPages, options.context);
   await app.register(workerPages, options.context);
+  await app.register(operatorPages, options.context);
 };

@@ -80,6 +80,7 @@ export const operatorRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx
     kafka: ctx.kafka,
     backOffices: ctx.backOffices,
     temporalUiUrl: ctx.temporalUiUrl,
+    stepTimings: ctx.stepTimings,
     log: app.log,
   });
   const actor = (request: Parameters<typeof principalOf>[0]) => ({ subject: principalOf(request).subject });

@@ -1,0 +1,303 @@
+import { randomUUID } from 'node:crypto';
+import AxeBuilder from '@axe-core/playwright';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { catalogue } from '../../contracts/procedures';
+import { createAuditLog, type AuditLog } from '../../platform/audit';
+import { createTokenVerifier, issueDevelopmentToken } from '../../platform/auth';
+import { createPool, type Pool } from '../../platform/database';
+import { createDossierRecords } from '../../platform/dossier-records';
+import { createLogger } from '../../platform/logger';
+import { citizenKeyer } from '../../platform/pseudonym';
+import { createStepTimings } from '../../platform/step-timings';
+import { startDossierArchive } from '../../services/dossier-archive';
+import { buildApi } from '../../web/app';
+import { devUsers } from '../../web/auth';
+import { createDossierGateway } from '../../web/dossiers';
+import { createNotificationHub, feedFromKafka } from '../../web/notifications';
+import { createSubmissionLedger } from '../../web/submission-ledger';
+import { birthInput } from '../fixtures/dossiers';
+import { testAuditKey } from '../support/audit-key';
+import { launchChromium } from '../support/browser';
+import { testKeyring } from '../support/bus-keys';
+import { startSystem } from '../support/system';
+import { testDataConverter } from '../support/workflow-env';
+
+/**
+ * The operator's pages in a real browser over the real system: an agency outage leaves a dossier
+ * failed and overdue, an operator finds it and retries it with a reason, the audit page shows it;
+ * an auditor sees the same pages without actions and the server refuses a forged one.
+ */
+const endpoints = inject('endpoints');
+const log = createLogger({ level: 'warn', format: 'json' });
+const auth = {
+  issuer: 'lienthong-test',
+  audience: 'lienthong-api',
+  secret: new TextEncoder().encode('operator-pages-secret-of-at-least-32-bytes'),
+};
+const citizenKey = citizenKeyer(new TextEncoder().encode('operator-pages-citizen-secret'));
+let system: Awaited<ReturnType<typeof startSystem>>;
+let pool: Pool;
+let audit: AuditLog;
+let app: FastifyInstance;
+let base: string;
+let browser: Browser;
+const stops: (() => Promise<void>)[] = [];
+const contexts: BrowserContext[] = [];
+/** The dossier the outage leaves stuck, retried by the operator. */
+let dossierId: string;
+
+beforeAll(async () => {
+  system = await startSystem(endpoints, log);
+  pool = createPool(endpoints.postgres.url);
+  audit = createAuditLog(pool, testAuditKey);
+  await audit.ready();
+  const ledger = createSubmissionLedger(pool);
+  await ledger.migrate();
+  const codec = testDataConverter.payloadCodecs[0]!;
+  const records = createDossierRecords(pool, codec);
+  await records.migrate();
+  const stepTimings = createStepTimings(pool);
+  await stepTimings.migrate();
+  const notifications = createNotificationHub();
+  const feed = await feedFromKafka(notifications, system.kafka, testKeyring('api'), log);
+  stops.push(() => feed.stop());
+  const archive = await startDossierArchive({
+    kafka: system.kafka,
+    keyring: testKeyring('api'),
+    client: system.client,
+    records,
+    stepTimings,
+    citizenKey,
+    log,
+    groupId: `operator-pages-archive-${randomUUID()}`,
+  });
+  stops.push(() => archive.stop());
+  app = await buildApi({
+    context: {
+      catalogue,
+      dossiers: createDossierGateway({
+        client: system.client,
+        citizenKey,
+        catalogue,
+        ledger,
+        records,
+        registry: system.registry.service,
+        // Simulated time from a Monday 15:01, 10,000 times faster: the residence step's 2 working
+        // days pass in about 17 s. One attempt, then the step fails and waits for an operator.
+        settings: {
+          clock: { realEpochMs: Date.now(), simulatedEpochMs: Date.parse('2026-11-23T08:01:00Z'), factor: 10_000 },
+          maxAttempts: 1,
+        },
+      }),
+      registry: system.registry.service,
+      notifications,
+      backOffices: Object.fromEntries(Object.entries(system.agencies).map(([a, r]) => [a, r.backOffice])),
+      audit,
+      kafka: system.kafka,
+      namespace: endpoints.temporal.namespace,
+      codec,
+      temporalUiUrl: 'http://127.0.0.1:8233',
+      stepTimings,
+    },
+    verifier: createTokenVerifier(auth),
+    devLogin: auth,
+    log,
+    bodyLimitBytes: 256 * 1024,
+    rateLimitPerMinute: 100_000,
+    ready: async () => ({ temporal: true }),
+  });
+  base = await app.listen({ host: '127.0.0.1', port: 0 });
+  ({ browser } = await launchChromium());
+});
+
+afterAll(async () => {
+  for (const context of contexts.splice(0)) await context.close();
+  await browser?.close();
+  await app?.close();
+  for (const stop of stops) await stop();
+  await system?.restartAgency('residence', 'auto');
+  await system?.stop();
+  await pool?.end();
+});
+
+async function visitor(options: { locale?: string; width?: number; javaScript?: boolean } = {}) {
+  const context = await browser.newContext({
+    baseURL: base,
+    locale: options.locale ?? 'vi-VN',
+    javaScriptEnabled: options.javaScript ?? true,
+    viewport: { width: options.width ?? 1280, height: 800 },
+  });
+  contexts.push(context);
+  return context.newPage();
+}
+
+async function signIn(page: Page, user: keyof typeof devUsers) {
+  await page.goto('/sign-in?next=/operator');
+  await page.check(`input[name="user"][value="${user}"]`);
+  await page.click('main button[type="submit"]');
+  await page.waitForURL(`${base}/operator`);
+}
+
+async function submitAsCitizen() {
+  const token = await issueDevelopmentToken(devUsers['citizen-lan']!, auth);
+  const response = await fetch(`${base}/api/dossiers`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ ...birthInput(12), birthCertificateReference: `GCS-OPPAGES-${Date.now()}` }),
+  });
+  expect(response.status).toBe(201);
+  return ((await response.json()) as { dossierId: string }).dossierId;
+}
+
+describe('an operator in the browser', () => {
+  it('finds the dossier an agency outage left stuck, retries it with a reason, sees it complete and the audit page show it', async () => {
+    const outageEnds = Date.now() + 25_000;
+    await system.restartAgency('residence', 'auto', {
+      latencyMs: 0,
+      failureRate: 0,
+      outages: [{ from: new Date(Date.now() - 1_000), to: new Date(outageEnds) }],
+    });
+    dossierId = await submitAsCitizen();
+    const page = await visitor({ javaScript: false });
+    await signIn(page, 'operator');
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return (await page.textContent('main')) ?? '';
+        },
+        { timeout: 60_000, interval: 1_000 },
+      )
+      .toMatch(new RegExp(`${dossierId}[\\s\\S]*Thất bại, chờ vận hành viên`));
+    await page.click(`a[href="/operator/dossiers/${dossierId}"]`);
+    expect(await page.textContent('#step-register-residence')).toContain('Lỗi, chờ quản trị viên');
+    expect(await page.getAttribute('a[href*="/namespaces/default/workflows/"]', 'href')).toContain(dossierId);
+
+    // A reason that is too short is shown next to its field, and nothing is done.
+    await page.selectOption('#f-retry-stepId', 'register-residence');
+    await page.fill('#f-retry-reason', 'ok');
+    await page.click('form[action$="/retry"] button[type="submit"]');
+    expect(await page.textContent('#f-retry-reason-error')).toContain('ít nhất 3 ký tự');
+
+    await new Promise((r) => setTimeout(r, Math.max(0, outageEnds - Date.now() + 500)));
+    await page.selectOption('#f-retry-stepId', 'register-residence');
+    await page.fill('#f-retry-reason', 'Hệ thống công an đã hoạt động lại sau sự cố');
+    await page.click('form[action$="/retry"] button[type="submit"]');
+    await page.waitForURL(/done=retry/);
+    expect(await page.textContent('.notice[role="status"]')).toContain('Đã gửi lại bước');
+    await expect
+      .poll(
+        async () => {
+          await page.goto(`/operator/dossiers/${dossierId}`);
+          return page.textContent('.summary .tag');
+        },
+        { timeout: 60_000, interval: 1_000 },
+      )
+      .toBe('Đã trả kết quả');
+    // Finished: the page says so instead of offering actions.
+    expect(await page.textContent('#operator-actions')).toContain('Hồ sơ đã kết thúc');
+
+    await page.goto('/operator/audit');
+    await page.fill('#f-dossierId', dossierId);
+    await page.click('form.filters button[type="submit"]');
+    const log = await page.textContent('#audit-log');
+    expect(log).toContain('step.retry');
+    expect(log).toContain('Hệ thống công an đã hoạt động lại sau sự cố');
+
+    // A finished dossier's action, sent from a page opened before it finished: a 409 explained on the page.
+    const csrf = await page.getAttribute('header input[name="_csrf"]', 'value');
+    const late = await page.request.post(`/operator/dossiers/${dossierId}/terminate`, {
+      form: { _csrf: csrf!, 'terminate.reason': 'đóng hồ sơ đã xong' },
+      maxRedirects: 0,
+    });
+    expect(late.status()).toBe(409);
+    expect(await late.text()).toContain('Hồ sơ đã kết thúc');
+
+    // The on-time chart counts the steps the read model saw finish, with the figures in words.
+    await page.goto('/operator');
+    expect(await page.textContent('.on-time-chart')).toMatch(/\d+%/);
+  });
+
+  it('shows an auditor the same pages without action buttons, and refuses a forged action', async () => {
+    const page = await visitor();
+    await signIn(page, 'auditor');
+    await page.goto(`/operator/dossiers/${dossierId}`);
+    expect(await page.textContent('h1')).toContain(dossierId);
+    expect(await page.$('#operator-actions')).toBeNull();
+    expect(await page.textContent('.notice')).toContain('kiểm toán viên');
+    await page.goto('/operator/search?running=true');
+    expect(await page.$('form[action="/operator/bulk"]')).toBeNull();
+
+    const csrf = await page.getAttribute('header input[name="_csrf"]', 'value');
+    const forged = await page.request.post(`/operator/dossiers/${dossierId}/retry`, {
+      form: { _csrf: csrf!, 'retry.stepId': 'register-residence', 'retry.reason': 'forged by an auditor' },
+      maxRedirects: 0,
+    });
+    expect(forged.status()).toBe(403);
+    const forgedBulk = await page.request.post('/operator/bulk', {
+      form: { _csrf: csrf!, action: 'terminate', reason: 'forged by an auditor', confirm: 'yes' },
+      maxRedirects: 0,
+    });
+    expect(forgedBulk.status()).toBe(403);
+    const rows = await audit.list({ actor: 'auditor', limit: 50 });
+    expect(rows.filter((r) => r.action !== 'dossier.read')).toEqual([]);
+  });
+
+  it('counts a bulk action first and asks for a confirmation', async () => {
+    const page = await visitor({ width: 360 });
+    await signIn(page, 'operator');
+    await page.goto('/operator/search?running=true&step=register-residence');
+    await page.check('#f-action-1');
+    await page.fill('#f-reason', 'Kiểm tra đếm trước');
+    await page.click('form[action="/operator/bulk"] button[type="submit"]');
+    expect(await page.textContent('h1')).toContain('Xác nhận');
+    expect(Number(await page.textContent('#bulk-matched'))).toBeGreaterThanOrEqual(0);
+    expect(await page.$('form[action="/operator/bulk"] input[name="confirm"][value="yes"]')).not.toBeNull();
+  });
+});
+
+describe('every operator page', () => {
+  it('has no serious or critical accessibility violation at 360 px and at desktop width, in both languages', async () => {
+    const paths = [
+      '/operator',
+      '/operator/search',
+      '/operator/search?running=true',
+      `/operator/dossiers/${dossierId}`,
+      '/operator/audit',
+      '/operator/audit?since=31/02/2026',
+    ];
+    const found: string[] = [];
+    const scan = async (user: keyof typeof devUsers, locale: string, path: string) => {
+      const page = await visitor({ locale, width: 360 });
+      await signIn(page, user);
+      await page.goto(path);
+      for (const width of [360, 1280]) {
+        await page.setViewportSize({ width, height: 800 });
+        const { violations } = await new AxeBuilder({ page })
+          .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+          .options({ resultTypes: ['violations'] })
+          .analyze();
+        for (const v of violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'))
+          found.push(
+            `${user} ${path} ${locale} ${width}px: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+          );
+        if (width === 360)
+          expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(360);
+      }
+      await page.context().close();
+    };
+    // Scans run side by side, a few at a time (two cores shared with the servers).
+    const jobs = ['vi-VN', 'en-GB'].flatMap((locale) => paths.map((path) => () => scan('operator', locale, path)));
+    jobs.push(() => scan('auditor', 'en-GB', `/operator/dossiers/${dossierId}`));
+    const running = new Set<Promise<void>>();
+    for (const job of jobs) {
+      const next = job().finally(() => running.delete(next));
+      running.add(next);
+      if (running.size >= 4) await Promise.race(running);
+    }
+    await Promise.all(running);
+    expect(found).toEqual([]);
+  });
+});
