@@ -44,7 +44,7 @@ export const { sendAgencyCommand } = proxyActivities<ReturnType<typeof createAct
 export const { publishDossierNotification, sendAgencyCommand: sendCancellation } =
   proxyActivities<ReturnType<typeof createActivities>>(untilDelivered);
 
-// Since the 'cheap-dossier' patch the same publishing runs first as a local activity: one marker
+// Since the 'cheap-dossier' patch status notifications run first as a local activity: one marker
 // in the history instead of scheduled, started and completed events and a workflow task of their
 // own. Safe because every publish is idempotent (deterministic command and notification ids,
 // agencies dedupe their inbox). A local activity holds its workflow task open while it retries,
@@ -73,24 +73,9 @@ async function localFirst(first: () => Promise<void>, then: () => Promise<void>)
   }
 }
 
-type Request = Parameters<typeof sendAgencyCommand>[0];
 type Notifications = Parameters<typeof publishDossierNotifications>[0];
 /** Counts a local activity in flight (the dossier's flush loop waits for them). */
 type Counted = <T>(call: () => Promise<T>) => Promise<T>;
-
-/** An agency command, locally first (dossiers started since the 'cheap-dossier' patch). */
-export const sendAgencyCommandCheaply = (request: Request, counted: Counted) =>
-  localFirst(
-    () => counted(() => local.sendAgencyCommand(request)),
-    () => sendAgencyCommand(request),
-  );
-
-/** A cancellation, locally first, then delivered however long the bus is down. */
-export const sendCancellationCheaply = (request: Request, counted: Counted) =>
-  localFirst(
-    () => counted(() => local.sendAgencyCommand(request)),
-    () => sendCancellation(request),
-  );
 
 /** A workflow task's status notifications in one go, locally first, then however long the bus is down. */
 export const publishDossierNotificationsCheaply = (notifications: Notifications, counted: Counted) =>

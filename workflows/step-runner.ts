@@ -5,7 +5,7 @@ import { rules } from '../contracts/rules';
 import type { SkipStepInput } from '../contracts/dossier-workflow';
 import type { StepView } from '../contracts/dossier-status';
 import type { ServiceDefinition, StepDefinition, StepResults } from '../contracts/procedures/define';
-import { sendAgencyCommand, sendAgencyCommandCheaply, sendCancellation, sendCancellationCheaply } from './activities';
+import { sendAgencyCommand, sendCancellation } from './activities';
 import type { OperatorAction, StepCursor } from './dossier-carry';
 import { finalStepStatuses, type DossierState } from './dossier-state';
 
@@ -76,8 +76,9 @@ export class StepRunner<Input> {
               type: command.type,
               data: command.data,
             };
-            if (this.dossier.cheap) await sendAgencyCommandCheaply(request, this.dossier.counted);
-            else await sendAgencyCommand(request);
+            // A regular activity even for a cheap dossier: the operator's reset finds a step's
+            // reset point by its scheduled sendAgencyCommand (a local activity's marker has no input).
+            await sendAgencyCommand(request);
           } catch (err) {
             step.lastError = `could not send ${command.type}: ${failureMessage(err)}`;
             this.dossier.setStep(step, 'failed');
@@ -270,10 +271,7 @@ export class StepRunner<Input> {
 
   private async cancelAtAgency(step: StepView): Promise<void> {
     if (!step.commandId) return;
-    const send = this.dossier.cheap
-      ? (request: Parameters<typeof sendCancellation>[0]) => sendCancellationCheaply(request, this.dossier.counted)
-      : sendCancellation;
-    await send({
+    await sendCancellation({
       agency: this.service.agency,
       dossierId: this.dossier.dossierId,
       stepId: this.stepId,
