@@ -26,6 +26,14 @@ export interface AgencyCommandRequest {
 
 const source = 'lienthong/orchestrator';
 
+const notificationEvent = (notification: DossierStatusChanged) => ({
+  id: `${notification.dossierId}/${notification.status}/${notification.changedAt}`,
+  type: 'DossierStatusChanged.v1',
+  subject: notification.dossierId,
+  source,
+  data: notification,
+});
+
 /** Side effects of the dossier workflows, built over injected clients. */
 export function createActivities(deps: { publisher: ActivityPublisher }) {
   const publish = async (topic: TopicSpec, event: Parameters<ActivityPublisher['publish']>[1]) => {
@@ -58,13 +66,13 @@ export function createActivities(deps: { publisher: ActivityPublisher }) {
 
     /** Tells the citizen (and anyone following the dossier) that its status changed. */
     async publishDossierNotification(notification: DossierStatusChanged): Promise<void> {
-      await publish(topicSpec(notificationsTopic), {
-        id: `${notification.dossierId}/${notification.status}/${notification.changedAt}`,
-        type: 'DossierStatusChanged.v1',
-        subject: notification.dossierId,
-        source,
-        data: notification,
-      });
+      await publish(topicSpec(notificationsTopic), notificationEvent(notification));
+    },
+
+    /** The status changes of one workflow task, in order: one (local) activity instead of one each. */
+    async publishDossierNotifications(notifications: DossierStatusChanged[]): Promise<void> {
+      for (const notification of notifications)
+        await publish(topicSpec(notificationsTopic), notificationEvent(notification));
     },
   };
 }

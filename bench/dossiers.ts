@@ -3,7 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { z } from 'zod';
 import type { ActivityPublisher } from '../activities';
 import { agencyIds, type AgencyId } from '../contracts/agencies';
@@ -24,9 +26,11 @@ import { busKeySettings, loadBusKeyring } from '../platform/bus';
 
 /**
  * Birth bundles end to end: N dossiers at a chosen concurrency through the whole system (workflow,
- * Kafka, agency services with their databases, outbox, event bridge), and in the same run the same
- * workflow on a baseline worker whose activities publish nothing and whose agency answers are
- * signalled straight to the workflow. The ratio is what Kafka and the agencies cost.
+ * Kafka, agency services with their databases, outbox, event bridge), and in the same run, on the
+ * same server: the bare engine (the same shape as a plain workflow of no-op activities), and the
+ * same dossier workflow on a baseline worker whose activities publish nothing and whose agency
+ * answers are signalled straight to the workflow. Every row is printed as a share of the bare
+ * engine, with the history events and workflow tasks one dossier cost (counted from histories).
  */
 const Flags = z.strictObject({
   count: z.coerce
@@ -50,6 +54,10 @@ const Flags = z.strictObject({
 });
 
 const baselineTaskQueue = `${orchestratorTaskQueue}-bench-baseline`;
+const bareTaskQueue = `${orchestratorTaskQueue}-bench-bare`;
+const bareWorkflowsPath = fileURLToPath(new URL('./bare-workflow.ts', import.meta.url));
+/** Histories read per row to count events and workflow tasks per dossier. */
+const historySample = 50;
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
 
 /** Syllables that spell a child's name from its index: every bench birth is another birth to civil status. */
@@ -125,15 +133,32 @@ function directAnswers(client: Client): ActivityPublisher {
   };
 }
 
+/** What one row starts: a workflow type on a task queue, and when its result counts as done. */
+interface Target {
+  workflowType: string;
+  taskQueue: string;
+  args: (dossierId: string, i: number) => unknown[];
+}
+
+/** Births are numbered across rows: the warm-up's births and the measured run's stay distinct to civil status. */
+let nextBirth = 0;
+
+const dossierTarget = (taskQueue: string): Target => ({
+  workflowType: birthBundle.workflowType,
+  taskQueue,
+  args: (dossierId) => [{ dossierId, input: birth(nextBirth++) }],
+});
+
 async function run(
   name: string,
   client: Client,
-  taskQueue: string,
+  target: Target,
   count: number,
   concurrency: number,
   log: Logger,
 ): Promise<BenchRow> {
   const latencies: number[] = [];
+  const done: string[] = [];
   let next = 0;
   let failed = 0;
   const progress = setInterval(
@@ -146,20 +171,58 @@ async function run(
       const i = next++;
       const dossierId = `HS-BENCH-${randomUUID().slice(0, 13).toUpperCase()}`;
       const submitted = Date.now();
-      const handle = await client.workflow.start(birthBundle.workflowType, {
-        taskQueue,
+      const handle = await client.workflow.start(target.workflowType, {
+        taskQueue: target.taskQueue,
         workflowId: dossierId,
-        args: [{ dossierId, input: birth(i) }],
+        args: target.args(dossierId, i),
       });
-      const view = (await handle.result()) as DossierStatusView;
-      if (view.status === 'result-returned') latencies.push(Date.now() - submitted);
-      else failed += 1;
+      const result = (await handle.result()) as DossierStatusView | string;
+      if ((typeof result === 'string' ? result : result.status) === 'result-returned') {
+        latencies.push(Date.now() - submitted);
+        done.push(dossierId);
+      } else failed += 1;
     }
   };
   await Promise.all(Array.from({ length: concurrency }, lane));
   clearInterval(progress);
   if (failed > 0) log.warn({ run: name, failed }, 'some dossiers did not complete');
-  return { name, count: latencies.length, seconds: (Date.now() - started) / 1000, latenciesMs: latencies };
+  const seconds = (Date.now() - started) / 1000;
+  return { name, count: latencies.length, seconds, latenciesMs: latencies, ...(await historyCost(client, done)) };
+}
+
+/** Mean history events and workflow tasks of a sample of the row's completed workflows. */
+async function historyCost(client: Client, workflowIds: string[]): Promise<{ events: number; workflowTasks: number }> {
+  const sample = workflowIds.slice(0, historySample);
+  let events = 0;
+  let workflowTasks = 0;
+  for (const workflowId of sample) {
+    const history = await client.workflow.getHandle(workflowId).fetchHistory();
+    const all = history.events ?? [];
+    events += all.length;
+    // EVENT_TYPE_WORKFLOW_TASK_COMPLETED
+    workflowTasks += all.filter((event) => event.eventType === 7).length;
+  }
+  return { events: events / Math.max(1, sample.length), workflowTasks: workflowTasks / Math.max(1, sample.length) };
+}
+
+/** A worker for the bare-engine row: the bare shape and its no-op activity, default tuning like the orchestrator. */
+async function startBareWorker(address: string, namespace: string, config: ReturnType<typeof loadConfig>) {
+  const connection = await NativeConnection.connect({ address });
+  const worker = await Worker.create({
+    connection,
+    namespace,
+    taskQueue: bareTaskQueue,
+    workflowsPath: bareWorkflowsPath,
+    activities: { async noop() {} },
+    dataConverter: { payloadCodecs: [payloadCodecFor(config)] },
+  });
+  const done = worker.run().finally(() => connection.close());
+  return {
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+    },
+  };
 }
 
 async function main(): Promise<number> {
@@ -199,6 +262,8 @@ async function main(): Promise<number> {
     orchestrator: true,
     bridge: true,
     agencies: [...agencyIds],
+    // Civil status asks the registry for each newborn's ID number: without it no birth registers.
+    registry: true,
   });
   const connection = await Connection.connect({ address: stack.endpoints.temporal.address });
   const client = new Client({
@@ -216,19 +281,24 @@ async function main(): Promise<number> {
     taskQueue: baselineTaskQueue,
     publisher: directAnswers(client),
   });
+  const bare = await startBareWorker(stack.endpoints.temporal.address, stack.endpoints.temporal.namespace, config);
+  const bareTarget: Target = { workflowType: 'bareBundle', taskQueue: bareTaskQueue, args: () => [] };
   try {
     log.info({ count: flags.count, concurrency: flags.concurrency }, 'warming up');
-    await run(
-      'warm-up',
-      client,
-      orchestratorTaskQueue,
-      Math.min(20, flags.count),
-      Math.min(flags.concurrency, 10),
-      quiet,
-    );
+    const warmUp = Math.min(20, flags.count);
+    for (const target of [bareTarget, dossierTarget(baselineTaskQueue), dossierTarget(orchestratorTaskQueue)])
+      await run('warm-up', client, target, warmUp, Math.min(flags.concurrency, 10), quiet);
     const rows = [
-      await run('baseline (signals, no Kafka)', client, baselineTaskQueue, flags.count, flags.concurrency, log),
-      await run('full system', client, orchestratorTaskQueue, flags.count, flags.concurrency, log),
+      await run('bare engine (no-op shape)', client, bareTarget, flags.count, flags.concurrency, log),
+      await run(
+        'baseline (signals, no Kafka)',
+        client,
+        dossierTarget(baselineTaskQueue),
+        flags.count,
+        flags.concurrency,
+        log,
+      ),
+      await run('full system', client, dossierTarget(orchestratorTaskQueue), flags.count, flags.concurrency, log),
     ];
     printTable(
       `birth bundles: ${flags.count} dossiers at concurrency ${flags.concurrency}, submit-to-completed`,
@@ -237,6 +307,7 @@ async function main(): Promise<number> {
     );
     return 0;
   } finally {
+    await bare.stop();
     await baseline.stop();
     await connection.close();
     await services.stop();

@@ -53,14 +53,25 @@ export interface BenchRow {
   count: number;
   seconds: number;
   latenciesMs: number[];
+  /** Mean history events and workflow tasks per workflow, where the bench counted them. */
+  events?: number;
+  workflowTasks?: number;
 }
 
 export function printTable(title: string, rows: BenchRow[], baseline: string): void {
   const base = rows.find((r) => r.name === baseline);
+  const withCost = rows.some((r) => r.events !== undefined);
+  const cost = (value: number | undefined) => (value === undefined ? '' : value.toFixed(1)).padStart(9);
   const lines = rows.map((r) => {
     const sorted = [...r.latenciesMs].sort((a, b) => a - b);
     const rate = r.count / r.seconds;
     const ratio = base ? rate / (base.count / base.seconds) : Number.NaN;
+    const baseP99 = base
+      ? percentile(
+          [...base.latenciesMs].sort((a, b) => a - b),
+          99,
+        )
+      : Number.NaN;
     return [
       r.name.padEnd(28),
       String(r.count).padStart(8),
@@ -69,12 +80,15 @@ export function printTable(title: string, rows: BenchRow[], baseline: string): v
       percentile(sorted, 95).toFixed(1).padStart(9),
       percentile(sorted, 99).toFixed(1).padStart(9),
       `${(ratio * 100).toFixed(0)}%`.padStart(10),
+      `${(percentile(sorted, 99) / baseP99).toFixed(2)}x`.padStart(9),
+      ...(withCost ? [cost(r.events), cost(r.workflowTasks)] : []),
     ].join(' ');
   });
   process.stdout.write(
     [
       `\n${title}`,
-      `${'run'.padEnd(28)} ${'count'.padStart(8)} ${'per second'.padStart(12)} ${'p50 ms'.padStart(9)} ${'p95 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${`of ${baseline}`.padStart(10)}`,
+      `${'run'.padEnd(28)} ${'count'.padStart(8)} ${'per second'.padStart(12)} ${'p50 ms'.padStart(9)} ${'p95 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'share'.padStart(10)} ${'p99 /base'.padStart(9)}${withCost ? ` ${'events'.padStart(9)} ${'wf tasks'.padStart(9)}` : ''}`,
+      `(share: throughput as a share of "${baseline}"${withCost ? '; events and workflow tasks per workflow, from its history' : ''})`,
       ...lines,
       '',
     ].join('\n'),

@@ -12,6 +12,16 @@ import {
 import type { ServiceDefinition } from '../contracts/procedures/define';
 import { dossierSearchKeys } from '../contracts/search-attributes';
 import type { CarriedDossier, OperatorAction, StepCursor } from './dossier-carry';
+import { DeadlineAlarm } from './deadline-alarm';
+
+type SearchAttributesSnapshot = {
+  status: DossierStatus;
+  current: string[];
+  agencies: string[];
+  earliestDue?: string;
+  overdue: boolean;
+  failing: boolean;
+};
 
 export const finalStepStatuses: StepStatus[] = ['completed', 'rejected', 'skipped', 'cancelled'];
 const waitingOnAgency: StepStatus[] = ['sent', 'in-progress', 'awaiting-agency-worker', 'overdue', 'retrying'];
@@ -54,8 +64,18 @@ export class DossierState {
   readonly parked = new Map<string, StepCursor>();
   /** Latched once the history is long enough: every step parks at its next wait. */
   continuing = false;
+  /**
+   * Set when the run started under the 'cheap-dossier' patch: commands and notifications go out
+   * as local activities, search attributes are upserted once a workflow task (by the flush loop),
+   * and deadlines share one timer (`alarm`). Histories from before the patch replay without it.
+   */
+  cheap = false;
+  readonly alarm = new DeadlineAlarm();
+  /** Local activities in flight: the flush loop waits for them, so one workflow task upserts once. */
+  localCalls = 0;
   private readonly citizenKey?: string;
   private lastSearchAttributes = '';
+  private pendingSearchAttributes: SearchAttributesSnapshot | undefined;
 
   constructor(options: DossierOptions) {
     this.dossierId = options.dossierId;
@@ -137,7 +157,7 @@ export class DossierState {
       .map((s) => s.dueAt)
       .filter((d): d is string => Boolean(d))
       .sort();
-    const attributes = {
+    const attributes: SearchAttributesSnapshot = {
       status: this.view.status,
       current: open.map((s) => s.stepId),
       agencies: [...new Set(open.filter((s) => waitingOnAgency.includes(s.status)).map((s) => s.agency))],
@@ -145,6 +165,37 @@ export class DossierState {
       overdue: open.some((s) => s.status === 'overdue' || s.status === 'retrying'),
       failing: open.some((s) => s.status === 'failed'),
     };
+    if (this.cheap) {
+      this.pendingSearchAttributes = attributes;
+      return;
+    }
+    this.upsert(attributes);
+  }
+
+  /** Search attributes changed since the last upsert (cheap dossiers upsert them from the flush loop). */
+  get searchAttributesChanged(): boolean {
+    return (
+      this.pendingSearchAttributes !== undefined &&
+      JSON.stringify(this.pendingSearchAttributes) !== this.lastSearchAttributes
+    );
+  }
+
+  flushSearchAttributes(): void {
+    if (this.pendingSearchAttributes) this.upsert(this.pendingSearchAttributes);
+    this.pendingSearchAttributes = undefined;
+  }
+
+  /** Runs a local activity, counted so the flush loop knows when a workflow task's work is done. */
+  readonly counted = async <T>(call: () => Promise<T>): Promise<T> => {
+    this.localCalls += 1;
+    try {
+      return await call();
+    } finally {
+      this.localCalls -= 1;
+    }
+  };
+
+  private upsert(attributes: SearchAttributesSnapshot): void {
     const serialized = JSON.stringify(attributes);
     if (serialized === this.lastSearchAttributes) return;
     this.lastSearchAttributes = serialized;

@@ -42,6 +42,9 @@ export function procedureWorkflow<Input extends ProcedureInputBase>(procedure: P
       citizenKey: args.citizenKey,
       carried: args.carried,
     });
+    // Decided once per run, before anything is emitted: runs started before this patch keep
+    // their activities, per-wait timers and immediate upserts when they replay.
+    state.cheap = patched('cheap-dossier');
     if (args.carried) resume(state, args.carried);
     installHandlers(state);
     return runStages(state, stages, args.input, (carried) => continueAsNew<typeof run>({ ...args, carried }));

@@ -67,7 +67,7 @@ export class StepRunner<Input> {
           step.commandId = `${this.dossier.dossierId}/${this.stepId}/${step.attempts}`;
           const command = this.command(results, cursor.supplement);
           try {
-            await sendAgencyCommand({
+            const request = {
               agency: this.service.agency,
               dossierId: this.dossier.dossierId,
               stepId: this.stepId,
@@ -75,7 +75,10 @@ export class StepRunner<Input> {
               attempt: step.attempts,
               type: command.type,
               data: command.data,
-            });
+            };
+            // A regular activity even for a cheap dossier: the operator's reset finds a step's
+            // reset point by its scheduled sendAgencyCommand (a local activity's marker has no input).
+            await sendAgencyCommand(request);
           } catch (err) {
             step.lastError = `could not send ${command.type}: ${failureMessage(err)}`;
             this.dossier.setStep(step, 'failed');
@@ -138,7 +141,7 @@ export class StepRunner<Input> {
           continue;
         }
         case 'awaiting-citizen': {
-          const answered = await condition(
+          const answered = await this.waitUntil(
             () => this.dossier.supplements.has(this.stepId) || this.dossier.withdrawn || this.dossier.continuing,
             this.dossier.realDelay(new Date(cursor.until!)),
           );
@@ -162,7 +165,7 @@ export class StepRunner<Input> {
           continue;
         }
         case 'backoff': {
-          const interrupted = await condition(
+          const interrupted = await this.waitUntil(
             () => this.dossier.withdrawn || this.dossier.operatorActions.has(this.stepId) || this.dossier.continuing,
             Math.max(1, Date.parse(cursor.until!) - Date.now()),
           );
@@ -186,6 +189,14 @@ export class StepRunner<Input> {
     }
   }
 
+  /**
+   * `condition(predicate, delayMs)`; a cheap dossier shares one deadline timer instead of starting
+   * (and, when the answer comes first, cancelling) a timer per wait.
+   */
+  private waitUntil(predicate: () => boolean, delayMs: number): Promise<boolean> {
+    return this.dossier.cheap ? this.dossier.alarm.wait(predicate, delayMs) : condition(predicate, delayMs);
+  }
+
   /** A step stops here for the next run, which resumes it from `cursor`. */
   private park(stepId: string, cursor: StepCursor): StepRun {
     this.dossier.parked.set(stepId, cursor);
@@ -195,7 +206,7 @@ export class StepRunner<Input> {
   /** Waits for the agency's answer to the current attempt, its deadline, an operator, a withdrawal, or continue-as-new. */
   private async awaitOutcome(step: StepView, deadline: Date): Promise<Outcome> {
     for (;;) {
-      const woke = await condition(
+      const woke = await this.waitUntil(
         () =>
           (this.dossier.inbox.get(this.stepId)?.length ?? 0) > 0 ||
           this.dossier.withdrawn ||

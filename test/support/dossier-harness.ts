@@ -64,6 +64,10 @@ export async function createDossierHarness(
       failing(notifyFailures);
       notifications.push(notification);
     },
+    async publishDossierNotifications(batch) {
+      failing(notifyFailures);
+      notifications.push(...batch);
+    },
   };
   const worker = await Worker.create({
     connection: env.nativeConnection,

@@ -53,7 +53,13 @@ describe('publisher failures', () => {
   const event = { type: 'Noted.v1', subject: 'HS-1', source: 'test', data: { n: 1 } };
 
   async function publisherOver(send: () => Promise<unknown>) {
-    const producer = { connect: vi.fn(async () => {}), disconnect: vi.fn(async () => {}), send: vi.fn(send) };
+    // The publisher sends what waits together as one sendBatch.
+    const producer = {
+      connect: vi.fn(async () => {}),
+      disconnect: vi.fn(async () => {}),
+      send: vi.fn(send),
+      sendBatch: vi.fn(send),
+    };
     const kafka = { producer: () => producer } as unknown as Kafka;
     return {
       producer,
@@ -86,5 +92,6 @@ describe('publisher failures', () => {
       UnknownMessageTypeError,
     );
     expect(producer.send).not.toHaveBeenCalled();
+    expect(producer.sendBatch).not.toHaveBeenCalled();
   });
 });
