@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { catalogue } from '../../contracts/procedures';
 import { createAuditLog } from '../../platform/audit';
 import { testAuditKey } from '../support/audit-key';
+import { startDeadLetters } from '../support/dead-letters';
 import { createTokenVerifier, issueDevelopmentToken } from '../../platform/auth';
 import { createPool, type Pool } from '../../platform/database';
 import { createDossierRecords } from '../../platform/dossier-records';
@@ -37,6 +38,7 @@ const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 
 let system: Awaited<ReturnType<typeof startSystem>>;
 let pool: Pool;
+let deadLetters: Awaited<ReturnType<typeof startDeadLetters>> | undefined;
 let app: Awaited<ReturnType<typeof buildApi>>;
 const tokens: Record<string, string> = {};
 let stoppedBeforeValidation = 0;
@@ -71,17 +73,26 @@ beforeAll(async () => {
     ],
   };
   const citizenKey = citizenKeyer(new TextEncoder().encode('integration-citizen-search-secret'));
+  const dossiers = createDossierGateway({
+    client: system.client,
+    citizenKey,
+    catalogue,
+    ledger,
+    records,
+    registry: system.registry.service,
+  });
+  deadLetters = await startDeadLetters({
+    pool,
+    kafka: system.kafkaOf('operations'),
+    audit,
+    view: (dossierId) => dossiers.view(dossierId),
+    log,
+  });
   app = await buildApi({
     context: {
       catalogue,
-      dossiers: createDossierGateway({
-        client: system.client,
-        citizenKey,
-        catalogue,
-        ledger,
-        records,
-        registry: system.registry.service,
-      }),
+      dossiers,
+      deadLetters: deadLetters.deadLetters,
       registry: system.registry.service,
       notifications: createNotificationHub(),
       backOffices: Object.fromEntries(Object.entries(system.agencies).map(([a, r]) => [a, r.backOffice])),
@@ -123,6 +134,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.close();
+  await deadLetters?.stop();
   await pool?.end();
   await system?.stop();
 });
@@ -444,6 +456,7 @@ describe('fuzzed requests against the real stack', () => {
     console.info(
       `api fuzz: ${requests.length} requests in ${((Date.now() - started) / 1000).toFixed(1)} s; statuses ${JSON.stringify(Object.fromEntries(statuses))}; 5xx ${fiveHundreds}; rate limited ${limited}; reached validation ${((reachedValidation / requests.length) * 100).toFixed(1)}%`,
     );
+    if (failures.length > 0) console.info(`api fuzz failures (first 20):\n${failures.slice(0, 20).join('\n')}`);
     expect(requests.length).toBeGreaterThanOrEqual(Math.min(requestCount, 10_000));
     expect(failures.slice(0, 20), `seed ${seed}`).toEqual([]);
     expect(fiveHundreds).toBe(0);

@@ -24,9 +24,7 @@ import { startSystem } from '../support/system';
 import { testDataConverter } from '../support/workflow-env';
 import { testAuditKey } from '../support/audit-key';
 import { testKeyring } from '../support/bus-keys';
-import { createDeadLetterStore } from '../../ops/dead-letters/store';
-import { startDeadLetterRecorder } from '../../ops/dead-letters/recorder';
-import { createDeadLetterOperations } from '../../ops/dead-letters/service';
+import { startDeadLetters as startSharedDeadLetters } from '../support/dead-letters';
 import type { DeadLetterRow, RedriveReply } from '../../contracts/dead-letters';
 
 /**
@@ -54,27 +52,20 @@ let pool: Pool;
 const apps: Awaited<ReturnType<typeof buildApi>>[] = [];
 const stops: (() => Promise<void>)[] = [];
 
-/** Dead letters as the api keeps them: the recorder and the operator actions, as the operations principal. */
+/** Dead letters as the api keeps them, stopped with the rest. */
 async function startDeadLetters(
   audit: ReturnType<typeof createAuditLog>,
   gateway: ReturnType<typeof createDossierGateway>,
 ) {
-  const store = createDeadLetterStore(pool);
-  await store.migrate();
-  const operations = { kafka: system.kafkaOf('operations'), keyring: testKeyring('operations') };
-  const recorder = await startDeadLetterRecorder({ ...operations, store, log });
-  const deadLetters = createDeadLetterOperations({
-    ...operations,
-    store,
+  const started = await startSharedDeadLetters({
+    pool,
+    kafka: system.kafkaOf('operations'),
     audit,
-    stepsOf: async (dossierId) => (await gateway.view(dossierId)).steps,
+    view: (dossierId) => gateway.view(dossierId),
     log,
   });
-  stops.push(async () => {
-    await recorder.stop();
-    await deadLetters.close();
-  });
-  return deadLetters;
+  stops.push(started.stop);
+  return started.deadLetters;
 }
 
 async function startPortal(settings: Partial<DossierSettings> = {}) {
