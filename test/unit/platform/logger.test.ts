@@ -67,6 +67,23 @@ describe('logger', () => {
     expect(kafkaLogLevel('silent')).toBe(logLevel.NOTHING);
   });
 
+  it('reports a group coordinator still forming as a warning, not an error (kafkajs retries it)', () => {
+    const { lines, log } = capture();
+    const write = kafkaLogCreator(log)(logLevel.INFO);
+    for (const error of [
+      'The group coordinator is not available',
+      "The coordinator is loading and hence can't process requests for this group",
+      'Not authorized to access topics: [Topic authorization failed]',
+    ])
+      write({
+        namespace: 'Connection',
+        level: logLevel.ERROR,
+        label: 'ERROR',
+        log: { timestamp: 'x', message: 'Response GroupCoordinator(key: 10, version: 2)', error },
+      });
+    expect(lines.map((l) => l.level)).toEqual(['warn', 'warn', 'error']);
+  });
+
   it('adapts pino to the Temporal SDK logger', () => {
     const { lines, log } = capture();
     temporalLogger(log).warn('Workflow task failed', { workflowId: 'HS-2' });
