@@ -67,7 +67,14 @@ const temporalToPino: Record<TemporalLogLevel, pino.Level> = {
 export function temporalLogger(log: Logger): TemporalLogger {
   const child = log.child({ module: 'temporal-sdk' });
   const write = (level: TemporalLogLevel, message: string, meta?: LogMetadata) => {
-    child[temporalToPino[level]](meta ?? {}, message);
+    // The SDK passes failures as `error`; pino serialises only `err`, so an Error elsewhere logged as {}.
+    const fields = Object.fromEntries(
+      Object.entries(meta ?? {}).map(([key, value]) => [
+        key,
+        value instanceof Error ? pino.stdSerializers.err(value) : value,
+      ]),
+    );
+    child[temporalToPino[level]](fields, message);
   };
   return {
     log: write,

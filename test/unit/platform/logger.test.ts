@@ -84,6 +84,13 @@ describe('logger', () => {
     expect(lines.map((l) => l.level)).toEqual(['warn', 'warn', 'error']);
   });
 
+  it('keeps the message and stack of an Error the Temporal SDK passes as `error`', () => {
+    const { lines, log } = capture();
+    temporalLogger(log).error('Failed to process Workflow Activation', { error: new Error('boom'), runId: 'r1' });
+    expect(lines[0]).toMatchObject({ level: 'error', runId: 'r1', error: { type: 'Error', message: 'boom' } });
+    expect((lines[0] as { error: { stack: string } }).error.stack).toContain('boom');
+  });
+
   it('adapts pino to the Temporal SDK logger', () => {
     const { lines, log } = capture();
     temporalLogger(log).warn('Workflow task failed', { workflowId: 'HS-2' });
