@@ -1,3 +1,4 @@
+import { checkDatesOn } from '../contracts/dossiers';
 import { Client, Connection } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
 import { agencyDatabase, agencyIds, registryDatabase, type AgencyId } from '../contracts/agencies';
@@ -116,6 +117,8 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
   const stops: (() => Promise<void>)[] = [];
   const agencies: Partial<Record<AgencyId, RunningAgency>> = {};
   const clock = sharedClock(config);
+  // On a scaled clock, "not in the future" means the simulated today every service decides on.
+  if (config.clockFactor > 1) checkDatesOn(clock);
   const calendar = workingDaysCalendar();
   let api: RunningApi | undefined;
   try {

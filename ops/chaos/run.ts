@@ -1,14 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SingleBar, Presets } from 'cli-progress';
-import { closedDossierStatuses } from '../../contracts/dossier-status';
+import { localDate, simulatedNow } from '../../contracts/calendar';
 import type { Logger } from '../../platform/logger';
-import { createChaosApi, type ChaosApi, type DossierState } from './api';
-import { checkOutcomes, findingsByFault, type DossierOutcome } from './check';
+import { createChaosApi, type ChaosApi } from './api';
+import { checkOutcomes, findingsByFault, type DossierOutcome, type UnseenStuck } from './check';
 import { planDossiers, type PlannedDossier } from './dossiers';
-import { readEffects } from './effects';
+import { readEffects, type DossierSubject } from './effects';
 import { faults, type FaultContext } from './faults';
 import { createSupervisor } from './processes';
+import { pool } from './pool';
 import { printReport, type PhaseTiming } from './report';
+import { createWatcher, isClosed, type Watcher } from './watch';
 
 export interface ChaosOptions {
   count: number;
@@ -18,6 +20,7 @@ export interface ChaosOptions {
   downSeconds: number;
   outageSeconds: number;
   phaseTimeout: number;
+  stuckGraceSeconds: number;
   root: string;
   dataDir: string;
   env: NodeJS.ProcessEnv;
@@ -34,21 +37,6 @@ const services = [
   { name: 'bridge', entry: 'workers/event-bridge.ts' },
   { name: 'api', entry: 'workers/api.ts' },
 ];
-
-/** Runs `task` over `items` with at most `limit` in flight. */
-async function pool<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        results[index] = await task(items[index]!);
-      }
-    }),
-  );
-  return results;
-}
 
 async function waitForApi(api: ChaosApi, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -69,6 +57,11 @@ export async function runChaos(options: ChaosOptions): Promise<boolean> {
   const supervisor = createSupervisor({ root: options.root, dataDir: options.dataDir, env: options.env, log });
   const api = createChaosApi(options.apiUrl);
   const chosen = faults.filter((f) => options.faults.includes(f.name));
+  const clock = {
+    realEpochMs: Date.parse(options.env.CLOCK_EPOCH!),
+    simulatedEpochMs: Date.parse(options.env.CLOCK_EPOCH!),
+    factor: Number(options.env.CLOCK_FACTOR),
+  };
   const planned = planDossiers(options.count, options.seed, Number(options.env.POPULATION_SIZE));
   const ctx: FaultContext = {
     supervisor,
@@ -98,7 +91,8 @@ export async function runChaos(options: ChaosOptions): Promise<boolean> {
 
   const outcomes = new Map<string, DossierOutcome>();
   const timings: PhaseTiming[] = [];
-  const retried = new Map<string, number>();
+  const watchers: Watcher[] = [];
+  const subjects: DossierSubject[] = [];
   const perPhase = Math.ceil(planned.length / chosen.length);
   try {
     for (const [index, fault] of chosen.entries()) {
@@ -117,72 +111,70 @@ export async function runChaos(options: ChaosOptions): Promise<boolean> {
       );
       bar.start(batch.length, 0, { submitted: 0, phase: 'submitting' });
       const ids = new Map<PlannedDossier, string>();
+      const subjectOf = new Map<PlannedDossier, ReturnType<PlannedDossier['subject']>>();
       let submitted = 0;
       const submitting = pool(batch, options.concurrency, async (dossier) => {
+        // Dated by the run's simulated clock, as the services decide (a death is late 15 simulated days on).
+        const today = localDate(simulatedNow(clock, Date.now()));
+        subjectOf.set(dossier, dossier.subject(today));
         try {
-          ids.set(dossier, await api.submit(dossier.input, dossier.key));
+          ids.set(dossier, await api.submit(dossier.input(today), dossier.key));
         } catch (err) {
           log.error({ key: dossier.key, error: (err as Error).message }, 'submission failed');
         }
         submitted += 1;
         bar.update({ submitted });
       });
-      // The fault strikes while dossiers are in flight.
+      // The fault strikes while dossiers are in flight; while it lasts, chaos watches them as an operator.
       await Promise.race([submitting, sleep(2_000)]);
+      const watcher = createWatcher({
+        api,
+        fault: fault.name,
+        concurrency: options.concurrency,
+        graceSeconds: options.stuckGraceSeconds,
+        log,
+      });
+      watchers.push(watcher);
+      const watchUntil = async (until: () => boolean) => {
+        while (!until()) {
+          bar.update(await watcher.round([...ids.values()]));
+          if (!until()) await sleep(2_000);
+        }
+      };
       const injectedAt = Date.now();
       bar.update({ phase: 'fault on' });
       await fault.inject(ctx);
-      await sleep(fault.holdSeconds(ctx) * 1000);
+      const holdUntil = Date.now() + fault.holdSeconds(ctx) * 1000;
+      await watchUntil(() => Date.now() >= holdUntil);
       await fault.restore(ctx);
       const restoredAt = Date.now();
       bar.update({ phase: 'recovering' });
       await submitting;
-      const states = new Map<string, DossierState | undefined>();
       const deadline = restoredAt + options.phaseTimeout * 1000;
       let settledAt: number | undefined;
-      while (Date.now() < deadline) {
-        await pool([...ids.values()], options.concurrency, async (dossierId) => {
-          const known = states.get(dossierId);
-          if (known && closedDossierStatuses.includes(known.status as never)) return;
-          const state = await api.dossier(dossierId);
-          if (state) states.set(dossierId, state);
-          // A step out of attempts waits for an operator: chaos is that operator, audited like one.
-          for (const step of state?.steps ?? []) {
-            const key = `${dossierId}/${step.stepId}/${step.attempts}`;
-            if (step.status === 'failed' && !retried.has(key)) {
-              retried.set(key, await api.retryStep(dossierId, step.stepId, `chaos: ${fault.name} is over`));
-              log.info({ dossierId, stepId: step.stepId, fault: fault.name }, 'operator retried a step');
-            }
-          }
-        });
-        const closed = [...states.values()].filter((s) => s && closedDossierStatuses.includes(s.status as never));
-        bar.update(closed.length);
-        if (closed.length === ids.size) {
-          settledAt = Date.now();
-          break;
-        }
-        await sleep(2_000);
-      }
+      await watchUntil(() => {
+        if ([...ids.values()].every((id) => isClosed(watcher.state(id)))) settledAt ??= Date.now();
+        return settledAt !== undefined || Date.now() >= deadline;
+      });
       bar.update({ phase: settledAt ? 'settled' : 'timed out' });
       bar.stop();
       for (const dossier of batch) {
         const dossierId = ids.get(dossier);
-        const state = dossierId ? states.get(dossierId) : undefined;
+        const state = dossierId ? watcher.state(dossierId) : undefined;
         outcomes.set(dossierId ?? dossier.key, {
           dossierId: dossierId ?? dossier.key,
           fault: fault.name,
           expected: dossier.expected,
           status: state?.status,
-          closed: state !== undefined && closedDossierStatuses.includes(state.status as never),
+          closed: isClosed(state),
         });
+        if (dossierId) subjects.push({ dossierId, ...subjectOf.get(dossier) });
       }
       timings.push({
         fault: fault.name,
         faultSeconds: (restoredAt - injectedAt) / 1000,
         recoverySeconds: settledAt ? (settledAt - restoredAt) / 1000 : undefined,
-        operatorRetries: [...retried.keys()].filter(
-          (k) => ids.size > 0 && [...ids.values()].some((id) => k.startsWith(`${id}/`)),
-        ).length,
+        operatorRetries: watcher.retries(),
       });
       log.info({ fault: fault.name, ...timings.at(-1) }, 'fault phase over');
     }
@@ -190,15 +182,21 @@ export async function runChaos(options: ChaosOptions): Promise<boolean> {
     const all = [...outcomes.values()];
     for (const outcome of all.filter((o) => o.status !== undefined && !o.closed)) {
       const state = await api.dossier(outcome.dossierId);
-      if (state)
-        Object.assign(outcome, { status: state.status, closed: closedDossierStatuses.includes(state.status as never) });
+      if (state) Object.assign(outcome, { status: state.status, closed: isClosed(state) });
     }
     const stuck = await api.stuckDossierIds();
-    const effects = await readEffects(options.dataDir);
-    const findings = checkOutcomes(all, effects, stuck);
+    const effects = await readEffects(options.dataDir, subjects);
+    const unseenDuringFaults: UnseenStuck[] = watchers.flatMap((w) => w.unseen());
+    const findings = checkOutcomes(all, effects, stuck, unseenDuringFaults);
     printReport(findingsByFault(all, findings), timings, { decided, findings });
     log.info(
-      { lost: findings.lost.length, duplicates: findings.duplicates.length, unseen: findings.unseen.length },
+      {
+        lost: findings.lost.length,
+        duplicates: findings.duplicates.length,
+        unseen: findings.unseen.length,
+        effectsCounted: effects.length,
+        stuckListed: watchers.reduce((n, w) => n + w.listed(), 0),
+      },
       'chaos checked',
     );
     return findings.lost.length + findings.duplicates.length + findings.unseen.length > 0;

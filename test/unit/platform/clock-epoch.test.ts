@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../platform/config';
 import { simulatedNow } from '../../../contracts/calendar';
 import { sharedClock } from '../../../services/runtime';
+import { checkDatesOn, notInFuture } from '../../../contracts/dossiers';
 
 describe('the shared clock epoch (CLOCK_EPOCH)', () => {
   it('starts each process at its own start when unset, as before', () => {
@@ -36,5 +37,21 @@ describe('the shared clock epoch (CLOCK_EPOCH)', () => {
       expect((error as ConfigError).problems.join('\n')).toContain(name);
     }
     expect(loadConfig({ RESEND_BACKOFF_SECONDS: '2' }).resendBackoffSeconds).toBe(2);
+  });
+});
+
+describe('"not in the future" on a scaled clock', () => {
+  it('checks dates against the simulated today once a process runs on one, else the real calendar', () => {
+    const realNow = Date.now();
+    const clock = { realEpochMs: realNow - 60_000, simulatedEpochMs: realNow - 60_000, factor: 5_000 };
+    const simulatedToday = new Date(realNow - 60_000 + 65_000 * 5_000).toISOString().slice(0, 10);
+    expect(notInFuture(simulatedToday)).toBe(false);
+    try {
+      checkDatesOn(clock);
+      expect(notInFuture(simulatedToday)).toBe(true);
+    } finally {
+      checkDatesOn(undefined);
+    }
+    expect(notInFuture(simulatedToday)).toBe(false);
   });
 });
