@@ -1,16 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SingleBar, Presets } from 'cli-progress';
-import { localDate, simulatedNow } from '../../contracts/calendar';
 import type { Logger } from '../../platform/logger';
 import { createChaosApi, type ChaosApi } from './api';
 import { checkOutcomes, findingsByFault, type DossierOutcome, type UnseenStuck } from './check';
-import { planDossiers, type PlannedDossier } from './dossiers';
+import { planDossiers } from './dossiers';
 import { readEffects, type DossierSubject } from './effects';
 import { faults, type FaultContext } from './faults';
 import { createSupervisor } from './processes';
-import { pool } from './pool';
+import { runPhase } from './phase';
 import { printReport, type PhaseTiming } from './report';
-import { createWatcher, isClosed, type Watcher } from './watch';
+import { isClosed, type Watcher } from './watch';
 
 export interface ChaosOptions {
   count: number;
@@ -98,84 +96,11 @@ export async function runChaos(options: ChaosOptions): Promise<boolean> {
     for (const [index, fault] of chosen.entries()) {
       const batch = planned.slice(index * perPhase, (index + 1) * perPhase);
       if (batch.length === 0) break;
-      log.info({ fault: fault.name, dossiers: batch.length }, 'fault phase starts');
-      process.stderr.write(`\nchaos: ${fault.name} (${fault.description}), ${batch.length} dossiers\n`);
-      const bar = new SingleBar(
-        {
-          format: `  ${fault.name.padEnd(22)} [{bar}] {value}/{total} closed | submitted {submitted} | {phase}`,
-          // In CI (no terminal) a line every 10 s rather than nothing.
-          noTTYOutput: true,
-          notTTYSchedule: 10_000,
-        },
-        Presets.shades_classic,
-      );
-      bar.start(batch.length, 0, { submitted: 0, phase: 'submitting' });
-      const ids = new Map<PlannedDossier, string>();
-      const subjectOf = new Map<PlannedDossier, ReturnType<PlannedDossier['subject']>>();
-      let submitted = 0;
-      const submitting = pool(batch, options.concurrency, async (dossier) => {
-        // Dated by the run's simulated clock, as the services decide (a death is late 15 simulated days on).
-        const today = localDate(simulatedNow(clock, Date.now()));
-        subjectOf.set(dossier, dossier.subject(today));
-        try {
-          ids.set(dossier, await api.submit(dossier.input(today), dossier.key));
-        } catch (err) {
-          log.error({ key: dossier.key, error: (err as Error).message }, 'submission failed');
-        }
-        submitted += 1;
-        bar.update({ submitted });
-      });
-      // The fault strikes while dossiers are in flight; while it lasts, chaos watches them as an operator.
-      await Promise.race([submitting, sleep(2_000)]);
-      const watcher = createWatcher({
-        api,
-        fault: fault.name,
-        concurrency: options.concurrency,
-        graceSeconds: options.stuckGraceSeconds,
-        log,
-      });
-      watchers.push(watcher);
-      const watchUntil = async (until: () => boolean) => {
-        while (!until()) {
-          bar.update(await watcher.round([...ids.values()]));
-          if (!until()) await sleep(2_000);
-        }
-      };
-      const injectedAt = Date.now();
-      bar.update({ phase: 'fault on' });
-      await fault.inject(ctx);
-      const holdUntil = Date.now() + fault.holdSeconds(ctx) * 1000;
-      await watchUntil(() => Date.now() >= holdUntil);
-      await fault.restore(ctx);
-      const restoredAt = Date.now();
-      bar.update({ phase: 'recovering' });
-      await submitting;
-      const deadline = restoredAt + options.phaseTimeout * 1000;
-      let settledAt: number | undefined;
-      await watchUntil(() => {
-        if ([...ids.values()].every((id) => isClosed(watcher.state(id)))) settledAt ??= Date.now();
-        return settledAt !== undefined || Date.now() >= deadline;
-      });
-      bar.update({ phase: settledAt ? 'settled' : 'timed out' });
-      bar.stop();
-      for (const dossier of batch) {
-        const dossierId = ids.get(dossier);
-        const state = dossierId ? watcher.state(dossierId) : undefined;
-        outcomes.set(dossierId ?? dossier.key, {
-          dossierId: dossierId ?? dossier.key,
-          fault: fault.name,
-          expected: dossier.expected,
-          status: state?.status,
-          closed: isClosed(state),
-        });
-        if (dossierId) subjects.push({ dossierId, ...subjectOf.get(dossier) });
-      }
-      timings.push({
-        fault: fault.name,
-        faultSeconds: (restoredAt - injectedAt) / 1000,
-        recoverySeconds: settledAt ? (settledAt - restoredAt) / 1000 : undefined,
-        operatorRetries: watcher.retries(),
-      });
+      const phase = await runPhase({ ...options, api, ctx, clock, fault, batch });
+      watchers.push(phase.watcher);
+      for (const outcome of phase.outcomes) outcomes.set(outcome.dossierId, outcome);
+      subjects.push(...phase.subjects);
+      timings.push(phase.timing);
       log.info({ fault: fault.name, ...timings.at(-1) }, 'fault phase over');
     }
     // Open dossiers at the end must be on the operator's stuck list; then the effects are counted.
