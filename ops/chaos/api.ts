@@ -55,7 +55,9 @@ export function createChaosApi(baseUrl: string) {
       try {
         const response = await attempt();
         const text = await response.text();
-        if (response.status < 500) return { status: response.status, body: text ? JSON.parse(text) : undefined };
+        // 408 (the api too slow to read the request) and 429 are answers to try again, as a 5xx.
+        if (response.status < 500 && response.status !== 408 && response.status !== 429)
+          return { status: response.status, body: text ? JSON.parse(text) : undefined };
         last = `${response.status} ${text.slice(0, 200)}`;
       } catch (err) {
         last = (err as Error).message;

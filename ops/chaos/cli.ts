@@ -49,9 +49,9 @@ const program = new Command('chaos')
   .option('--down-seconds <n>', 'how long a killed process or server stays down', int('--down-seconds', 0, 600), 5)
   .option(
     '--outage-seconds <n>',
-    "how long the agency outage lasts: on the default clock, longer than three of the card step's legal limits (2 working days each), so its attempts run out",
+    "how long the agency outage lasts: on the default clock, longer than four of the card step's legal limits (2 working days each, with weekends), so its attempts run out",
     int('--outage-seconds', 1, 3_600),
-    240,
+    360,
   )
   .option(
     '--resend-backoff <s>',

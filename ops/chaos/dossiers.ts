@@ -67,7 +67,7 @@ function death(run: string, i: number, deceased: Citizen, variant: 2 | 3 | 4): P
         ...ref(deceased),
         sex: deceased.sex,
         birthDate: deceased.birthDate,
-        dateOfDeath: daysBefore(today, 3),
+        dateOfDeath: daysBefore(today, 1),
         placeOfDeath: { provinceCode: deceased.provinceCode, commune: deceased.commune, street: deceased.street },
         occupationalCause: false,
       },
