@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { Connection, Client } from '@temporalio/client';
 import { Presets, SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
+import { localDate } from '../contracts/calendar';
 import { closedDossierStatuses } from '../contracts/dossier-status';
 import { consumerGroups } from '../contracts/principals';
 import { freePorts, freeServerPorts } from '../infra/process';
@@ -16,7 +17,8 @@ import { createLogger, type Logger } from '../platform/logger';
 import { createChaosApi } from '../ops/chaos/api';
 import { checkOutcomes, type DossierOutcome } from '../ops/chaos/check';
 import { planDossiers } from '../ops/chaos/dossiers';
-import { readEffects } from '../ops/chaos/effects';
+import { readEffects, type DossierSubject } from '../ops/chaos/effects';
+import { pool } from '../ops/chaos/pool';
 import { createSupervisor, type ServiceSpec } from '../ops/chaos/processes';
 
 /**
@@ -55,15 +57,6 @@ interface Options {
   instances: number;
   timeout: number;
   keep: boolean;
-}
-
-async function pool<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await task(items[next++]!);
-    }),
-  );
 }
 
 /** Workflow tasks and activities per worker identity, over the dossiers' histories. */
@@ -198,8 +191,12 @@ async function main(): Promise<number> {
     bar.start(planned.length, 0, { submitted: 0 });
     const started = Date.now();
     const ids = new Map<string, (typeof planned)[number]>();
+    const subjects: DossierSubject[] = [];
+    const today = localDate(new Date());
     await pool(planned, opts.concurrency, async (dossier) => {
-      ids.set(await portal.submit(dossier.input, dossier.key), dossier);
+      const dossierId = await portal.submit(dossier.input(today), dossier.key);
+      ids.set(dossierId, dossier);
+      subjects.push({ dossierId, ...dossier.subject(today) });
       bar.update({ submitted: ids.size });
     });
     const submittedIn = (Date.now() - started) / 1000;
@@ -226,7 +223,7 @@ async function main(): Promise<number> {
       status: statuses.get(dossierId),
       closed: closedDossierStatuses.includes(statuses.get(dossierId) as never),
     }));
-    const findings = checkOutcomes(outcomes, await readEffects(dataDir), new Set(ids.keys()));
+    const findings = checkOutcomes(outcomes, await readEffects(dataDir, subjects), new Set(ids.keys()));
     const workers = await workPerWorker(dataDir, [...ids.keys()]);
     const groups = {
       bridge: await groupMembers(dataDir, consumerGroups.eventBridge, log),

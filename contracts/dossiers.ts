@@ -1,12 +1,25 @@
 import { z } from 'zod';
 import { personal } from './personal-data';
-import { localDate } from './calendar';
+import { localDate, simulatedNow, type ScaledClock } from './calendar';
 import { naturalKey, type NaturalKey } from './natural-keys';
 import type { NamedPerson } from './procedures/define';
 import { Address, IsoDate, PersonalIdNumber, PersonName, Sex, idMatchesPerson } from './values';
 
+let datesClock: ScaledClock | undefined;
+
+/**
+ * The clock "today" means when dates are checked: a process on a scaled clock (CLOCK_FACTOR > 1)
+ * checks forms and messages against the same simulated today its agencies decide on, so a birth
+ * or death dated by that clock is not 'in the future' (and one dated by the real calendar is not
+ * late by the agencies' clock). Unset = the real calendar.
+ */
+export function checkDatesOn(clock: ScaledClock | undefined): void {
+  datesClock = clock;
+}
+
 /** Not after today in Vietnam (UTC+7): a child born this morning is not 'in the future' at 06:00 UTC+7. */
-export const notInFuture = (date: string) => date <= localDate(new Date());
+export const notInFuture = (date: string) =>
+  date <= localDate(datesClock ? simulatedNow(datesClock, Date.now()) : new Date());
 
 /** A person known to the national population database, as an applicant or parent names them. */
 export const PersonRef = z.strictObject({ personalIdNumber: PersonalIdNumber, fullName: PersonName });

@@ -190,6 +190,12 @@ export const EnvSchema = z.object({
     .min(1, 'must be at least 1 (real time)')
     .max(1_000_000, 'must be at most 1000000')
     .default(1),
+  CLOCK_EPOCH: z.iso.datetime({ offset: true, error: 'must be an ISO time, e.g. 2026-11-30T09:00:00Z' }).optional(),
+  RESEND_BACKOFF_SECONDS: z.coerce
+    .number({ error: 'must be a number' })
+    .min(0, 'must not be negative')
+    .max(86_400, 'must be at most 86400')
+    .optional(),
   POPULATION_SIZE: z.coerce
     .number({ error: 'must be a number' })
     .int('must be a whole number')
@@ -352,6 +358,13 @@ export interface Config {
   };
   /** The scaled clock shared by workflows and agencies: simulated time runs `factor` times faster. */
   clockFactor: number;
+  /**
+   * Where the scaled clock starts, shared by every process of a deployment (real = simulated time
+   * there); unset = each process's own start, so a restarted process's simulated time would jump back.
+   */
+  clockEpoch?: Date;
+  /** Backoff before re-sending an overdue command (doubled each time) for new dossiers; unset = the workflow's default. */
+  resendBackoffSeconds?: number;
   /** Temporal payload encryption keys; unset in local mode = a development key under DATA_DIR. */
   payloadKeys?: { spec: string; activeKeyId?: string };
   /** Secret of the citizens' pseudonymous search keys; unset in local mode = a development one under DATA_DIR. */
@@ -483,6 +496,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       populationSize: e.POPULATION_SIZE,
     },
     clockFactor: e.CLOCK_FACTOR,
+    clockEpoch: e.CLOCK_EPOCH ? new Date(e.CLOCK_EPOCH) : undefined,
+    resendBackoffSeconds: e.RESEND_BACKOFF_SECONDS,
     backOffice: backOfficeSettings(e),
     registry: {
       host: e.REGISTRY_HOST,

@@ -67,7 +67,14 @@ const temporalToPino: Record<TemporalLogLevel, pino.Level> = {
 export function temporalLogger(log: Logger): TemporalLogger {
   const child = log.child({ module: 'temporal-sdk' });
   const write = (level: TemporalLogLevel, message: string, meta?: LogMetadata) => {
-    child[temporalToPino[level]](meta ?? {}, message);
+    // The SDK passes failures as `error`; pino serialises only `err`, so an Error elsewhere logged as {}.
+    const fields = Object.fromEntries(
+      Object.entries(meta ?? {}).map(([key, value]) => [
+        key,
+        value instanceof Error ? pino.stdSerializers.err(value) : value,
+      ]),
+    );
+    child[temporalToPino[level]](fields, message);
   };
   return {
     log: write,
@@ -86,7 +93,9 @@ export function kafkaLogCreator(log: Logger): KafkaLogCreator {
     ({ namespace, level, log: entry }) => {
       const { message, timestamp: _timestamp, ...rest } = entry;
       const fields = { kafkaNamespace: namespace, ...rest };
-      switch (expectedNotices.has(message) ? KafkaLogLevel.DEBUG : level) {
+      const reported =
+        level === KafkaLogLevel.ERROR && formingGroupErrors.has(String(rest.error)) ? KafkaLogLevel.WARN : level;
+      switch (expectedNotices.has(message) ? KafkaLogLevel.DEBUG : reported) {
         case KafkaLogLevel.ERROR:
           child.error(fields, message);
           break;
@@ -108,6 +117,15 @@ export function kafkaLogCreator(log: Logger): KafkaLogCreator {
  * relies on idempotent consumers, not on exactly-once delivery.
  */
 const expectedNotices = new Set(['Limiting retries for the idempotent producer may invalidate EoS guarantees']);
+
+/**
+ * Broker answers that only mean the group coordinator is still forming (at start-up or after a
+ * broker restart); kafkajs retries them by itself and logs them as errors: a warning says it better.
+ */
+const formingGroupErrors = new Set([
+  'The group coordinator is not available',
+  "The coordinator is loading and hence can't process requests for this group",
+]);
 
 /** The kafkajs level matching a pino level, so kafkajs does not build lines pino would drop. */
 export function kafkaLogLevel(level: Config['log']['level']): KafkaLogLevel {

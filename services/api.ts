@@ -109,7 +109,10 @@ export async function startApi(deps: {
     citizenKey,
     catalogue,
     ledger,
-    settings: { clock: deps.clock },
+    settings: {
+      clock: deps.clock,
+      ...(config.resendBackoffSeconds === undefined ? {} : { resendBackoffSeconds: config.resendBackoffSeconds }),
+    },
     records,
     registry: deps.registry,
   });

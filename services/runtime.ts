@@ -1,3 +1,4 @@
+import { checkDatesOn } from '../contracts/dossiers';
 import { Client, Connection } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
 import { agencyDatabase, agencyIds, registryDatabase, type AgencyId } from '../contracts/agencies';
@@ -44,10 +45,14 @@ export interface ServiceSelection {
 /** How long one service may take to stop before the rest go on without it. */
 const partStopMs = 3_000;
 
-/** The scaled clock everything shares: simulated time = real time, running `factor` times faster from process start. */
-export function sharedClock(config: Config) {
-  const now = Date.now();
-  return { realEpochMs: now, simulatedEpochMs: now, factor: config.clockFactor };
+/**
+ * The scaled clock everything shares: simulated time = real time at the epoch, running `factor` times
+ * faster from there. The epoch is CLOCK_EPOCH when set (the same for every process, so one restarted
+ * agency, api or worker keeps the others' simulated time), else this process's start.
+ */
+export function sharedClock(config: Pick<Config, 'clockFactor' | 'clockEpoch'>, nowMs = Date.now()) {
+  const epoch = config.clockEpoch?.getTime() ?? nowMs;
+  return { realEpochMs: epoch, simulatedEpochMs: epoch, factor: config.clockFactor };
 }
 
 /** Loads the simulated population into an agency database once (skipped when it is already there). */
@@ -112,6 +117,8 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
   const stops: (() => Promise<void>)[] = [];
   const agencies: Partial<Record<AgencyId, RunningAgency>> = {};
   const clock = sharedClock(config);
+  // On a scaled clock, "not in the future" means the simulated today every service decides on.
+  if (config.clockFactor > 1) checkDatesOn(clock);
   const calendar = workingDaysCalendar();
   let api: RunningApi | undefined;
   try {

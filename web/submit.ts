@@ -124,6 +124,10 @@ export function createSubmit(deps: {
         if (holder) conflicts.push({ holder, fields: key.fields });
       }
       if (conflicts.length > 0) throw alreadyApplied(conflicts);
+      // A keyed retry whose first attempt started the workflow and then lost its ledger entry (the api
+      // died before this transaction committed): the dossier exists and may already have registered
+      // the death, so the people check below would refuse the application its own dossier carries out.
+      if (idempotencyKey && (await currentStatus(dossierId)) !== undefined) return { dossierId, created: false };
       // After the keys: a retry finds its dossier, and a second application for one death is told
       // which dossier holds it, rather than that the person is already registered dead.
       await checkPeople(procedure, input, {

@@ -40,7 +40,7 @@ export function createChaosApi(baseUrl: string) {
         ...headers,
       },
       body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(30_000),
+      signal: AbortSignal.timeout(15_000),
     });
   }
   /** Retries while the api or its dependencies are down, up to `timeoutMs`; a 4xx is the answer. */
@@ -55,7 +55,9 @@ export function createChaosApi(baseUrl: string) {
       try {
         const response = await attempt();
         const text = await response.text();
-        if (response.status < 500) return { status: response.status, body: text ? JSON.parse(text) : undefined };
+        // 408 (the api too slow to read the request) and 429 are answers to try again, as a 5xx.
+        if (response.status < 500 && response.status !== 408 && response.status !== 429)
+          return { status: response.status, body: text ? JSON.parse(text) : undefined };
         last = `${response.status} ${text.slice(0, 200)}`;
       } catch (err) {
         last = (err as Error).message;
@@ -90,11 +92,11 @@ export function createChaosApi(baseUrl: string) {
      * The dossier ids on the operator's stuck list. The one place that knows the list's shape: it
      * takes every `dossierId` anywhere in the answer, so a reshaped list (the operations module) still reads.
      */
-    async stuckDossierIds(): Promise<Set<string>> {
+    async stuckDossierIds(timeoutMs = 120_000): Promise<Set<string>> {
       const answer = await persist(
         'stuck list',
         () => call('GET', '/api/operator/dossiers/stuck?limit=500', 'operator'),
-        120_000,
+        timeoutMs,
       );
       const ids = new Set<string>();
       const walk = (value: unknown): void => {

@@ -22,8 +22,19 @@ export interface ChaosFindings {
   lost: DossierOutcome[];
   /** Effects that exist more than once for one step. */
   duplicates: EffectCount[];
-  /** Dossiers still open at the end that the operator's stuck list does not show. */
-  unseen: DossierOutcome[];
+  /**
+   * Dossiers the operator's stuck list did not show: open at the end and not on it, or seen by
+   * chaos with a failed or overdue step while a fault lasted and missing from the list past the grace.
+   */
+  unseen: UnseenStuck[];
+}
+
+/** A stuck dossier the stuck list did not show, and why chaos calls it stuck. */
+export interface UnseenStuck {
+  dossierId: string;
+  fault: string;
+  status?: string;
+  reason: string;
 }
 
 /**
@@ -34,12 +45,18 @@ export function checkOutcomes(
   outcomes: readonly DossierOutcome[],
   effects: readonly EffectCount[],
   stuckIds: ReadonlySet<string>,
+  unseenDuringFaults: readonly UnseenStuck[] = [],
 ): ChaosFindings {
   const known = new Set(outcomes.map((o) => o.dossierId));
+  const openAtEnd = outcomes
+    .filter((o) => o.status !== undefined && !o.closed && !stuckIds.has(o.dossierId))
+    .map((o) => ({ dossierId: o.dossierId, fault: o.fault, status: o.status, reason: 'open at the end' }));
+  // One finding per dossier; what was seen while a fault lasted says more than "open at the end".
+  const once = new Map([...openAtEnd, ...unseenDuringFaults].map((u) => [u.dossierId, u]));
   return {
     lost: outcomes.filter((o) => o.status === undefined || !o.expected.includes(o.status)),
     duplicates: effects.filter((e) => e.count > 1 && known.has(e.dossierId)),
-    unseen: outcomes.filter((o) => o.status !== undefined && !o.closed && !stuckIds.has(o.dossierId)),
+    unseen: [...once.values()].sort((a, b) => a.dossierId.localeCompare(b.dossierId)),
   };
 }
 

@@ -49,9 +49,21 @@ const program = new Command('chaos')
   .option('--down-seconds <n>', 'how long a killed process or server stays down', int('--down-seconds', 0, 600), 5)
   .option(
     '--outage-seconds <n>',
-    'how long the agency outage lasts (past its legal limit on the simulated clock)',
+    "how long the agency outage lasts: on the default clock, longer than four of the card step's legal limits (2 working days each, with weekends), so its attempts run out",
     int('--outage-seconds', 1, 3_600),
-    60,
+    360,
+  )
+  .option(
+    '--resend-backoff <s>',
+    'seconds before an overdue command is re-sent, doubled each time (RESEND_BACKOFF_SECONDS; scaled down with the clock)',
+    int('--resend-backoff', 0, 86_400),
+    2,
+  )
+  .option(
+    '--stuck-grace <s>',
+    'seconds a dossier with a failed or overdue step may be missing from the stuck list (visibility lag) before it counts as unseen',
+    int('--stuck-grace', 1, 3_600),
+    30,
   )
   .option(
     '--phase-timeout <n>',
@@ -73,6 +85,8 @@ async function main(): Promise<number> {
     clockFactor: number;
     downSeconds: number;
     outageSeconds: number;
+    resendBackoff: number;
+    stuckGrace: number;
     phaseTimeout: number;
     dataDir?: string;
     keep: boolean;
@@ -102,6 +116,9 @@ async function main(): Promise<number> {
     AUTH_DEV_LOGIN: 'true',
     API_RATE_LIMIT_PER_MINUTE: '1000000',
     CLOCK_FACTOR: String(opts.clockFactor),
+    // One epoch for every process of the run: a restarted service keeps the others' simulated time.
+    CLOCK_EPOCH: new Date().toISOString(),
+    RESEND_BACKOFF_SECONDS: String(opts.resendBackoff),
     POPULATION_SIZE: String(Math.max(2_000, opts.count * 4)),
     AGENCY_POLICY_RESIDENCE: 'manual',
   };
@@ -111,7 +128,15 @@ async function main(): Promise<number> {
     const started = Date.now();
     await run(process.execPath, ['--import', 'tsx', 'infra/cli.ts', 'up'], { cwd: root, env, timeout: 600_000 });
     log.info({ seconds: (Date.now() - started) / 1000 }, 'servers up');
-    found = await runChaos({ ...opts, root, dataDir, env, apiUrl: `http://127.0.0.1:${api}`, log });
+    found = await runChaos({
+      ...opts,
+      stuckGraceSeconds: opts.stuckGrace,
+      root,
+      dataDir,
+      env,
+      apiUrl: `http://127.0.0.1:${api}`,
+      log,
+    });
     return found ? 1 : 0;
   } finally {
     await run(process.execPath, ['--import', 'tsx', 'infra/cli.ts', 'down'], {

@@ -6,11 +6,16 @@ import { generatePopulation } from '../../contracts/population-generator';
 export interface PlannedDossier {
   key: string;
   kind: string;
-  input: unknown;
+  /** The application as submitted on the simulated `today` (YYYY-MM-DD): its dates are relative to it. */
+  input: (today: string) => unknown;
   expected: readonly string[];
+  /** Who it is about, to find its effects in the registry (keyed by person, not by dossier). */
+  subject: (today: string) => { childName?: string; childBirthDate?: string; deceasedId?: string };
 }
 
-const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+/** `days` before `today`, both YYYY-MM-DD. */
+export const daysBefore = (today: string, days: number) =>
+  new Date(Date.parse(`${today}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
 const syllables = ['An', 'Bình', 'Chi', 'Dũng', 'Giang', 'Hà', 'Khang', 'Linh', 'Minh', 'Nam'];
 const ref = (c: { personalId: string; fullName: string }) => ({ personalIdNumber: c.personalId, fullName: c.fullName });
 /** Every step approved by the rules (or the scripted worker): the results are returned. */
@@ -18,17 +23,19 @@ const allApproved = ['result-returned'] as const;
 
 function birth(run: string, i: number): PlannedDossier {
   const { lan, hung } = demoPeople;
+  const fullName = `Trần ${[...String(i)].map((digit) => syllables[Number(digit)]).join(' ')}`;
   return {
     key: `chaos-${run}-${i}`,
     kind: 'birth',
     expected: allApproved,
-    input: {
+    subject: (today) => ({ childName: fullName, childBirthDate: daysBefore(today, 5) }),
+    input: (today) => ({
       procedure: 'birth-bundle',
       applicant: { ...ref(lan), relationship: 'mother' },
       child: {
-        fullName: `Trần ${[...String(i)].map((digit) => syllables[Number(digit)]).join(' ')}`,
+        fullName,
         sex: i % 2 === 0 ? 'male' : 'female',
-        birthDate: daysAgo(5),
+        birthDate: daysBefore(today, 5),
         birthPlace: { provinceCode: '001', commune: 'Phường Hoàn Kiếm', street: 'Bệnh viện Phụ sản Hà Nội' },
       },
       mother: ref(lan),
@@ -41,7 +48,7 @@ function birth(run: string, i: number): PlannedDossier {
         householdHeadConsent: false,
         ownerConsent: false,
       },
-    },
+    }),
   };
 }
 
@@ -51,7 +58,8 @@ function death(run: string, i: number, deceased: Citizen, variant: 2 | 3 | 4): P
     key: `chaos-${run}-${i}`,
     kind: `death-${variant}`,
     expected: allApproved,
-    input: {
+    subject: () => ({ deceasedId: deceased.personalId }),
+    input: (today) => ({
       procedure: 'death-bundle',
       variant,
       applicant: { ...ref(lan), relationship: 'other-relative' },
@@ -59,14 +67,14 @@ function death(run: string, i: number, deceased: Citizen, variant: 2 | 3 | 4): P
         ...ref(deceased),
         sex: deceased.sex,
         birthDate: deceased.birthDate,
-        dateOfDeath: daysAgo(3),
+        dateOfDeath: daysBefore(today, 1),
         placeOfDeath: { provinceCode: deceased.provinceCode, commune: deceased.commune, street: deceased.street },
         occupationalCause: false,
       },
       deathNoticeReference: `GBT-CHAOS-${run}-${i}`,
       survivors: variant === 4 ? [{ ...ref(lan), relationship: 'child', confirmsRepresentative: true }] : [],
       representativeIdNumber: variant === 4 ? lan.personalId : undefined,
-    },
+    }),
   };
 }
 

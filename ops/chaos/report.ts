@@ -47,6 +47,8 @@ export function printReport(
   for (const dup of findings.duplicates.slice(0, 20))
     out.push(`  duplicate: ${dup.dossierId} ${dup.stepId} ${dup.effect} ×${dup.count}`);
   for (const unseen of findings.unseen.slice(0, 20))
-    out.push(`  unseen: ${unseen.dossierId} (${unseen.fault}) ${unseen.status} and not on the stuck list`);
+    out.push(
+      `  unseen: ${unseen.dossierId} (${unseen.fault}) ${unseen.status ?? ''} not on the stuck list: ${unseen.reason}`,
+    );
   process.stdout.write(`\n${out.join('\n')}\n`);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkOutcomes, findingsByFault, type DossierOutcome } from '../../../ops/chaos/check';
+import { registryEffects } from '../../../ops/chaos/effects';
 
 const outcome = (dossierId: string, fault: string, status: string | undefined, closed = true): DossierOutcome => ({
   dossierId,
@@ -63,6 +64,66 @@ describe('the chaos checker', () => {
     expect(findingsByFault(outcomes, findings)).toEqual([
       { fault: 'kill-kafka', dossiers: 2, lost: 1, duplicates: 1, unseen: 0 },
       { fault: 'latency', dossiers: 1, lost: 1, duplicates: 0, unseen: 1 },
+    ]);
+  });
+});
+
+describe('stuck dossiers seen while a fault lasted', () => {
+  it('counts a dossier once, whether it was missing from the list during a fault, at the end, or both', () => {
+    const outcomes = [
+      outcome('HS-1', 'agency-outage', 'processing', false),
+      outcome('HS-2', 'latency', 'result-returned'),
+    ];
+    const during = [
+      {
+        dossierId: 'HS-1',
+        fault: 'agency-outage',
+        status: 'processing',
+        reason: 'issue-health-insurance-card failed for 40 s',
+      },
+      { dossierId: 'HS-2', fault: 'latency', status: 'processing', reason: 'register-birth overdue for 35 s' },
+    ];
+    const { unseen } = checkOutcomes(outcomes, [], new Set(), during);
+    expect(unseen).toEqual(during);
+  });
+});
+
+describe('the registry’s effects per dossier and step', () => {
+  const subjects = [
+    { dossierId: 'HS-B', childName: 'Trần An', childBirthDate: '2026-11-25' },
+    { dossierId: 'HS-D', deceasedId: '001080000001' },
+  ];
+
+  it('counts ID numbers issued per child and each change per person, under the step that makes it', () => {
+    const children = [
+      { fullName: 'Trần An', birthDate: '2026-11-25', personalId: '001226000001' },
+      { fullName: 'Trần An', birthDate: '2026-11-25', personalId: '001226000002' },
+      // Same name, another birth date: someone else.
+      { fullName: 'Trần An', birthDate: '1990-01-01', personalId: '001090000003' },
+    ];
+    const changes = [
+      { eventType: 'CitizenBorn.v1', subject: '001226000001', count: 1 },
+      { eventType: 'CitizenPermanentResidenceRegistered.v1', subject: '001226000001', count: 2 },
+      { eventType: 'CitizenDied.v1', subject: '001080000001', count: 1 },
+      { eventType: 'CitizenPermanentResidenceDeleted.v1', subject: '001080000001', count: 1 },
+      { eventType: 'CitizenDied.v1', subject: 'someone-else', count: 5 },
+    ];
+    expect(registryEffects(subjects, children, changes)).toEqual([
+      { dossierId: 'HS-B', stepId: 'register-birth', effect: 'registry personal ID number', count: 2 },
+      { dossierId: 'HS-B', stepId: 'register-birth', effect: 'registry CitizenBorn.v1', count: 1 },
+      {
+        dossierId: 'HS-B',
+        stepId: 'register-residence',
+        effect: 'registry CitizenPermanentResidenceRegistered.v1',
+        count: 2,
+      },
+      { dossierId: 'HS-D', stepId: 'register-death', effect: 'registry CitizenDied.v1', count: 1 },
+      {
+        dossierId: 'HS-D',
+        stepId: 'delete-residence',
+        effect: 'registry CitizenPermanentResidenceDeleted.v1',
+        count: 1,
+      },
     ]);
   });
 });

@@ -67,6 +67,30 @@ describe('logger', () => {
     expect(kafkaLogLevel('silent')).toBe(logLevel.NOTHING);
   });
 
+  it('reports a group coordinator still forming as a warning, not an error (kafkajs retries it)', () => {
+    const { lines, log } = capture();
+    const write = kafkaLogCreator(log)(logLevel.INFO);
+    for (const error of [
+      'The group coordinator is not available',
+      "The coordinator is loading and hence can't process requests for this group",
+      'Not authorized to access topics: [Topic authorization failed]',
+    ])
+      write({
+        namespace: 'Connection',
+        level: logLevel.ERROR,
+        label: 'ERROR',
+        log: { timestamp: 'x', message: 'Response GroupCoordinator(key: 10, version: 2)', error },
+      });
+    expect(lines.map((l) => l.level)).toEqual(['warn', 'warn', 'error']);
+  });
+
+  it('keeps the message and stack of an Error the Temporal SDK passes as `error`', () => {
+    const { lines, log } = capture();
+    temporalLogger(log).error('Failed to process Workflow Activation', { error: new Error('boom'), runId: 'r1' });
+    expect(lines[0]).toMatchObject({ level: 'error', runId: 'r1', error: { type: 'Error', message: 'boom' } });
+    expect((lines[0] as { error: { stack: string } }).error.stack).toContain('boom');
+  });
+
   it('adapts pino to the Temporal SDK logger', () => {
     const { lines, log } = capture();
     temporalLogger(log).warn('Workflow task failed', { workflowId: 'HS-2' });

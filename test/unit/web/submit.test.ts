@@ -39,7 +39,12 @@ function fakeLedger() {
       return result;
     },
   } as SubmissionLedger;
-  return { ledger, natural: () => natural };
+  /** What a crash before the transaction committed leaves: nothing in the ledger. */
+  const forget = () => {
+    keys = new Map();
+    natural = new Map();
+  };
+  return { ledger, natural: () => natural, forget };
 }
 
 /** Temporal as far as submitting needs it: started workflow ids and each dossier's status attribute. */
@@ -63,8 +68,8 @@ function fakeTemporal() {
   return { client, statuses };
 }
 
-function setup() {
-  const { ledger, natural } = fakeLedger();
+function setup(checkPeople: () => Promise<undefined> = async () => undefined) {
+  const { ledger, natural, forget } = fakeLedger();
   const { client, statuses } = fakeTemporal();
   /** Closed dossiers' final status, as the dossier records keep it beyond Temporal's retention. */
   const archived = new Map<string, string>();
@@ -78,9 +83,9 @@ function setup() {
     } as never,
     citizenKey: citizenKeyer(new TextEncoder().encode('unit-test-secret')),
     // The people an application names are checked in people-check.test.ts.
-    checkPeople: async () => undefined,
+    checkPeople,
   });
-  return { submit, statuses, natural, archived };
+  return { submit, statuses, natural, archived, forget };
 }
 
 const problemOf = async (promise: Promise<unknown>) => {
@@ -108,6 +113,20 @@ describe('submitting an application', () => {
     const problem = await problemOf(submit(girl, 'citizen-lan', 'key-00000001'));
     expect(problem.status).toBe(422);
     expect(problem.errors).toEqual([{ path: 'headers.idempotency-key', message: 'was used for another application' }]);
+    expect(statuses.size).toBe(1);
+  });
+
+  it('answers a keyed retry with its dossier when the api died after starting it, before the people check that would now refuse it', async () => {
+    let checks = 0;
+    const { submit, statuses, forget } = setup(async () => {
+      checks += 1;
+      return undefined;
+    });
+    const first = await submit(oneBirth(), 'citizen-lan', 'key-00000002');
+    forget();
+    statuses.set(first.dossierId, 'processing');
+    expect(await submit(oneBirth(), 'citizen-lan', 'key-00000002')).toEqual({ ...first, created: false });
+    expect(checks).toBe(1);
     expect(statuses.size).toBe(1);
   });
 
