@@ -264,6 +264,11 @@ export const EnvSchema = z.object({
     .min(1, 'must be at least 1')
     .max(1_000, 'must be at most 1000')
     .default(10),
+  OPS_OUTBOX_LAG_SECONDS: z.coerce
+    .number({ error: 'must be a number' })
+    .min(1, 'must be at least 1')
+    .max(86_400, 'must be at most 86400')
+    .default(60),
   BACK_OFFICE_HOST: z.string().min(1).default('127.0.0.1'),
   BACK_OFFICE_BASE_PORT: port.default(8090),
   BACK_OFFICE_URLS: z
@@ -368,6 +373,8 @@ export interface Config {
     corsOrigins?: string[];
     /** Open server-sent event streams one identity may hold at once (per api process). */
     maxStreamsPerIdentity: number;
+    /** A result older than this (seconds) in an agency's outbox puts its dossier on the stuck list. */
+    outboxLagThresholdSeconds: number;
   };
   /**
    * Agency back offices over HTTP: an agency process serves its own on `ports[agency]`; an api in
@@ -495,6 +502,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       allowedHosts: e.API_ALLOWED_HOSTS ?? defaultAllowedHosts(e.API_HOST, e.API_PORT),
       corsOrigins: e.API_CORS_ORIGINS,
       maxStreamsPerIdentity: e.API_MAX_STREAMS_PER_IDENTITY,
+      outboxLagThresholdSeconds: e.OPS_OUTBOX_LAG_SECONDS,
     },
     auth: {
       issuer: e.AUTH_ISSUER,

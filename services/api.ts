@@ -23,6 +23,7 @@ import { createDossierGateway } from '../web/dossiers';
 import { createSubmissionLedger } from '../web/submission-ledger';
 import { createNotificationHub, feedFromKafka } from '../web/notifications';
 import { startDossierArchive } from './dossier-archive';
+import { createBulkJobStore } from '../ops/operations';
 
 /** The development token secret: configured, or generated once under DATA_DIR (never in external mode). */
 export function developmentAuthSecret(config: Config): Uint8Array {
@@ -65,6 +66,8 @@ export async function startApi(deps: {
   await ledger.migrate();
   const records = createDossierRecords(pool, deps.codec);
   await records.migrate();
+  const bulkJobStore = createBulkJobStore(pool);
+  await bulkJobStore.migrate();
   const secret = config.auth.devLogin ? developmentAuthSecret(config) : undefined;
   const claims = {
     issuer: config.auth.issuer,
@@ -105,6 +108,8 @@ export async function startApi(deps: {
       audit,
       kafka: deps.kafka,
       temporalUiUrl: deps.endpoints.temporal.uiUrl,
+      outboxLagThresholdSeconds: config.api.outboxLagThresholdSeconds,
+      bulkJobStore,
       namespace: deps.endpoints.temporal.namespace,
       codec: deps.codec,
     },

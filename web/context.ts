@@ -5,6 +5,7 @@ import type { BackOffice } from '../contracts/back-office';
 import type { Catalogue } from '../contracts/procedures';
 import type { PopulationRegistryClient } from '../contracts/registry';
 import type { AuditLog } from '../platform/audit';
+import type { BulkJobStore, OpenDeadLetterSource } from '../ops/operations';
 import type { DossierGateway } from './dossiers';
 import type { NotificationHub } from './notifications';
 
@@ -22,6 +23,12 @@ export interface ApiContext {
   /** For dead-letter listing and redrive; absent = those routes answer 503. */
   kafka?: Kafka;
   temporalUiUrl?: string;
+  /** A result older than this (seconds) in an agency's outbox puts its dossier on the stuck list. */
+  outboxLagThresholdSeconds?: number;
+  /** Where bulk jobs are kept (PostgreSQL); absent = the bulk-job routes answer 503. */
+  bulkJobStore?: BulkJobStore;
+  /** Which dossiers have open dead letters; by default read from the dead-letter topics over `kafka`. */
+  openDeadLetters?: OpenDeadLetterSource;
   namespace: string;
   /** The payload codec, to read workflow history (reset finds a step's first command). */
   codec: PayloadCodec;

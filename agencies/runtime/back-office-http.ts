@@ -1,6 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { Task, TaskQuery, WorkerDecision, type BackOffice, type TaskFilter } from '../../contracts/back-office';
+import {
+  OutboxLag,
+  OutboxLagQuery,
+  Task,
+  TaskQuery,
+  WorkerDecision,
+  type BackOffice,
+  type TaskFilter,
+} from '../../contracts/back-office';
 import { DataAccessRecord } from '../../contracts/data-access';
 import { PersonalIdNumber } from '../../contracts/values';
 import type { Logger } from '../../platform/logger';
@@ -62,6 +70,9 @@ export async function buildBackOfficeServer(
     { schema: { body: z.strictObject({ personalId: PersonalIdNumber }), response: { 200: Reads } } },
     async (request) => ({ reads: await office.dataAccess(request.body.personalId) }),
   );
+  app.get('/outbox/lag', { schema: { querystring: OutboxLagQuery, response: { 200: OutboxLag } } }, async (request) =>
+    office.outboxLag(request.query),
+  );
   return app;
 }
 
@@ -83,5 +94,7 @@ export function httpBackOffice(url: string, token?: string): BackOffice {
     complete: async (taskId, worker, decision) =>
       (await call('POST', `${task(taskId)}/complete`, Outcome, { worker, decision })).ok,
     dataAccess: async (personalId) => (await call('POST', 'data-access', Reads, { personalId })).reads,
+    outboxLag: async ({ olderThanSeconds, limit = 200 }) =>
+      call('GET', `outbox/lag?olderThanSeconds=${olderThanSeconds}&limit=${limit}`, OutboxLag),
   };
 }

@@ -7,13 +7,21 @@ import type { Actor, DossierFilters, OperationsDeps } from './deps';
 import { dossierInDepth } from './depth';
 import type { ResetTarget } from './reset-point';
 import { countDossiers, searchDossiers } from './search';
-import { stuckDossiers } from './stuck';
+import { stuckDossiers, type StuckOptions } from './stuck';
 
 export type { Actor, DossierDirectory, DossierFilters, OperationsDeps } from './deps';
 export * from './errors';
 export type { ActionResult } from './actions';
 export type { ResetTarget } from './reset-point';
 export { requireOpen } from './guard';
+export { createBulkJobs, type BulkJobs, type JobProgress } from './bulk-jobs';
+export { createBulkJobStore, type BulkJobStore } from './bulk-store';
+export {
+  cachedSource,
+  deadLetterTopicSource,
+  type OpenDeadLetters,
+  type OpenDeadLetterSource,
+} from './open-dead-letters';
 
 /**
  * Every operator query and action in one place: the api routes, the command line (through the
@@ -23,7 +31,7 @@ export function createOperations(deps: OperationsDeps) {
   return {
     search: (filters: DossierFilters, limit: number) => searchDossiers(deps, filters, limit),
     count: (filters: DossierFilters) => countDossiers(deps, filters),
-    stuck: (limit: number) => stuckDossiers(deps, limit),
+    stuck: (options: StuckOptions) => stuckDossiers(deps, options),
     depth: (dossierId: string) => dossierInDepth(deps, dossierId),
     retry: (actor: Actor, input: { dossierId: string; stepId: string; reason: string }) =>
       retryStep(deps, actor, input),
