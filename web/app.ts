@@ -73,6 +73,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     dossiers: options.context.dossiers,
     kafka: options.context.kafka,
     notifications: options.context.notifications,
+    backOffices: options.context.backOffices,
   });
 
   await app.register(swagger, {

@@ -1,6 +1,8 @@
 import type { Kafka } from 'kafkajs';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import { agencyIds } from '../contracts/agencies';
+import { agencyIds, type AgencyId } from '../contracts/agencies';
+import type { BackOffice } from '../contracts/back-office';
+import { reportedTaskProblems } from '../ops/operations';
 import { DossierStatus } from '../contracts/dossier-status';
 import { deadLetterTopic, eventTopic, topicSpecs } from '../contracts/topics';
 import type { DossierGateway } from './dossiers';
@@ -16,6 +18,7 @@ export function createMetrics(deps: {
   kafka?: Kafka;
   notifications: NotificationHub;
   bridgeGroupId?: string;
+  backOffices?: Partial<Record<AgencyId, BackOffice>>;
 }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'lienthong_api_' });
@@ -45,6 +48,36 @@ export function createMetrics(deps: {
     async collect() {
       this.set(
         await deps.dossiers.count(deps.dossiers.query({ overdue: true, running: true })).catch(() => Number.NaN),
+      );
+    },
+  });
+  new Gauge({
+    name: 'lienthong_workflow_tasks_failing',
+    help: 'Running dossiers whose workflow tasks keep failing or timing out (TemporalReportedProblems)',
+    registers: [registry],
+    async collect() {
+      this.set(
+        await deps.dossiers
+          .count(`${deps.dossiers.query({ running: true })} AND ${reportedTaskProblems}`)
+          .catch(() => Number.NaN),
+      );
+    },
+  });
+  new Gauge({
+    name: 'lienthong_outbox_oldest_age_seconds',
+    help: "Age of the oldest result not yet published from each agency's outbox (0 when empty)",
+    labelNames: ['agency'],
+    registers: [registry],
+    async collect() {
+      await Promise.all(
+        agencyIds
+          .filter((agency) => deps.backOffices?.[agency])
+          .map(async (agency) => {
+            const lag = await deps
+              .backOffices![agency]!.outboxLag({ olderThanSeconds: 0, limit: 1 })
+              .catch(() => undefined);
+            this.set({ agency }, lag ? (lag.oldestAgeSeconds ?? 0) : Number.NaN);
+          }),
       );
     },
   });

@@ -14,6 +14,7 @@ export * from './errors';
 export type { ActionResult } from './actions';
 export type { ResetTarget } from './reset-point';
 export { requireOpen } from './guard';
+export { reportedTaskProblems } from './stuck';
 export { createBulkJobs, type BulkJobs, type JobProgress } from './bulk-jobs';
 export { createBulkJobStore, type BulkJobStore } from './bulk-store';
 export {

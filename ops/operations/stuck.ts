@@ -5,7 +5,7 @@ import type { OperationsDeps } from './deps';
 import type { OpenDeadLetters } from './open-dead-letters';
 
 /** Temporal flags a workflow whose tasks keep failing or timing out (two in a row) with these values. */
-const reportedTaskProblems = `TemporalReportedProblems IN ('category=WorkflowTaskFailed', 'category=WorkflowTaskTimedOut')`;
+export const reportedTaskProblems = `TemporalReportedProblems IN ('category=WorkflowTaskFailed', 'category=WorkflowTaskTimedOut')`;
 /** At most this many dossiers named by dead letters and outboxes go into one visibility query. */
 const namedDossiersMax = 500;
 

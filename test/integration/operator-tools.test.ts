@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { commandTopic } from '../../contracts/topics';
@@ -161,5 +163,67 @@ describe('a bulk retry job', () => {
       );
       expect(rowsOf.map((r) => r.action)).toContain('bulk.step.retry');
     }
+  });
+});
+
+describe('the ops command line', () => {
+  const ops = async (...args: string[]) => {
+    const env = { ...process.env, LIENTHONG_API_URL: portal.url, LIENTHONG_TOKEN: await portal.token('operator') };
+    return promisify(execFile)('npx', ['tsx', 'ops/cli.ts', ...args], { env }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (err: { code: number; stdout: string; stderr: string }) => err,
+    );
+  };
+
+  it('lists the stuck dossiers, runs a bulk retry to the end, and names a bad flag without a stack trace', async () => {
+    const { body } = await portal.call('citizen-lan', 'POST', '/api/dossiers', birthInput(37));
+    expect(typeof body.dossierId).toBe('string');
+
+    const stuck = await ops('stuck', '--json', '--limit', '500');
+    expect(stuck.code, stuck.stderr).toBe(0);
+    expect(JSON.parse(stuck.stdout)).toHaveProperty('counts');
+    const table = await ops('stuck');
+    expect(table.stdout).toMatch(/^\d+ stuck: \d+ overdue/);
+    expect(table.stdout).toMatch(/AGENCY\s+OUTBOXUNPUBLISHED/);
+
+    const refused = await ops(
+      'bulk',
+      '--action',
+      'retry',
+      '--step-id',
+      'register-residence',
+      '--step',
+      'register-residence',
+      '--reason',
+      'again please',
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/Refusing without --yes/);
+
+    const run = await ops(
+      'bulk',
+      '--action',
+      'retry',
+      '--step-id',
+      'register-residence',
+      '--step',
+      'register-residence',
+      '--reason',
+      'again please',
+      '--yes',
+      '--json',
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout.slice(run.stdout.indexOf('{')));
+    expect(summary.state).toBe('done');
+    expect(summary.done).toBeGreaterThanOrEqual(1);
+
+    const bad = await ops('search', '--limit', 'lots');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--limit must be a whole number/);
+    expect(bad.stderr).not.toMatch(/at .*\.ts:\d+/);
+    const closed = await ops('retry', 'HS-20991231-NONE000001', 'register-birth', '--reason', 'try it');
+    expect(closed.code).toBe(1);
+    expect(closed.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
