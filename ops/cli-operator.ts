@@ -285,6 +285,8 @@ export function operatorCommands(resolve: ConnectionResolver): Command[] {
       },
       command: Command,
     ) => {
+      // `bulk --json ...` gives --json to the parent command (commander parses parent options anywhere).
+      o.json ??= command.optsWithGlobals<{ json?: boolean }>().json;
       const api = await client(command);
       const reset = o.beforeStep
         ? { beforeStep: o.beforeStep }
@@ -317,6 +319,7 @@ export function operatorCommands(resolve: ConnectionResolver): Command[] {
     .argument('<jobId>')
     .option('--json', 'print the api answer as JSON')
     .action(async (jobId: string, o: { json?: boolean }, command: Command) => {
+      o.json ??= command.optsWithGlobals<{ json?: boolean }>().json;
       const progress = await (await client(command)).call<Progress>('GET', `/api/operator/bulk-jobs/${jobId}`);
       out(o.json ? json(progress) : summary(progress));
     });
@@ -326,6 +329,7 @@ export function operatorCommands(resolve: ConnectionResolver): Command[] {
     .argument('<jobId>')
     .option('--json', 'print the api answer as JSON')
     .action(async (jobId: string, o: { json?: boolean }, command: Command) => {
+      o.json ??= command.optsWithGlobals<{ json?: boolean }>().json;
       const api = await client(command);
       await api.call('POST', `/api/operator/bulk-jobs/${jobId}/resume`);
       await follow(api, jobId, o.json);

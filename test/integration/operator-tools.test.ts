@@ -176,6 +176,8 @@ describe('the ops command line', () => {
   };
 
   it('lists the stuck dossiers, runs a bulk retry to the end, and names a bad flag without a stack trace', async () => {
+    // Two dossiers wait at residence, so a bulk retry acts on more than one and must ask first.
+    await portal.call('citizen-lan', 'POST', '/api/dossiers', birthInput(38));
     const { body } = await portal.call('citizen-lan', 'POST', '/api/dossiers', birthInput(37));
     expect(typeof body.dossierId).toBe('string');
 
