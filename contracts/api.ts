@@ -119,11 +119,47 @@ export const SearchQuery = z.strictObject({
 });
 export type SearchQuery = z.infer<typeof SearchQuery>;
 
+export const stuckReasons = [
+  'overdue',
+  'failed-awaiting-operator',
+  'workflow-task-failing',
+  'dead-lettered',
+  'outbox-lag',
+] as const;
+export type StuckReason = (typeof stuckReasons)[number];
+/** A running dossier that needs a look: why, in words, and the agencies it concerns. */
 export const StuckDossier = DossierSummary.extend({
-  reasons: z.array(z.enum(['overdue', 'failed-awaiting-operator', 'workflow-task-failing', 'activity-retrying'])),
+  reasons: z.array(z.enum(stuckReasons)),
   detail: z.array(z.string()),
+  agencies: z.array(z.string()),
 });
 export type StuckDossier = z.infer<typeof StuckDossier>;
+export const StuckQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1, 'must be at least 1').max(500, 'must be at most 500').default(50),
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,4000}$/, 'must be the nextCursor of an earlier page')
+    .optional(),
+});
+/** One page of the stuck list, with how many there are in all and by reason, and each agency's outbox and dead letters. */
+export const StuckList = z.object({
+  total: z.number().int(),
+  counts: z.record(z.enum(stuckReasons), z.number().int()),
+  agencies: z.array(
+    z.object({
+      agency: z.string(),
+      outboxUnpublished: z.number().int().nullable(),
+      outboxOldestAgeSeconds: z.number().nullable(),
+      outboxLagging: z.boolean(),
+      deadLetteredDossiers: z.number().int(),
+      /** Why the figures are missing (its back office did not answer). */
+      error: z.string().optional(),
+    }),
+  ),
+  dossiers: z.array(StuckDossier),
+  nextCursor: z.string().optional(),
+});
+export type StuckList = z.infer<typeof StuckList>;
 
 export const SupplyInformationBody = z.strictObject({
   stepId: z.string().min(1),
@@ -170,6 +206,56 @@ export const BulkBody = z.strictObject({
     .optional(),
   reason: Reason,
   dryRun: z.boolean().default(true),
+});
+
+/** A bulk job: retry a step, reset, or terminate every running dossier a search matches; a dry run (the default) only counts. */
+export const BulkJobBody = z
+  .strictObject({
+    query: BulkFilters,
+    action: z.enum(['retry', 'reset', 'terminate']),
+    stepId: z
+      .string()
+      .regex(/^[a-z-]{3,60}$/, 'must be a step id such as register-residence')
+      .optional(),
+    reset: z
+      .union([
+        z.strictObject({
+          beforeStep: z.string().regex(/^[a-z-]{3,60}$/, 'must be a step id such as register-residence'),
+        }),
+        z.strictObject({
+          lastGoodBefore: z.iso.datetime({
+            offset: true,
+            error: 'must be an ISO date-time (when the bad worker was deployed)',
+          }),
+        }),
+      ])
+      .optional(),
+    reason: Reason,
+    dryRun: z.boolean().default(true),
+    concurrency: z.number().int().min(1, 'must be at least 1').max(32, 'must be at most 32').default(4),
+  })
+  .refine((b) => b.action !== 'retry' || b.stepId !== undefined, { path: ['stepId'], message: 'is required for retry' })
+  .refine((b) => b.action !== 'reset' || b.reset !== undefined, {
+    path: ['reset'],
+    message: 'is required for reset: { beforeStep } or { lastGoodBefore }',
+  });
+export const BulkJobParam = z.strictObject({
+  jobId: z.string().regex(/^job-[0-9a-f-]{36}$/, 'must be a job id such as job-0b6f…'),
+});
+export const BulkDryRun = z.object({ dryRun: z.literal(true), matched: z.number().int(), query: z.string() });
+export const BulkJobProgress = z.object({
+  jobId: z.string(),
+  action: z.enum(['retry', 'reset', 'terminate']),
+  state: z.enum(['running', 'done']),
+  active: z.boolean(),
+  matched: z.number().int(),
+  pending: z.number().int(),
+  done: z.number().int(),
+  skipped: z.number().int(),
+  failed: z.number().int(),
+  outcomes: z.array(z.object({ dossierId: z.string(), state: z.string(), reason: z.string() })),
+  createdAt: z.string(),
+  finishedAt: z.string().optional(),
 });
 
 export const AgencyParam = z.strictObject({ agency: AgencyId });

@@ -78,6 +78,20 @@ export const CaseFile = z.object({
   notes: z.array(CaseNote),
 });
 export type CaseFile = z.infer<typeof CaseFile>;
+/** How far the agency's outbox lags: results written but not yet on the bus, and which dossiers wait longest. */
+export const OutboxLag = z.strictObject({
+  unpublished: z.number().int().min(0),
+  /** Age of the oldest unpublished result, in seconds; null when the outbox is empty. */
+  oldestAgeSeconds: z.number().min(0).nullable(),
+  /** Dossiers whose results have waited longer than the threshold asked, oldest first. */
+  waiting: z.array(z.strictObject({ dossierId: z.string(), stepId: z.string(), ageSeconds: z.number().min(0) })),
+});
+export type OutboxLag = z.infer<typeof OutboxLag>;
+export const OutboxLagQuery = z.strictObject({
+  olderThanSeconds: z.coerce.number().min(0).max(31_536_000),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+export type OutboxLagQuery = z.input<typeof OutboxLagQuery>;
 
 export interface BackOffice {
   listTasks(filter?: TaskFilter): Promise<Task[]>;
@@ -94,4 +108,6 @@ export interface BackOffice {
   addNote(taskId: string, author: string, text: string): Promise<CaseNote | undefined>;
   /** The agency's logged reads of one person's record in its read model of the population, newest first. */
   dataAccess(personalId: string): Promise<DataAccessRecord[]>;
+  /** The outbox's lag as the agency sees it (for the stuck list and the outbox-lag alert). */
+  outboxLag(query: OutboxLagQuery): Promise<OutboxLag>;
 }

@@ -83,7 +83,8 @@ export function dlqCommand(io: DlqIo = defaultIo()): Command {
     .option('--json', 'print JSON for scripts instead of tables', false);
 
   const settings = () => {
-    const options = dlq.opts<{ api?: string; token?: string; json: boolean }>();
+    // --api and --token may be given before `dlq` too (the operator command line's own options).
+    const options = dlq.optsWithGlobals<{ api?: string; token?: string; json: boolean }>();
     const api = options.api ?? io.env.LIENTHONG_API_URL ?? 'http://127.0.0.1:8080';
     const token = options.token ?? io.env.LIENTHONG_TOKEN;
     if (!token) throw new DlqCommandError('--token: an operator token is required (or set LIENTHONG_TOKEN)');

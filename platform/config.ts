@@ -271,6 +271,11 @@ export const EnvSchema = z.object({
     .min(1, 'must be at least 1')
     .max(1_000, 'must be at most 1000')
     .default(10),
+  OPS_OUTBOX_LAG_SECONDS: z.coerce
+    .number({ error: 'must be a number' })
+    .min(1, 'must be at least 1')
+    .max(86_400, 'must be at most 86400')
+    .default(60),
   BACK_OFFICE_HOST: z.string().min(1).default('127.0.0.1'),
   BACK_OFFICE_BASE_PORT: port.default(8090),
   BACK_OFFICE_URLS: z
@@ -384,6 +389,8 @@ export interface Config {
     maxStreamsPerIdentity: number;
     /** Key binding the pages' CSRF tokens to their user; unset = one generated once under DATA_DIR. */
     pagesCsrfKey?: string;
+    /** A result older than this (seconds) in an agency's outbox puts its dossier on the stuck list. */
+    outboxLagThresholdSeconds: number;
   };
   /**
    * Agency back offices over HTTP: an agency process serves its own on `ports[agency]`; an api in
@@ -514,6 +521,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       corsOrigins: e.API_CORS_ORIGINS,
       maxStreamsPerIdentity: e.API_MAX_STREAMS_PER_IDENTITY,
       pagesCsrfKey: e.PAGES_CSRF_KEY,
+      outboxLagThresholdSeconds: e.OPS_OUTBOX_LAG_SECONDS,
     },
     auth: {
       issuer: e.AUTH_ISSUER,

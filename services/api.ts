@@ -27,6 +27,7 @@ import { startDossierArchive } from './dossier-archive';
 import { createDeadLetterStore } from '../ops/dead-letters/store';
 import { startDeadLetterRecorder } from '../ops/dead-letters/recorder';
 import { createDeadLetterOperations } from '../ops/dead-letters/service';
+import { createBulkJobStore } from '../ops/operations';
 
 /** The development token secret: configured, or generated once under DATA_DIR (never in external mode). */
 export function developmentAuthSecret(config: Config): Uint8Array {
@@ -81,6 +82,8 @@ export async function startApi(deps: {
   await records.migrate();
   const stepTimings = createStepTimings(pool);
   await stepTimings.migrate();
+  const bulkJobStore = createBulkJobStore(pool);
+  await bulkJobStore.migrate();
   const secret = config.auth.devLogin ? developmentAuthSecret(config) : undefined;
   const claims = {
     issuer: config.auth.issuer,
@@ -139,6 +142,8 @@ export async function startApi(deps: {
       deadLetters,
       temporalUiUrl: deps.endpoints.temporal.uiUrl,
       stepTimings,
+      outboxLagThresholdSeconds: config.api.outboxLagThresholdSeconds,
+      bulkJobStore,
       namespace: deps.endpoints.temporal.namespace,
       codec: deps.codec,
     },

@@ -79,6 +79,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     notifications: options.context.notifications,
     deadLetters: options.context.deadLetters,
     stepTimings: options.context.stepTimings,
+    backOffices: options.context.backOffices,
   });
 
   await app.register(swagger, {

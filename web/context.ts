@@ -7,6 +7,7 @@ import type { PopulationRegistryClient } from '../contracts/registry';
 import type { DeadLetterOperations } from '../ops/dead-letters/service';
 import type { AuditLog } from '../platform/audit';
 import type { StepTimings } from '../platform/step-timings';
+import type { BulkJobStore, OpenDeadLetterSource } from '../ops/operations';
 import type { DossierGateway } from './dossiers';
 import type { NotificationHub } from './notifications';
 
@@ -28,6 +29,12 @@ export interface ApiContext {
   temporalUiUrl?: string;
   /** Finished steps' due and finish times (the on-time rates); absent = the rates are not shown. */
   stepTimings?: StepTimings;
+  /** A result older than this (seconds) in an agency's outbox puts its dossier on the stuck list. */
+  outboxLagThresholdSeconds?: number;
+  /** Where bulk jobs are kept (PostgreSQL); absent = the bulk-job routes answer 503. */
+  bulkJobStore?: BulkJobStore;
+  /** Which dossiers have open dead letters; by default read from the dead-letter topics over `kafka`. */
+  openDeadLetters?: OpenDeadLetterSource;
   namespace: string;
   /** The payload codec, to read workflow history (reset finds a step's first command). */
   codec: PayloadCodec;

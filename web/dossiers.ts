@@ -1,4 +1,6 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+// Not re-exported by the package index; turns one raw visibility row into what `list()` yields.
+import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import type { DossierSummary, DossierView, SearchQuery } from '../contracts/api';
 import type { DossierSettings } from '../contracts/dossier-workflow';
 import { labelled, type Catalogue } from '../contracts/procedures';
@@ -50,6 +52,12 @@ export function summaryOf(info: WorkflowExecutionInfo): DossierSummary {
 }
 
 type SearchFilters = Parameters<typeof visibilityQuery>[1];
+
+/** One page of dossiers from visibility, with the cursor of the next page when there is one. */
+export interface DossierPage {
+  rows: (DossierSummary & { reportedProblems: string[] })[];
+  nextCursor?: string;
+}
 
 /** A closed dossier's record as a list line: nothing is current or overdue any more. */
 function summaryOfRecord(record: DossierRecordSummary): DossierSummary {
@@ -129,6 +137,33 @@ export function createDossierGateway(deps: DossierGatewayDeps) {
     /** A citizen's own dossiers, found by their pseudonymous key, never their ID number. */
     mine(personalIdNumber: string, limit: number): Promise<DossierSummary[]> {
       return this.search({ citizenKey: citizenKey(personalIdNumber) }, limit);
+    },
+    /**
+     * One page of a visibility query and the cursor of the next (Temporal's page token), so a
+     * long list is read a page at a time. Each row carries Temporal's reported problems
+     * (`TemporalReportedProblems`: workflow tasks failing again and again).
+     */
+    async page(query: string, pageSize: number, cursor?: string): Promise<DossierPage> {
+      const response = await client.workflowService.listWorkflowExecutions({
+        namespace: client.options.namespace,
+        query,
+        pageSize,
+        nextPageToken: cursor ? Buffer.from(cursor, 'base64url') : undefined,
+      });
+      const rows = await Promise.all(
+        (response.executions ?? []).map(async (raw) => {
+          const info = await executionInfoFromRaw(
+            raw,
+            client.options.loadedDataConverter,
+            raw,
+            client.options.namespace,
+          );
+          const problems = info.searchAttributes?.TemporalReportedProblems;
+          return { ...summaryOf(info), reportedProblems: Array.isArray(problems) ? problems.map(String) : [] };
+        }),
+      );
+      const token = response.nextPageToken;
+      return { rows, nextCursor: token && token.length > 0 ? Buffer.from(token).toString('base64url') : undefined };
     },
     async count(query: string): Promise<number> {
       return (await client.workflow.count(query)).count;

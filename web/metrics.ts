@@ -1,6 +1,8 @@
 import type { Kafka } from 'kafkajs';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import { agencyIds } from '../contracts/agencies';
+import { agencyIds, type AgencyId } from '../contracts/agencies';
+import type { BackOffice } from '../contracts/back-office';
+import { reportedTaskProblems } from '../ops/operations';
 import { DossierStatus } from '../contracts/dossier-status';
 import { eventTopic, topicSpecs } from '../contracts/topics';
 import type { DeadLetterOperations } from '../ops/dead-letters/service';
@@ -21,6 +23,7 @@ export function createMetrics(deps: {
   bridgeGroupId?: string;
   deadLetters?: Pick<DeadLetterOperations, 'depth'>;
   stepTimings?: StepTimings;
+  backOffices?: Partial<Record<AgencyId, BackOffice>>;
 }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'lienthong_api_' });
@@ -68,6 +71,36 @@ export function createMetrics(deps: {
       },
     });
   }
+  new Gauge({
+    name: 'lienthong_workflow_tasks_failing',
+    help: 'Running dossiers whose workflow tasks keep failing or timing out (TemporalReportedProblems)',
+    registers: [registry],
+    async collect() {
+      this.set(
+        await deps.dossiers
+          .count(`${deps.dossiers.query({ running: true })} AND ${reportedTaskProblems}`)
+          .catch(() => Number.NaN),
+      );
+    },
+  });
+  new Gauge({
+    name: 'lienthong_outbox_oldest_age_seconds',
+    help: "Age of the oldest result not yet published from each agency's outbox (0 when empty)",
+    labelNames: ['agency'],
+    registers: [registry],
+    async collect() {
+      await Promise.all(
+        agencyIds
+          .filter((agency) => deps.backOffices?.[agency])
+          .map(async (agency) => {
+            const lag = await deps
+              .backOffices![agency]!.outboxLag({ olderThanSeconds: 0, limit: 1 })
+              .catch(() => undefined);
+            this.set({ agency }, lag ? (lag.oldestAgeSeconds ?? 0) : Number.NaN);
+          }),
+      );
+    },
+  });
   new Gauge({
     name: 'lienthong_sse_streams',
     help: 'Open server-sent-event streams',

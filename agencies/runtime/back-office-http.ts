@@ -4,6 +4,8 @@ import {
   CaseFile,
   CaseNote,
   CaseNoteText,
+  OutboxLag,
+  OutboxLagQuery,
   Task,
   TaskQuery,
   WorkerDecision,
@@ -100,6 +102,9 @@ export async function buildBackOfficeServer(
     { schema: { body: z.strictObject({ personalId: PersonalIdNumber }), response: { 200: Reads } } },
     async (request) => ({ reads: await office.dataAccess(request.body.personalId) }),
   );
+  app.get('/outbox/lag', { schema: { querystring: OutboxLagQuery, response: { 200: OutboxLag } } }, async (request) =>
+    office.outboxLag(request.query),
+  );
   return app;
 }
 
@@ -125,5 +130,7 @@ export function httpBackOffice(url: string, token?: string): BackOffice {
     addNote: async (taskId, author, text) =>
       (await call('POST', `${task(taskId)}/notes`, OneNote, { author, text })).note ?? undefined,
     dataAccess: async (personalId) => (await call('POST', 'data-access', Reads, { personalId })).reads,
+    outboxLag: async ({ olderThanSeconds, limit = 200 }) =>
+      call('GET', `outbox/lag?olderThanSeconds=${olderThanSeconds}&limit=${limit}`, OutboxLag),
   };
 }

@@ -87,6 +87,25 @@ export function createBackOffice(deps: { agency: AgencyId; pool: Pool; decider: 
       return rows[0] && toNote(rows[0]);
     },
     dataAccess: (personalId) => readsOf(deps.pool, personalId, deps.agency),
+    /** Reads only the unpublished rows (a partial index holds them), so it stays cheap however big the outbox grows. */
+    async outboxLag({ olderThanSeconds, limit = 200 }) {
+      const { rows: totals } = await deps.pool.query<{ unpublished: string; oldest: number | null }>(
+        `select count(*) as unpublished, extract(epoch from now() - min(created_at))::float8 as oldest
+         from outbox where published_at is null`,
+      );
+      const { rows } = await deps.pool.query<{ dossierId: string; stepId: string; ageSeconds: number }>(
+        `select subject as "dossierId", coalesce(data->>'stepId', '') as "stepId",
+                extract(epoch from now() - min(created_at))::float8 as "ageSeconds"
+         from outbox where published_at is null and created_at <= now() - make_interval(secs => $1)
+         group by subject, data->>'stepId' order by min(created_at) limit $2`,
+        [olderThanSeconds, limit],
+      );
+      return {
+        unpublished: Number(totals[0]?.unpublished ?? 0),
+        oldestAgeSeconds: totals[0]?.oldest ?? null,
+        waiting: rows.map((r) => ({ ...r, ageSeconds: Number(r.ageSeconds) })),
+      };
+    },
   };
 }
 

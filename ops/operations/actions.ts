@@ -7,6 +7,16 @@ import { DossierClosedError, NotFoundError } from './errors';
 import { dossierStatus, onOpenDossier, requireOpen } from './guard';
 import { findResetPoint, type ResetTarget } from './reset-point';
 
+/** How a bulk job names an action, so that acting again after a crash does not act twice. */
+export interface Repeatable {
+  /** The audit row's action name (`bulk.step.retry`...). */
+  action?: string;
+  /** Sent as Temporal's update id or reset request id: the same key is carried out once. */
+  idempotencyKey?: string;
+  /** More for the audit row (the bulk job's id). */
+  details?: Record<string, unknown>;
+}
+
 /** What an action answers: the dossier, the action, and the status it is in afterwards. */
 export interface ActionResult {
   dossierId: string;
@@ -22,15 +32,17 @@ const statusAfter = (deps: OperationsDeps, dossierId: string) =>
 export async function retryStep(
   deps: OperationsDeps,
   actor: Actor,
-  input: { dossierId: string; stepId: string; reason: string; action?: string },
+  input: { dossierId: string; stepId: string; reason: string } & Repeatable,
 ): Promise<ActionResult> {
-  const { dossierId, stepId, reason, action = 'step.retry' } = input;
+  const { dossierId, stepId, reason, action = 'step.retry', idempotencyKey, details } = input;
   const beforeStatus = await requireOpen(deps.dossiers, dossierId);
-  await audited(deps, actor, { action, dossierId, stepId, reason, beforeStatus }, () =>
+  await audited(deps, actor, { action, dossierId, stepId, reason, beforeStatus, details }, () =>
     onOpenDossier(deps.dossiers, dossierId, () =>
-      deps.dossiers
-        .handle(dossierId)
-        .executeUpdate(retryStepUpdate, { args: [{ stepId, operator: actor.subject, reason }] }),
+      deps.dossiers.handle(dossierId).executeUpdate(retryStepUpdate, {
+        args: [{ stepId, operator: actor.subject, reason }],
+        // The same key twice is one update: Temporal answers the second with the first's result.
+        ...(idempotencyKey ? { updateId: idempotencyKey } : {}),
+      }),
     ),
   );
   return { dossierId, action, status: await statusAfter(deps, dossierId) };
@@ -78,12 +90,12 @@ async function describeRunning(deps: OperationsDeps, dossierId: string) {
 export async function terminateDossier(
   deps: OperationsDeps,
   actor: Actor,
-  input: { dossierId: string; reason: string; action?: string },
+  input: { dossierId: string; reason: string } & Repeatable,
 ): Promise<ActionResult> {
-  const { dossierId, reason, action = 'dossier.terminate' } = input;
+  const { dossierId, reason, action = 'dossier.terminate', details } = input;
   await describeRunning(deps, dossierId);
   const beforeStatus = await statusAfter(deps, dossierId);
-  await audited(deps, actor, { action, dossierId, reason, beforeStatus }, () =>
+  await audited(deps, actor, { action, dossierId, reason, beforeStatus, details }, () =>
     deps.dossiers.handle(dossierId).terminate(`${actor.subject}: ${reason}`),
   );
   return { dossierId, action, status: await statusAfter(deps, dossierId) };
@@ -96,14 +108,14 @@ export async function terminateDossier(
 export async function resetDossier(
   deps: OperationsDeps,
   actor: Actor,
-  input: { dossierId: string; reason: string; target: ResetTarget; action?: string },
+  input: { dossierId: string; reason: string; target: ResetTarget } & Repeatable,
 ): Promise<ActionResult> {
-  const { dossierId, reason, target, action = 'dossier.reset' } = input;
+  const { dossierId, reason, target, action = 'dossier.reset', idempotencyKey, details: extra = {} } = input;
   const description = await describeRunning(deps, dossierId);
   const beforeStatus = await statusAfter(deps, dossierId);
   const history = await deps.dossiers.handle(dossierId).fetchHistory();
   const resetTo = await findResetPoint(history, deps.codec, target);
-  const requestId = crypto.randomUUID();
+  const requestId = idempotencyKey ?? crypto.randomUUID();
   const stepId = 'beforeStep' in target ? target.beforeStep : undefined;
   const response = await audited(
     deps,
@@ -114,7 +126,7 @@ export async function resetDossier(
       stepId,
       reason,
       beforeStatus,
-      details: { resetToEventId: resetTo, runId: description.runId, requestId, target },
+      details: { ...extra, resetToEventId: resetTo, runId: description.runId, requestId, target },
     },
     () =>
       deps.dossiers.client.workflowService.resetWorkflowExecution({

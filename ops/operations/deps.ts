@@ -6,6 +6,7 @@ import type { BulkFilters, DossierSummary, DossierView, SearchQuery } from '../.
 import type { BackOffice } from '../../contracts/back-office';
 import type { AuditLog } from '../../platform/audit';
 import type { StepTimings } from '../../platform/step-timings';
+import type { OpenDeadLetterSource } from './open-dead-letters';
 
 /** The filters a search or a bulk job takes, as the api validated them. */
 export type DossierFilters = Omit<Partial<SearchQuery>, 'limit'> | BulkFilters;
@@ -16,6 +17,12 @@ export interface DossierDirectory {
   /** A visibility query over this catalogue's dossiers. */
   query(filters: DossierFilters): string;
   list(query: string, limit: number): Promise<DossierSummary[]>;
+  /** One page of a visibility query, with Temporal's reported problems per row, and the next page's cursor. */
+  page(
+    query: string,
+    pageSize: number,
+    cursor?: string,
+  ): Promise<{ rows: (DossierSummary & { reportedProblems: string[] })[]; nextCursor?: string }>;
   count(query: string): Promise<number>;
   search(filters: DossierFilters, limit: number): Promise<DossierSummary[]>;
   view(dossierId: string): Promise<DossierView>;
@@ -33,6 +40,8 @@ export interface OperationsDeps {
   kafka?: Kafka;
   /** The back offices this process reaches: their outbox lag feeds the stuck list. */
   backOffices?: Partial<Record<AgencyId, BackOffice>>;
+  /** Which dossiers have open dead letters (the stuck list's view of them). */
+  openDeadLetters?: OpenDeadLetterSource;
   temporalUiUrl?: string;
   /** Finished steps' due and finish times, for the agencies' on-time rates; absent = not shown. */
   stepTimings?: Pick<StepTimings, 'counts'>;

@@ -7,8 +7,8 @@ import type { Actor, DossierFilters, OperationsDeps } from './deps';
 import { dossierInDepth } from './depth';
 import type { ResetTarget } from './reset-point';
 import { countDossiers, searchDossiers } from './search';
-import { stuckDossiers } from './stuck';
 import { onTimeRates } from './on-time';
+import { stuckDossiers, type StuckOptions } from './stuck';
 
 export type { Actor, DossierDirectory, DossierFilters, OperationsDeps } from './deps';
 export * from './errors';
@@ -16,6 +16,16 @@ export type { ActionResult } from './actions';
 export type { ResetTarget } from './reset-point';
 export type { OnTimeRate, OnTimeRates } from './on-time';
 export { requireOpen } from './guard';
+export { reportedTaskProblems } from './stuck';
+export { createBulkJobs, type BulkJobs, type JobProgress } from './bulk-jobs';
+export { createBulkJobStore, type BulkJobStore } from './bulk-store';
+export {
+  cachedSource,
+  deadLetterRecordSource,
+  deadLetterTopicSource,
+  type OpenDeadLetters,
+  type OpenDeadLetterSource,
+} from './open-dead-letters';
 
 /**
  * Every operator query and action in one place: the api routes, the command line (through the
@@ -25,7 +35,7 @@ export function createOperations(deps: OperationsDeps) {
   return {
     search: (filters: DossierFilters, limit: number) => searchDossiers(deps, filters, limit),
     count: (filters: DossierFilters) => countDossiers(deps, filters),
-    stuck: (limit: number) => stuckDossiers(deps, limit),
+    stuck: (options: StuckOptions) => stuckDossiers(deps, options),
     depth: (dossierId: string) => dossierInDepth(deps, dossierId),
     retry: (actor: Actor, input: { dossierId: string; stepId: string; reason: string }) =>
       retryStep(deps, actor, input),

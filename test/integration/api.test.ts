@@ -529,11 +529,10 @@ describe('operators', () => {
       const stuck = await waitFor(
         async () =>
           (
-            (await fast.call('operator', 'GET', '/api/operator/dossiers/stuck')).body as unknown as {
-              dossierId: string;
-              reasons: string[];
-            }[]
-          ).find((d) => d.dossierId === dossierId),
+            (await fast.call('operator', 'GET', '/api/operator/dossiers/stuck?limit=500')).body as unknown as {
+              dossiers: { dossierId: string; reasons: string[] }[];
+            }
+          ).dossiers.find((d) => d.dossierId === dossierId),
         60_000,
       );
       expect(stuck.reasons).toContain('failed-awaiting-operator');

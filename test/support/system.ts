@@ -54,7 +54,7 @@ export async function startSystem(
   const calendar = workingDaysCalendar();
   const clock = { realEpochMs: 0, simulatedEpochMs: 0, factor: 1 };
   const agencies = {} as Record<AgencyId, RunningAgency>;
-  const startOne = async (agency: AgencyId, policy: DecisionPolicy, faults?: Faults) => {
+  const startOne = async (agency: AgencyId, policy: DecisionPolicy, faults?: Faults, relay = true) => {
     agencies[agency] = await startAgency({
       agency,
       pool: pools[agency],
@@ -68,6 +68,7 @@ export async function startSystem(
       pollIntervalMs: 50,
       registry: registry.service,
       faults,
+      relay,
     });
   };
   for (const agency of agencyIds) await startOne(agency, policies[agency] ?? 'auto');
@@ -103,9 +104,10 @@ export async function startSystem(
       await insertCitizens(registryPool, citizens);
       await Promise.all(agencyIds.map((a) => loadPopulation(pools[a], citizens, log)));
     },
-    async restartAgency(agency: AgencyId, policy: DecisionPolicy, faults?: Faults) {
+    /** Restarts an agency; `relay: false` leaves its results in the outbox (a relay that is down). */
+    async restartAgency(agency: AgencyId, policy: DecisionPolicy, faults?: Faults, options: { relay?: boolean } = {}) {
       await agencies[agency].stop();
-      await startOne(agency, policy, faults);
+      await startOne(agency, policy, faults, options.relay ?? true);
     },
     async restartOrchestrator() {
       await orchestrator.stop();

@@ -82,7 +82,9 @@ export const operatorPages: FastifyPluginAsync<ApiContext> = async (app, ctx) =>
   app.get('/operator', hidden, async (request, reply) => {
     const [counts, stuck, onTime] = await Promise.all([
       Promise.all(DossierStatus.options.map(async (status) => ({ status, count: await ops.count({ status }) }))),
-      ops.stuck(50),
+      ops
+        .stuck({ limit: 50, outboxLagThresholdSeconds: ctx.outboxLagThresholdSeconds ?? 60 })
+        .then((list) => list.dossiers),
       ops.onTime(),
     ]);
     return sendPage(

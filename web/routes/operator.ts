@@ -3,6 +3,10 @@ import { z } from 'zod';
 import {
   AuditQueryParams,
   BulkBody,
+  BulkDryRun,
+  BulkJobBody,
+  BulkJobParam,
+  BulkJobProgress,
   DossierIdParam,
   DossierSummary,
   DossierView,
@@ -12,14 +16,24 @@ import {
   SearchQuery,
   SkipBody,
   StepParam,
-  StuckDossier,
+  StuckList,
+  StuckQuery,
   TerminateBody,
 } from '../../contracts/api';
-import { createOperations } from '../../ops/operations';
+import {
+  cachedSource,
+  createBulkJobs,
+  createOperations,
+  deadLetterRecordSource,
+  deadLetterTopicSource,
+} from '../../ops/operations';
 import { principalOf } from '../auth';
+import { unavailable, unprocessable } from '../problems';
 import { recordRead } from '../audited-reads';
 import type { ApiContext } from '../context';
 
+/** A result older than this in an agency's outbox makes its dossier stuck, unless the context says otherwise. */
+const defaultOutboxLagThresholdSeconds = 60;
 const problems = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem, 503: Problem };
 const readers = ['operator', 'auditor'] as const;
 const actors = ['operator'] as const;
@@ -67,22 +81,37 @@ const AuditRow = z.object({
 });
 
 /**
- * Operators (and read-only auditors): search, stuck list, depth, repair actions, audit (dead
- * letters: ./dead-letters.ts). Each route validates, calls the operations module (ops/operations) and lets the error
+ * Operators (and read-only auditors): search, stuck list, depth, repair actions, dead letters,
+ * audit. Each route validates, calls the operations module (ops/operations) and lets the error
  * handler map its errors to problem details.
  */
 export const operatorRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx) => {
-  const ops = createOperations({
+  const deps = {
     dossiers: ctx.dossiers,
     audit: ctx.audit,
     namespace: ctx.namespace,
     codec: ctx.codec,
     kafka: ctx.kafka,
     backOffices: ctx.backOffices,
+    // Open dead letters from their records where this process keeps them, else from the topics.
+    openDeadLetters:
+      ctx.openDeadLetters ??
+      (ctx.deadLetters
+        ? cachedSource(deadLetterRecordSource(ctx.deadLetters.list), 2_000)
+        : ctx.kafka
+          ? cachedSource(deadLetterTopicSource(ctx.kafka), 5_000)
+          : undefined),
     temporalUiUrl: ctx.temporalUiUrl,
-    stepTimings: ctx.stepTimings,
     log: app.log,
-  });
+  };
+  const ops = createOperations(deps);
+  const jobs = ctx.bulkJobStore && createBulkJobs({ ...deps, store: ctx.bulkJobStore });
+  // A job stops between two dossiers when the api closes; it stays resumable.
+  app.addHook('onClose', async () => jobs?.stop());
+  const bulkJobs = () => {
+    if (!jobs) throw unavailable('bulk jobs are not set up in this api process');
+    return jobs;
+  };
   const actor = (request: Parameters<typeof principalOf>[0]) => ({ subject: principalOf(request).subject });
 
   app.get(
@@ -106,12 +135,22 @@ export const operatorRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx
       schema: {
         tags: ['operator'],
         summary:
-          'Running dossiers that need a look: overdue, failed awaiting an operator, workflow tasks failing, activities retrying',
-        querystring: z.strictObject({ limit: SearchQuery.shape.limit }),
-        response: { 200: z.array(StuckDossier), ...problems },
+          'Running dossiers that need a look, a page at a time: overdue, failed awaiting an operator, workflow tasks failing, dead-lettered, results waiting in an outbox',
+        description: [
+          'From Temporal visibility (search attributes and `TemporalReportedProblems`), the open dead letters and each',
+          "agency's outbox lag as its back office reports it; counts by reason are for all of them, `dossiers` is one",
+          'page: pass `nextCursor` back as `cursor` for the next.',
+        ].join(' '),
+        querystring: StuckQuery,
+        response: { 200: StuckList, ...problems },
       },
     },
-    async (request) => ops.stuck(request.query.limit),
+    async (request) =>
+      ops.stuck({
+        limit: request.query.limit,
+        cursor: request.query.cursor,
+        outboxLagThresholdSeconds: ctx.outboxLagThresholdSeconds ?? defaultOutboxLagThresholdSeconds,
+      }),
   );
 
   app.get(
@@ -210,6 +249,59 @@ export const operatorRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx
       },
     },
     async (request) => ops.bulkNow(actor(request), request.body),
+  );
+
+  app.post(
+    '/api/operator/bulk-jobs',
+    {
+      config: { roles: actors },
+      schema: {
+        tags: ['operator'],
+        summary:
+          'Retry a step, reset, or terminate every running dossier a search matches, as a resumable job; a dry run (the default) only counts',
+        description: [
+          'Not a dry run: answers 202 with the job id and its progress; the job works through the dossiers in the',
+          'background, `concurrency` at a time, auditing each action before it is carried out. Every dossier it matched',
+          'and its result are kept in PostgreSQL: after a crash, `POST .../resume` continues it, acting once on each.',
+        ].join(' '),
+        body: BulkJobBody,
+        response: { 200: BulkDryRun, 202: BulkJobProgress, ...problems },
+      },
+    },
+    async (request, reply) => {
+      const { query, dryRun, ...rest } = request.body;
+      const input = { filters: query, ...rest };
+      if (dryRun) return bulkJobs().dryRun(input);
+      return reply.code(202).send(await bulkJobs().start(actor(request), input));
+    },
+  );
+
+  app.get(
+    '/api/operator/bulk-jobs/:jobId',
+    {
+      config: { roles: readers },
+      schema: {
+        tags: ['operator'],
+        summary: "A bulk job's progress: done, skipped and failed so far, with the reasons",
+        params: BulkJobParam,
+        response: { 200: BulkJobProgress, ...problems },
+      },
+    },
+    async (request) => bulkJobs().progress(request.params.jobId),
+  );
+
+  app.post(
+    '/api/operator/bulk-jobs/:jobId/resume',
+    {
+      config: { roles: actors },
+      schema: {
+        tags: ['operator'],
+        summary: 'Continue a bulk job whose process stopped; each dossier is still acted on once',
+        params: BulkJobParam,
+        response: { 200: BulkJobProgress, ...problems },
+      },
+    },
+    async (request) => bulkJobs().resume(actor(request), request.params.jobId),
   );
 
   app.get(

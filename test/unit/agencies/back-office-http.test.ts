@@ -58,6 +58,14 @@ const office: BackOffice = {
     calls.push(['data-access', personalId]);
     return [read];
   },
+  outboxLag: async (query) => {
+    calls.push(['outbox-lag', query]);
+    return {
+      unpublished: 3,
+      oldestAgeSeconds: 42.5,
+      waiting: [{ dossierId: 'HS-1', stepId: 'register-birth', ageSeconds: 42.5 }],
+    };
+  },
 };
 
 let server: Awaited<ReturnType<typeof buildBackOfficeServer>>;
@@ -106,6 +114,11 @@ describe('back office over HTTP', () => {
       text: 'Đã xác minh',
     });
     expect(await client.dataAccess('001190012345')).toEqual([read]);
+    expect(await client.outboxLag({ olderThanSeconds: 30, limit: 10 })).toEqual({
+      unpublished: 3,
+      oldestAgeSeconds: 42.5,
+      waiting: [{ dossierId: 'HS-1', stepId: 'register-birth', ageSeconds: 42.5 }],
+    });
     expect(calls).toEqual([
       ['list', { status: 'awaiting-worker', dueBefore: new Date('2026-12-01T00:00:00Z'), limit: 20 }],
       ['task', task.taskId],
@@ -123,6 +136,7 @@ describe('back office over HTTP', () => {
       ['case-file', 'HS-0/none/1', ['child.fullName']],
       ['note', task.taskId, 'officer-b', 'Đã xác minh'],
       ['data-access', '001190012345'],
+      ['outbox-lag', { olderThanSeconds: 30, limit: 10 }],
     ]);
   });
 

@@ -323,6 +323,7 @@ describe('per-agency settings derived from agencyIds', () => {
       allowedHosts: ['127.0.0.1:9000', 'localhost:9000', '[::1]:9000'],
       corsOrigins: undefined,
       maxStreamsPerIdentity: 10,
+      outboxLagThresholdSeconds: 60,
     });
     const config = loadConfig({
       API_ALLOWED_HOSTS: 'portal.gov.vn, Portal.gov.vn:8443',
@@ -338,6 +339,8 @@ describe('per-agency settings derived from agencyIds', () => {
     expect(config.auth.maxTokenLifetimeSeconds).toBe(3600);
     expect(problemsOf({ API_ALLOWED_HOSTS: 'evil.com/x' })[0]).toMatch(/^API_ALLOWED_HOSTS: /);
     expect(problemsOf({ API_CORS_ORIGINS: '*' })[0]).toMatch(/^API_CORS_ORIGINS: /);
+    expect(loadConfig({ OPS_OUTBOX_LAG_SECONDS: '5' }).api.outboxLagThresholdSeconds).toBe(5);
+    expect(problemsOf({ OPS_OUTBOX_LAG_SECONDS: '0' })[0]).toMatch(/^OPS_OUTBOX_LAG_SECONDS: must be at least 1/);
     expect(problemsOf({ AUTH_TOKEN_MAX_LIFETIME_SECONDS: '0' })[0]).toMatch(/^AUTH_TOKEN_MAX_LIFETIME_SECONDS: /);
   });
 

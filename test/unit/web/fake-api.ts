@@ -90,6 +90,7 @@ export async function fakeApi({ codec, ...options }: Partial<ApiOptions> & { cod
     query: (filters: Parameters<typeof visibilityQuery>[1]) => visibilityQuery(catalogue, filters),
     submit: async () => ({ dossierId: 'HS-20261123-NEW0000001', created: true }),
     list: async () => [],
+    page: async () => ({ rows: [] }),
     search: async () => [],
     mine: async () => [],
     count: async () => 0,
@@ -119,6 +120,7 @@ export async function fakeApi({ codec, ...options }: Partial<ApiOptions> & { cod
     release: async (taskId: string) => carriedOut.push(`release ${taskId}`) > 0,
     complete: async (taskId: string) => carriedOut.push(`complete ${taskId}`) > 0,
     dataAccess: async () => [],
+    outboxLag: async () => ({ unpublished: 0, oldestAgeSeconds: null, waiting: [] }),
   } as unknown as BackOffice;
   const entries: AuditEntry[] = [];
   const audit = {

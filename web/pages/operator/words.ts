@@ -17,7 +17,8 @@ export const operatorWords = {
     overdue: { vi: 'Quá hạn', en: 'Overdue' },
     'failed-awaiting-operator': { vi: 'Thất bại, chờ vận hành viên', en: 'Failed, awaiting an operator' },
     'workflow-task-failing': { vi: 'Tác vụ quy trình đang lỗi', en: 'Workflow task failing' },
-    'activity-retrying': { vi: 'Hoạt động đang thử lại', en: 'Activity retrying' },
+    'dead-lettered': { vi: 'Lệnh hoặc kết quả nằm trong hàng đợi lỗi', en: 'Dead-lettered command or result' },
+    'outbox-lag': { vi: 'Kết quả chờ trong hộp thư đi của cơ quan', en: "Result waiting in the agency's outbox" },
   },
   onTimeTitle: { vi: 'Tỷ lệ giải quyết đúng hạn theo cơ quan', en: "Each agency's on-time rate" },
   onTimeLead: {
