@@ -28,7 +28,7 @@ import {
   deadLetterTopicSource,
 } from '../../ops/operations';
 import { principalOf } from '../auth';
-import { unavailable, unprocessable } from '../problems';
+import { unavailable } from '../problems';
 import { recordRead } from '../audited-reads';
 import type { ApiContext } from '../context';
 
