@@ -8,6 +8,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          // Some build the whole api (every route and page) in a test; 5 s is tight on a busy 2-core machine.
+          testTimeout: 15_000,
           // Unit tests run first and fast; the integration group follows.
           sequence: { groupOrder: 0 },
         },

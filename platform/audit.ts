@@ -152,8 +152,13 @@ export function createAuditLog(pool: Pool, key: Uint8Array) {
       stepId: text(e.stepId),
       beforeStatus: text(e.beforeStatus),
       afterStatus: text(e.afterStatus),
-      // As jsonb will give it back: undefined members dropped.
-      details: JSON.parse(JSON.stringify(e.details)) as unknown,
+      // As jsonb will give it back: undefined members dropped, and (as for the columns) a lone
+      // surrogate in a string as U+FFFD, else the row would read back unlike what was hashed.
+      details: JSON.parse(
+        JSON.stringify(e.details, (_key, value: unknown) =>
+          typeof value === 'string' ? Buffer.from(value).toString() : value,
+        ),
+      ) as unknown,
     };
     const hash = chainHash(key, row);
     await client.query(

@@ -532,10 +532,11 @@ describe('operators', () => {
             (await fast.call('operator', 'GET', '/api/operator/dossiers/stuck?limit=500')).body as unknown as {
               dossiers: { dossierId: string; reasons: string[] }[];
             }
-          ).dossiers.find((d) => d.dossierId === dossierId),
+          ).dossiers.find((d) => d.dossierId === dossierId && d.reasons.includes('failed-awaiting-operator')),
         60_000,
       );
-      expect(stuck.reasons).toContain('failed-awaiting-operator');
+      // Listed first for its dead-lettered command, then as failed once its one attempt ran out.
+      expect(stuck.reasons).toEqual(expect.arrayContaining(['failed-awaiting-operator', 'dead-lettered']));
       const found = await fast.call('operator', 'GET', '/api/operator/dossiers?failing=true&step=register-residence');
       expect((found.body as unknown as { dossierId: string }[]).map((d) => d.dossierId)).toContain(dossierId);
       const depth = await fast.call('auditor', 'GET', `/api/operator/dossiers/${dossierId}`);

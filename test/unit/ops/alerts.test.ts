@@ -19,6 +19,7 @@ describe('ops/alerts/lienthong.rules.yml', () => {
     kafka: {} as Kafka,
     notifications: createNotificationHub(),
     backOffices: { residence: {} as BackOffice },
+    deadLetters: { depth: async () => [] },
   });
   const exported = new Set(registry.getMetricsAsArray().map((m) => m.name));
 
