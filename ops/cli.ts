@@ -48,7 +48,9 @@ function buildProgram(): Command {
       '--anchor <seq:hash>',
       'a head printed by an earlier run, which must still be there (a cut tail is found only this way)',
     )
-    .action(async (o: { json?: boolean; anchor?: string }) => {
+    .action(async (_o: unknown, command: Command) => {
+      // `audit` has a --json of its own: commander gives it the flag, so read both levels.
+      const o = command.optsWithGlobals<{ json?: boolean; anchor?: string }>();
       const anchor = o.anchor === undefined ? undefined : parseAnchor(o.anchor);
       if (o.anchor !== undefined && !anchor)
         throw new CliError("--anchor: must be <seq>:<64 hex digits>, as a report's head prints it", 2);
