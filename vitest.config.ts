@@ -1,4 +1,8 @@
+import { existsSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
+
+/** A Docker engine configured here: only then is the containers project part of the run. */
+const dockerEngine = Boolean(process.env.DOCKER_HOST) || existsSync('/var/run/docker.sock');
 
 export default defineConfig({
   test: {
@@ -40,6 +44,18 @@ export default defineConfig({
           maxWorkers: 1,
         },
       },
+      ...(dockerEngine || process.env.LIENTHONG_CONTAINER_TESTS
+        ? [
+            {
+              test: {
+                name: 'containers',
+                include: ['test/containers/**/*.test.ts'],
+                sequence: { groupOrder: 2 },
+                testTimeout: 600_000,
+              },
+            },
+          ]
+        : []),
     ],
   },
 });

@@ -19,6 +19,7 @@ import { birthInput } from '../fixtures/dossiers';
 import { testKeyring } from '../support/bus-keys';
 import { startSystem } from '../support/system';
 import { testDataConverter } from '../support/workflow-env';
+import { testAuditKeyEnv } from '../support/audit-key';
 
 /**
  * Dead letters as records on the real stack: the api process (its recorder and the operations
@@ -40,6 +41,7 @@ beforeAll(async () => {
       DATA_DIR: dataDir,
       API_PORT: String(await freePort()),
       AUTH_DEV_SECRET: 'dead-letters-test-secret-of-32-bytes',
+      ...testAuditKeyEnv,
       LOG_LEVEL: 'warn',
       API_RATE_LIMIT_PER_MINUTE: '10000',
     }),

@@ -11,6 +11,7 @@ import { birthInput } from '../fixtures/dossiers';
 import { startSystem } from '../support/system';
 import { testDataConverter } from '../support/workflow-env';
 import { testKeyring } from '../support/bus-keys';
+import { testAuditKeyEnv } from '../support/audit-key';
 
 /**
  * Submitting through the api as the composition root builds it (its ledger in the platform
@@ -30,6 +31,7 @@ beforeAll(async () => {
     DATA_DIR: dataDir,
     API_PORT: String(await freePort()),
     AUTH_DEV_SECRET: 'submissions-test-secret-of-32-bytes!',
+    ...testAuditKeyEnv,
     LOG_LEVEL: 'warn',
     API_RATE_LIMIT_PER_MINUTE: '10000',
   });
