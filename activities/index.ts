@@ -24,6 +24,12 @@ export interface AgencyCommandRequest {
   data: Record<string, unknown>;
 }
 
+/** What a sent command answers: its step and id, kept in a local activity's marker for the operator's reset. */
+export interface SentCommand {
+  stepId: string;
+  commandId: string;
+}
+
 const source = 'lienthong/orchestrator';
 
 const notificationEvent = (notification: DossierStatusChanged) => ({
@@ -48,7 +54,7 @@ export function createActivities(deps: { publisher: ActivityPublisher }) {
   };
   return {
     /** Publishes a step's command to its agency's command topic; the command id is the CloudEvent id. */
-    async sendAgencyCommand(command: AgencyCommandRequest): Promise<void> {
+    async sendAgencyCommand(command: AgencyCommandRequest): Promise<SentCommand> {
       await publish(topicSpec(commandTopic(command.agency)), {
         id: command.commandId,
         type: command.type,
@@ -62,6 +68,7 @@ export function createActivities(deps: { publisher: ActivityPublisher }) {
           attempt: command.attempt,
         },
       });
+      return { stepId: command.stepId, commandId: command.commandId };
     },
 
     /** Tells the citizen (and anyone following the dossier) that its status changed. */

@@ -74,8 +74,24 @@ async function localFirst(first: () => Promise<void>, then: () => Promise<void>)
 }
 
 type Notifications = Parameters<typeof publishDossierNotifications>[0];
+type CommandRequest = Parameters<typeof sendAgencyCommand>[0];
 /** Counts a local activity in flight (the dossier's flush loop waits for them). */
 type Counted = <T>(call: () => Promise<T>) => Promise<T>;
+
+/**
+ * A step's command under the 'local-commands' patch: a local activity first (one marker, no
+ * workflow task of its own; its result names the step, where the operator's reset finds it), then
+ * the regular activity with its retry policy, whose failure leaves the step to an operator.
+ */
+export const sendAgencyCommandCheaply = (request: CommandRequest, counted: Counted) =>
+  localFirst(
+    async () => {
+      await counted(() => local.sendAgencyCommand(request));
+    },
+    async () => {
+      await sendAgencyCommand(request);
+    },
+  );
 
 /** A workflow task's status notifications in one go, locally first, then however long the bus is down. */
 export const publishDossierNotificationsCheaply = (notifications: Notifications, counted: Counted) =>

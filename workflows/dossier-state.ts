@@ -70,6 +70,11 @@ export class DossierState {
    * and deadlines share one timer (`alarm`). Histories from before the patch replay without it.
    */
   cheap = false;
+  /**
+   * Set when the run started under the 'local-commands' patch (which implies 'cheap-dossier'):
+   * agency commands go out as local activities too, so a step's send costs no workflow task.
+   */
+  localCommands = false;
   readonly alarm = new DeadlineAlarm();
   /** Local activities in flight: the flush loop waits for them, so one workflow task upserts once. */
   localCalls = 0;

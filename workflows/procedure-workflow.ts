@@ -42,9 +42,11 @@ export function procedureWorkflow<Input extends ProcedureInputBase>(procedure: P
       citizenKey: args.citizenKey,
       carried: args.carried,
     });
-    // Decided once per run, before anything is emitted: runs started before this patch keep
-    // their activities, per-wait timers and immediate upserts when they replay.
-    state.cheap = patched('cheap-dossier');
+    // Decided once per run, before anything is emitted: runs started before these patches keep
+    // their activities, per-wait timers and immediate upserts when they replay. 'local-commands'
+    // implies 'cheap-dossier', so a run started under it records one patch marker, not two.
+    state.localCommands = patched('local-commands');
+    state.cheap = state.localCommands || patched('cheap-dossier');
     if (args.carried) resume(state, args.carried);
     installHandlers(state);
     return runStages(state, stages, args.input, (carried) => continueAsNew<typeof run>({ ...args, carried }));

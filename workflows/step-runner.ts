@@ -5,7 +5,7 @@ import { rules } from '../contracts/rules';
 import type { SkipStepInput } from '../contracts/dossier-workflow';
 import type { StepView } from '../contracts/dossier-status';
 import type { ServiceDefinition, StepDefinition, StepResults } from '../contracts/procedures/define';
-import { sendAgencyCommand, sendCancellation } from './activities';
+import { sendAgencyCommand, sendAgencyCommandCheaply, sendCancellation } from './activities';
 import type { OperatorAction, StepCursor } from './dossier-carry';
 import { finalStepStatuses, type DossierState } from './dossier-state';
 
@@ -76,9 +76,9 @@ export class StepRunner<Input> {
               type: command.type,
               data: command.data,
             };
-            // A regular activity even for a cheap dossier: the operator's reset finds a step's
-            // reset point by its scheduled sendAgencyCommand (a local activity's marker has no input).
-            await sendAgencyCommand(request);
+            // Under 'local-commands' a local activity first; runs from before it keep the regular one.
+            if (this.dossier.localCommands) await sendAgencyCommandCheaply(request, this.dossier.counted);
+            else await sendAgencyCommand(request);
           } catch (err) {
             step.lastError = `could not send ${command.type}: ${failureMessage(err)}`;
             this.dossier.setStep(step, 'failed');

@@ -10,20 +10,42 @@ export type ResetTarget = { beforeStep: string } | { lastGoodBefore: string };
 const seconds = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
   t ? Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6) : undefined;
 
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+type Payload = temporal.api.common.v1.IPayload;
+
+const decoded = async (codec: PayloadCodec, payload: Payload | undefined) =>
+  payload ? (defaultPayloadConverter.fromPayload((await codec.decode([payload]))[0]!) as unknown) : undefined;
+
 /**
- * The workflow-task-completed event id to reset to. For a step: the task that scheduled its first
- * `sendAgencyCommand` (the step then runs again). For a bad deploy: the last workflow task that
+ * The step whose agency command the event sent, if it sent one: a scheduled `sendAgencyCommand`
+ * activity names it in its input; a local one (the 'local-commands' patch) in its marker's result.
+ * Core writes a local activity's marker data itself, as plain JSON.
+ */
+async function stepSent(event: HistoryEvent, codec: PayloadCodec): Promise<string | undefined> {
+  const scheduled = event.activityTaskScheduledEventAttributes;
+  if (scheduled?.activityType?.name === 'sendAgencyCommand')
+    return ((await decoded(codec, scheduled.input?.payloads?.[0])) as { stepId?: string } | undefined)?.stepId;
+  const marker = event.markerRecordedEventAttributes;
+  if (marker?.markerName !== 'core_local_activity') return undefined;
+  const data = marker.details?.data?.payloads?.[0];
+  const activity = data ? (defaultPayloadConverter.fromPayload(data) as { activity_type?: string }) : {};
+  if (activity.activity_type !== 'sendAgencyCommand') return undefined;
+  return ((await decoded(codec, marker.details?.result?.payloads?.[0])) as { stepId?: string } | undefined)?.stepId;
+}
+
+/**
+ * The workflow-task-completed event id to reset to. For a step: the task that sent its first
+ * command (the step then runs again). For a bad deploy: the last workflow task that
  * completed before the deploy time, so every decision the bad worker took is undone.
  */
 export async function findResetPoint(history: History, codec: PayloadCodec, target: ResetTarget): Promise<number> {
   const events = history.events ?? [];
   if ('beforeStep' in target) {
+    // A command's events follow the completion of the workflow task that sent it.
+    let completed: number | undefined;
     for (const event of events) {
-      const scheduled = event.activityTaskScheduledEventAttributes;
-      if (!scheduled || scheduled.activityType?.name !== 'sendAgencyCommand') continue;
-      const payloads = await codec.decode((scheduled.input?.payloads ?? []) as temporal.api.common.v1.IPayload[]);
-      const command = payloads[0] ? (defaultPayloadConverter.fromPayload(payloads[0]) as { stepId?: string }) : {};
-      if (command.stepId === target.beforeStep) return Number(scheduled.workflowTaskCompletedEventId);
+      if (event.workflowTaskCompletedEventAttributes) completed = Number(event.eventId);
+      else if (completed !== undefined && (await stepSent(event, codec)) === target.beforeStep) return completed;
     }
     throw new InvalidRequestError(
       `step ${target.beforeStep} never sent a command in this dossier`,

@@ -511,132 +511,136 @@ describe('agency workers', () => {
 });
 
 describe('operators', () => {
-  it('find a dossier stuck behind an agency outage, reset it, retry it after the outage, redrive the dead letter; the audit log shows each action', async () => {
-    // Simulated time starts on a Monday at 15:01 (after the cut-off) and runs 10,000 times faster:
-    // the residence step's 2 working days pass in about 17 s. One attempt, then an operator.
-    const fast = await startPortal({
-      clock: { realEpochMs: Date.now(), simulatedEpochMs: Date.parse('2026-11-23T08:01:00Z'), factor: 10_000 },
-      maxAttempts: 1,
-    });
-    const outageEnds = Date.now() + 45_000;
-    await system.restartAgency('residence', 'auto', {
-      latencyMs: 0,
-      failureRate: 0,
-      outages: [{ from: new Date(Date.now() - 1_000), to: new Date(outageEnds) }],
-    });
-    try {
-      const { body } = await fast.call('citizen-lan', 'POST', '/api/dossiers', apiBirth(9));
-      const dossierId = body!.dossierId as string;
-      const stuckFor = (reason: string) =>
-        waitFor(
-          async () =>
-            (
-              (await fast.call('operator', 'GET', '/api/operator/dossiers/stuck?limit=500')).body as unknown as {
-                dossiers: { dossierId: string; reasons: string[] }[];
-              }
-            ).dossiers.find((d) => d.dossierId === dossierId && d.reasons.includes(reason)),
-          60_000,
-        );
-      // Listed first for its dead-lettered command.
-      await stuckFor('dead-lettered');
-
-      // Reset to before the step while the outage lasts: a new run sends the command again.
-      const reset = await fast.call('operator', 'POST', `/api/operator/dossiers/${dossierId}/reset`, {
-        reason: 'send the residence command again',
-        beforeStep: 'register-residence',
+  it(
+    'find a dossier stuck behind an agency outage, reset it, retry it after the outage, redrive the dead letter; the audit log shows each action',
+    { timeout: 180_000 },
+    async () => {
+      // Simulated time starts on a Monday at 15:01 (after the cut-off) and runs 10,000 times faster:
+      // the residence step's 2 working days pass in about 17 s. One attempt, then an operator.
+      const fast = await startPortal({
+        clock: { realEpochMs: Date.now(), simulatedEpochMs: Date.parse('2026-11-23T08:01:00Z'), factor: 10_000 },
+        maxAttempts: 1,
       });
-      expect(reset.status).toBe(200);
-      const runId = reset.body!.runId as string;
-      expect(runId).toMatch(/^[0-9a-f-]{36}$/);
-
-      // The new run's one attempt runs out in the outage: failed, awaiting an operator.
-      const stuck = await stuckFor('failed-awaiting-operator');
-      expect(stuck.reasons).toEqual(expect.arrayContaining(['failed-awaiting-operator', 'dead-lettered']));
-      const view = (await fast.call('auditor', 'GET', `/api/operator/dossiers/${dossierId}`))
-        .body as unknown as DossierDepth;
-      expect(view.workflow.runId).toBe(runId);
-      expect(view.dossier.steps.find((s) => s.stepId === 'register-residence')?.status).toBe('failed');
-      expect(Date.now()).toBeLessThan(outageEnds);
-      const found = await fast.call('operator', 'GET', '/api/operator/dossiers?failing=true&step=register-residence');
-      expect((found.body as unknown as { dossierId: string }[]).map((d) => d.dossierId)).toContain(dossierId);
-      expect(
-        (
-          await fast.call('auditor', 'POST', `/api/operator/dossiers/${dossierId}/steps/register-residence/retry`, {
-            reason: 'outage over',
-          })
-        ).status,
-      ).toBe(403);
-
-      await new Promise((r) => setTimeout(r, Math.max(0, outageEnds - Date.now() + 500)));
-      const retried = await fast.call(
-        'operator',
-        'POST',
-        `/api/operator/dossiers/${dossierId}/steps/register-residence/retry`,
-        { reason: 'the police registry is back after its outage' },
-      );
-      expect(retried.status).toBe(200);
-      const done = await fast.follow('citizen-lan', dossierId);
-      expect(done.last.status).toBe('result-returned');
-      expect(done.last.steps.find((s) => s.stepId === 'register-residence')!.attempts).toBeGreaterThanOrEqual(2);
-
-      // Once the workflow has closed, a reset would register the child again: refused with the state.
-      await system.client.workflow.getHandle(dossierId, runId).result();
-      const late = await fast.call('operator', 'POST', `/api/operator/dossiers/${dossierId}/reset`, {
-        reason: 'check the registration again',
-        beforeStep: 'register-residence',
+      // Long enough for two deadlines (the reset run's may span a weekend) inside the outage.
+      const outageEnds = Date.now() + 75_000;
+      await system.restartAgency('residence', 'auto', {
+        latencyMs: 0,
+        failureRate: 0,
+        outages: [{ from: new Date(Date.now() - 1_000), to: new Date(outageEnds) }],
       });
-      expect(late.status).toBe(409);
-      expect(JSON.stringify(late.body)).toContain('result-returned');
-
-      // The first attempt's command, dead-lettered during the outage, is a record; the step has
-      // completed since, so it is obsolete: the dry run says so and a redrive skips it unless forced.
-      let letter: DeadLetterRow | undefined;
-      await expect
-        .poll(
-          async () =>
-            (letter = (
+      try {
+        const { body } = await fast.call('citizen-lan', 'POST', '/api/dossiers', apiBirth(9));
+        const dossierId = body!.dossierId as string;
+        const stuckFor = (reason: string) =>
+          waitFor(
+            async () =>
               (
-                await fast.call(
-                  'operator',
-                  'GET',
-                  `/api/operator/dead-letters?dossierId=${dossierId}&topic=agency.residence.commands`,
-                )
-              ).body as unknown as DeadLetterRow[]
-            ).find((row) => row.attempt === 1)),
-          { timeout: 30_000, interval: 500 },
-        )
-        .toBeDefined();
-      expect(letter).toMatchObject({ reason: 'handler-failed', stepId: 'register-residence', state: 'open' });
-      const redrive = async (body: Record<string, unknown>) =>
-        (await fast.call('operator', 'POST', '/api/operator/dead-letters/redrive', body))
-          .body as unknown as RedriveReply;
-      const dry = await redrive({
-        deadLetterIds: [letter!.deadLetterId],
-        reason: 'outage over, deliver the first attempt',
-      });
-      expect(dry.outcomes).toEqual([
-        expect.objectContaining({ outcome: 'skipped', obsolete: 'step register-residence is already completed' }),
-      ]);
-      const forced = await redrive({
-        deadLetterIds: [letter!.deadLetterId],
-        reason: 'outage over, deliver the first attempt',
-        dryRun: false,
-        force: true,
-      });
-      expect(forced.outcomes.map((o) => o.outcome)).toEqual(['redriven']);
+                (await fast.call('operator', 'GET', '/api/operator/dossiers/stuck?limit=500')).body as unknown as {
+                  dossiers: { dossierId: string; reasons: string[] }[];
+                }
+              ).dossiers.find((d) => d.dossierId === dossierId && d.reasons.includes(reason)),
+            60_000,
+          );
+        // Listed first for its dead-lettered command.
+        await stuckFor('dead-lettered');
 
-      const audit = (await fast.call('auditor', 'GET', `/api/audit?actor=operator`)).body as unknown as {
-        action: string;
-        dossierId?: string;
-        reason: string;
-      }[];
-      expect(audit.filter((e) => e.dossierId === dossierId).map((e) => e.action)).toEqual(
-        expect.arrayContaining(['step.retry', 'dossier.reset', 'dead-letter.redrive']),
-      );
-    } finally {
-      await system.restartAgency('residence', 'auto');
-    }
-  });
+        // Reset to before the step while the outage lasts: a new run sends the command again.
+        const reset = await fast.call('operator', 'POST', `/api/operator/dossiers/${dossierId}/reset`, {
+          reason: 'send the residence command again',
+          beforeStep: 'register-residence',
+        });
+        expect(reset.status).toBe(200);
+        const runId = reset.body!.runId as string;
+        expect(runId).toMatch(/^[0-9a-f-]{36}$/);
+
+        // The new run's one attempt runs out in the outage: failed, awaiting an operator.
+        const stuck = await stuckFor('failed-awaiting-operator');
+        expect(stuck.reasons).toEqual(expect.arrayContaining(['failed-awaiting-operator', 'dead-lettered']));
+        const view = (await fast.call('auditor', 'GET', `/api/operator/dossiers/${dossierId}`))
+          .body as unknown as DossierDepth;
+        expect(view.workflow.runId).toBe(runId);
+        expect(view.dossier.steps.find((s) => s.stepId === 'register-residence')?.status).toBe('failed');
+        const found = await fast.call('operator', 'GET', '/api/operator/dossiers?failing=true&step=register-residence');
+        expect((found.body as unknown as { dossierId: string }[]).map((d) => d.dossierId)).toContain(dossierId);
+        expect(
+          (
+            await fast.call('auditor', 'POST', `/api/operator/dossiers/${dossierId}/steps/register-residence/retry`, {
+              reason: 'outage over',
+            })
+          ).status,
+        ).toBe(403);
+
+        await new Promise((r) => setTimeout(r, Math.max(0, outageEnds - Date.now() + 500)));
+        const retried = await fast.call(
+          'operator',
+          'POST',
+          `/api/operator/dossiers/${dossierId}/steps/register-residence/retry`,
+          { reason: 'the police registry is back after its outage' },
+        );
+        expect(retried.status).toBe(200);
+        const done = await fast.follow('citizen-lan', dossierId);
+        expect(done.last.status).toBe('result-returned');
+        expect(done.last.steps.find((s) => s.stepId === 'register-residence')!.attempts).toBeGreaterThanOrEqual(2);
+
+        // Once the workflow has closed, a reset would register the child again: refused with the state.
+        await system.client.workflow.getHandle(dossierId, runId).result();
+        const late = await fast.call('operator', 'POST', `/api/operator/dossiers/${dossierId}/reset`, {
+          reason: 'check the registration again',
+          beforeStep: 'register-residence',
+        });
+        expect(late.status).toBe(409);
+        expect(JSON.stringify(late.body)).toContain('result-returned');
+
+        // The first attempt's command, dead-lettered during the outage, is a record; the step has
+        // completed since, so it is obsolete: the dry run says so and a redrive skips it unless forced.
+        let letter: DeadLetterRow | undefined;
+        await expect
+          .poll(
+            async () =>
+              (letter = (
+                (
+                  await fast.call(
+                    'operator',
+                    'GET',
+                    `/api/operator/dead-letters?dossierId=${dossierId}&topic=agency.residence.commands`,
+                  )
+                ).body as unknown as DeadLetterRow[]
+              ).find((row) => row.attempt === 1)),
+            { timeout: 30_000, interval: 500 },
+          )
+          .toBeDefined();
+        expect(letter).toMatchObject({ reason: 'handler-failed', stepId: 'register-residence', state: 'open' });
+        const redrive = async (body: Record<string, unknown>) =>
+          (await fast.call('operator', 'POST', '/api/operator/dead-letters/redrive', body))
+            .body as unknown as RedriveReply;
+        const dry = await redrive({
+          deadLetterIds: [letter!.deadLetterId],
+          reason: 'outage over, deliver the first attempt',
+        });
+        expect(dry.outcomes).toEqual([
+          expect.objectContaining({ outcome: 'skipped', obsolete: 'step register-residence is already completed' }),
+        ]);
+        const forced = await redrive({
+          deadLetterIds: [letter!.deadLetterId],
+          reason: 'outage over, deliver the first attempt',
+          dryRun: false,
+          force: true,
+        });
+        expect(forced.outcomes.map((o) => o.outcome)).toEqual(['redriven']);
+
+        const audit = (await fast.call('auditor', 'GET', `/api/audit?actor=operator`)).body as unknown as {
+          action: string;
+          dossierId?: string;
+          reason: string;
+        }[];
+        expect(audit.filter((e) => e.dossierId === dossierId).map((e) => e.action)).toEqual(
+          expect.arrayContaining(['step.retry', 'dossier.reset', 'dead-letter.redrive']),
+        );
+      } finally {
+        await system.restartAgency('residence', 'auto');
+      }
+    },
+  );
 });
 
 describe('an operator action the audit log cannot record', () => {

@@ -59,6 +59,7 @@ export async function createDossierHarness(
     async sendAgencyCommand(command) {
       failing(command.type === 'CancelCase.v1' ? cancelFailures : sendFailures);
       commands.push(command);
+      return { stepId: command.stepId, commandId: command.commandId };
     },
     async publishDossierNotification(notification) {
       failing(notifyFailures);

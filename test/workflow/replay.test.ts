@@ -9,7 +9,8 @@ import { testDataConverter } from '../support/workflow-env';
 // Histories recorded from the workflow scenarios (RECORD_HISTORIES=1 npm test -- --project workflow).
 // Replaying them against today's code catches a change that would break dossiers already running.
 // `*.before-cheap-dossier.json` were recorded before the 'cheap-dossier' patch (regular activities,
-// a timer per wait) and stay: dossiers started then must still replay.
+// a timer per wait) and stay: dossiers started then must still replay; so do
+// `*.before-local-commands.json`, recorded before agency commands went out as local activities.
 const dir = fileURLToPath(new URL('../histories/', import.meta.url));
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.json'))
@@ -36,6 +37,8 @@ describe('replay of stored histories', () => {
         'birth-bundle-continued-as-new.json',
         'birth-bundle-completed.before-cheap-dossier.json',
         'death-bundle-variant-4.before-cheap-dossier.json',
+        'birth-bundle-completed.before-local-commands.json',
+        'death-bundle-variant-4.before-local-commands.json',
       ]),
     );
   });
