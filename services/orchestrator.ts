@@ -32,6 +32,8 @@ export async function startOrchestrator(deps: {
   publisher?: ActivityPublisher;
   /** The workflows it runs; every procedure of `workflows/` by default (tests add their own). */
   workflowsPath?: string;
+  /** The same workflows bundled beforehand (`bundleWorkflowCode`): a test run bundles once, not per worker. */
+  workflowBundle?: { codePath: string };
 }): Promise<RunningOrchestrator> {
   const bus = deps.publisher ? undefined : await createPublisher(deps.kafka, deps.log, deps.keyring);
   const publisher: ActivityPublisher = deps.publisher ?? bus!;
@@ -42,7 +44,9 @@ export async function startOrchestrator(deps: {
     connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue ?? orchestratorTaskQueue,
-    workflowsPath: deps.workflowsPath ?? workflowsPath,
+    ...(deps.workflowBundle && !deps.workflowsPath
+      ? { workflowBundle: deps.workflowBundle }
+      : { workflowsPath: deps.workflowsPath ?? workflowsPath }),
     activities: createActivities({ publisher }),
     dataConverter: { payloadCodecs: [deps.codec] },
   });

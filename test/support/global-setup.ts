@@ -1,4 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { workflowsPath } from '../../services/orchestrator';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -15,6 +17,8 @@ declare module 'vitest' {
     busKeysDir: string;
     /** The run's server data folder: Kafka's segment files and the servers' logs, for the no-clear-text test. */
     dataDir: string;
+    /** The production workflows bundled once for the run's orchestrator workers. */
+    workflowBundlePath: string;
   }
 }
 
@@ -29,6 +33,13 @@ export async function setup(project: TestProject): Promise<void> {
   );
   dataDir = mkdtempSync(join(tmpdir(), 'lienthong-test-'));
   const started = Date.now();
+  // Bundled while the servers start, once for every orchestrator worker of the run.
+  const bundled = bundleWorkflowCode({ workflowsPath, logger: quiet }).then(({ code }) => {
+    const path = join(dataDir!, 'workflows-bundle.js');
+    writeFileSync(path, code);
+    return path;
+  });
+  bundled.catch(() => undefined); // awaited below; a failure then is reported there, not as unhandled
   stack = await startLocalStack({
     cacheDir: resolve(process.env.INFRA_CACHE_DIR ?? '.infra'),
     dataDir,
@@ -48,7 +59,17 @@ export async function setup(project: TestProject): Promise<void> {
   ensureLocalBusKeys(busKeysDir);
   project.provide('busKeysDir', busKeysDir);
   project.provide('dataDir', dataDir);
+  project.provide('workflowBundlePath', await bundled);
 }
+
+const quiet = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
 
 export async function teardown(): Promise<void> {
   await stack?.stop();

@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
+import { inject } from 'vitest';
 import { agencyDatabase, agencyIds, registryDatabase, type AgencyId } from '../../contracts/agencies';
 import { workingDaysCalendar } from '../../contracts/calendar';
 import type { Catalogue } from '../../contracts/procedures';
@@ -30,6 +31,8 @@ export async function startSystem(
   /** The procedures it runs: a catalogue and the workflows of its procedures (production by default). */
   procedures: { catalogue?: Catalogue; workflowsPath?: string } = {},
 ) {
+  // The production workflows, bundled once by the global setup (a bundle costs seconds of CPU).
+  const workflowBundle = { codePath: inject('workflowBundlePath') };
   // The services log in as their own principals, so every system test runs under the real ACLs;
   // `kafka` (the admin) is for the tests' own probes.
   const kafka: Kafka = kafkaFor(endpoints.kafka, 'admin', { clientId: 'e2e' }, log);
@@ -82,6 +85,7 @@ export async function startSystem(
     keyring: testKeyring('orchestrator'),
     log,
     workflowsPath: procedures.workflowsPath,
+    workflowBundle,
   });
   const bridge: RunningConsumer = await startEventBridge({
     kafka: kafkaOf('event-bridge'),
@@ -119,6 +123,7 @@ export async function startSystem(
         keyring: testKeyring('orchestrator'),
         log,
         workflowsPath: procedures.workflowsPath,
+        workflowBundle,
       });
     },
     async stopOrchestrator() {
