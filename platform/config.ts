@@ -168,6 +168,12 @@ export const EnvSchema = z.object({
     .int('must be a whole number')
     .min(0, 'must not be negative')
     .default(0),
+  AGENCY_RECEIPT_LINGER_MS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(0, 'must not be negative')
+    .max(60_000, 'must be at most 60000 (a minute)')
+    .default(1000),
   AGENCY_LATENCY_MS: z.coerce
     .number({ error: 'must be a number' })
     .int('must be a whole number')
@@ -356,6 +362,8 @@ export interface Config {
   agencies: {
     policy: Record<AgencyId, AgencyPolicy>;
     processingDelayMs: number;
+    /** How long an agency holds a receipt back; a decision meanwhile withdraws it. */
+    receiptLingerMs: number;
     latencyMs: number;
     failureRate: number;
     outages: { agency: AgencyId; from: Date; to: Date }[];
@@ -497,6 +505,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     agencies: {
       policy: perAgency((agency) => e[policyVariable(agency)] ?? e.AGENCY_POLICY),
       processingDelayMs: e.AGENCY_PROCESSING_DELAY_MS,
+      receiptLingerMs: e.AGENCY_RECEIPT_LINGER_MS,
       latencyMs: e.AGENCY_LATENCY_MS,
       failureRate: e.AGENCY_FAILURE_RATE,
       outages: parseOutages(e.AGENCY_OUTAGES),

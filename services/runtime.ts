@@ -160,6 +160,7 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
         log,
         policy: config.agencies.policy[agency],
         processingDelayMs: config.agencies.processingDelayMs,
+        receiptLingerMs: config.agencies.receiptLingerMs,
         clock,
         calendar,
         registry: registryClient(),

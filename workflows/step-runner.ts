@@ -219,8 +219,9 @@ export class StepRunner<Input> {
       const event = this.dossier.inbox.get(this.stepId)?.shift();
       if (event) {
         const outcome = classifyAgencyEvent(this.service, event.type, event.data);
+        // An answer acknowledges the case too: an agency that decides at once sends no receipt.
+        if (outcome.kind !== 'ignored' && outcome.kind !== 'unexpected') step.acknowledgedAt ??= event.occurredAt;
         if (outcome.kind === 'received') {
-          step.acknowledgedAt ??= event.occurredAt;
           if (outcome.flags.length > 0) step.reviewFlags = outcome.flags;
           this.dossier.setStep(step, outcome.awaitingWorker ? 'awaiting-agency-worker' : 'in-progress');
         }

@@ -51,6 +51,12 @@ export interface AgencyOptions {
    * until a process with a relay starts: how a crash between commit and publish looks from outside.
    */
   relay?: boolean;
+  /**
+   * How long a receipt (`CommandReceived`) waits in the outbox before it leaves; a decision taken
+   * meanwhile withdraws it, so a case the rules decide at once costs its dossier one event, not two.
+   * 0 (the default here) sends every receipt at once; the services' config sets 1 s.
+   */
+  receiptLingerMs?: number;
 }
 
 /**
@@ -76,8 +82,9 @@ export async function runAgency(module: AgencyModule, options: AgencyOptions) {
     calendar: options.calendar,
     registry: options.registry,
     now,
+    withdrawUnsentReceipts: (options.receiptLingerMs ?? 0) > 0,
   });
-  const relay = createRelay({ agency, pool, publisher, events });
+  const relay = createRelay({ agency, pool, publisher, events, receiptLingerMs: options.receiptLingerMs });
   const intake = createIntake({
     agency,
     pool,

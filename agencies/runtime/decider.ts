@@ -45,6 +45,8 @@ export function createDecider(deps: {
   calendar: WorkingDaysCalendar;
   registry: PopulationRegistryClient;
   now(): Date;
+  /** Whether receipts wait in the outbox before they leave (the agency's `receiptLingerMs` > 0). */
+  withdrawUnsentReceipts?: boolean;
 }) {
   const { events } = deps;
 
@@ -135,6 +137,13 @@ export function createDecider(deps: {
             : 'no such event'
         }`,
       );
+    // A receipt still held back (see `receiptLingerMs`) says nothing the decision does not: it is
+    // withdrawn in the same transaction, and the dossier gets one event instead of two. A receipt the
+    // relay holds locked is being published: the delete waits for it and then finds nothing.
+    if (deps.withdrawUnsentReceipts)
+      await client.query('delete from outbox where event_id = $1 and published_at is null', [
+        `${c.command_id}/received`,
+      ]);
     await enqueueEvent(client, events, c, `${c.command_id}/decided`, event.type, event.data);
     const status =
       verdict.outcome === 'approved'

@@ -52,5 +52,16 @@ export const enqueueResultAgain = (db: Queryable, decidedCommandId: string, c: C
   );
 
 /** The outbox relay of an agency: its results leave on its events topic. */
-export const createRelay = (deps: { agency: AgencyId; pool: Pool; publisher: EventPublisher; events: TopicSpec }) =>
-  createOutboxRelay({ ...deps, topic: deps.events, source: `lienthong/agency/${deps.agency}` });
+export const createRelay = (deps: {
+  agency: AgencyId;
+  pool: Pool;
+  publisher: EventPublisher;
+  events: TopicSpec;
+  receiptLingerMs?: number;
+}) =>
+  createOutboxRelay({
+    ...deps,
+    topic: deps.events,
+    source: `lienthong/agency/${deps.agency}`,
+    holdBack: { eventType: 'CommandReceived.v1', ms: deps.receiptLingerMs ?? 0 },
+  });

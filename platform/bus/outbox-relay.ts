@@ -14,7 +14,10 @@ export function createOutboxRelay(deps: {
   topic: TopicSpec;
   source: string;
   subjectOf?: (subject: string) => string;
+  /** Events of this type leave only once they are this old (an agency's receipts, see `receiptLingerMs`). */
+  holdBack?: { eventType: string; ms: number };
 }) {
+  const hold = deps.holdBack && deps.holdBack.ms > 0 ? deps.holdBack : undefined;
   return (): Promise<number> =>
     inTransaction(deps.pool, async (client) => {
       const { rows } = await client.query<{
@@ -24,7 +27,10 @@ export function createOutboxRelay(deps: {
         subject: string;
         data: Record<string, unknown>;
       }>(
-        'select id, event_id, event_type, subject, data from outbox where published_at is null order by id limit 200 for update skip locked',
+        `select id, event_id, event_type, subject, data from outbox where published_at is null${
+          hold ? ' and (event_type <> $1 or created_at <= now() - make_interval(secs => $2))' : ''
+        } order by id limit 200 for update skip locked`,
+        hold ? [hold.eventType, hold.ms / 1000] : [],
       );
       if (rows.length === 0) return 0;
       await deps.publisher.publishBatch(

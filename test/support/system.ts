@@ -66,6 +66,8 @@ export async function startSystem(
       log,
       policy,
       processingDelayMs: 0,
+      // As the services run it (AGENCY_RECEIPT_LINGER_MS): a receipt the rules' decision overtakes is never sent.
+      receiptLingerMs: 1000,
       clock,
       calendar,
       pollIntervalMs: 50,

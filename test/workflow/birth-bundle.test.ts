@@ -69,6 +69,8 @@ describe('birth bundle', () => {
     });
     expect(final.steps[2]?.result).toMatchObject({ cardNumber: 'TE1010126000123', validTo: '2032-09-30' });
     expect(final.steps[0]?.acknowledgedAt).toBeDefined();
+    // Residence and the card answered without a receipt (an agency that decides at once sends none).
+    expect(final.steps[1]?.acknowledgedAt).toEqual(expect.any(String));
     const statuses = h.notifications.filter((x) => x.dossierId === id).map((x) => x.status);
     expect(statuses).toEqual(['received', 'processing', 'processed', 'result-returned']);
     await h.record(handle, 'birth-bundle-completed');

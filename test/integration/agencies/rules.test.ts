@@ -401,3 +401,25 @@ describe('agency rules on real Kafka and PostgreSQL', () => {
     expect(events.at(-1)?.data).toMatchObject({ reasonCode: 'ALREADY_DECEASED' });
   });
 });
+
+describe('receipts held back in the outbox (AGENCY_RECEIPT_LINGER_MS)', () => {
+  it('sends only the result of a case the rules decide at once, and the receipt of one left to a worker', async () => {
+    const civil = await isolatedAgency(kafka, endpoints, 'civil-status', log, { receiptLingerMs: 1000 });
+    try {
+      const decided = await civil.send('RegisterBirth.v1', registerBirth());
+      const events = await civil.events.waitFor(decided, 'BirthRegistered.v1');
+      expect(events.map((e) => e.attributes.type)).toEqual(['BirthRegistered.v1']);
+
+      await civil.restart({ policy: 'manual' });
+      const waiting = await civil.send('RegisterBirth.v1', registerBirth());
+      const sentAt = Date.now();
+      const [receipt] = await civil.events.waitFor(waiting, 'CommandReceived.v1');
+      expect(Date.now() - sentAt).toBeGreaterThanOrEqual(900);
+      expect(receipt!.data).toMatchObject({ commandId: waiting, handling: 'manual' });
+      // The withdrawn receipt never left, even later.
+      expect(civil.events.of(decided).map((e) => e.attributes.type)).toEqual(['BirthRegistered.v1']);
+    } finally {
+      await civil.stop();
+    }
+  });
+});
