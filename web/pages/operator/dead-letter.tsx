@@ -154,9 +154,7 @@ export function DeadLetterPage(props: {
         {shown?.signedBy && row(dl.signedBy, <span class="mono">{shown.signedBy}</span>)}
       </dl>
       <h2 id="dead-letter-error">{say(lang, dl.error)}</h2>
-      <pre class="code-block" tabindex={0} aria-labelledby="dead-letter-error">
-        {letter.error}
-      </pre>
+      <pre class="code-block">{letter.error}</pre>
 
       <h2 id="dead-letter-headers">{say(lang, dl.headersTitle)}</h2>
       <TableWrap label={say(lang, dl.headersTitle)}>
@@ -193,7 +191,7 @@ export function DeadLetterPage(props: {
             </p>
           )}
           {shown.data !== undefined && (
-            <pre class="code-block" id="dead-letter-data" tabindex={0} aria-labelledby="dead-letter-data-title">
+            <pre class="code-block" id="dead-letter-data">
               {JSON.stringify(shown.data, null, 2)}
             </pre>
           )}
