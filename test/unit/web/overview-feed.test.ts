@@ -31,8 +31,8 @@ describe("the operators' overview feed", () => {
     const second: number[] = [];
     const stopFirst = feed.subscribe((n) => first.push(n));
     const stopSecond = feed.subscribe((n) => second.push(n));
-    await settle(100);
     // The second watcher asked while the first load ran: one more load after it, never two at once.
+    await expect.poll(() => second.length).toBe(2);
     expect(overlapped).toBe(false);
     expect(loads).toBe(2);
     expect(first).toEqual([1, 2]);
@@ -41,7 +41,7 @@ describe("the operators' overview feed", () => {
 
     hub.publish({ dossierId: 'HS-1' } as DossierStatusChanged);
     hub.publish({ dossierId: 'HS-2' } as DossierStatusChanged);
-    await settle(100);
+    await expect.poll(() => first.length).toBe(3);
     expect(loads).toBe(3);
 
     stopFirst();
