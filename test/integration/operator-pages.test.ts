@@ -455,14 +455,8 @@ describe('every operator page', () => {
       await page.goto(path);
       for (const width of [360, 1280]) {
         await page.setViewportSize({ width, height: 800 });
-        const { violations } = await new AxeBuilder({ page })
-          .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
-          .options({ resultTypes: ['violations'] })
-          .analyze();
-        for (const v of violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'))
-          found.push(
-            `${user} ${path} ${locale} ${width}px: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-          );
+        for (const violation of await seriousViolations(page))
+          found.push(`${user} ${path} ${locale} ${width}px: ${violation}`);
         if (width === 360)
           expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(360);
       }
