@@ -101,6 +101,7 @@ async function main(): Promise<void> {
     const dossierId = await submitBirth(base, citizenToken);
     const citizen = { cookie: await pageSession(base, 'citizen-lan') };
     const worker = { cookie: await pageSession(base, 'worker-civil-status') };
+    const operator = { cookie: await pageSession(base, 'operator') };
     const api = { authorization: citizenToken };
     const workerApi = { authorization: await bearer(base, 'worker-civil-status') };
     const targets: Target[] = [
@@ -112,6 +113,13 @@ async function main(): Promise<void> {
       { name: 'page: birth application', path: '/apply/birth-bundle', headers: citizen },
       { name: 'api: agency tasks (JSON)', path: '/api/agencies/civil-status/tasks', headers: workerApi },
       { name: 'page: worker inbox', path: '/tasks', headers: worker },
+      {
+        name: 'api: stuck list (JSON)',
+        path: '/api/operator/dossiers/stuck',
+        headers: { authorization: await bearer(base, 'operator') },
+      },
+      { name: 'page: operator overview', path: '/operator', headers: operator },
+      { name: 'page: dead letters', path: '/operator/dead-letters?state=all', headers: operator },
       { name: 'page: sign-in', path: '/sign-in', headers: {} },
     ];
     // One warm-up pass so first-request costs (JIT, connections) stay out of the figures.

@@ -1,7 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Kafka } from 'kafkajs';
 import { agencyIds } from '../contracts/agencies';
+import type { KafkaService } from '../contracts/principals';
+import { busKeySettings, loadBusKeyring, type BusKeyring } from '../platform/bus';
+import { kafkaFor } from '../platform/kafka';
 import { freePort } from '../infra/process';
 import { loadConfig } from '../platform/config';
 import type { Logger } from '../platform/logger';
@@ -17,7 +21,12 @@ import { benchStack } from './stack';
 export async function startThrowAwaySystem(
   log: Logger,
   env: Record<string, string> = {},
-): Promise<{ url: string; stop(): Promise<void> }> {
+): Promise<{
+  url: string;
+  /** A service's own Kafka connection and keys, to publish as it would (e.g. a poison event for the screenshots). */
+  as(service: KafkaService): { kafka: Kafka; keyring: BusKeyring };
+  stop(): Promise<void>;
+}> {
   const stack = await benchStack(log);
   try {
     const config = loadConfig({
@@ -43,6 +52,10 @@ export async function startThrowAwaySystem(
     });
     return {
       url: services.api!.url,
+      as: (service) => ({
+        kafka: kafkaFor(stack.endpoints.kafka, service, config.kafka, quiet),
+        keyring: loadBusKeyring(busKeySettings(config), service),
+      }),
       async stop() {
         try {
           await services.stop();

@@ -11,9 +11,10 @@ import { LineText } from './values';
 export const deadLetterStates = ['open', 'redriven', 'discarded'] as const;
 export const DeadLetterState = z.enum(deadLetterStates);
 
-const originalTopics = allTopicNames().filter((topic) => !topic.endsWith('.dlq'));
-const Topic = z.enum(originalTopics as [string, ...string[]], {
-  error: `must be one of ${originalTopics.join(', ')}`,
+/** The topics a dead letter can come from: every topic but the dead-letter topics themselves. */
+export const deadLetterSourceTopics = allTopicNames().filter((topic) => !topic.endsWith('.dlq'));
+const Topic = z.enum(deadLetterSourceTopics as [string, ...string[]], {
+  error: `must be one of ${deadLetterSourceTopics.join(', ')}`,
 });
 const DeadLetterId = z.uuid({ error: 'must be a dead-letter id (a UUID, as lists show it)' });
 

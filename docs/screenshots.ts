@@ -4,11 +4,14 @@ import type { Browser, Page } from 'playwright-core';
 import { startThrowAwaySystem } from '../bench/system';
 import { createLogger } from '../platform/logger';
 import { launchChromium } from '../test/support/browser';
+import { publishPoisonBirthResult } from '../test/support/poison';
 
 /**
  * `npm run screenshots`: the main page of each role, phone-sized, in Vietnamese, written to
  * docs/screenshots/ for the README. Runs the whole system on throw-away servers (civil-status on
- * the manual policy, so a worker has a task), with the browser the tests find.
+ * the manual policy, so a worker has a task), with the browser the tests find. While the task
+ * waits, a poison result from civil status is dead-lettered: the operator's overview lists the
+ * dossier as stuck, and the dead letter's page shows it.
  */
 const out = resolve('docs/screenshots');
 const log = createLogger({ level: 'info', format: 'json' }, { process: 'screenshots' });
@@ -64,6 +67,20 @@ async function main(): Promise<void> {
     await worker.click('#claim');
     await worker.waitForURL(/done=claimed/);
     await shoot(worker, 'worker-task');
+
+    const civilStatus = system.as('civil-status');
+    await publishPoisonBirthResult(civilStatus.kafka, civilStatus.keyring, dossierId);
+    const operator = await signedIn(browser, system.url, 'operator');
+    for (let tries = 0; !(await operator.textContent('#operator-live'))?.includes(dossierId); tries++) {
+      if (tries > 60) throw new Error('the poisoned dossier never reached the stuck list');
+      await new Promise((done) => setTimeout(done, 1_000));
+      await operator.goto('/operator');
+    }
+    await shoot(operator, 'operator-overview');
+    await operator.goto(`/operator/dead-letters?dossierId=${dossierId}`);
+    await operator.click('table.dead-letters a[href^="/operator/dead-letters/"]');
+    await operator.waitForURL(/\/operator\/dead-letters\/[0-9a-f-]{36}$/);
+    await shoot(operator, 'operator-dead-letter');
     await worker.click('#approve');
     await worker.waitForURL(/done=approve/);
 

@@ -11,12 +11,15 @@ export type Listener = (change: DossierStatusChanged) => void;
 /** Fans dossier status changes out to the open server-sent-event streams of this api process. */
 export interface NotificationHub {
   subscribe(dossierId: string, listener: Listener): () => void;
+  /** Every dossier's changes (the operators' live lists). */
+  subscribeAll(listener: Listener): () => void;
   publish(change: DossierStatusChanged): void;
   readonly listeners: number;
 }
 
 export function createNotificationHub(): NotificationHub {
   const byDossier = new Map<string, Set<Listener>>();
+  const everyDossier = new Set<Listener>();
   let count = 0;
   return {
     subscribe(dossierId, listener) {
@@ -29,8 +32,16 @@ export function createNotificationHub(): NotificationHub {
         if (set.size === 0) byDossier.delete(dossierId);
       };
     },
+    subscribeAll(listener) {
+      everyDossier.add(listener);
+      count += 1;
+      return () => {
+        if (everyDossier.delete(listener)) count -= 1;
+      };
+    },
     publish(change) {
       for (const listener of byDossier.get(change.dossierId) ?? []) listener(change);
+      for (const listener of everyDossier) listener(change);
     },
     get listeners() {
       return count;

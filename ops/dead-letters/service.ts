@@ -5,7 +5,7 @@ import { topicSpecs } from '../../contracts/topics';
 import { busSecurityHeaders, headerText, openMessage, sealMessage, type BusKeyring } from '../../platform/bus';
 import type { AuditLog } from '../../platform/audit';
 import type { Logger } from '../../platform/logger';
-import { obsoleteBecause, type StepAttempts } from './obsolete';
+import { obsolescenceOf, obsoleteBecause, type Obsolescence, type StepAttempts } from './obsolete';
 import { redrivenFromHeader } from './recorder';
 import {
   recordOnly,
@@ -22,6 +22,8 @@ export class DeadLetterRefusal extends Error {
     readonly type: 'not-found' | 'closed' | 'obsolete' | 'invalid-fix' | 'nothing-chosen',
     message: string,
     readonly errors: { path: string; message: string }[] = [],
+    /** A fix that does not fit its schema: the schema's issues, paths inside the payload (pages word them). */
+    readonly issues: readonly z.core.$ZodIssue[] = [],
   ) {
     super(message);
     this.name = 'DeadLetterRefusal';
@@ -70,6 +72,17 @@ export function changedPaths(before: unknown, after: unknown, at = ''): string[]
     return keys.flatMap((key) => changedPaths(before[key], after[key], at ? `${at}.${key}` : key));
   }
   return JSON.stringify(before) === JSON.stringify(after) ? [] : [at || '(whole)'];
+}
+
+/** A dead letter's headers as text (CloudEvents attributes, dlq_* reasons), without the signatures' bytes. */
+function readableHeaders(headers: IHeaders, keep: (name: string) => boolean = () => true): Record<string, string> {
+  const hidden = new Set<string>([busSecurityHeaders.signature, busSecurityHeaders.signatureChain]);
+  return Object.fromEntries(
+    Object.keys(headers)
+      .filter((name) => !hidden.has(name) && keep(name))
+      .sort()
+      .map((name) => [name, headerText(headers, name) ?? '']),
+  );
 }
 
 /** The original's headers a fixed copy keeps: its CloudEvents attributes, not its producer's seal. */
@@ -222,23 +235,37 @@ export function createDeadLetterOperations(deps: {
           problem = `invalid-json: ${(err as Error).message}`;
         }
       } else problem = `${opened.reason}: ${opened.error}`;
-      const { headers } = row;
       return {
         ...recordOnly(row),
         signedBy: opened.ok ? opened.signer : undefined,
-        attributes: Object.fromEntries(
-          Object.keys(headers)
-            .filter(
-              (name) =>
-                name.startsWith('ce_') &&
-                name !== busSecurityHeaders.signature &&
-                name !== busSecurityHeaders.signatureChain,
-            )
-            .map((name) => [name, headerText(headers, name) ?? '']),
-        ),
+        attributes: readableHeaders(row.headers, (name) => name.startsWith('ce_')),
         data,
         problem,
       };
+    },
+
+    /**
+     * One dead letter without its data: the record and its headers as text (routing, reasons,
+     * CloudEvents attributes; no personal data), for auditors as for operators.
+     */
+    async describe(deadLetterId: string) {
+      const row = await find(deadLetterId);
+      return { ...recordOnly(row), headers: readableHeaders(row.headers) };
+    },
+
+    /** How many dead letters of each state match a filter's topic, dossier and reason. */
+    counts: (filter: Omit<DeadLetterFilter, 'state' | 'limit'>) => deps.store.counts(filter),
+
+    /**
+     * What redriving one dead letter would do, nothing sent and nothing recorded: whether it is
+     * still open, and why it is obsolete when it is (then only a forced redrive sends it).
+     */
+    async redrivePreview(deadLetterId: string): Promise<{ state: DeadLetterRecord['state']; obsolete?: Obsolescence }> {
+      const row = await find(deadLetterId);
+      if (row.state !== 'open') return { state: row.state };
+      const steps = row.dossierId ? await deps.stepsOf(row.dossierId).catch(() => undefined) : undefined;
+      const obsolete = obsolescenceOf(row, steps);
+      return obsolete ? { state: row.state, obsolete } : { state: row.state };
     },
 
     /**
@@ -268,6 +295,7 @@ export function createDeadLetterOperations(deps: {
             path: ['payload', ...issue.path.map(String)].join('.'),
             message: issue.message,
           })),
+          parsed.error.issues,
         );
       const opened = open(row);
       let before: unknown;

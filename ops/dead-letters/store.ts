@@ -85,6 +85,22 @@ export interface DeadLetterFilter {
   limit: number;
 }
 
+/** The where clause of a filter, with its parameters numbered from $1. */
+function whereOf(filter: Omit<DeadLetterFilter, 'limit'>): { where: string[]; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    where.push(sql.replace('?', `$${params.length}`));
+  };
+  const state = filter.state ?? 'open';
+  if (state !== 'all') add('state = ?', state);
+  if (filter.topic) add('topic = ?', filter.topic);
+  if (filter.dossierId) add('dossier_id = ?', filter.dossierId);
+  if (filter.reason) add('reason = ?', filter.reason);
+  return { where, params };
+}
+
 const columns = `id, state, topic, partition, "offset", consumer_group, message_key, event_id, event_type, dossier_id,
   step_id, attempt, reason, error, first_seen, last_seen, times_seen, redriven_from, closed_at, closed_by, close_reason, fix`;
 
@@ -233,17 +249,7 @@ export function createDeadLetterStore(pool: Pool) {
 
     /** Open ones by default, across every topic, oldest first. */
     async list(filter: DeadLetterFilter): Promise<DeadLetterRecord[]> {
-      const where: string[] = [];
-      const params: unknown[] = [];
-      const add = (sql: string, value: unknown) => {
-        params.push(value);
-        where.push(sql.replace('?', `$${params.length}`));
-      };
-      const state = filter.state ?? 'open';
-      if (state !== 'all') add('state = ?', state);
-      if (filter.topic) add('topic = ?', filter.topic);
-      if (filter.dossierId) add('dossier_id = ?', filter.dossierId);
-      if (filter.reason) add('reason = ?', filter.reason);
+      const { where, params } = whereOf(filter);
       params.push(filter.limit);
       const { rows } = await pool.query(
         `select ${columns} from dead_letters ${where.length ? `where ${where.join(' and ')}` : ''}
@@ -290,6 +296,19 @@ export function createDeadLetterStore(pool: Pool) {
           where id = $1`,
         [deadLetterId],
       );
+    },
+
+    /** How many dead letters of each state match the other filters (topic, dossier, reason). */
+    async counts(filter: Omit<DeadLetterFilter, 'state' | 'limit'>): Promise<Record<DeadLetterState, number>> {
+      const { where, params } = whereOf({ ...filter, state: 'all' });
+      const { rows } = await pool.query<{ state: DeadLetterState; count: number }>(
+        `select state, count(*)::int as count from dead_letters ${where.length ? `where ${where.join(' and ')}` : ''}
+          group by state`,
+        params,
+      );
+      const counts: Record<DeadLetterState, number> = { open: 0, redriven: 0, discarded: 0 };
+      for (const row of rows) counts[row.state] = row.count;
+      return counts;
     },
 
     /** Dead letters per topic and state, for the depth gauge. */

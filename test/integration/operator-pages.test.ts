@@ -17,17 +17,22 @@ import { devUsers } from '../../web/auth';
 import { createDossierGateway } from '../../web/dossiers';
 import { createNotificationHub, feedFromKafka } from '../../web/notifications';
 import { createSubmissionLedger } from '../../web/submission-ledger';
+import { orchestratorTaskQueue } from '../../contracts/dossier-workflow';
+import { statusQuery } from '../../workflows/messages';
 import { birthInput } from '../fixtures/dossiers';
 import { testAuditKey } from '../support/audit-key';
 import { launchChromium } from '../support/browser';
 import { testKeyring } from '../support/bus-keys';
+import { startDeadLetters } from '../support/dead-letters';
+import { birthResult, publishPoisonBirthResult } from '../support/poison';
 import { startSystem } from '../support/system';
 import { testDataConverter } from '../support/workflow-env';
 
 /**
  * The operator's pages in a real browser over the real system: an agency outage leaves a dossier
  * failed and overdue, an operator finds it and retries it with a reason, the audit page shows it;
- * an auditor sees the same pages without actions and the server refuses a forged one.
+ * an auditor sees the same pages without actions and the server refuses a forged one. A poison
+ * result shows up live on the overview, and the operator fixes its dead letter on its page.
  */
 const endpoints = inject('endpoints');
 const log = createLogger({ level: 'warn', format: 'json' });
@@ -47,6 +52,9 @@ const stops: (() => Promise<void>)[] = [];
 const contexts: BrowserContext[] = [];
 /** The dossier the outage leaves stuck, retried by the operator. */
 let dossierId: string;
+/** A dead letter left open for the accessibility scan (its page shows the forms). */
+let openDeadLetterId: string;
+let dossiers: ReturnType<typeof createDossierGateway>;
 
 beforeAll(async () => {
   system = await startSystem(endpoints, log);
@@ -74,23 +82,34 @@ beforeAll(async () => {
     groupId: `operator-pages-archive-${randomUUID()}`,
   });
   stops.push(() => archive.stop());
+  dossiers = createDossierGateway({
+    client: system.client,
+    citizenKey,
+    catalogue,
+    ledger,
+    records,
+    registry: system.registry.service,
+    // Simulated time from a Monday 15:01, 10,000 times faster: the residence step's 2 working
+    // days pass in about 17 s. One attempt, then the step fails and waits for an operator.
+    settings: {
+      clock: { realEpochMs: Date.now(), simulatedEpochMs: Date.parse('2026-11-23T08:01:00Z'), factor: 10_000 },
+      maxAttempts: 1,
+    },
+  });
+  // Dead letters as the api process keeps them: the recorder and the operations principal's actions.
+  const deadLetters = await startDeadLetters({
+    pool,
+    kafka: system.kafkaOf('operations'),
+    audit,
+    view: (id) => dossiers.view(id),
+    log,
+  });
+  stops.push(() => deadLetters.stop());
   app = await buildApi({
     context: {
       catalogue,
-      dossiers: createDossierGateway({
-        client: system.client,
-        citizenKey,
-        catalogue,
-        ledger,
-        records,
-        registry: system.registry.service,
-        // Simulated time from a Monday 15:01, 10,000 times faster: the residence step's 2 working
-        // days pass in about 17 s. One attempt, then the step fails and waits for an operator.
-        settings: {
-          clock: { realEpochMs: Date.now(), simulatedEpochMs: Date.parse('2026-11-23T08:01:00Z'), factor: 10_000 },
-          maxAttempts: 1,
-        },
-      }),
+      dossiers,
+      deadLetters: deadLetters.deadLetters,
       registry: system.registry.service,
       notifications,
       backOffices: Object.fromEntries(Object.entries(system.agencies).map(([a, r]) => [a, r.backOffice])),
@@ -258,6 +277,163 @@ describe('an operator in the browser', () => {
   });
 });
 
+/** A birth whose first step waits for civil status's worker (the agency on the manual policy). */
+async function waitingBirth() {
+  const waitingId = `HS-20261123-${randomUUID().slice(0, 10).toUpperCase()}`;
+  const input = birthInput(5);
+  const handle = await system.client.workflow.start(catalogue.procedureOf(input).workflowType, {
+    taskQueue: orchestratorTaskQueue,
+    workflowId: waitingId,
+    args: [{ dossierId: waitingId, input }],
+  });
+  await expect
+    .poll(async () => (await handle.query(statusQuery)).steps[0]?.status, { timeout: 30_000 })
+    .toBe('awaiting-agency-worker');
+  return { dossierId: waitingId, handle };
+}
+
+const poison = (id: string) =>
+  publishPoisonBirthResult(system.kafkaOf('civil-status'), testKeyring('civil-status'), id);
+
+/** The serious and critical accessibility violations of the page as it is. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+    .options({ resultTypes: ['violations'] })
+    .analyze();
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+describe('an operator and dead letters in the browser', () => {
+  /** The dossier a poison result leaves waiting, fixed by the operator. */
+  let poisoned: Awaited<ReturnType<typeof waitingBirth>>;
+  let fixedId: string;
+
+  beforeAll(async () => {
+    await system.restartAgency('civil-status', 'manual');
+  });
+  afterAll(async () => {
+    await system.restartAgency('civil-status', 'auto');
+  });
+
+  it('sees a poisoned dossier appear live on the overview, opens its dead letter, fixes it on the page, and the step completes', async () => {
+    poisoned = await waitingBirth();
+    const page = await visitor();
+    await signIn(page, 'operator');
+    // Set on this document: still there after the update means the page was not reloaded.
+    await page.evaluate(() => Object.assign(window, { sameDocument: true }));
+    expect(await page.textContent('#operator-live')).not.toContain(poisoned.dossierId);
+    await poison(poisoned.dossierId);
+    await page.waitForFunction(
+      (id) => document.querySelector('#operator-live')?.textContent?.includes(id) ?? false,
+      poisoned.dossierId,
+      { timeout: 60_000 },
+    );
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    expect(await page.textContent('#operator-live')).toContain('Lệnh hoặc kết quả nằm trong hàng đợi lỗi');
+
+    // From the stuck list to the dossier in depth, and from there to its dead letter.
+    await page.click(`#operator-live a[href="/operator/dossiers/${poisoned.dossierId}"]`);
+    await page.click('#dossier-dead-letters + .table-wrap a[href^="/operator/dead-letters/"]');
+    await page.waitForURL(/\/operator\/dead-letters\/[0-9a-f-]{36}$/);
+    fixedId = page.url().split('/').at(-1)!;
+    expect(await page.textContent('#dead-letter-summary')).toContain('schema-mismatch');
+    expect(await page.textContent('#dead-letter-data')).toContain('not-a-number');
+
+    // A payload that still does not fit: the problem next to the field, in Vietnamese, nothing sent.
+    const still = JSON.stringify(birthResult(poisoned.dossierId, 'still-wrong'), null, 2);
+    await page.fill('#f-fix-payload', still);
+    await page.fill('#f-fix-reason', 'Cơ quan hộ tịch xác nhận số định danh qua điện thoại');
+    await page.click('form[action$="/fix"] button[type="submit"]');
+    expect(await page.textContent('#f-fix-payload-childPersonalIdNumber')).toContain('Sai định dạng');
+    expect(await page.textContent('.error-summary')).toContain('childPersonalIdNumber');
+
+    const fixed = (await page.inputValue('#f-fix-payload')).replace('still-wrong', '001226424242');
+    await page.fill('#f-fix-payload', fixed);
+    await page.click('form[action$="/fix"] button[type="submit"]');
+    await page.waitForURL(/done=fix/);
+    expect(await page.textContent('.notice[role="status"]')).toContain('Đã gửi bản sửa');
+    expect(await page.textContent('#dead-letter-state')).toBe('Đã gửi lại');
+    expect(await page.$('#dead-letter-forms form')).toBeNull();
+    await expect
+      .poll(async () => (await poisoned.handle.query(statusQuery)).steps[0], { timeout: 60_000 })
+      .toMatchObject({ status: 'completed', result: { childPersonalIdNumber: '001226424242' } });
+
+    const entries = await audit.list({ dossierId: poisoned.dossierId, limit: 50 });
+    expect(entries.map((e) => e.action)).toEqual(expect.arrayContaining(['dead-letter.read', 'dead-letter.fix']));
+    expect(entries.find((e) => e.action === 'dead-letter.fix')?.reason).toBe(
+      'Cơ quan hộ tịch xác nhận số định danh qua điện thoại',
+    );
+  });
+
+  it('runs a dry run before a redrive and warns that a dead letter of a decided step is obsolete; discards it with a reason', async () => {
+    // Two more poison results for the step that is now completed: both obsolete.
+    await poison(poisoned.dossierId);
+    await poison(poisoned.dossierId);
+    // Axe runs as a script in the page: JavaScript stays on (the forms need none).
+    const page = await visitor({ width: 360 });
+    await signIn(page, 'operator');
+    const list = `/operator/dead-letters?dossierId=${poisoned.dossierId}`;
+    await expect
+      .poll(
+        async () => {
+          await page.goto(list);
+          return page.locator('table.dead-letters tbody tr').count();
+        },
+        { timeout: 60_000, interval: 1_000 },
+      )
+      .toBe(2);
+    expect(await page.textContent('#dead-letters-open')).toContain('2');
+    expect(await page.textContent('#dead-letters-redriven')).toContain('1');
+    const [first, second] = await page.$$eval(
+      'table.dead-letters tbody tr a[href^="/operator/dead-letters/"]',
+      (links) => links.map((a) => a.getAttribute('href')!),
+    );
+    openDeadLetterId = second!.split('/').at(-1)!;
+
+    await page.goto(first!);
+    await page.fill('#f-redrive-reason', 'Cầu nối sự kiện đã được sửa');
+    await page.click('form[action$="/redrive"] button[type="submit"]');
+    expect(await page.textContent('#redrive-obsolete')).toContain('Bước này đã có kết quả');
+    expect(await page.$('input[name="confirm"]')).toBeNull();
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+
+    await page.goto(first!);
+    await page.fill('#f-discard-reason', 'Kết quả trùng, bước đã hoàn thành');
+    await page.click('form[action$="/discard"] button[type="submit"]');
+    await page.waitForURL(/done=discard/);
+    expect(await page.textContent('#dead-letter-state')).toBe('Đã hủy');
+    expect(await page.textContent('#dead-letter-summary')).toContain('Kết quả trùng, bước đã hoàn thành');
+  });
+
+  it('shows an auditor a dead letter without its data or forms, and refuses a forged fix', async () => {
+    const page = await visitor({ locale: 'en-GB' });
+    await signIn(page, 'auditor');
+    await page.goto(`/operator/dead-letters?dossierId=${poisoned.dossierId}&state=all`);
+    await page.click(`a[href="/operator/dead-letters/${fixedId}"]`);
+    expect(await page.textContent('#dead-letter-summary')).toContain('schema-mismatch');
+    expect(await page.textContent('main')).toContain("Only operators may see a dead letter's data.");
+    expect(await page.$('#dead-letter-data')).toBeNull();
+    expect(await page.$('#dead-letter-forms')).toBeNull();
+
+    const csrf = await page.getAttribute('header input[name="_csrf"]', 'value');
+    const forged = await page.request.post(`/operator/dead-letters/${openDeadLetterId}/fix`, {
+      form: {
+        _csrf: csrf!,
+        'fix.payload': JSON.stringify(birthResult(poisoned.dossierId, '001226424242')),
+        'fix.reason': 'forged by an auditor',
+      },
+      maxRedirects: 0,
+    });
+    expect(forged.status()).toBe(403);
+    const rows = await audit.list({ actor: 'auditor', limit: 50 });
+    expect(rows.filter((r) => r.action.startsWith('dead-letter.'))).toEqual([]);
+  });
+});
+
 describe('every operator page', () => {
   it('has no serious or critical accessibility violation at 360 px and at desktop width, in both languages', async () => {
     const paths = [
@@ -267,6 +443,10 @@ describe('every operator page', () => {
       `/operator/dossiers/${dossierId}`,
       '/operator/audit',
       '/operator/audit?since=31/02/2026',
+      '/operator/dead-letters',
+      '/operator/dead-letters?state=all',
+      '/operator/dead-letters?topic=nope',
+      `/operator/dead-letters/${openDeadLetterId}`,
     ];
     const found: string[] = [];
     const scan = async (user: keyof typeof devUsers, locale: string, path: string) => {
@@ -275,14 +455,8 @@ describe('every operator page', () => {
       await page.goto(path);
       for (const width of [360, 1280]) {
         await page.setViewportSize({ width, height: 800 });
-        const { violations } = await new AxeBuilder({ page })
-          .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
-          .options({ resultTypes: ['violations'] })
-          .analyze();
-        for (const v of violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'))
-          found.push(
-            `${user} ${path} ${locale} ${width}px: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-          );
+        for (const violation of await seriousViolations(page))
+          found.push(`${user} ${path} ${locale} ${width}px: ${violation}`);
         if (width === 360)
           expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(360);
       }
@@ -291,6 +465,7 @@ describe('every operator page', () => {
     // Scans run side by side, a few at a time (two cores shared with the servers).
     const jobs = ['vi-VN', 'en-GB'].flatMap((locale) => paths.map((path) => () => scan('operator', locale, path)));
     jobs.push(() => scan('auditor', 'en-GB', `/operator/dossiers/${dossierId}`));
+    jobs.push(() => scan('auditor', 'vi-VN', `/operator/dead-letters/${openDeadLetterId}`));
     const running = new Set<Promise<void>>();
     for (const job of jobs) {
       const next = job().finally(() => running.delete(next));

@@ -6,39 +6,27 @@ import type { Labels } from '../../contracts/procedures';
 import { dossierStatusLabels } from '../../contracts/procedures/labels';
 import { createOperations, DossierClosedError, InvalidRequestError } from '../../ops/operations';
 import type { ApiContext } from '../context';
+import { operationsDepsOf } from '../operations';
 import { notFound } from '../problems';
 import { MessagePage } from './citizen/message';
 import { one, type FieldErrors, type FormBody } from './forms';
+import { bodyOf, errorsOf, hidden, queryOf, valuesOf } from './operator-requests';
 import { messages, parseTypedDate, words } from './i18n';
 import { AuditPage } from './operator/audit';
 import { BulkPage } from './operator/bulk';
 import { OperatorDossierPage, type OperatorAction } from './operator/dossier';
-import { OverviewPage } from './operator/overview';
+import { OverviewLive, OverviewPage, type OverviewLiveData } from './operator/overview';
+import { createOverviewFeed } from './overview-feed';
+import { deadLetterPages } from './dead-letter-routes';
 import { searchFilterNames, SearchPage } from './operator/search';
 import { operatorWords as ow } from './operator/words';
-import { frameOf, sendPage } from './render';
+import { fragment, frameOf, sendPage } from './render';
 
-const hidden = { schema: { hide: true } };
-const bodyOf = (request: FastifyRequest) => (request.body ?? {}) as FormBody;
-const queryOf = (request: FastifyRequest) => (request.query ?? {}) as Record<string, unknown>;
 const dossierIdOf = (request: FastifyRequest): string => {
   const parsed = DossierIdParam.safeParse({ dossierId: (request.params as Record<string, unknown>).dossierId });
   if (!parsed.success) throw notFound('no such dossier');
   return parsed.data.dossierId;
 };
-/** The non-empty string values of a query or form, as the page shows them back. */
-const valuesOf = (source: Record<string, unknown>, names: readonly string[]) =>
-  Object.fromEntries(
-    names.flatMap((name) => {
-      const value = source[name];
-      return typeof value === 'string' && value.trim() !== '' ? [[name, value.trim()]] : [];
-    }),
-  ) as Record<string, string>;
-/** Each schema problem next to its field, in the reader's language. */
-const errorsOf = (issues: { path: PropertyKey[] }[], prefix = '') =>
-  Object.fromEntries(
-    issues.map((issue) => [prefix + issue.path.filter((p) => p !== 'query').join('.'), messages.invalid]),
-  ) as FieldErrors;
 const actions = ['retry', 'skip', 'reset', 'terminate'] as const satisfies readonly OperatorAction[];
 
 /**
@@ -47,17 +35,7 @@ const actions = ['retry', 'skip', 'reset', 'terminate'] as const satisfies reado
  * through the operations module, so roles, reasons and the audit log are the api's own.
  */
 export const operatorPages: FastifyPluginAsync<ApiContext> = async (app, ctx) => {
-  const ops = createOperations({
-    dossiers: ctx.dossiers,
-    audit: ctx.audit,
-    namespace: ctx.namespace,
-    codec: ctx.codec,
-    kafka: ctx.kafka,
-    backOffices: ctx.backOffices,
-    temporalUiUrl: ctx.temporalUiUrl,
-    stepTimings: ctx.stepTimings,
-    log: app.log,
-  });
+  const ops = createOperations(operationsDepsOf(ctx, app.log));
   const actor = (request: FastifyRequest) => ({ subject: request.pageSession!.subject });
   const refuse = async (request: FastifyRequest, reply: FastifyReply, lead: Labels) => {
     const frame = frameOf(request, reply);
@@ -78,19 +56,45 @@ export const operatorPages: FastifyPluginAsync<ApiContext> = async (app, ctx) =>
     }
   };
   const acting = { ...hidden, preHandler: [app.csrfProtection, operatorOnly] };
+  await app.register(deadLetterPages, { context: ctx, acting });
 
-  app.get('/operator', hidden, async (request, reply) => {
-    const [counts, stuck, onTime] = await Promise.all([
+  const overview = async (): Promise<OverviewLiveData> => {
+    const [counts, stuck, deadLetters] = await Promise.all([
       Promise.all(DossierStatus.options.map(async (status) => ({ status, count: await ops.count({ status }) }))),
       ops
         .stuck({ limit: 50, outboxLagThresholdSeconds: ctx.outboxLagThresholdSeconds ?? 60 })
         .then((list) => list.dossiers),
-      ops.onTime(),
+      ctx.deadLetters?.counts({}),
     ]);
-    return sendPage(
-      reply,
-      OverviewPage({ frame: frameOf(request, reply), catalogue: ctx.catalogue, counts, stuck, onTime }),
-    );
+    return { counts, stuck, deadLetters };
+  };
+  const overviewFeed = createOverviewFeed({ load: overview, notifications: ctx.notifications, log: app.log });
+  app.addHook('onClose', async () => overviewFeed.stop());
+
+  app.get('/operator', hidden, async (request, reply) => {
+    const [live, onTime] = await Promise.all([overview(), ops.onTime()]);
+    return sendPage(reply, OverviewPage({ frame: frameOf(request, reply), catalogue: ctx.catalogue, live, onTime }));
+  });
+
+  // The overview's live part as server-sent events, each the part rendered again when it changed.
+  // Counted under the identity's cap of open streams (web/streams.ts), with the api's streams.
+  app.get('/operator/events', { ...hidden, config: { stream: true } }, async (request, reply) => {
+    const lang = request.pageLang;
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+    let last = '';
+    const stop = overviewFeed.subscribe((data) => {
+      const html = fragment(OverviewLive({ lang, catalogue: ctx.catalogue, data }));
+      if (html === last || raw.writableEnded) return;
+      last = html;
+      raw.write(`event: overview\ndata: ${JSON.stringify({ html, stuck: data.stuck.length })}\n\n`);
+    });
+    const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), 15_000);
+    raw.on('close', () => {
+      clearInterval(keepAlive);
+      stop();
+    });
   });
 
   const dossierPage = async (
@@ -99,7 +103,10 @@ export const operatorPages: FastifyPluginAsync<ApiContext> = async (app, ctx) =>
     dossierId: string,
     extra: { errors?: FieldErrors; values?: Record<string, string>; closedAs?: Labels; status?: number } = {},
   ) => {
-    const depth = await ops.depth(dossierId);
+    const [depth, deadLetters] = await Promise.all([
+      ops.depth(dossierId),
+      ctx.deadLetters?.list({ dossierId, state: 'all', limit: 50 }),
+    ]);
     // An operator's or auditor's read of a dossier's personal data is recorded before it is shown.
     await ctx.audit.append({
       actor: request.pageSession!.subject,
@@ -114,7 +121,14 @@ export const operatorPages: FastifyPluginAsync<ApiContext> = async (app, ctx) =>
     const { status, ...rest } = extra;
     return sendPage(
       reply,
-      OperatorDossierPage({ frame: frameOf(request, reply), catalogue: ctx.catalogue, depth, notice, ...rest }),
+      OperatorDossierPage({
+        frame: frameOf(request, reply),
+        catalogue: ctx.catalogue,
+        depth,
+        deadLetters,
+        notice,
+        ...rest,
+      }),
       status,
     );
   };

@@ -20,17 +20,12 @@ import {
   StuckQuery,
   TerminateBody,
 } from '../../contracts/api';
-import {
-  cachedSource,
-  createBulkJobs,
-  createOperations,
-  deadLetterRecordSource,
-  deadLetterTopicSource,
-} from '../../ops/operations';
+import { createBulkJobs, createOperations } from '../../ops/operations';
 import { principalOf } from '../auth';
 import { unavailable } from '../problems';
 import { recordRead } from '../audited-reads';
 import type { ApiContext } from '../context';
+import { operationsDepsOf } from '../operations';
 
 /** A result older than this in an agency's outbox makes its dossier stuck, unless the context says otherwise. */
 const defaultOutboxLagThresholdSeconds = 60;
@@ -86,24 +81,7 @@ const AuditRow = z.object({
  * handler map its errors to problem details.
  */
 export const operatorRoutes: FastifyPluginAsyncZod<ApiContext> = async (app, ctx) => {
-  const deps = {
-    dossiers: ctx.dossiers,
-    audit: ctx.audit,
-    namespace: ctx.namespace,
-    codec: ctx.codec,
-    kafka: ctx.kafka,
-    backOffices: ctx.backOffices,
-    // Open dead letters from their records where this process keeps them, else from the topics.
-    openDeadLetters:
-      ctx.openDeadLetters ??
-      (ctx.deadLetters
-        ? cachedSource(deadLetterRecordSource(ctx.deadLetters.list), 2_000)
-        : ctx.kafka
-          ? cachedSource(deadLetterTopicSource(ctx.kafka), 5_000)
-          : undefined),
-    temporalUiUrl: ctx.temporalUiUrl,
-    log: app.log,
-  };
+  const deps = operationsDepsOf(ctx, app.log);
   const ops = createOperations(deps);
   const jobs = ctx.bulkJobStore && createBulkJobs({ ...deps, store: ctx.bulkJobStore });
   // A job stops between two dossiers when the api closes; it stays resumable.

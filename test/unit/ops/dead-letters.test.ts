@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { obsoleteBecause } from '../../../ops/dead-letters/obsolete';
+import { obsolescenceOf, obsoleteBecause } from '../../../ops/dead-letters/obsolete';
 import { changedPaths } from '../../../ops/dead-letters/service';
 
 describe('obsolete dead letters', () => {
@@ -19,6 +19,20 @@ describe('obsolete dead letters', () => {
       "attempt 2 is older than step register-residence's latest attempt 3",
     );
     expect(obsoleteBecause({ stepId: 'register-residence', attempt: 3 }, steps)).toBeUndefined();
+  });
+
+  it('says why as facts a page can word in either language', () => {
+    expect(obsolescenceOf({ stepId: 'register-birth', attempt: 1 }, steps)).toEqual({
+      kind: 'step-decided',
+      stepId: 'register-birth',
+      status: 'completed',
+    });
+    expect(obsolescenceOf({ stepId: 'register-residence', attempt: 2 }, steps)).toEqual({
+      kind: 'attempt-replaced',
+      stepId: 'register-residence',
+      attempt: 2,
+      latestAttempt: 3,
+    });
   });
 
   it('never calls obsolete what names no step, an unknown step, or a dossier it cannot read', () => {

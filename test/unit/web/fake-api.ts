@@ -13,6 +13,7 @@ import { catalogue, labelled } from '../../../contracts/procedures';
 import { createNotificationHub } from '../../../web/notifications';
 import { demoCitizens } from '../../../contracts/population-generator';
 import { fakeNationalRegistry } from '../agencies/support';
+import type { DeadLetterOperations } from '../../../ops/dead-letters/service';
 
 /**
  * The api over in-memory fakes of Temporal, the back offices and the audit log: for the role
@@ -42,7 +43,11 @@ const view = (dossierId: string, citizenId: string): DossierStatusView => ({
 /** The local Temporal Web UI's origin, which the fake api allows to call the codec endpoint. */
 export const uiOrigin = 'http://127.0.0.1:8233';
 
-export async function fakeApi({ codec, ...options }: Partial<ApiOptions> & { codec?: PayloadCodec } = {}) {
+export async function fakeApi({
+  codec,
+  deadLetters,
+  ...options
+}: Partial<ApiOptions> & { codec?: PayloadCodec; deadLetters?: DeadLetterOperations } = {}) {
   const dossiers = new Map([
     [
       lanDossier,
@@ -149,6 +154,7 @@ export async function fakeApi({ codec, ...options }: Partial<ApiOptions> & { cod
       registry: fakeNationalRegistry(new Map(demoCitizens.map((c) => [c.personalId, c]))),
       namespace: 'default',
       codec: codec ?? { encode: async (p) => p, decode: async (p) => p },
+      deadLetters,
     },
     verifier: createTokenVerifier(auth),
     devLogin: auth,

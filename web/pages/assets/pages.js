@@ -104,4 +104,20 @@
       if (timeline && timeline.getAttribute('data-closed') === 'true') source.close();
     });
   }
+
+  // The operator's overview follows the system: each server-sent event replaces its live part
+  // (counts, the stuck list, dead letters), and a change in the stuck list is announced.
+  var overview = document.getElementById('overview');
+  if (overview && window.EventSource) {
+    var overviewAnnounce = document.getElementById('overview-announce');
+    var overviewSource = new EventSource(overview.getAttribute('data-events'));
+    overviewSource.addEventListener('overview', function (event) {
+      var data = JSON.parse(event.data);
+      var live = document.getElementById('operator-live');
+      var before = live && live.getAttribute('data-stuck');
+      if (live) live.outerHTML = data.html;
+      if (overviewAnnounce && before !== String(data.stuck))
+        overviewAnnounce.textContent = overview.getAttribute('data-announce-prefix') + ': ' + data.stuck;
+    });
+  }
 })();

@@ -8,51 +8,14 @@ import { PostForm } from '../components/fields';
 import type { Frame } from '../components/layout';
 import type { FieldErrors } from '../forms';
 import { formatDateTime, say, words, type Lang } from '../i18n';
+import type { DeadLetterRecord } from '../../../ops/dead-letters/store';
+import { TextArea } from './controls';
+import { DeadLetterRows } from './dead-letter-rows';
+import { deadLetterWords as dl } from './dead-letter-words';
 import { mayAct, OperatorLayout, TableWrap } from './frame';
 import { operatorWords as ow } from './words';
 
 export type OperatorAction = keyof typeof ow.done;
-
-/** A labelled textarea with its hint and error (the reason of an action, a manual result). */
-function TextArea(props: {
-  lang: Lang;
-  name: string;
-  label: Labels;
-  hint?: Labels;
-  errors: FieldErrors;
-  value?: string;
-}) {
-  const id = `f-${props.name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
-  const error = props.errors[props.name];
-  const described = [props.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
-  return (
-    <div class={error ? 'field field-error' : 'field'}>
-      <label class="label" for={id}>
-        {say(props.lang, props.label)}
-      </label>
-      {props.hint && (
-        <p class="hint" id={`${id}-hint`}>
-          {say(props.lang, props.hint)}
-        </p>
-      )}
-      {error && (
-        <p class="error-message" id={`${id}-error`}>
-          {say(props.lang, error)}
-        </p>
-      )}
-      <textarea
-        class="input textarea"
-        id={id}
-        name={props.name}
-        rows={3}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={described || undefined}
-      >
-        {props.value ?? ''}
-      </textarea>
-    </div>
-  );
-}
 
 /** A step picker over the dossier's steps, by their catalogue names. */
 function StepSelect(props: { lang: Lang; name: string; dossier: DossierView; errors: FieldErrors; value?: string }) {
@@ -89,6 +52,8 @@ export function OperatorDossierPage(props: {
   values?: Record<string, string>;
   /** The dossier's status when an action found it ended (a 409). */
   closedAs?: Labels;
+  /** Its dead letters, every state; absent where this api process keeps none. */
+  deadLetters?: DeadLetterRecord[];
 }) {
   const { frame, depth } = props;
   const { lang, csrf } = frame;
@@ -233,6 +198,23 @@ export function OperatorDossierPage(props: {
             </tbody>
           </table>
         </TableWrap>
+      )}
+
+      {props.deadLetters && (
+        <>
+          <h2 id="dossier-dead-letters">{say(lang, dl.ofDossier)}</h2>
+          {props.deadLetters.length === 0 ? (
+            <p>{say(lang, dl.ofDossierNone)}</p>
+          ) : (
+            <DeadLetterRows
+              lang={lang}
+              catalogue={props.catalogue}
+              letters={props.deadLetters}
+              caption={say(lang, dl.ofDossier)}
+              withDossier={false}
+            />
+          )}
+        </>
       )}
 
       {mayAct(frame) && (

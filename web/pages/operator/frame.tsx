@@ -18,6 +18,7 @@ export function OperatorLayout(props: { frame: Frame; title: string; children: C
   const links = [
     ['/operator', ow.overviewTitle],
     ['/operator/search', ow.searchTitle],
+    ['/operator/dead-letters', ow.deadLettersNav],
     ['/operator/audit', ow.auditTitle],
   ] as const;
   const here = new URL(frame.url, 'http://page.invalid').pathname;

@@ -8,43 +8,12 @@ import { PostForm, TextField } from '../components/fields';
 import type { Frame } from '../components/layout';
 import type { FieldErrors } from '../forms';
 import { say, type Lang } from '../i18n';
+import { Select } from './controls';
 import { DossierRows, mayAct, OperatorLayout } from './frame';
 import { operatorWords as ow } from './words';
 
 /** The filters a search page keeps in its query string (and a bulk form carries on). */
 export const searchFilterNames = ['status', 'procedure', 'agency', 'step', 'overdue', 'failing', 'running'] as const;
-
-function Select(props: {
-  lang: Lang;
-  name: string;
-  label: Labels;
-  options: { value: string; label: string }[];
-  value?: string;
-  errors: FieldErrors;
-}) {
-  const id = `f-${props.name}`;
-  const error = props.errors[props.name];
-  return (
-    <div class={error ? 'field field-error' : 'field'}>
-      <label class="label" for={id}>
-        {say(props.lang, props.label)}
-      </label>
-      {error && (
-        <p class="error-message" id={`${id}-error`}>
-          {say(props.lang, error)}
-        </p>
-      )}
-      <select class="select" id={id} name={props.name} aria-describedby={error ? `${id}-error` : undefined}>
-        <option value="">{say(props.lang, ow.any)}</option>
-        {props.options.map((o) => (
-          <option key={o.value} value={o.value} selected={props.value === o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
 
 function Flag(props: { lang: Lang; name: string; label: Labels; checked: boolean }) {
   return (

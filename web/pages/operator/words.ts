@@ -12,6 +12,12 @@ export const operatorWords = {
   count: { vi: 'Số hồ sơ', en: 'Dossiers' },
   stuckTitle: { vi: 'Hồ sơ cần xem xét', en: 'Dossiers that need a look' },
   stuckNone: { vi: 'Không có hồ sơ nào bị kẹt.', en: 'No dossier is stuck.' },
+  liveUpdates: {
+    vi: 'Khi JavaScript tắt, các danh sách không tự cập nhật.',
+    en: 'With JavaScript off, the lists do not update themselves.',
+  },
+  refresh: { vi: 'Tải lại danh sách', en: 'Refresh the lists' },
+  deadLettersNav: { vi: 'Thư lỗi', en: 'Dead letters' },
   why: { vi: 'Vì sao', en: 'Why' },
   stuckReasons: {
     overdue: { vi: 'Quá hạn', en: 'Overdue' },
