@@ -4,7 +4,7 @@ import { agencyDatabase, agencyIds, registryDatabase, type AgencyId } from '../.
 import { workingDaysCalendar } from '../../contracts/calendar';
 import type { Catalogue } from '../../contracts/procedures';
 import { loadPopulation } from '../../agencies/reference';
-import { demoRelations } from '../../contracts/demo-citizens';
+import { demoContacts, demoRelations } from '../../contracts/demo-citizens';
 import { demoCitizens, generatePopulation } from '../../contracts/population-generator';
 import { startAgency, type DecisionPolicy, type Faults, type RunningAgency } from '../../agencies';
 import type { RunningConsumer } from '../../platform/bus';
@@ -50,6 +50,7 @@ export async function startSystem(
     log,
     population,
     relations: demoRelations,
+    contacts: demoContacts,
   });
   const calendar = workingDaysCalendar();
   const clock = { realEpochMs: 0, simulatedEpochMs: 0, factor: 1 };
