@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka } from 'kafkajs';
+import { z } from 'zod';
 import type { WorkingDaysCalendar } from '../contracts/calendar';
 import { DossierStatusChanged } from '../contracts/dossier-status';
 import { recipientHint, type NotificationChannel, type NotificationEvent } from '../contracts/notifications';
@@ -15,7 +16,8 @@ import { DependencyUnavailableError } from '../platform/unavailable';
 import { decideNotifications } from './decide';
 import { renderNotification } from './render';
 import type { NewDelivery, NotificationStore } from './store';
-import { DeliveryError, type Transport } from './transports';
+import { createSender } from './sender';
+import type { Transport } from './transports';
 
 export interface NotificationsOptions {
   kafka: Kafka;
@@ -46,16 +48,6 @@ export interface RunningNotifications {
   stop(): Promise<void>;
 }
 
-/** Backoff before the retry after `attempts` failed attempts. */
-export function deliveryBackoffMs(attempts: number, initialMs: number, maxMs: number): number {
-  return Math.min(initialMs * 2 ** Math.max(0, attempts - 1), maxMs);
-}
-
-/** The error text kept on a row: never the recipient's number or address. */
-export function redactedError(message: string, recipient: string, hint: string): string {
-  return message.split(recipient).join(hint);
-}
-
 /**
  * The notifications service: consumes every dossier status change in its own consumer group,
  * decides what deserves a message, reads the citizen's contact details from the registry (logged
@@ -66,9 +58,6 @@ export function redactedError(message: string, recipient: string, hint: string):
  */
 export async function startNotifications(options: NotificationsOptions): Promise<RunningNotifications> {
   const log = options.log.child({ module: 'notifications' });
-  const maxAttempts = options.maxAttempts ?? 10;
-  const initialBackoffMs = options.initialBackoffMs ?? 5_000;
-  const maxBackoffMs = options.maxBackoffMs ?? 30 * 60_000;
   const { store, transports } = options;
 
   const deliveriesOf = (event: NotificationEvent, contacts: ContactDetails | undefined, missing: Set<string>) => {
@@ -109,7 +98,7 @@ export async function startNotifications(options: NotificationsOptions): Promise
       // The bus validated the data against the topic's schema; this names the field if that ever changes.
       const parsed = DossierStatusChanged.safeParse(event.data);
       if (!parsed.success)
-        throw new DeadLetterError('invalid-data', `DossierStatusChanged: ${parsed.error.issues[0]?.path.join('.')}`);
+        throw new DeadLetterError('schema-mismatch', `DossierStatusChanged: ${z.prettifyError(parsed.error)}`);
       const change = parsed.data;
       const events = decideNotifications(change, options.calendar);
       let contacts: ContactDetails | undefined | null = null;
@@ -136,37 +125,7 @@ export async function startNotifications(options: NotificationsOptions): Promise
     },
   });
 
-  const deliverDue = async (): Promise<number> => {
-    const due = await store.claimDue(20);
-    for (const delivery of due) {
-      const transport = transports[delivery.channel];
-      const deliveryId = `${delivery.dossierId}/${delivery.changeKey}/${delivery.channel}`;
-      const context = { dossierId: delivery.dossierId, channel: delivery.channel, kind: delivery.kind, deliveryId };
-      try {
-        const { providerId } = await transport.send({
-          deliveryId,
-          channel: delivery.channel,
-          to: delivery.recipient,
-          subject: delivery.subject,
-          text: delivery.text,
-          html: delivery.html,
-        });
-        await store.markSent(delivery.id, providerId);
-        log.info({ ...context, transport: transport.name }, 'notification sent');
-      } catch (err) {
-        const attempts = delivery.attempts + 1;
-        const permanent = err instanceof DeliveryError && err.permanent;
-        const error = redactedError((err as Error).message, delivery.recipient, delivery.recipientHint);
-        const retryInMs =
-          permanent || attempts >= maxAttempts
-            ? undefined
-            : deliveryBackoffMs(attempts, initialBackoffMs, maxBackoffMs);
-        await store.markAttemptFailed(delivery.id, error, retryInMs);
-        log.warn({ ...context, transport: transport.name, attempts, error, retryInMs }, 'notification not sent');
-      }
-    }
-    return due.length;
-  };
+  const { deliverDue } = createSender({ ...options, log });
 
   let running = true;
   const outage = createLogLimiter(log);

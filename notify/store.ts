@@ -153,10 +153,12 @@ export function createNotificationStore(pool: Pool, codec: PayloadCodec) {
     },
 
     /**
-     * Claims pending rows that are due (skipping rows another sender holds) and leases them for a
-     * while, so a sender that dies mid-send leaves them to be tried again, never lost.
+     * Claims pending rows that are due for these transports (skipping rows another sender holds) and
+     * leases them for a while, so a sender that dies mid-send leaves them to be tried again, never
+     * lost. A row keeps the transport it was made for: switching a channel's transport leaves the
+     * rows made before to a sender of the old one.
      */
-    async claimDue(limit: number): Promise<DueDelivery[]> {
+    async claimDue(limit: number, transports: Record<NotificationChannel, string>): Promise<DueDelivery[]> {
       const rows = await inTransaction(pool, async (client) => {
         const { rows } = await client.query<{
           id: string;
@@ -173,8 +175,9 @@ export function createNotificationStore(pool: Pool, codec: PayloadCodec) {
         }>(
           `select id, dossier_id, change_key, channel, kind, recipient, recipient_hint, subject, body, html, attempts
              from notify.deliveries where state = 'pending' and next_attempt_at <= now()
+              and ((channel = 'sms' and transport = $2) or (channel = 'email' and transport = $3))
             order by next_attempt_at, id limit $1 for update skip locked`,
-          [limit],
+          [limit, transports.sms, transports.email],
         );
         if (rows.length > 0)
           await client.query(
