@@ -187,7 +187,11 @@ export const words = {
   channelEmail: { vi: 'Thư điện tử', en: 'E-mail' },
   sentTo: { vi: 'Gửi đến', en: 'Sent to' },
   messageSubject: { vi: 'Tiêu đề', en: 'Subject' },
-  messageText: { vi: 'Nội dung', en: 'Message' },
+  messageKinds: {
+    'information-requested': { vi: 'Yêu cầu bổ sung thông tin', en: 'Information requested' },
+    'step-overdue': { vi: 'Một bước bị quá hạn', en: 'A step is late' },
+    'dossier-finished': { vi: 'Hồ sơ đã có kết quả', en: 'Your dossier has a result' },
+  },
   messageStates: {
     pending: { vi: 'Đang gửi', en: 'Being sent' },
     sent: { vi: 'Đã gửi', en: 'Sent' },

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../platform/config';
 import { deliveryBackoffMs, redactedError } from '../../../notify/sender';
-import { DeliveryError, outboxTransport, smsGatewayTransport, smtpTransport } from '../../../notify/transports';
+import type { DeliveryError } from '../../../notify/transports';
+import { outboxTransport, smsGatewayTransport, smtpTransport } from '../../../notify/transports';
 import { startSmtpSink } from '../../support/smtp-sink';
 import { transportsFor } from '../../../services/notifications';
 

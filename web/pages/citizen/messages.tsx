@@ -26,7 +26,7 @@ export function MessagesPage(props: { frame: Frame; messages: DeliveredMessage[]
               <h2 class="dossier-card-title">
                 {say(lang, message.channel === 'sms' ? words.channelSms : words.channelEmail)}
                 {': '}
-                {message.subject ?? say(lang, words.messageText)}
+                {say(lang, words.messageKinds[message.kind])}
               </h2>
               <dl class="summary">
                 <div>
@@ -43,6 +43,12 @@ export function MessagesPage(props: { frame: Frame; messages: DeliveredMessage[]
                     <a href={`/dossiers/${encodeURIComponent(message.dossierId)}`}>{message.dossierId}</a>
                   </dd>
                 </div>
+                {message.subject && (
+                  <div>
+                    <dt>{say(lang, words.messageSubject)}</dt>
+                    <dd lang={message.language === lang ? undefined : message.language}>{message.subject}</dd>
+                  </div>
+                )}
                 <div>
                   <dt>{say(lang, words.status)}</dt>
                   <dd>{say(lang, words.messageStates[message.state])}</dd>
