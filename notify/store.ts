@@ -57,6 +57,9 @@ export interface DeliveryRecord {
   text: string;
 }
 
+/** The advisory lock the table's migration holds (any constant unique in the platform database). */
+const migrationLock = 0x6e6f7469;
+
 /** How long a claimed row is left to its sender before another may try it (a sender that died mid-send). */
 const claimLeaseSeconds = 120;
 
@@ -83,7 +86,10 @@ export function createNotificationStore(pool: Pool, codec: PayloadCodec) {
 
   return {
     async migrate(): Promise<void> {
-      await pool.query(`
+      // Serialised: processes starting together would race on `create … if not exists` (a duplicate-key error).
+      await inTransaction(pool, async (client) => {
+        await client.query('select pg_advisory_xact_lock($1)', [migrationLock]);
+        await client.query(`
         create schema if not exists notify;
         create table if not exists notify.deliveries (
           id bigserial primary key,
@@ -111,6 +117,7 @@ export function createNotificationStore(pool: Pool, codec: PayloadCodec) {
         create index if not exists deliveries_due on notify.deliveries (next_attempt_at) where state = 'pending';
         create index if not exists deliveries_by_citizen on notify.deliveries (citizen_key, created_at desc);
       `);
+      });
     },
 
     /** The channels a change already has a row for: what a redelivery must not add again. */
