@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Partitioners } from 'kafkajs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { dueAt, workingDaysCalendar } from '../../contracts/calendar';
@@ -9,7 +10,10 @@ import type { DossierStatusView } from '../../contracts/dossier-status';
 import { catalogue, type DossierInput } from '../../contracts/procedures';
 import { rules } from '../../contracts/rules';
 import { notificationsTopic } from '../../contracts/topics';
+import { sealMessage } from '../../platform/bus';
 import { createPool, type Pool } from '../../platform/database';
+import { listDeadLetters } from '../../ops/dead-letters/topic';
+import { testKeyring } from '../support/bus-keys';
 import { createLogger } from '../../platform/logger';
 import { formatVietnamTime } from '../../notify/render';
 import { createSender } from '../../notify/sender';
@@ -98,6 +102,50 @@ const notificationReads = async (dossierId: string) =>
 
 describe('the notifications service', () => {
   let dossierId = '';
+
+  it('dead-letters a status change it cannot read, naming the field, and goes on', async () => {
+    const producer = system.kafkaOf('orchestrator').producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    const id = `bad-${randomUUID()}`;
+    const badDossier = `HS-BAD-${randomBytes(4).toString('hex').toUpperCase()}`;
+    try {
+      await producer.send({
+        topic: notificationsTopic,
+        messages: [
+          sealMessage(
+            notificationsTopic,
+            {
+              key: badDossier,
+              value: JSON.stringify({ dossierId: badDossier, procedure: 'birth-bundle', status: 'lost', steps: [] }),
+              headers: {
+                ce_id: id,
+                ce_source: 'test',
+                ce_type: 'DossierStatusChanged.v1',
+                ce_specversion: '1.0',
+                ce_subject: badDossier,
+                ce_time: new Date().toISOString(),
+                'content-type': 'application/json',
+              },
+            },
+            testKeyring('orchestrator'),
+          ),
+        ],
+      });
+    } finally {
+      await producer.disconnect();
+    }
+    let dead: Awaited<ReturnType<typeof listDeadLetters>>[number] | undefined;
+    await expect
+      .poll(async () => (dead = (await listDeadLetters(system.kafka, notificationsTopic)).find((d) => d.id === id)), {
+        timeout: 30_000,
+        interval: 500,
+      })
+      .toBeDefined();
+    expect(dead!.reason).toBe('schema-mismatch');
+    expect(dead!.error).toMatch(/status/);
+    expect(dead!.error).toMatch(/changedAt/);
+    expect(await system.notificationStore.forDossier(badDossier)).toEqual([]);
+  });
 
   it('tells the citizen of an information request (with the 7-working-day deadline) and of the result, once per channel', async () => {
     const input = birthInput(14);
