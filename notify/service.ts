@@ -147,8 +147,8 @@ export async function startNotifications(options: NotificationsOptions): Promise
   })();
   log.info(
     {
-      email: transports.email.name,
-      sms: transports.sms.name,
+      emailTransport: transports.email.name,
+      smsTransport: transports.sms.name,
       groupId: options.groupId ?? consumerGroups.notifications,
     },
     'notifications running',
