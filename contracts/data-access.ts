@@ -17,6 +17,8 @@ export const dataAccessPurposes = [
   'application-check',
   /** An agency decided a case by its rules, or a worker decided it. */
   'case-decision',
+  /** The notifications service read the contact details it tells the citizen at about a dossier. */
+  'notification',
 ] as const;
 export const DataAccessPurpose = z.enum(dataAccessPurposes);
 export type DataAccessPurpose = z.infer<typeof DataAccessPurpose>;

@@ -1,4 +1,5 @@
 import type { Citizen, Relations } from './population';
+import type { ContactDetails } from './registry';
 
 /**
  * Known citizens the demo, the development logins and the end-to-end tests act as; every seeded
@@ -94,4 +95,16 @@ export const demoRelations: Relations = {
     [demoPeople.hanh.personalId, demoPeople.bao.personalId],
     [demoPeople.hanh.personalId, demoPeople.mo.personalId],
   ],
+};
+
+/**
+ * The contact details the demo people gave the registry (made-up numbers and `example.vn`
+ * addresses): the notifications service tells them about their dossiers. Hạnh reads in English.
+ */
+export const demoContacts: Record<string, ContactDetails> = {
+  [demoPeople.lan.personalId]: { phone: '+84912000001', email: 'lan@example.vn', language: 'vi' },
+  [demoPeople.hung.personalId]: { phone: '+84912000002', email: 'hung@example.vn', language: 'vi' },
+  [demoPeople.bao.personalId]: { phone: '+84912000003', email: null, language: 'vi' },
+  [demoPeople.hanh.personalId]: { phone: '+84912000004', email: 'hanh@example.vn', language: 'en' },
+  [demoPeople.mo.personalId]: { phone: null, email: null, language: 'vi' },
 };

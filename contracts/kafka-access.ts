@@ -34,6 +34,8 @@ const groupsOf: Record<KafkaService, GroupGrant[]> = {
   'event-bridge': [literal(consumerGroups.eventBridge)],
   api: [prefixed(consumerGroups.apiStreamPrefix), literal(consumerGroups.dossierArchive)],
   registry: [],
+  // Prefixed: a test re-reads the topic with a group of its own (`lienthong-notifications-…`), never another service's.
+  notifications: [prefixed(consumerGroups.notifications)],
   operations: [
     literal(consumerGroups.deadLetterRecorder),
     prefixed(consumerGroups.deadLetterReaderPrefix, ['read', 'delete']),

@@ -5,7 +5,15 @@ import { agencyIds, type AgencyId } from './agencies';
  * The services that talk to Kafka, each as its own principal: an agency is known to the others
  * only by what its principal may read and write (contracts/kafka-access.ts).
  */
-export const kafkaServices = ['orchestrator', 'event-bridge', 'api', 'registry', 'operations', ...agencyIds] as const;
+export const kafkaServices = [
+  'orchestrator',
+  'event-bridge',
+  'api',
+  'registry',
+  'operations',
+  'notifications',
+  ...agencyIds,
+] as const;
 export const KafkaService = z.enum(kafkaServices);
 export type KafkaService = z.infer<typeof KafkaService>;
 
@@ -33,6 +41,8 @@ export const consumerGroups = {
   deadLetterReaderPrefix: 'lienthong-dlq-reader-',
   /** Operations' recorder: every message of the dead-letter topics becomes a record in PostgreSQL. */
   deadLetterRecorder: 'lienthong-dlq-recorder',
+  /** The notifications service: tells citizens by SMS and e-mail (tests add a suffix for a group of their own). */
+  notifications: 'lienthong-notifications',
 } as const;
 
 /** The environment suffix of a principal's credential variables: `event-bridge` → `EVENT_BRIDGE`. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AccessContext, DataAccessRecord } from './data-access';
 import { Citizen } from './population';
 import { PermanentResidence } from './population-changes';
+import { personal } from './personal-data';
 import { IsoDate, PersonalIdNumber, PersonName, provinceCodes, Sex } from './values';
 
 /**
@@ -93,6 +94,22 @@ export const FamilyRecord = z.strictObject({
 });
 export type FamilyRecord = z.infer<typeof FamilyRecord>;
 
+/** A Vietnamese mobile number in international form, e.g. +84912345678. */
+export const PhoneNumber = personal(z.string().regex(/^\+84\d{9,10}$/, 'must be +84 and 9 or 10 digits'));
+export const EmailAddress = personal(z.email({ error: 'must be an e-mail address' }).max(254));
+
+/**
+ * How a citizen may be told about their dossiers: the phone and e-mail they gave the registry, and
+ * the language they want messages in. Looked up by the pseudonymous citizen key, since that is all
+ * the notifications topic names them by.
+ */
+export const ContactDetails = z.strictObject({
+  phone: PhoneNumber.nullable(),
+  email: EmailAddress.nullable(),
+  language: z.enum(['vi', 'en']),
+});
+export type ContactDetails = z.infer<typeof ContactDetails>;
+
 /** The national population registry as agencies call it: the only writer of citizens, households and vital status. */
 export interface PopulationRegistryClient {
   registerBirth(request: RegisterBirthRequest): Promise<BirthAnswer>;
@@ -105,4 +122,6 @@ export interface PopulationRegistryClient {
   family(personalId: string, access: AccessContext): Promise<FamilyRecord | undefined>;
   /** The reads of a citizen's record the registry has logged, newest first. */
   dataAccess(personalId: string): Promise<DataAccessRecord[]>;
+  /** A citizen's contact details by pseudonymous key (undefined when none are held); logged as a read of their record. */
+  contactDetails(citizenKey: string, access: AccessContext): Promise<ContactDetails | undefined>;
 }

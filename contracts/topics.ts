@@ -53,9 +53,10 @@ export const topicSpecs: TopicSpec[] = [
   ]),
   {
     name: notificationsTopic,
-    description: 'Every dossier status change, for citizens following their dossier.',
+    description:
+      'Every dossier status change, for citizens following their dossier (the api) and for the messages that tell them (notifications).',
     producers: ['orchestrator'],
-    consumers: ['api'],
+    consumers: ['api', 'notifications'],
     messages: { 'DossierStatusChanged.v1': DossierStatusChanged },
   },
   {

@@ -296,6 +296,43 @@ export const EnvSchema = z.object({
   REGISTRY_PORT: port.default(8088),
   REGISTRY_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of the population registry' }).optional(),
   REGISTRY_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  NOTIFY_EMAIL_TRANSPORT: z.enum(['outbox', 'smtp'], { error: 'must be outbox or smtp' }).default('outbox'),
+  NOTIFY_SMS_TRANSPORT: z.enum(['outbox', 'sms-gateway'], { error: 'must be outbox or sms-gateway' }).default('outbox'),
+  NOTIFY_PORTAL_URL: z
+    .url({
+      protocol: /^https?$/,
+      error: 'must be the http(s) URL citizens open the portal at, e.g. https://dichvucong.example.vn/',
+    })
+    .optional(),
+  NOTIFY_MAX_ATTEMPTS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(100, 'must be at most 100')
+    .default(10),
+  SMTP_HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+$|^\[[0-9a-fA-F:.]+\]$/, 'must be a host name or address, e.g. smtp.example.vn')
+    .optional(),
+  SMTP_PORT: port.default(587),
+  SMTP_SECURE: flag.default(false),
+  SMTP_USER: z.string().min(1).optional(),
+  SMTP_PASSWORD: z.string().min(1).optional(),
+  SMTP_FROM: z
+    .string()
+    .regex(
+      /^([^<>]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/,
+      'must be an address, e.g. "Cổng DVC <no-reply@example.vn>"',
+    )
+    .optional(),
+  SMS_GATEWAY_URL: z
+    .url({ protocol: /^https?$/, error: "must be an http(s) URL of the SMS gateway's send endpoint" })
+    .optional(),
+  SMS_GATEWAY_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  SMS_SENDER: z
+    .string()
+    .regex(/^[A-Za-z0-9 ]{1,11}$/, 'must be 1 to 11 letters, digits or spaces (an alphanumeric sender id)')
+    .optional(),
   AUTH_ISSUER: z.string().min(1).default('lienthong-dev'),
   AUTH_AUDIENCE: z.string().min(1).default('lienthong-api'),
   AUTH_JWKS_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL of the issuer's JWKS" }).optional(),
@@ -416,6 +453,22 @@ export interface Config {
    */
   registry: { host: string; port: number; url: string; token?: string };
   /**
+   * The notifications service: where e-mail and SMS go (the local outbox, or an SMTP server and an
+   * SMS gateway), the portal address messages link to, and how often a delivery is tried.
+   */
+  notifications: {
+    email:
+      | { transport: 'outbox' }
+      | {
+          transport: 'smtp';
+          smtp: { host: string; port: number; secure: boolean; user?: string; password?: string; from: string };
+        };
+    sms:
+      { transport: 'outbox' } | { transport: 'sms-gateway'; gateway: { url: string; token: string; sender?: string } };
+    portalUrl: string;
+    maxAttempts: number;
+  };
+  /**
    * Bearer tokens: verified against `jwksUrl` in production; the development identity provider
    * (POST /auth/dev-login, HS256 with `devSecret` or a key under DATA_DIR) only when `devLogin`.
    */
@@ -532,6 +585,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       pagesCsrfKey: e.PAGES_CSRF_KEY,
       outboxLagThresholdSeconds: e.OPS_OUTBOX_LAG_SECONDS,
     },
+    notifications: notificationSettings(e),
     auth: {
       issuer: e.AUTH_ISSUER,
       audience: e.AUTH_AUDIENCE,
@@ -568,6 +622,35 @@ function backOfficeSettings(e: Env): Config['backOffice'] {
     ports,
     urls: perAgency((agency) => given[agency] ?? `http://${e.BACK_OFFICE_HOST}:${ports[agency]}/`),
     token: e.BACK_OFFICE_TOKEN,
+  };
+}
+
+function notificationSettings(e: Env): Config['notifications'] {
+  return {
+    email:
+      e.NOTIFY_EMAIL_TRANSPORT === 'smtp'
+        ? {
+            transport: 'smtp',
+            smtp: {
+              host: e.SMTP_HOST!,
+              port: e.SMTP_PORT,
+              secure: e.SMTP_SECURE,
+              user: e.SMTP_USER,
+              password: e.SMTP_PASSWORD,
+              from: e.SMTP_FROM!,
+            },
+          }
+        : { transport: 'outbox' },
+    sms:
+      e.NOTIFY_SMS_TRANSPORT === 'sms-gateway'
+        ? {
+            transport: 'sms-gateway',
+            gateway: { url: e.SMS_GATEWAY_URL!, token: e.SMS_GATEWAY_TOKEN!, sender: e.SMS_SENDER },
+          }
+        : { transport: 'outbox' },
+    portalUrl:
+      e.NOTIFY_PORTAL_URL ?? `http://${e.API_HOST.includes(':') ? `[${e.API_HOST}]` : e.API_HOST}:${e.API_PORT}/`,
+    maxAttempts: e.NOTIFY_MAX_ATTEMPTS,
   };
 }
 
@@ -671,6 +754,19 @@ function crossFieldProblems(e: Env): string[] {
     const names = kafkaCredentialVariables(principal);
     if (e[names.username] !== undefined && e[names.password] === undefined)
       problems.push(`${names.password}: is required when ${names.username} is set`);
+  }
+  if (e.NOTIFY_EMAIL_TRANSPORT === 'smtp') {
+    for (const name of ['SMTP_HOST', 'SMTP_FROM'] as const)
+      if (e[name] === undefined) problems.push(`${name}: is required when NOTIFY_EMAIL_TRANSPORT=smtp`);
+  }
+  if ((e.SMTP_USER === undefined) !== (e.SMTP_PASSWORD === undefined)) {
+    problems.push(
+      `${e.SMTP_USER === undefined ? 'SMTP_USER' : 'SMTP_PASSWORD'}: must be set together with ${e.SMTP_USER === undefined ? 'SMTP_PASSWORD' : 'SMTP_USER'} (SMTP authentication needs both)`,
+    );
+  }
+  if (e.NOTIFY_SMS_TRANSPORT === 'sms-gateway') {
+    for (const name of ['SMS_GATEWAY_URL', 'SMS_GATEWAY_TOKEN'] as const)
+      if (e[name] === undefined) problems.push(`${name}: is required when NOTIFY_SMS_TRANSPORT=sms-gateway`);
   }
   const localPorts: [string, number][] = [
     ['TEMPORAL_PORT', e.TEMPORAL_PORT],

@@ -5,6 +5,7 @@ import {
   BirthAnswer,
   FamilyRecord,
   ChangeAnswer,
+  ContactDetails,
   DeletePermanentResidenceRequest,
   RegisterBirthRequest,
   RegisterDeathRequest,
@@ -28,6 +29,8 @@ const Lookup = z.strictObject({ personalId: PersonalIdNumber, access: AccessCont
 const Found = z.strictObject({ record: RegistryRecord.nullable() });
 const FoundFamily = z.strictObject({ family: FamilyRecord.nullable() });
 const Reads = z.strictObject({ reads: z.array(DataAccessRecord) });
+const ContactLookup = z.strictObject({ citizenKey: z.string().regex(/^c-[a-z2-7]{26}$/), access: AccessContext });
+const FoundContacts = z.strictObject({ contacts: ContactDetails.nullable() });
 
 export async function buildRegistryServer(
   registry: PopulationRegistryClient,
@@ -61,6 +64,13 @@ export async function buildRegistryServer(
     { schema: { body: z.strictObject({ personalId: PersonalIdNumber }), response: { 200: Reads } } },
     async (request) => ({ reads: await registry.dataAccess(request.body.personalId) }),
   );
+  app.post(
+    '/citizens/contacts',
+    { schema: { body: ContactLookup, response: { 200: FoundContacts } } },
+    async (request) => ({
+      contacts: (await registry.contactDetails(request.body.citizenKey, request.body.access)) ?? null,
+    }),
+  );
   return app;
 }
 
@@ -77,5 +87,7 @@ export function httpRegistry(url: string, token?: string): PopulationRegistryCli
     family: async (personalId, access) =>
       (await call('POST', 'citizens/family', FoundFamily, { personalId, access })).family ?? undefined,
     dataAccess: async (personalId) => (await call('POST', 'citizens/data-access', Reads, { personalId })).reads,
+    contactDetails: async (citizenKey, access) =>
+      (await call('POST', 'citizens/contacts', FoundContacts, { citizenKey, access })).contacts ?? undefined,
   };
 }

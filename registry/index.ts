@@ -9,7 +9,8 @@ import type { Logger } from '../platform/logger';
 import type { CitizenKeyer } from '../platform/pseudonym';
 import { createRegistryService } from './registry';
 import { migrateRegistryDatabase } from './schema';
-import { seedRegistry } from './seed';
+import { insertContacts, seedRegistry } from './seed';
+import type { ContactDetails } from '../contracts/registry';
 
 export interface RegistryOptions {
   pool: Pool;
@@ -26,6 +27,8 @@ export interface RegistryOptions {
   population: Citizen[];
   /** The families among them (the demo people's). */
   relations: Relations;
+  /** Contact details some of them gave, by ID number (the demo people's); none by default. */
+  contacts?: Record<string, ContactDetails>;
   pollIntervalMs?: number;
   /** Where changes are published; `population.changes` by default (tests give each run its own). */
   topic?: TopicSpec;
@@ -36,6 +39,7 @@ export async function startRegistry(options: RegistryOptions) {
   const log = options.log.child({ module: 'registry' });
   await migrateRegistryDatabase(options.pool);
   await seedRegistry(options.pool, options.population, options.relations, log);
+  await insertContacts(options.pool, options.contacts ?? {}, options.citizenKey);
   const publisher = await createPublisher(options.kafka, options.log, options.keyring);
   const relay = createOutboxRelay({
     pool: options.pool,

@@ -6,6 +6,7 @@ import type { AccessContext } from '../contracts/data-access';
 import {
   BirthAnswer,
   ChangeAnswer,
+  ContactDetails,
   type FamilyRecord,
   type PopulationRegistryClient,
   type Relative,
@@ -223,6 +224,19 @@ export function createRegistryService(pool: Pool): PopulationRegistryClient {
     family: (personalId, access) => findFamily(pool, personalId, access),
 
     dataAccess: (personalId) => readsOf(pool, personalId, holder),
+
+    async contactDetails(citizenKey, access) {
+      const { rows } = await pool.query<{
+        personal_id: string;
+        phone: string | null;
+        email: string | null;
+        language: string;
+      }>('select personal_id, phone, email, language from contacts where citizen_key = $1', [citizenKey]);
+      const row = rows[0];
+      if (!row) return undefined;
+      await logReads(pool, [row.personal_id], access);
+      return ContactDetails.parse({ phone: row.phone, email: row.email, language: row.language });
+    },
   };
 }
 

@@ -6,7 +6,8 @@ import { migrateDataAccess } from '../platform/data-access';
  * head, owner and permanent address, who lives where, and the outbox every change leaves through.
  * `requests` remembers each answer by request id, so asking again never changes anything twice;
  * `births` gives each birth one personal ID number whoever asks for it. `spouses` and `parents`
- * make families; `data_access` logs every read of a citizen's record (platform/data-access.ts).
+ * make families; `contacts` holds the phone and e-mail a citizen gave (found by their pseudonymous key);
+ * `data_access` logs every read of a citizen's record (platform/data-access.ts).
  */
 export async function migrateRegistryDatabase(pool: Pool): Promise<void> {
   await pool.query(`
@@ -61,6 +62,13 @@ export async function migrateRegistryDatabase(pool: Pool): Promise<void> {
       published_at timestamptz
     );
     create index if not exists outbox_unpublished on outbox (id) where published_at is null;
+    create table if not exists contacts (
+      personal_id text primary key references citizens(personal_id),
+      citizen_key text not null unique,
+      phone text,
+      email text,
+      language text not null default 'vi'
+    );
   `);
   await migrateDataAccess(pool);
 }

@@ -1,4 +1,6 @@
 import type { Citizen, Relations } from '../contracts/population';
+import type { ContactDetails } from '../contracts/registry';
+import type { CitizenKeyer } from '../platform/pseudonym';
 import type { Pool } from '../platform/database';
 import type { Logger } from '../platform/logger';
 
@@ -74,4 +76,21 @@ export async function seedRegistry(pool: Pool, citizens: Citizen[], relations: R
   }
   // Cheap and idempotent, so a registry seeded before families were kept gets them too.
   await insertRelations(pool, relations);
+}
+
+/** Enters the contact details citizens gave (by ID number), found later by their pseudonymous key; a changed one replaces the old. */
+export async function insertContacts(
+  pool: Pool,
+  contacts: Record<string, ContactDetails>,
+  citizenKey: CitizenKeyer,
+): Promise<void> {
+  for (const [personalId, contact] of Object.entries(contacts)) {
+    await pool.query(
+      `insert into contacts (personal_id, citizen_key, phone, email, language)
+       select $1, $2, $3, $4, $5 where exists (select 1 from citizens where personal_id = $1)
+       on conflict (personal_id) do update set citizen_key = excluded.citizen_key, phone = excluded.phone,
+         email = excluded.email, language = excluded.language`,
+      [personalId, citizenKey(personalId), contact.phone, contact.email, contact.language],
+    );
+  }
 }

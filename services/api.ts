@@ -28,6 +28,7 @@ import { createDeadLetterStore } from '../ops/dead-letters/store';
 import { startDeadLetterRecorder } from '../ops/dead-letters/recorder';
 import { createDeadLetterOperations } from '../ops/dead-letters/service';
 import { createBulkJobStore } from '../ops/operations';
+import { createNotificationStore } from '../notify/store';
 
 /** The development token secret: configured, or generated once under DATA_DIR (never in external mode). */
 export function developmentAuthSecret(config: Config): Uint8Array {
@@ -84,6 +85,9 @@ export async function startApi(deps: {
   await stepTimings.migrate();
   const bulkJobStore = createBulkJobStore(pool);
   await bulkJobStore.migrate();
+  // The notifications service's outbox, read for the citizen's messages page and the metrics.
+  const messageStore = createNotificationStore(pool, deps.codec);
+  await messageStore.migrate();
   const secret = config.auth.devLogin ? developmentAuthSecret(config) : undefined;
   const claims = {
     issuer: config.auth.issuer,
@@ -144,6 +148,10 @@ export async function startApi(deps: {
       stepTimings,
       outboxLagThresholdSeconds: config.api.outboxLagThresholdSeconds,
       bulkJobStore,
+      messages: {
+        forCitizen: (personalIdNumber, limit) => messageStore.forCitizen(citizenKey(personalIdNumber), limit),
+        counts: () => messageStore.counts(),
+      },
       namespace: deps.endpoints.temporal.namespace,
       codec: deps.codec,
     },

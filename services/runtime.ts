@@ -4,7 +4,7 @@ import type { Kafka } from 'kafkajs';
 import { agencyDatabase, agencyIds, registryDatabase, type AgencyId } from '../contracts/agencies';
 import { workingDaysCalendar } from '../contracts/calendar';
 import { loadPopulation } from '../agencies/reference';
-import { demoRelations } from '../contracts/demo-citizens';
+import { demoContacts, demoRelations } from '../contracts/demo-citizens';
 import { demoCitizens, generatePopulation } from '../contracts/population-generator';
 import type { PopulationRegistryClient } from '../contracts/registry';
 import { buildBackOfficeServer, httpBackOffice } from '../agencies/runtime/back-office-http';
@@ -23,6 +23,8 @@ import { temporalConnectionOptions } from '../platform/temporal';
 import { buildRegistryServer, httpRegistry, startRegistry } from '../registry';
 import { startApi, type RunningApi } from './api';
 import { startEventBridge } from './event-bridge';
+import { startNotificationService } from './notifications';
+import { catalogue } from '../contracts/procedures';
 import { startOrchestrator, type RunningOrchestrator } from './orchestrator';
 
 export interface ServiceSelection {
@@ -40,6 +42,8 @@ export interface ServiceSelection {
   registry?: boolean;
   /** Serve the registry's operations over HTTP (the registry in its own process). */
   registryHttp?: boolean;
+  /** The notifications service: tells citizens by SMS and e-mail (the registry in this process, or at REGISTRY_URL). */
+  notifications?: boolean;
 }
 
 /** How long one service may take to stop before the rest go on without it. */
@@ -87,6 +91,7 @@ async function startPopulationRegistry(
     log,
     population: [...generatePopulation(config.agencies.populationSize, 1), ...demoCitizens],
     relations: demoRelations,
+    contacts: demoContacts,
   });
   return {
     service: running.service,
@@ -181,6 +186,20 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
           'back office listening',
         );
       }
+    }
+    if (selection.notifications) {
+      const notifications = await startNotificationService({
+        config,
+        databaseUrl: endpoints.postgres.url,
+        kafka: kafka('notifications'),
+        keyring: keyring('notifications'),
+        codec,
+        registry: registryClient(),
+        catalogue,
+        calendar,
+        log,
+      });
+      stops.push(() => notifications.stop());
     }
     if (selection.orchestrator) {
       const orchestrator: RunningOrchestrator = await startOrchestrator({

@@ -80,6 +80,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     deadLetters: options.context.deadLetters,
     stepTimings: options.context.stepTimings,
     backOffices: options.context.backOffices,
+    messages: options.context.messages,
   });
 
   await app.register(swagger, {

@@ -10,6 +10,13 @@ import type { StepTimings } from '../platform/step-timings';
 import type { BulkJobStore, OpenDeadLetterSource } from '../ops/operations';
 import type { DossierGateway } from './dossiers';
 import type { NotificationHub } from './notifications';
+import type { DeliveredMessage, DeliveryState, NotificationChannel } from '../contracts/notifications';
+
+/** The messages the notifications service keeps (its outbox): what a citizen was told, and counts for the metrics. */
+export interface CitizenMessages {
+  forCitizen(personalIdNumber: string, limit?: number): Promise<DeliveredMessage[]>;
+  counts(): Promise<{ channel: NotificationChannel; state: DeliveryState; count: number }[]>;
+}
 
 /** What the routes work with; the composition root builds it, tests build it from fakes or the real stack. */
 export interface ApiContext {
@@ -35,6 +42,8 @@ export interface ApiContext {
   bulkJobStore?: BulkJobStore;
   /** Which dossiers have open dead letters; by default read from the dead-letter topics over `kafka`. */
   openDeadLetters?: OpenDeadLetterSource;
+  /** The citizen's messages (SMS and e-mail); absent = the messages page answers 503. */
+  messages?: CitizenMessages;
   namespace: string;
   /** The payload codec, to read workflow history (reset finds a step's first command). */
   codec: PayloadCodec;

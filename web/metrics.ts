@@ -4,6 +4,7 @@ import { agencyIds, type AgencyId } from '../contracts/agencies';
 import type { BackOffice } from '../contracts/back-office';
 import { reportedTaskProblems } from '../ops/operations';
 import { DossierStatus } from '../contracts/dossier-status';
+import { deliveryStates, notificationChannels } from '../contracts/notifications';
 import { eventTopic, topicSpecs } from '../contracts/topics';
 import type { DeadLetterOperations } from '../ops/dead-letters/service';
 import type { DossierGateway } from './dossiers';
@@ -11,6 +12,7 @@ import type { NotificationHub } from './notifications';
 import type { StepTimings } from '../platform/step-timings';
 import { onTimeRatesOf } from '../ops/operations/on-time';
 import { consumerGroups } from '../contracts/principals';
+import type { CitizenMessages } from './context';
 
 /**
  * Prometheus metrics of the api process. Dossier counts, overdue steps, dead letters and the
@@ -24,6 +26,7 @@ export function createMetrics(deps: {
   deadLetters?: Pick<DeadLetterOperations, 'depth'>;
   stepTimings?: StepTimings;
   backOffices?: Partial<Record<AgencyId, BackOffice>>;
+  messages?: Pick<CitizenMessages, 'counts'>;
 }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'lienthong_api_' });
@@ -109,6 +112,22 @@ export function createMetrics(deps: {
       this.set(deps.notifications.listeners);
     },
   });
+  if (deps.messages) {
+    const messages = deps.messages;
+    // Read from the deliveries table at each scrape, so every notifications process is counted, restarts included.
+    new Gauge({
+      name: 'lienthong_notifications_total',
+      help: 'Notifications by channel and outcome: sent, pending (first try or a retry), failed (attempts used up), no-recipient',
+      labelNames: ['channel', 'outcome'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const channel of notificationChannels)
+          for (const outcome of deliveryStates) this.set({ channel, outcome }, 0);
+        for (const { channel, state, count } of await messages.counts()) this.set({ channel, outcome: state }, count);
+      },
+    });
+  }
   if (deps.deadLetters) {
     const deadLetters = deps.deadLetters;
     new Gauge({

@@ -6,7 +6,7 @@ import { startServices } from '../services/runtime';
 
 /**
  * `npm start`: the all-in-one development process. Brings up the infrastructure of the configured
- * mode, then the population registry, the orchestrator worker, the event bridge, the three agencies and the portal api; Ctrl-C stops
+ * mode, then the population registry, the orchestrator worker, the event bridge, the three agencies, the portal api and the notifications service; Ctrl-C stops
  * everything it started.
  */
 runProcess('dev', async (config, log) => {
@@ -20,6 +20,7 @@ runProcess('dev', async (config, log) => {
       agencies: [...agencyIds],
       registry: true,
       api: true,
+      notifications: true,
     });
   } catch (err) {
     await infra.stop();
@@ -37,7 +38,7 @@ runProcess('dev', async (config, log) => {
   const policies = agencyIds.map((a) => `${a}=${config.agencies.policy[a]}`).join(', ');
   process.stdout.write(
     `\nLienthong is up (${infra.mode} infrastructure${infra.owned ? '' : ', started elsewhere'}):\n${describeEndpoints(infra.endpoints)}\n` +
-      `  Services        population registry, orchestrator worker, event bridge, agencies (${policies})\n` +
+      `  Services        population registry, orchestrator worker, event bridge, agencies (${policies}), notifications (e-mail: ${config.notifications.email.transport}, SMS: ${config.notifications.sms.transport})\n` +
       `  Portal api      ${services.api?.url ?? 'not started'}  (OpenAPI: ${services.api?.url ?? ''}/docs)\n` +
       'Try: npm run demo -- --procedure birth\nPress Ctrl-C to stop.\n\n',
   );

@@ -158,12 +158,20 @@ export const dataAccessPurposeLabels = {
     en: 'Checked when an application naming you was received',
   },
   'case-decision': { vi: 'Giải quyết thủ tục của hồ sơ', en: 'Deciding a step of the dossier' },
+  notification: {
+    vi: 'Lấy số điện thoại, thư điện tử để gửi thông báo về hồ sơ',
+    en: 'Your phone number and e-mail read to send you a message about a dossier',
+  },
 } as const satisfies Record<DataAccessPurpose, Labels>;
 
 /** Who holds or reads population data besides the agencies: the portal and the registry itself. */
 export const organisationLabels = {
   ...agencyLabels,
   portal: { vi: 'Cổng dịch vụ công liên thông', en: 'The liên thông public-service portal' },
+  notifications: {
+    vi: 'Dịch vụ thông báo của Cổng (SMS, thư điện tử)',
+    en: "The portal's notification service (SMS, e-mail)",
+  },
   registry: {
     vi: 'Cơ sở dữ liệu quốc gia về dân cư (Bộ Công an)',
     en: 'National population database (Ministry of Public Security)',

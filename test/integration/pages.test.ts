@@ -59,6 +59,8 @@ const husband: Citizen = {
   alive: true,
 };
 
+const pagesCitizenKey = citizenKeyer(new TextEncoder().encode('pages-citizen-search-secret'));
+
 beforeAll(async () => {
   system = await startSystem(endpoints, log);
   await system.addCitizens([husband]);
@@ -79,7 +81,7 @@ beforeAll(async () => {
       catalogue,
       dossiers: createDossierGateway({
         client: system.client,
-        citizenKey: citizenKeyer(new TextEncoder().encode('pages-citizen-search-secret')),
+        citizenKey: pagesCitizenKey,
         catalogue,
         ledger,
         registry: system.registry.service,
@@ -91,6 +93,11 @@ beforeAll(async () => {
       kafka: system.kafka,
       namespace: endpoints.temporal.namespace,
       codec: testDataConverter.payloadCodecs[0]!,
+      messages: {
+        forCitizen: (personalIdNumber, limit) =>
+          system.notificationStore.forCitizen(pagesCitizenKey(personalIdNumber), limit),
+        counts: () => system.notificationStore.counts(),
+      },
     },
     verifier: createTokenVerifier(auth),
     devLogin: auth,
@@ -202,7 +209,7 @@ async function openTaskOf(page: Page, dossierId: string, except?: string): Promi
 
 /** Pages the axe scan visits, filled in as the tests make them. */
 const scanned: { user: keyof typeof devUsers; paths: string[] }[] = [
-  { user: 'citizen-lan', paths: ['/sign-in', '/', '/apply/birth-bundle', '/data-access'] },
+  { user: 'citizen-lan', paths: ['/sign-in', '/', '/apply/birth-bundle', '/data-access', '/messages'] },
   { user: 'worker-civil-status', paths: ['/tasks', '/tasks?status=approved&view=all'] },
   {
     user: 'citizen-hanh',

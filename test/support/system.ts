@@ -5,7 +5,7 @@ import { agencyDatabase, agencyIds, registryDatabase, type AgencyId } from '../.
 import { workingDaysCalendar } from '../../contracts/calendar';
 import type { Catalogue } from '../../contracts/procedures';
 import { loadPopulation } from '../../agencies/reference';
-import { demoRelations } from '../../contracts/demo-citizens';
+import { demoContacts, demoRelations } from '../../contracts/demo-citizens';
 import { demoCitizens, generatePopulation } from '../../contracts/population-generator';
 import { startAgency, type DecisionPolicy, type Faults, type RunningAgency } from '../../agencies';
 import type { RunningConsumer } from '../../platform/bus';
@@ -22,6 +22,10 @@ import { startOrchestrator, type RunningOrchestrator } from '../../services/orch
 import { testDataConverter } from './workflow-env';
 import { testKeyring } from './bus-keys';
 import { testCitizenKey } from './registry-fixtures';
+import { catalogue as productionCatalogue } from '../../contracts/procedures';
+import { startNotifications, type RunningNotifications } from '../../notify/service';
+import { createNotificationStore } from '../../notify/store';
+import { outboxTransport } from '../../notify/transports';
 
 /** The whole system in one test process, on the real servers of the global setup. */
 export async function startSystem(
@@ -30,6 +34,8 @@ export async function startSystem(
   policies: Partial<Record<AgencyId, DecisionPolicy>> = {},
   /** The procedures it runs: a catalogue and the workflows of its procedures (production by default). */
   procedures: { catalogue?: Catalogue; workflowsPath?: string } = {},
+  /** The notifications service (outbox transports) runs unless a test turns it off. */
+  options: { notifications?: boolean } = {},
 ) {
   // The production workflows, bundled once by the global setup (a bundle costs seconds of CPU).
   const workflowBundle = { codePath: inject('workflowBundlePath') };
@@ -53,6 +59,7 @@ export async function startSystem(
     log,
     population,
     relations: demoRelations,
+    contacts: demoContacts,
   });
   const calendar = workingDaysCalendar();
   const clock = { realEpochMs: 0, simulatedEpochMs: 0, factor: 1 };
@@ -96,8 +103,34 @@ export async function startSystem(
     log,
     catalogue: procedures.catalogue,
   });
+  // Every system test tells its citizens too: the delivery table dedupes whichever test's consumer takes a change.
+  const platformPool = createPool(endpoints.postgres.url);
+  const notificationStore = createNotificationStore(platformPool, codec);
+  await notificationStore.migrate();
+  const startNotifier = (groupId?: string) =>
+    startNotifications({
+      kafka: kafkaOf('notifications'),
+      keyring: testKeyring('notifications'),
+      store: notificationStore,
+      registry: registry.service,
+      transports: { email: outboxTransport(), sms: outboxTransport() },
+      catalogue: procedures.catalogue ?? productionCatalogue,
+      calendar,
+      portalUrl: 'http://127.0.0.1:8080/',
+      log,
+      groupId,
+      pollIntervalMs: 200,
+    });
+  let notifications: RunningNotifications | undefined =
+    options.notifications === false ? undefined : await startNotifier();
   return {
     kafka,
+    notificationStore,
+    /** Stops the notifications service and starts it again (in its group, or another to re-read the topic). */
+    async restartNotifications(groupId?: string) {
+      await notifications?.stop();
+      notifications = await startNotifier(groupId);
+    },
     /** A service's own connection, under its principal's ACLs. */
     kafkaOf,
     client,
@@ -132,6 +165,7 @@ export async function startSystem(
       await orchestrator.stop();
     },
     async stop() {
+      await notifications?.stop();
       await bridge.stop();
       await orchestrator.stop();
       await Promise.all(agencyIds.map((a) => agencies[a].stop()));
@@ -139,6 +173,7 @@ export async function startSystem(
       await registryPool.end();
       await connection.close();
       await Promise.all(Object.values(pools).map((p) => p.end()));
+      await platformPool.end();
     },
   };
 }

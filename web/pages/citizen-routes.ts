@@ -12,6 +12,7 @@ import { ApplyDeathPage } from './citizen/apply-death';
 import { DataAccessPage } from './citizen/data-access';
 import { DossierPage } from './citizen/dossier';
 import { HomePage } from './citizen/home';
+import { MessagesPage } from './citizen/messages';
 import { ResultPage } from './citizen/result';
 import { DossierActions } from './components/dossier-actions';
 import { DossierTimeline } from './components/dossier-timeline';
@@ -269,6 +270,16 @@ export const citizenPages: FastifyPluginAsync<ApiContext> = async (app, ctx) => 
     const step = dossier.steps.find((s) => s.stepId === stepId);
     if (!step || !hasResult(step)) throw notFound(`no result of ${stepId}`);
     return sendPage(reply, ResultPage({ frame: frameOf(request, reply), catalogue: ctx.catalogue, dossier, step }));
+  });
+
+  app.get('/messages', hidden, async (request, reply) => {
+    const messages = ctx.messages
+      ? await ctx.messages.forCitizen(citizenOf(request).personalIdNumber, 100).catch((err: unknown) => {
+          request.log.warn({ err }, 'messages could not be read');
+          return undefined;
+        })
+      : undefined;
+    return sendPage(reply, MessagesPage({ frame: frameOf(request, reply), messages }), messages ? 200 : 503);
   });
 
   app.get('/data-access', hidden, async (request, reply) => {

@@ -175,6 +175,33 @@ export const words = {
   submitted: { vi: 'Đã nộp hồ sơ', en: 'Application submitted' },
   submittedLead: { vi: 'Mã hồ sơ của bạn là', en: 'Your dossier number is' },
   applicationLink: { vi: 'Xem hồ sơ', en: 'View the dossier' },
+  citizenNav: { vi: 'Trang của tôi', en: 'My pages' },
+  messagesLink: { vi: 'Thông báo đã gửi cho tôi', en: 'Messages sent to me' },
+  messagesTitle: { vi: 'Thông báo', en: 'Messages' },
+  messagesLead: {
+    vi: 'Tin nhắn SMS và thư điện tử Cổng đã gửi cho bạn về hồ sơ, mới nhất ở trên cùng.',
+    en: 'The text messages and e-mails the portal sent you about your dossiers, newest first.',
+  },
+  messagesNone: { vi: 'Chưa có thông báo nào.', en: 'No messages yet.' },
+  channelSms: { vi: 'SMS', en: 'SMS' },
+  channelEmail: { vi: 'Thư điện tử', en: 'E-mail' },
+  sentTo: { vi: 'Gửi đến', en: 'Sent to' },
+  messageSubject: { vi: 'Tiêu đề', en: 'Subject' },
+  messageKinds: {
+    'information-requested': { vi: 'Yêu cầu bổ sung thông tin', en: 'Information requested' },
+    'step-overdue': { vi: 'Một bước bị quá hạn', en: 'A step is late' },
+    'dossier-finished': { vi: 'Hồ sơ đã có kết quả', en: 'Your dossier has a result' },
+  },
+  messageStates: {
+    pending: { vi: 'Đang gửi', en: 'Being sent' },
+    sent: { vi: 'Đã gửi', en: 'Sent' },
+    failed: { vi: 'Không gửi được', en: 'Could not be sent' },
+    'no-recipient': { vi: 'Không có địa chỉ nhận', en: 'No address to send to' },
+  },
+  messagesUnavailable: {
+    vi: 'Chưa đọc được thông báo lúc này. Vui lòng thử lại sau.',
+    en: 'Your messages cannot be read just now. Please try again later.',
+  },
   dataAccessTitle: { vi: 'Ai đã xem thông tin của tôi', en: 'Who looked at my data' },
   dataAccessLead: {
     vi: 'Mỗi lần thông tin của bạn trong Cơ sở dữ liệu quốc gia về dân cư được đọc đều được ghi lại: ai đọc, cho cơ quan nào, vì sao và khi nào.',

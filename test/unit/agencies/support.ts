@@ -104,6 +104,8 @@ export function fakeNationalRegistry(
     },
     dataAccess: async (personalId) =>
       reads.filter((read) => read.personalId === personalId).map(({ personalId: _, ...read }) => read),
+    // The fake holds no contact details: no one is told.
+    contactDetails: async () => undefined,
   };
 }
 

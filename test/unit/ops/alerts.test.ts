@@ -20,16 +20,19 @@ describe('ops/alerts/lienthong.rules.yml', () => {
     notifications: createNotificationHub(),
     backOffices: { residence: {} as BackOffice },
     deadLetters: { depth: async () => [] },
+    messages: { counts: async () => [] },
   });
   const exported = new Set(registry.getMetricsAsArray().map((m) => m.name));
 
-  it('alerts on dead letters, overdue steps, outbox lag, failing workflow tasks and consumer lag', () => {
+  it('alerts on dead letters, overdue steps, outbox lag, failing workflow tasks, consumer lag and notifications', () => {
     expect(rules.map((r) => r.alert)).toEqual([
       'LienthongDeadLettersWaiting',
       'LienthongStepsOverdue',
       'LienthongOutboxLag',
       'LienthongWorkflowTasksFailing',
       'LienthongConsumerLag',
+      'LienthongNotificationsFailing',
+      'LienthongNotificationsBacklog',
     ]);
   });
 

@@ -14,6 +14,36 @@ import { createNotificationHub } from '../../../web/notifications';
 import { demoCitizens } from '../../../contracts/population-generator';
 import { fakeNationalRegistry } from '../agencies/support';
 import type { DeadLetterOperations } from '../../../ops/dead-letters/service';
+import { demoPeople } from '../../../contracts/demo-citizens';
+import type { DeliveredMessage } from '../../../contracts/notifications';
+
+/** What the notifications service told Lan about her dossier: the result by e-mail, then the request by SMS before it. */
+export const lanMessages: DeliveredMessage[] = [
+  {
+    dossierId: 'HS-20261123-LAN0000001',
+    kind: 'dossier-finished',
+    channel: 'email',
+    recipientHint: 'l••@example.vn',
+    language: 'vi',
+    subject: 'Hồ sơ đã có kết quả: Đã trả kết quả',
+    text: 'Hồ sơ HS-20261123-LAN0000001\n\nHồ sơ của bạn đã kết thúc với trạng thái: Đã trả kết quả.',
+    state: 'sent',
+    createdAt: '2026-11-24T03:00:00.000Z',
+    sentAt: '2026-11-24T03:00:01.000Z',
+  },
+  {
+    dossierId: 'HS-20261123-LAN0000001',
+    kind: 'information-requested',
+    channel: 'sms',
+    recipientHint: '•••••0001',
+    language: 'vi',
+    subject: null,
+    text: 'Ho so HS-20261123-LAN0000001: Can bo sung thong tin cho ho so (Dang ky thuong tru). Han: 02/12/2026 17:00.',
+    state: 'sent',
+    createdAt: '2026-11-23T03:00:00.000Z',
+    sentAt: '2026-11-23T03:00:01.000Z',
+  },
+];
 
 /**
  * The api over in-memory fakes of Temporal, the back offices and the audit log: for the role
@@ -155,6 +185,10 @@ export async function fakeApi({
       namespace: 'default',
       codec: codec ?? { encode: async (p) => p, decode: async (p) => p },
       deadLetters,
+      messages: {
+        forCitizen: async (personalIdNumber) => (personalIdNumber === demoPeople.lan.personalId ? lanMessages : []),
+        counts: async () => [{ channel: 'email', state: 'sent', count: 1 }],
+      },
     },
     verifier: createTokenVerifier(auth),
     devLogin: auth,

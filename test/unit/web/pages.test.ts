@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeApi, lanDossier, otherDossier } from './fake-api';
+import { fakeApi, lanDossier, lanMessages, otherDossier } from './fake-api';
 
 /**
  * The pages over the fake api: sign-in with the cookie session and CSRF, languages, the citizen's
@@ -119,6 +119,30 @@ describe('pages', () => {
     expect(refused.body).toContain('href="#f-child-birthDate"');
     expect(refused.body).toContain('href="#f-residence-parentConfirmed"');
     expect(refused.body).toContain('value="form-key-0001"');
+  });
+
+  it("list the citizen's own messages, newest first, linked to their dossier, in both languages; nobody else's", async () => {
+    const lan = await signedIn('citizen-lan');
+    const home = await lan.get('/');
+    expect(home.body).toContain('<a href="/messages">Thông báo đã gửi cho tôi</a>');
+    const page = await lan.get('/messages');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<h1>Thông báo</h1>');
+    const headings = [...page.body.matchAll(/<h2 class="dossier-card-title">([^<]*)<\/h2>/g)].map((m) => m[1]);
+    expect(headings).toEqual(['Thư điện tử: Hồ sơ đã có kết quả', 'SMS: Yêu cầu bổ sung thông tin']);
+    expect(page.body).toContain(`<a href="/dossiers/${lanDossier}">${lanDossier}</a>`);
+    expect(page.body).toContain(lanMessages[1]!.text);
+    expect(page.body).toContain('•••••0001');
+    const english = await lan.get('/messages?lang=en');
+    expect(english.body).toContain('<h1>Messages</h1>');
+    expect(english.body).toContain('E-mail: Your dossier has a result');
+    expect(english.body).toContain('lang="vi"');
+    const hanh = await signedIn('citizen-hanh');
+    const none = await hanh.get('/messages');
+    expect(none.body).toContain('Chưa có thông báo nào.');
+    expect(none.body).not.toContain(lanDossier);
+    const worker = await signedIn('worker-civil-status');
+    expect((await worker.get('/messages')).statusCode).toBe(403);
   });
 
   it("show the citizen's own dossier and nobody else's", async () => {

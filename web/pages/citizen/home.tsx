@@ -32,9 +32,16 @@ export function HomePage(props: {
             </li>
           ))}
       </ul>
-      <p>
-        <a href="/data-access">{say(lang, words.dataAccessLink)}</a>
-      </p>
+      <nav aria-label={say(lang, words.citizenNav)}>
+        <ul class="citizen-nav">
+          <li>
+            <a href="/messages">{say(lang, words.messagesLink)}</a>
+          </li>
+          <li>
+            <a href="/data-access">{say(lang, words.dataAccessLink)}</a>
+          </li>
+        </ul>
+      </nav>
       <h2>{say(lang, words.home)}</h2>
       {props.dossiers.length === 0 ? (
         <p>{say(lang, words.noDossiers)}</p>
