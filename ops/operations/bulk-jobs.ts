@@ -43,6 +43,14 @@ export interface JobProgress {
  * once on each dossier. Every action is audited before it is carried out. A job runs in one process
  * at a time, whichever api started or resumed it: it holds the job's PostgreSQL advisory lock while
  * it works, and a process that dies lets it go with its connection.
+ *
+ * Why not Temporal's batch operations (`StartBatchOperation`): a batch reset names one target for
+ * every workflow (first or last workflow task, or the first task of a worker build id), not "the
+ * last workflow task that completed before the bad deploy", which is a different event in each
+ * history (the last task is the bad worker's; our workers stamp no build id), nor "before step X";
+ * a batch signal cannot carry the retry update's validation and answer; and a batch reports counts,
+ * not each dossier's result with its reason and an audit row naming the job. So each dossier is
+ * acted on by its own call, at the job's concurrency.
  */
 export function createBulkJobs(deps: OperationsDeps & { store: BulkJobStore }) {
   const { store } = deps;
