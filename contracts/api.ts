@@ -112,6 +112,8 @@ export const SearchQuery = z.strictObject({
     .optional(),
   overdue: flag.optional(),
   failing: flag.optional(),
+  /** Temporal reports its workflow tasks failing (a worker that cannot run or replay it). */
+  taskFailing: flag.optional(),
   running: flag.optional(),
   from: z.iso.datetime({ offset: true, error: 'must be an ISO date-time' }).optional(),
   to: z.iso.datetime({ offset: true, error: 'must be an ISO date-time' }).optional(),
@@ -194,6 +196,7 @@ export const ResetBody = z
 export const BulkFilters = SearchQuery.omit({ limit: true }).extend({
   overdue: z.boolean().optional(),
   failing: z.boolean().optional(),
+  taskFailing: z.boolean().optional(),
   running: z.boolean().optional(),
 });
 export type BulkFilters = z.infer<typeof BulkFilters>;

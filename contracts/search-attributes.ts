@@ -28,3 +28,9 @@ export const dossierSearchKeys = {
   Overdue: defineSearchAttributeKey('Overdue', SearchAttributeType.BOOL),
   Failing: defineSearchAttributeKey('Failing', SearchAttributeType.BOOL),
 } as const satisfies Record<SearchAttributeName, unknown>;
+
+/**
+ * Temporal's own flag on a workflow whose tasks keep failing or timing out (two in a row), e.g. a
+ * worker that cannot replay its history after a bad deploy: a visibility condition.
+ */
+export const reportedTaskProblems = `TemporalReportedProblems IN ('category=WorkflowTaskFailed', 'category=WorkflowTaskTimedOut')`;

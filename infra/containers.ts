@@ -34,6 +34,8 @@ export async function startContainerStack(namespace: string, log: Logger): Promi
         namespace,
         '--dynamic-config-value',
         'frontend.enableExecuteMultiOperation=true',
+        '--dynamic-config-value',
+        'system.numConsecutiveWorkflowTaskProblemsToTriggerSearchAttribute=2',
       ])
       .withExposedPorts(7233, 8233)
       .withWaitStrategy(Wait.forListeningPorts())

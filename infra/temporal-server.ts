@@ -49,6 +49,10 @@ export function startTemporalServer(options: TemporalServerOptions): StartedProc
     'frontend.enableUpdateWorkflowExecution=true',
     '--dynamic-config-value',
     'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
+    // Temporal reports a workflow whose tasks fail twice in a row (TemporalReportedProblems, which the
+    // stuck list and the failing-tasks alert read) instead of after five: a bad deploy shows at once.
+    '--dynamic-config-value',
+    'system.numConsecutiveWorkflowTaskProblemsToTriggerSearchAttribute=2',
   ];
   if (options.ui) args.push('--ui-port', String(options.uiPort));
   if (options.ui && options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { DeadLetterDetail, DeadLetterRow, RedriveOutcome, RedriveReply } from '../contracts/dead-letters';
+import type { ConnectionResolver } from './cli-operator';
 
 /** What the group needs from its surroundings; tests give their own. */
 export interface DlqIo {
@@ -75,28 +76,39 @@ const outcomesTable = (outcomes: RedriveOutcome[]) =>
  * `dlq list|show|fix|redrive|discard`: the operator's dead letters through the api, with an operator
  * token, so roles, reasons and the audit apply as they do to every other caller.
  */
-export function dlqCommand(io: DlqIo = defaultIo()): Command {
+export function dlqCommand(
+  io: DlqIo = defaultIo(),
+  /** How the operator command line finds its api and token (flags, environment, local development token). */
+  resolve?: ConnectionResolver,
+): Command {
   const dlq = new Command('dlq')
     .description('dead letters: list, show one opened, fix, redrive, discard (through the api)')
     .addOption(new Option('--api <url>', 'the api (default: LIENTHONG_API_URL, else http://127.0.0.1:8080)'))
-    .addOption(new Option('--token <token>', "an operator's bearer token (default: LIENTHONG_TOKEN)"))
+    .addOption(
+      new Option(
+        '--token <token>',
+        "an operator's bearer token (default: LIENTHONG_TOKEN, else a local development token)",
+      ),
+    )
     .option('--json', 'print JSON for scripts instead of tables', false);
 
-  const settings = () => {
-    // --api and --token may be given before `dlq` too (the operator command line's own options).
-    const options = dlq.optsWithGlobals<{ api?: string; token?: string; json: boolean }>();
-    const api = options.api ?? io.env.LIENTHONG_API_URL ?? 'http://127.0.0.1:8080';
-    const token = options.token ?? io.env.LIENTHONG_TOKEN;
+  // --api and --token may be given before `dlq` too (the operator command line's own options).
+  const options = () => dlq.optsWithGlobals<{ api?: string; token?: string; json: boolean }>();
+  const connection = async () => {
+    const { api: apiFlag, token: tokenFlag } = options();
+    const resolved = resolve && !(tokenFlag ?? io.env.LIENTHONG_TOKEN) ? await resolve({ api: apiFlag }) : undefined;
+    const api = resolved?.api ?? apiFlag ?? io.env.LIENTHONG_API_URL ?? 'http://127.0.0.1:8080';
+    const token = resolved?.token ?? tokenFlag ?? io.env.LIENTHONG_TOKEN;
     if (!token) throw new DlqCommandError('--token: an operator token is required (or set LIENTHONG_TOKEN)');
     try {
       new URL(api);
     } catch {
       throw new DlqCommandError(`--api: ${api} is not a URL`);
     }
-    return { api: api.replace(/\/$/, ''), token, json: options.json };
+    return { api: api.replace(/\/$/, ''), token };
   };
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const { api, token } = settings();
+    const { api, token } = await connection();
     let response: Response;
     try {
       response = await io.fetch(`${api}${path}`, {
@@ -122,7 +134,7 @@ export function dlqCommand(io: DlqIo = defaultIo()): Command {
     return parsed as T;
   };
   const print = (value: unknown, human: () => string) =>
-    io.out(settings().json ? JSON.stringify(value, null, 2) : human());
+    io.out(options().json ? JSON.stringify(value, null, 2) : human());
 
   dlq
     .command('list')
@@ -237,7 +249,7 @@ export function dlqCommand(io: DlqIo = defaultIo()): Command {
         const sending = dry.outcomes.filter((x) => x.outcome === 'would-redrive').length;
         if (o.dryRun || sending === 0) return print(dry, () => outcomesTable(dry.outcomes));
         if (sending > 1 && !o.yes) {
-          if (!settings().json) io.out(outcomesTable(dry.outcomes));
+          if (!options().json) io.out(outcomesTable(dry.outcomes));
           if (!(await io.confirm(`redrive ${sending} dead letters?`)))
             throw new DlqCommandError('nothing redriven: not confirmed');
         }

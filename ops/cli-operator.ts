@@ -36,6 +36,7 @@ function filterOptions(command: Command): Command {
     .option('--step <step>', 'a step the dossier is at', stepId)
     .option('--overdue', 'only overdue dossiers')
     .option('--failing', 'only dossiers with a step failed awaiting an operator')
+    .option('--task-failing', 'only dossiers whose workflow tasks Temporal reports failing (a bad deploy)')
     .option('--from <time>', 'started at or after', isoTime)
     .option('--to <time>', 'started at or before', isoTime);
 }
@@ -46,6 +47,7 @@ type Filters = {
   step?: string;
   overdue?: boolean;
   failing?: boolean;
+  taskFailing?: boolean;
   from?: string;
   to?: string;
 };
@@ -58,6 +60,7 @@ const filtersOf = (o: Filters) =>
       step: o.step,
       overdue: o.overdue,
       failing: o.failing,
+      taskFailing: o.taskFailing,
       from: o.from,
       to: o.to,
     }).filter(([, v]) => v !== undefined),

@@ -36,7 +36,7 @@ function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ outputError: (text, write) => write(text) });
   for (const command of operatorCommands(resolveConnection)) program.addCommand(command);
-  program.addCommand(dlqCommand());
+  program.addCommand(dlqCommand(undefined, resolveConnection));
   const audit = program.commands.find((c) => c.name() === 'audit')!;
   audit
     .command('verify')

@@ -4,7 +4,7 @@ import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import type { DossierSummary, DossierView, SearchQuery } from '../contracts/api';
 import type { DossierSettings } from '../contracts/dossier-workflow';
 import { labelled, type Catalogue } from '../contracts/procedures';
-import { dossierSearchKeys } from '../contracts/search-attributes';
+import { dossierSearchKeys, reportedTaskProblems } from '../contracts/search-attributes';
 import type { DossierRecords, DossierRecordSummary } from '../platform/dossier-records';
 import type { CitizenKeyer } from '../platform/pseudonym';
 import { statusQuery } from '../workflows/messages';
@@ -27,6 +27,8 @@ export function visibilityQuery(
   if (filters.step) parts.push(`CurrentSteps = ${quote(filters.step)}`);
   if (filters.overdue !== undefined) parts.push(`Overdue = ${filters.overdue}`);
   if (filters.failing !== undefined) parts.push(`Failing = ${filters.failing}`);
+  if (filters.taskFailing !== undefined)
+    parts.push(filters.taskFailing ? reportedTaskProblems : 'TemporalReportedProblems IS NULL');
   if (filters.running !== undefined)
     parts.push(filters.running ? "ExecutionStatus = 'Running'" : "ExecutionStatus != 'Running'");
   if (filters.from) parts.push(`StartTime >= ${quote(filters.from)}`);
@@ -127,7 +129,8 @@ export function createDossierGateway(deps: DossierGatewayDeps) {
         !filters.agency &&
         !filters.step &&
         filters.overdue !== true &&
-        filters.failing !== true;
+        filters.failing !== true &&
+        filters.taskFailing !== true;
       const archived = closedMayMatch ? await records.search({ ...filters, limit }) : [];
       const seen = new Set(live.map((d) => d.dossierId));
       return [...live, ...archived.filter((r) => !seen.has(r.dossierId)).map(summaryOfRecord)]

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { resetDossier, retryStep, terminateDossier } from './actions';
+import type { HeldJob } from './bulk-lock';
 import type { BulkAction, BulkJobStore, JobItem, JobRow } from './bulk-store';
 import type { Actor, DossierFilters, OperationsDeps } from './deps';
 import { DossierClosedError, InvalidRequestError, NotFoundError, OperationConflictError } from './errors';
@@ -22,7 +23,7 @@ export interface JobProgress {
   jobId: string;
   action: BulkAction;
   state: JobRow['state'];
-  /** Whether this process is working on it now; a running job no process works on needs a resume. */
+  /** Whether a process (this one or another api) is working on it now; a running job none works on needs a resume. */
   active: boolean;
   matched: number;
   pending: number;
@@ -39,7 +40,17 @@ export interface JobProgress {
  * (dry run), then run as a job with an id, a concurrency limit and progress. Every dossier's
  * result is kept in PostgreSQL before the next is taken, and each action carries an idempotency
  * key (Temporal's update id or reset request id), so a job resumed after its process died acts
- * once on each dossier. Every action is audited before it is carried out.
+ * once on each dossier. Every action is audited before it is carried out. A job runs in one process
+ * at a time, whichever api started or resumed it: it holds the job's PostgreSQL advisory lock while
+ * it works, and a process that dies lets it go with its connection.
+ *
+ * Why not Temporal's batch operations (`StartBatchOperation`): a batch reset names one target for
+ * every workflow (first or last workflow task, or the first task of a worker build id), not "the
+ * last workflow task that completed before the bad deploy", which is a different event in each
+ * history (the last task is the bad worker's; our workers stamp no build id), nor "before step X";
+ * a batch signal cannot carry the retry update's validation and answer; and a batch reports counts,
+ * not each dossier's result with its reason and an audit row naming the job. So each dossier is
+ * acted on by its own call, at the job's concurrency.
  */
 export function createBulkJobs(deps: OperationsDeps & { store: BulkJobStore }) {
   const { store } = deps;
@@ -110,12 +121,26 @@ export function createBulkJobs(deps: OperationsDeps & { store: BulkJobStore }) {
     if (!signal.aborted) await store.finish(job.jobId);
   }
 
-  function launch(job: JobRow) {
+  /** Works through the job in the background while holding its lock; stops when asked or when the lock is lost. */
+  function launch(job: JobRow, held: HeldJob) {
     const abort = new AbortController();
-    const done = run(job, abort.signal)
+    const signal = AbortSignal.any([abort.signal, held.lost]);
+    const done = run(job, signal)
       .catch((err: unknown) => deps.log?.error({ err, jobId: job.jobId }, 'a bulk job stopped on an error'))
-      .finally(() => active.delete(job.jobId));
+      .finally(async () => {
+        if (held.lost.aborted) deps.log?.warn({ jobId: job.jobId }, 'a bulk job lost its lock and stopped');
+        active.delete(job.jobId);
+        await held.release().catch(() => undefined);
+      });
     active.set(job.jobId, { abort, done });
+  }
+
+  /** The job's lock, or a conflict naming who holds it. */
+  async function hold(jobId: string): Promise<HeldJob> {
+    if (active.has(jobId)) throw new OperationConflictError(`bulk job ${jobId} is running in this process`);
+    const held = await store.locks.hold(jobId);
+    if (!held) throw new OperationConflictError(`bulk job ${jobId} is running in another api process`);
+    return held;
   }
 
   async function progress(jobId: string): Promise<JobProgress> {
@@ -126,7 +151,7 @@ export function createBulkJobs(deps: OperationsDeps & { store: BulkJobStore }) {
       jobId,
       action: job.action,
       state: job.state,
-      active: active.has(jobId),
+      active: active.has(jobId) || (job.state === 'running' && (await store.locks.isHeld(jobId))),
       matched: job.matched,
       pending: counts.pending + counts.acting,
       done: counts.done,
@@ -170,7 +195,7 @@ export function createBulkJobs(deps: OperationsDeps & { store: BulkJobStore }) {
         reason: input.reason,
         details: { jobId, query, stepId: input.stepId, reset: input.reset, concurrency: input.concurrency },
       });
-      launch((await store.job(jobId))!);
+      launch((await store.job(jobId))!, await hold(jobId));
       return progress(jobId);
     },
     progress,
@@ -179,15 +204,26 @@ export function createBulkJobs(deps: OperationsDeps & { store: BulkJobStore }) {
       const job = await store.job(jobId);
       if (!job) throw new NotFoundError(`no bulk job ${jobId}`);
       if (job.state === 'done') return progress(jobId);
-      if (active.has(jobId)) throw new OperationConflictError(`bulk job ${jobId} is running in this process`);
-      await deps.audit.append({
-        actor: actor.subject,
-        role: 'operator',
-        action: `bulk.${job.action}.resume`,
-        reason: job.reason,
-        details: { jobId },
-      });
-      launch(job);
+      const held = await hold(jobId);
+      try {
+        // Another process may have finished it between the read above and the lock.
+        const current = await store.job(jobId);
+        if (current?.state !== 'running') {
+          await held.release();
+          return await progress(jobId);
+        }
+        await deps.audit.append({
+          actor: actor.subject,
+          role: 'operator',
+          action: `bulk.${job.action}.resume`,
+          reason: job.reason,
+          details: { jobId },
+        });
+        launch(current, held);
+      } catch (err) {
+        await held.release();
+        throw err;
+      }
       return progress(jobId);
     },
     /** Stops every job of this process between two dossiers (at shutdown); they stay resumable. */

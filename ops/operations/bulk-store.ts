@@ -1,4 +1,5 @@
 import type { Pool } from '../../platform/database';
+import { createBulkJobLocks } from './bulk-lock';
 
 /** What a bulk job does to each dossier it matched. */
 export type BulkAction = 'retry' | 'reset' | 'terminate';
@@ -37,6 +38,8 @@ export interface JobItem {
  */
 export function createBulkJobStore(pool: Pool) {
   return {
+    /** Which process runs which job, across processes on this database. */
+    locks: createBulkJobLocks(pool),
     async migrate() {
       await pool.query(`
         create schema if not exists ops;

@@ -1,11 +1,11 @@
 import { agencyIds, type AgencyId } from '../../contracts/agencies';
 import type { StuckDossier, StuckList, StuckReason } from '../../contracts/api';
 import type { OutboxLag } from '../../contracts/back-office';
+import { reportedTaskProblems } from '../../contracts/search-attributes';
 import type { OperationsDeps } from './deps';
 import type { OpenDeadLetters } from './open-dead-letters';
 
-/** Temporal flags a workflow whose tasks keep failing or timing out (two in a row) with these values. */
-export const reportedTaskProblems = `TemporalReportedProblems IN ('category=WorkflowTaskFailed', 'category=WorkflowTaskTimedOut')`;
+export { reportedTaskProblems };
 /** At most this many dossiers named by dead letters and outboxes go into one visibility query. */
 const namedDossiersMax = 500;
 
