@@ -378,12 +378,15 @@ const summary = (p: Progress) =>
   `${p.matched} matched, ${p.done} done, ${p.skipped} skipped, ${p.failed} failed, ${p.pending} pending\n` +
   p.outcomes.map((r) => `  ${r.state} ${r.dossierId}: ${r.reason}\n`).join('');
 
-/** Polls a job until it is done, with a progress bar on stderr; exits non-zero when any dossier failed. */
+/** Polls a job until it is done, with a progress bar on stderr (lines when it is not a terminal); exits non-zero when any dossier failed. */
 async function follow(api: ApiClient, jobId: string, asJson?: boolean): Promise<void> {
   const bar = new cliProgress.SingleBar(
     {
       format: 'bulk {bar} {value}/{total} dossiers | done {done} skipped {skipped} failed {failed}',
       stream: process.stderr,
+      // Not a terminal (a script, a CI log): a line a second instead of nothing.
+      noTTYOutput: true,
+      notTTYSchedule: 1000,
     },
     cliProgress.Presets.shades_classic,
   );

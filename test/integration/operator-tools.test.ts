@@ -219,6 +219,8 @@ describe('the ops command line', () => {
       '--json',
     );
     expect(run.code, run.stderr).toBe(0);
+    // Its progress, as lines: stderr is not a terminal here.
+    expect(run.stderr).toMatch(/^bulk .* \d+\/\d+ dossiers \| done \d+/m);
     const summary = JSON.parse(run.stdout.slice(run.stdout.indexOf('{')));
     expect(summary.state).toBe('done');
     expect(summary.done).toBeGreaterThanOrEqual(1);

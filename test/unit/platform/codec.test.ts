@@ -45,7 +45,10 @@ describe('AesGcmPayloadCodec', () => {
   it('refuses tampered data and unknown keys with a clear error', async () => {
     const codec = new AesGcmPayloadCodec({ activeKeyId: 'a', keys: { a: keyA } });
     const [encoded] = await codec.encode([defaultPayloadConverter.toPayload(citizen)]);
-    const tampered = { ...encoded, data: Buffer.from(encoded!.data!).fill(0, 20, 21) };
+    // One byte flipped (zeroing it would leave it alone once in 256 runs, when it was 0 already).
+    const data = Buffer.from(encoded!.data!);
+    data[20] = data[20]! ^ 0xff;
+    const tampered = { ...encoded, data };
     await expect(codec.decode([tampered])).rejects.toBeInstanceOf(PayloadDecryptionError);
     const other = new AesGcmPayloadCodec({ activeKeyId: 'b', keys: { b: keyB } });
     await expect(other.decode([encoded!])).rejects.toThrow('encrypted with key "a", which is not configured');
