@@ -30,6 +30,13 @@ export interface SentCommand {
   commandId: string;
 }
 
+/** What one workflow task of a dossier publishes at once (the 'batched-publish' patch). */
+export interface DossierBatch {
+  /** Status changes, in order; published before the commands they led to. */
+  notifications: DossierStatusChanged[];
+  commands: AgencyCommandRequest[];
+}
+
 const source = 'lienthong/orchestrator';
 
 const notificationEvent = (notification: DossierStatusChanged) => ({
@@ -52,23 +59,30 @@ export function createActivities(deps: { publisher: ActivityPublisher }) {
       throw err;
     }
   };
+  const sendCommand = async (command: AgencyCommandRequest): Promise<SentCommand> => {
+    await publish(topicSpec(commandTopic(command.agency)), {
+      id: command.commandId,
+      type: command.type,
+      subject: command.dossierId,
+      source,
+      data: {
+        ...command.data,
+        dossierId: command.dossierId,
+        stepId: command.stepId,
+        commandId: command.commandId,
+        attempt: command.attempt,
+      },
+    });
+    return { stepId: command.stepId, commandId: command.commandId };
+  };
+  const publishNotifications = async (notifications: DossierStatusChanged[]) => {
+    for (const notification of notifications)
+      await publish(topicSpec(notificationsTopic), notificationEvent(notification));
+  };
   return {
     /** Publishes a step's command to its agency's command topic; the command id is the CloudEvent id. */
     async sendAgencyCommand(command: AgencyCommandRequest): Promise<SentCommand> {
-      await publish(topicSpec(commandTopic(command.agency)), {
-        id: command.commandId,
-        type: command.type,
-        subject: command.dossierId,
-        source,
-        data: {
-          ...command.data,
-          dossierId: command.dossierId,
-          stepId: command.stepId,
-          commandId: command.commandId,
-          attempt: command.attempt,
-        },
-      });
-      return { stepId: command.stepId, commandId: command.commandId };
+      return sendCommand(command);
     },
 
     /** Tells the citizen (and anyone following the dossier) that its status changed. */
@@ -78,8 +92,17 @@ export function createActivities(deps: { publisher: ActivityPublisher }) {
 
     /** The status changes of one workflow task, in order: one (local) activity instead of one each. */
     async publishDossierNotifications(notifications: DossierStatusChanged[]): Promise<void> {
-      for (const notification of notifications)
-        await publish(topicSpec(notificationsTopic), notificationEvent(notification));
+      await publishNotifications(notifications);
+    },
+
+    /**
+     * A workflow task's status changes and agency commands in one local activity: its marker's
+     * result names the commands' steps, where the operator's reset finds them. Every publish is
+     * idempotent (deterministic ids), so a retried batch sends nothing twice in effect.
+     */
+    async publishDossierBatch(batch: DossierBatch): Promise<{ sent: SentCommand[] }> {
+      await publishNotifications(batch.notifications);
+      return { sent: await Promise.all(batch.commands.map(sendCommand)) };
     },
   };
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { z } from 'zod';
 import type { ActivityPublisher } from '../activities';
@@ -156,7 +156,7 @@ async function run(
   count: number,
   concurrency: number,
   log: Logger,
-): Promise<BenchRow> {
+): Promise<BenchRow & { mix: Record<string, number> }> {
   const latencies: number[] = [];
   const done: string[] = [];
   let next = 0;
@@ -190,19 +190,46 @@ async function run(
   return { name, count: latencies.length, seconds, latenciesMs: latencies, ...(await historyCost(client, done)) };
 }
 
-/** Mean history events and workflow tasks of a sample of the row's completed workflows. */
-async function historyCost(client: Client, workflowIds: string[]): Promise<{ events: number; workflowTasks: number }> {
+/** What a workflow's history spends its events on, by kind (the mix table's columns). */
+const eventKinds: [string, (event: HistoryEvent) => boolean][] = [
+  ['wf tasks', (e) => Boolean(e.workflowTaskCompletedEventAttributes)],
+  ['signals', (e) => Boolean(e.workflowExecutionSignaledEventAttributes)],
+  ['activities', (e) => Boolean(e.activityTaskScheduledEventAttributes)],
+  ['local acts', (e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity'],
+  ['patches', (e) => e.markerRecordedEventAttributes?.markerName === 'core_patch'],
+  ['upserts', (e) => Boolean(e.upsertWorkflowSearchAttributesEventAttributes)],
+  ['timers', (e) => Boolean(e.timerStartedEventAttributes)],
+];
+type HistoryEvent = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>[number];
+
+/** Mean history events, workflow tasks and events by kind over a sample of the row's completed workflows. */
+async function historyCost(client: Client, workflowIds: string[]) {
   const sample = workflowIds.slice(0, historySample);
   let events = 0;
-  let workflowTasks = 0;
+  const mix = new Map<string, number>(eventKinds.map(([kind]) => [kind, 0]));
   for (const workflowId of sample) {
     const history = await client.workflow.getHandle(workflowId).fetchHistory();
     const all = history.events ?? [];
     events += all.length;
-    // EVENT_TYPE_WORKFLOW_TASK_COMPLETED
-    workflowTasks += all.filter((event) => event.eventType === 7).length;
+    for (const [kind, matches] of eventKinds) mix.set(kind, mix.get(kind)! + all.filter(matches).length);
   }
-  return { events: events / Math.max(1, sample.length), workflowTasks: workflowTasks / Math.max(1, sample.length) };
+  const n = Math.max(1, sample.length);
+  return {
+    events: events / n,
+    workflowTasks: mix.get('wf tasks')! / n,
+    mix: Object.fromEntries([...mix].map(([kind, total]) => [kind, total / n])),
+  };
+}
+
+/** Per row, the mean events of each kind per workflow: where a dossier's history goes. */
+function printMix(rows: (BenchRow & { mix: Record<string, number> })[]): void {
+  const width = Math.max(...rows.map((r) => r.name.length));
+  console.log(`\nhistory events per workflow, by kind (mean of ${historySample} histories)`);
+  console.log(['run'.padEnd(width), ...eventKinds.map(([kind]) => kind.padStart(11))].join(' '));
+  for (const row of rows)
+    console.log(
+      [row.name.padEnd(width), ...eventKinds.map(([kind]) => (row.mix[kind] ?? 0).toFixed(1).padStart(11))].join(' '),
+    );
 }
 
 /** A worker for the bare-engine row: the bare shape and its no-op activity, default tuning like the orchestrator. */
@@ -305,6 +332,7 @@ async function main(): Promise<number> {
       rows,
       rows[0]!.name,
     );
+    printMix(rows);
     return 0;
   } finally {
     await bare.stop();

@@ -99,3 +99,11 @@ export const publishDossierNotificationsCheaply = (notifications: Notifications,
     () => counted(() => local.publishDossierNotifications(notifications)),
     () => publishDossierNotifications(notifications),
   );
+
+/** A workflow task's status changes and agency commands in one local activity ('batched-publish'). */
+export const publishDossierBatchLocally = (batch: Parameters<typeof local.publishDossierBatch>[0], counted: Counted) =>
+  counted(() => local.publishDossierBatch(batch));
+
+/** Status changes however long the bus is down: what a failed batch's notifications fall back to. */
+export { publishDossierNotifications };
+export type { CommandRequest, Counted };

@@ -13,6 +13,7 @@ import type { ServiceDefinition } from '../contracts/procedures/define';
 import { dossierSearchKeys } from '../contracts/search-attributes';
 import type { CarriedDossier, OperatorAction, StepCursor } from './dossier-carry';
 import { DeadlineAlarm } from './deadline-alarm';
+import type { OutgoingCommand } from './publishing';
 
 type SearchAttributesSnapshot = {
   status: DossierStatus;
@@ -75,6 +76,15 @@ export class DossierState {
    * agency commands go out as local activities too, so a step's send costs no workflow task.
    */
   localCommands = false;
+  /**
+   * Set when the run started under the 'batched-publish' patch (which implies 'local-commands'):
+   * a workflow task's status changes and commands go out together in one local activity.
+   */
+  batched = false;
+  /** Commands waiting for the workflow task's batch ('batched-publish'). */
+  readonly outbox: OutgoingCommand[] = [];
+  /** Set while a failed batch falls back to regular activities: commands then go out on their own. */
+  degraded = false;
   readonly alarm = new DeadlineAlarm();
   /** Local activities in flight: the flush loop waits for them, so one workflow task upserts once. */
   localCalls = 0;

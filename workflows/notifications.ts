@@ -1,9 +1,14 @@
 import { condition } from '@temporalio/workflow';
 import { publishDossierNotification, publishDossierNotificationsCheaply } from './activities';
 import type { DossierState } from './dossier-state';
+import { batchSettled, publishInBatches } from './publishing';
 
 /** Publishes the dossier's queued status changes in order; runs beside the stages until `done`. */
 export async function notifyLoop(state: DossierState, done: () => boolean): Promise<void> {
+  if (state.batched) {
+    await Promise.all([publishInBatches(state, done), upsertOncePerTask(state, done)]);
+    return;
+  }
   if (state.cheap) {
     await Promise.all([notifyInBatches(state, done), upsertOncePerTask(state, done)]);
     return;
@@ -34,7 +39,9 @@ async function notifyInBatches(state: DossierState, done: () => boolean): Promis
  */
 async function upsertOncePerTask(state: DossierState, done: () => boolean): Promise<void> {
   for (;;) {
-    await condition(() => state.localCalls === 0 && (state.searchAttributesChanged || done()));
+    // Under 'batched-publish' also once the batch is out: its commands change the steps again.
+    const settled = () => (state.batched ? batchSettled(state) : state.localCalls === 0);
+    await condition(() => settled() && (state.searchAttributesChanged || done()));
     if (!state.searchAttributesChanged) return;
     state.flushSearchAttributes();
   }

@@ -43,9 +43,10 @@ export function procedureWorkflow<Input extends ProcedureInputBase>(procedure: P
       carried: args.carried,
     });
     // Decided once per run, before anything is emitted: runs started before these patches keep
-    // their activities, per-wait timers and immediate upserts when they replay. 'local-commands'
-    // implies 'cheap-dossier', so a run started under it records one patch marker, not two.
-    state.localCommands = patched('local-commands');
+    // their activities, per-wait timers and immediate upserts when they replay. Each patch implies
+    // the ones before it, so a new run records one patch marker (and one version upsert), not three.
+    state.batched = patched('batched-publish');
+    state.localCommands = state.batched || patched('local-commands');
     state.cheap = state.localCommands || patched('cheap-dossier');
     if (args.carried) resume(state, args.carried);
     installHandlers(state);

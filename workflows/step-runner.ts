@@ -5,7 +5,8 @@ import { rules } from '../contracts/rules';
 import type { SkipStepInput } from '../contracts/dossier-workflow';
 import type { StepView } from '../contracts/dossier-status';
 import type { ServiceDefinition, StepDefinition, StepResults } from '../contracts/procedures/define';
-import { sendAgencyCommand, sendAgencyCommandCheaply, sendCancellation } from './activities';
+import { sendAgencyCommand, sendCancellation } from './activities';
+import { sendCommand } from './publishing';
 import type { OperatorAction, StepCursor } from './dossier-carry';
 import { finalStepStatuses, type DossierState } from './dossier-state';
 
@@ -76,8 +77,9 @@ export class StepRunner<Input> {
               type: command.type,
               data: command.data,
             };
-            // Under 'local-commands' a local activity first; runs from before it keep the regular one.
-            if (this.dossier.localCommands) await sendAgencyCommandCheaply(request, this.dossier.counted);
+            // Under 'local-commands' a local activity first (under 'batched-publish' the workflow
+            // task's batch); runs from before it keep the regular one.
+            if (this.dossier.localCommands) await sendCommand(this.dossier, request);
             else await sendAgencyCommand(request);
           } catch (err) {
             step.lastError = `could not send ${command.type}: ${failureMessage(err)}`;

@@ -17,20 +17,26 @@ const decoded = async (codec: PayloadCodec, payload: Payload | undefined) =>
   payload ? (defaultPayloadConverter.fromPayload((await codec.decode([payload]))[0]!) as unknown) : undefined;
 
 /**
- * The step whose agency command the event sent, if it sent one: a scheduled `sendAgencyCommand`
- * activity names it in its input; a local one (the 'local-commands' patch) in its marker's result.
+ * The steps whose agency commands the event sent: a scheduled `sendAgencyCommand` activity names
+ * its step in its input; a local one (the 'local-commands' patch) in its marker's result, and a
+ * workflow task's batch (the 'batched-publish' patch) lists every step it sent a command for.
  * Core writes a local activity's marker data itself, as plain JSON.
  */
-async function stepSent(event: HistoryEvent, codec: PayloadCodec): Promise<string | undefined> {
+async function stepsSent(event: HistoryEvent, codec: PayloadCodec): Promise<string[]> {
   const scheduled = event.activityTaskScheduledEventAttributes;
-  if (scheduled?.activityType?.name === 'sendAgencyCommand')
-    return ((await decoded(codec, scheduled.input?.payloads?.[0])) as { stepId?: string } | undefined)?.stepId;
+  if (scheduled?.activityType?.name === 'sendAgencyCommand') {
+    const input = (await decoded(codec, scheduled.input?.payloads?.[0])) as { stepId?: string } | undefined;
+    return input?.stepId ? [input.stepId] : [];
+  }
   const marker = event.markerRecordedEventAttributes;
-  if (marker?.markerName !== 'core_local_activity') return undefined;
+  if (marker?.markerName !== 'core_local_activity') return [];
   const data = marker.details?.data?.payloads?.[0];
   const activity = data ? (defaultPayloadConverter.fromPayload(data) as { activity_type?: string }) : {};
-  if (activity.activity_type !== 'sendAgencyCommand') return undefined;
-  return ((await decoded(codec, marker.details?.result?.payloads?.[0])) as { stepId?: string } | undefined)?.stepId;
+  if (activity.activity_type !== 'sendAgencyCommand' && activity.activity_type !== 'publishDossierBatch') return [];
+  const result = (await decoded(codec, marker.details?.result?.payloads?.[0])) as
+    { stepId?: string; sent?: { stepId: string }[] } | undefined;
+  if (result?.sent) return result.sent.map((s) => s.stepId);
+  return result?.stepId ? [result.stepId] : [];
 }
 
 /**
@@ -45,7 +51,7 @@ export async function findResetPoint(history: History, codec: PayloadCodec, targ
     let completed: number | undefined;
     for (const event of events) {
       if (event.workflowTaskCompletedEventAttributes) completed = Number(event.eventId);
-      else if (completed !== undefined && (await stepSent(event, codec)) === target.beforeStep) return completed;
+      else if (completed !== undefined && (await stepsSent(event, codec)).includes(target.beforeStep)) return completed;
     }
     throw new InvalidRequestError(
       `step ${target.beforeStep} never sent a command in this dossier`,

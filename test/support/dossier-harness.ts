@@ -69,6 +69,14 @@ export async function createDossierHarness(
       failing(notifyFailures);
       notifications.push(...batch);
     },
+    async publishDossierBatch(batch) {
+      // A batch fails as a whole when any of its parts would: nothing of it is recorded then.
+      if (batch.notifications.length > 0) failing(notifyFailures);
+      for (const command of batch.commands) failing(command.type === 'CancelCase.v1' ? cancelFailures : sendFailures);
+      notifications.push(...batch.notifications);
+      commands.push(...batch.commands);
+      return { sent: batch.commands.map(({ stepId, commandId }) => ({ stepId, commandId })) };
+    },
   };
   const worker = await Worker.create({
     connection: env.nativeConnection,

@@ -10,7 +10,9 @@ import { testDataConverter } from '../support/workflow-env';
 // Replaying them against today's code catches a change that would break dossiers already running.
 // `*.before-cheap-dossier.json` were recorded before the 'cheap-dossier' patch (regular activities,
 // a timer per wait) and stay: dossiers started then must still replay; so do
-// `*.before-local-commands.json`, recorded before agency commands went out as local activities.
+// `*.before-local-commands.json`, recorded before agency commands went out as local activities, and
+// `*.before-batched-publish.json`, recorded before a workflow task's commands and status changes
+// went out in one local activity.
 const dir = fileURLToPath(new URL('../histories/', import.meta.url));
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.json'))
@@ -39,6 +41,8 @@ describe('replay of stored histories', () => {
         'death-bundle-variant-4.before-cheap-dossier.json',
         'birth-bundle-completed.before-local-commands.json',
         'death-bundle-variant-4.before-local-commands.json',
+        'birth-bundle-completed.before-batched-publish.json',
+        'death-bundle-variant-4.before-batched-publish.json',
       ]),
     );
   });

@@ -30,8 +30,11 @@ describe('the reset point before a step', () => {
     expect(residence).toBeGreaterThan(birth);
   });
 
-  it('is the workflow task whose local activity sent the step’s first command, under local-commands', async () => {
-    const h = history('birth-bundle-completed.json');
+  it.each([
+    ['local-commands', 'birth-bundle-completed.before-batched-publish.json'],
+    ['batched-publish', 'birth-bundle-completed.json'],
+  ])('is the workflow task whose local activity sent the step’s first command, under %s', async (_patch, file) => {
+    const h = history(file);
     const markers = h.events!.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
     expect(markers.length).toBeGreaterThan(0);
     const birth = await findResetPoint(h, codec, { beforeStep: 'register-birth' });
