@@ -10,7 +10,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { localDate } from '../contracts/calendar';
 import { closedDossierStatuses } from '../contracts/dossier-status';
 import { consumerGroups } from '../contracts/principals';
-import { freePorts, freeServerPorts } from '../infra/process';
+import { freeRunOfPorts, freeServerPorts } from '../infra/process';
 import { readState } from '../infra/state';
 import { kafkaFor } from '../platform/kafka';
 import { createLogger, type Logger } from '../platform/logger';
@@ -124,7 +124,11 @@ async function main(): Promise<number> {
   mkdirSync(join(dataDir, 'logs'), { recursive: true });
   const log = createLogger({ level: 'warn', format: 'json' }, { process: 'bench-scale-out' });
   const ports = await freeServerPorts();
-  const [api, registry, ...backOffices] = await freePorts(2 + opts.instances);
+  // The api, the registry, then the back offices: civil-status instances on ports of their own,
+  // and residence and social insurance at BACK_OFFICE_BASE_PORT + 1 and + 2, all checked free.
+  const first = await freeRunOfPorts(4 + opts.instances);
+  const [api, registry] = [first, first + 1];
+  const backOffices = Array.from({ length: opts.instances }, (_, i) => (i === 0 ? first + 2 : first + 4 + i));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATA_DIR: dataDir,
