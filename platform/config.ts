@@ -702,6 +702,14 @@ function crossFieldProblems(e: Env): string[] {
       `AUTH_DEV_LOGIN: the development login is only served on a loopback API_HOST (127.0.0.1, ::1 or localhost; API_HOST is ${e.API_HOST}); set AUTH_DEV_LOGIN=false with AUTH_JWKS_URL, or a loopback API_HOST`,
     );
   }
+  if (
+    e.NOTIFY_PORTAL_URL === undefined &&
+    (e.NOTIFY_EMAIL_TRANSPORT === 'smtp' || e.NOTIFY_SMS_TRANSPORT === 'sms-gateway')
+  ) {
+    problems.push(
+      "NOTIFY_PORTAL_URL: is required when messages leave by smtp or sms-gateway (each message links to the citizen's dossier; the default is this machine's api address)",
+    );
+  }
   if (e.INFRA_MODE === 'external' && e.CITIZEN_SEARCH_KEY === undefined) {
     problems.push(
       'CITIZEN_SEARCH_KEY: is required when INFRA_MODE=external (it keeps ID numbers out of Temporal visibility; keep it stable, or citizens lose their dossier lists)',

@@ -198,6 +198,7 @@ describe('notification config', () => {
 
   it('names each variable a transport is missing', () => {
     expect(problemsOf({ NOTIFY_EMAIL_TRANSPORT: 'smtp', NOTIFY_SMS_TRANSPORT: 'sms-gateway' })).toEqual([
+      "NOTIFY_PORTAL_URL: is required when messages leave by smtp or sms-gateway (each message links to the citizen's dossier; the default is this machine's api address)",
       'SMTP_HOST: is required when NOTIFY_EMAIL_TRANSPORT=smtp',
       'SMTP_FROM: is required when NOTIFY_EMAIL_TRANSPORT=smtp',
       'SMS_GATEWAY_URL: is required when NOTIFY_SMS_TRANSPORT=sms-gateway',
