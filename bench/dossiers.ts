@@ -21,6 +21,7 @@ import { installTemporalRuntime } from '../platform/temporal-runtime';
 import { startOrchestrator } from '../services/orchestrator';
 import { startServices } from '../services/runtime';
 import { agencyEventSignal } from '../workflows/messages';
+import { cpuMeter, printCpu } from './cpu';
 import { benchStack, printTable, type BenchRow } from './stack';
 import { busKeySettings, loadBusKeyring } from '../platform/bus';
 
@@ -156,7 +157,8 @@ async function run(
   count: number,
   concurrency: number,
   log: Logger,
-): Promise<BenchRow & { mix: Record<string, number> }> {
+  meter?: ReturnType<typeof cpuMeter>,
+): Promise<BenchRow & { mix: Record<string, number>; cpu: Record<string, number> }> {
   const latencies: number[] = [];
   const done: string[] = [];
   let next = 0;
@@ -166,6 +168,7 @@ async function run(
     2_000,
   );
   const started = Date.now();
+  const measuring = meter?.start();
   const lane = async () => {
     while (next < count) {
       const i = next++;
@@ -184,10 +187,11 @@ async function run(
     }
   };
   await Promise.all(Array.from({ length: concurrency }, lane));
+  const cpu = measuring?.stop() ?? {};
   clearInterval(progress);
   if (failed > 0) log.warn({ run: name, failed }, 'some dossiers did not complete');
   const seconds = (Date.now() - started) / 1000;
-  return { name, count: latencies.length, seconds, latenciesMs: latencies, ...(await historyCost(client, done)) };
+  return { name, count: latencies.length, seconds, latenciesMs: latencies, cpu, ...(await historyCost(client, done)) };
 }
 
 /** What a workflow's history spends its events on, by kind (the mix table's columns). */
@@ -315,8 +319,9 @@ async function main(): Promise<number> {
     const warmUp = Math.min(20, flags.count);
     for (const target of [bareTarget, dossierTarget(baselineTaskQueue), dossierTarget(orchestratorTaskQueue)])
       await run('warm-up', client, target, warmUp, Math.min(flags.concurrency, 10), quiet);
+    const meter = cpuMeter(stack.pids);
     const rows = [
-      await run('bare engine (no-op shape)', client, bareTarget, flags.count, flags.concurrency, log),
+      await run('bare engine (no-op shape)', client, bareTarget, flags.count, flags.concurrency, log, meter),
       await run(
         'baseline (signals, no Kafka)',
         client,
@@ -324,8 +329,17 @@ async function main(): Promise<number> {
         flags.count,
         flags.concurrency,
         log,
+        meter,
       ),
-      await run('full system', client, dossierTarget(orchestratorTaskQueue), flags.count, flags.concurrency, log),
+      await run(
+        'full system',
+        client,
+        dossierTarget(orchestratorTaskQueue),
+        flags.count,
+        flags.concurrency,
+        log,
+        meter,
+      ),
     ];
     printTable(
       `birth bundles: ${flags.count} dossiers at concurrency ${flags.concurrency}, submit-to-completed`,
@@ -333,6 +347,10 @@ async function main(): Promise<number> {
       rows[0]!.name,
     );
     printMix(rows);
+    printCpu(
+      'CPU milliseconds per dossier, by process (servers with their children; node runs every worker and service)',
+      rows,
+    );
     return 0;
   } finally {
     await bare.stop();

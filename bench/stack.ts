@@ -11,9 +11,13 @@ import type { BusKeySettings } from '../platform/bus';
  * Throw-away Temporal, Kafka and PostgreSQL on free loopback ports for one benchmark run, so
  * figures never depend on (or disturb) a running `npm start`.
  */
-export async function benchStack(
-  log: Logger,
-): Promise<{ endpoints: Endpoints; busKeys: BusKeySettings; stop(): Promise<void> }> {
+export async function benchStack(log: Logger): Promise<{
+  endpoints: Endpoints;
+  busKeys: BusKeySettings;
+  /** The servers' PIDs (Temporal, Kafka, PostgreSQL), for CPU accounting. */
+  pids: Record<string, number>;
+  stop(): Promise<void>;
+}> {
   const dataDir = mkdtempSync(join(tmpdir(), 'lienthong-bench-'));
   const started = Date.now();
   log.info('starting throw-away servers for the benchmark');
@@ -34,6 +38,7 @@ export async function benchStack(
   return {
     endpoints: stack.endpoints,
     busKeys: { dir: join(dataDir, 'bus-keys'), generate: true },
+    pids: Object.fromEntries(Object.entries(stack.processes).map(([name, p]) => [name, p.pid])),
     async stop() {
       await stack.stop();
       rmSync(dataDir, { recursive: true, force: true });
