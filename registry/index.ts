@@ -1,9 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka } from 'kafkajs';
 import type { Citizen, Relations } from '../contracts/population';
 import { populationChangesTopic, topicSpec, type TopicSpec } from '../contracts/topics';
 import { createOutboxRelay, createPublisher, type BusKeyring } from '../platform/bus';
 import type { Pool } from '../platform/database';
+import { createIdleLoop, wakingAfter } from '../platform/idle-loop';
 import { createLogLimiter } from '../platform/log-limiter';
 import type { Logger } from '../platform/logger';
 import type { CitizenKeyer } from '../platform/pseudonym';
@@ -48,32 +48,33 @@ export async function startRegistry(options: RegistryOptions) {
     source: 'lienthong/registry',
     subjectOf: options.citizenKey,
   });
-  let running = true;
   // While its database or Kafka is down: one warning per interval with a count, and a slower poll
   // (it logged an error with a stack every 50 ms: about 240 during a 17-second PostgreSQL outage).
+  // A registration wakes the relay; otherwise it polls, more slowly the longer nothing comes.
   const outage = createLogLimiter(log);
-  const relaying = (async () => {
-    while (running) {
-      let failed = false;
+  const pollMs = options.pollIntervalMs ?? 50;
+  const relaying = createIdleLoop({
+    minMs: pollMs,
+    maxMs: Math.max(pollMs, 1_000),
+    failedMs: 1_000,
+    pass: async () => {
       try {
         const published = await relay();
         outage.recovered('registry outbox relay waiting for a dependency');
-        if (published > 0) continue;
+        return published;
       } catch (err) {
-        failed = true;
         outage.warn('registry outbox relay waiting for a dependency', err);
+        throw err;
       }
-      await sleep(failed ? 1_000 : (options.pollIntervalMs ?? 50));
-    }
-  })();
+    },
+  });
   log.info('registry running');
   return {
-    service: createRegistryService(options.pool),
+    service: wakingAfter(createRegistryService(options.pool), relaying.wake),
     /** Publishes what is waiting in the outbox now (tests use it to be deterministic). */
     relayOnce: relay,
     async stop() {
-      running = false;
-      await relaying;
+      await relaying.stop();
       await publisher.disconnect();
       log.info('registry stopped');
     },

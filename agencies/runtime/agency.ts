@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka } from 'kafkajs';
 import type { AgencyId } from '../../contracts/agencies';
 import { simulatedNow, type ScaledClock, type WorkingDaysCalendar } from '../../contracts/calendar';
@@ -7,6 +6,7 @@ import type { PopulationRegistryClient } from '../../contracts/registry';
 import { commandTopic, eventTopic, populationChangesTopic, topicSpec, type TopicSpec } from '../../contracts/topics';
 import { createPublisher, isBusError, runConsumer, type BusKeyring, type RunningConsumer } from '../../platform/bus';
 import { isDatabaseUnavailable, type Pool } from '../../platform/database';
+import { createIdleLoop, wakingAfter } from '../../platform/idle-loop';
 import { createLogLimiter } from '../../platform/log-limiter';
 import type { Logger } from '../../platform/logger';
 import { createPopulationReadModel } from '../reference';
@@ -40,7 +40,10 @@ export interface AgencyOptions {
   populationChanges?: TopicSpec;
   faults?: Faults;
   groupId?: string;
+  /** How soon an empty poll of the inbox and the outbox is repeated at first (default 100 ms)... */
   pollIntervalMs?: number;
+  /** ...and at most, doubling while nothing comes (default 1 s); work taken in wakes the loops at once. */
+  idlePollMs?: number;
   /**
    * The topics it consumes and publishes to; the agency's own topics by default. Tests give each
    * run its own pair so agencies of different tests never answer each other's commands.
@@ -72,7 +75,6 @@ export async function runAgency(module: AgencyModule, options: AgencyOptions) {
   const now = () => simulatedNow(options.clock, Date.now());
   const events = options.topics?.events ?? topicSpec(eventTopic(agency));
   const commands = options.topics?.commands ?? topicSpec(commandTopic(agency));
-  let running = true;
 
   const decider = createDecider({
     agency,
@@ -101,24 +103,38 @@ export async function runAgency(module: AgencyModule, options: AgencyOptions) {
 
   // An outage of the database or the broker is a summary line per interval, not a stack trace per poll.
   const outages = createLogLimiter(log);
-  const loop = async (name: string, work: () => Promise<number>) => {
+  const pollMs = options.pollIntervalMs ?? 100;
+  const loop = (name: string, work: () => Promise<number>, then?: () => void) => {
     let failing = false;
-    while (running) {
-      try {
-        const done = await work();
-        if (failing) outages.recovered(`${name} waiting for a dependency`);
-        failing = false;
-        if (done > 0) continue;
-      } catch (err) {
-        if (isDatabaseUnavailable(err) || isBusError(err)) {
-          failing = true;
-          outages.warn(`${name} waiting for a dependency`, err, { loop: name });
-        } else log.error({ err, loop: name }, 'agency loop failed; will retry');
-      }
-      await sleep(options.pollIntervalMs ?? 100);
-    }
+    return createIdleLoop({
+      minMs: pollMs,
+      maxMs: Math.max(pollMs, options.idlePollMs ?? 1_000),
+      failedMs: pollMs,
+      pass: async () => {
+        try {
+          const done = await work();
+          if (failing) outages.recovered(`${name} waiting for a dependency`);
+          failing = false;
+          if (done > 0) then?.();
+          return done;
+        } catch (err) {
+          if (isDatabaseUnavailable(err) || isBusError(err)) {
+            failing = true;
+            outages.warn(`${name} waiting for a dependency`, err, { loop: name });
+          } else log.error({ err, loop: name }, 'agency loop failed; will retry');
+          throw err;
+        }
+      },
+    });
   };
-  const loops = [loop('decider', decider.decideDue), ...(options.relay === false ? [] : [loop('outbox-relay', relay)])];
+  // A command taken in wakes the decider; a decision wakes the relay (the slow poll is the fallback).
+  const relaying = options.relay === false ? undefined : loop('outbox-relay', relay);
+  const deciding = loop('decider', decider.decideDue, () => relaying?.wake());
+  const wakeAll = () => {
+    deciding.wake();
+    relaying?.wake();
+  };
+  const loops = [deciding, ...(relaying ? [relaying] : [])];
 
   const groupId = options.groupId ?? consumerGroups.agency(agency);
   // Its own group: every agency database keeps its own read model, so each reads every change.
@@ -136,7 +152,10 @@ export async function runAgency(module: AgencyModule, options: AgencyOptions) {
     groupId,
     topics: [commands],
     keyring: options.keyring,
-    handler: intake,
+    handler: async (event) => {
+      await intake(event);
+      wakeAll();
+    },
     log: root,
   });
   log.info({ policy: options.policy }, 'agency running');
@@ -145,12 +164,11 @@ export async function runAgency(module: AgencyModule, options: AgencyOptions) {
     agency,
     /** The read model as probes see it (tests, benchmarks): not a read of anyone's record, so not logged. */
     population: createPopulationReadModel(pool),
-    backOffice: createBackOffice({ agency, pool, decider }),
+    backOffice: wakingAfter(createBackOffice({ agency, pool, decider }), wakeAll),
     /** Publishes what is waiting in the outbox now (tests use it to be deterministic). */
     relayOnce: relay,
     async stop() {
-      running = false;
-      await Promise.all(loops);
+      await Promise.all(loops.map((l) => l.stop()));
       await consumer.stop();
       await readModel.stop();
       await publisher.disconnect();
