@@ -195,3 +195,27 @@ export async function assertPortFree(port: number, variable: string, wantedBy?: 
     server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
   });
 }
+
+/** Whether 127.0.0.1:port can be listened on now. */
+const canListen = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+
+/**
+ * The first of `count` consecutive free ports (a base port and the ones after it, as
+ * BACK_OFFICE_BASE_PORT needs), below the kernel's range for outgoing connections (32768 and up):
+ * a port only checked free there can be taken by a Kafka or PostgreSQL client's connection before
+ * the service binds it, and an agency whose back office could not listen died at start-up.
+ */
+export async function freePortRun(count: number): Promise<number> {
+  for (let tries = 0; tries < 100; tries += 1) {
+    const first = 20_000 + Math.floor(Math.random() * (12_000 - count));
+    let free = true;
+    for (let port = first; free && port < first + count; port += 1) free = await canListen(port);
+    if (free) return first;
+  }
+  throw new Error(`no ${count} consecutive free ports between 20000 and 32000 on 127.0.0.1`);
+}

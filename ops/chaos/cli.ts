@@ -1,12 +1,11 @@
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Command, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
-import { freeServerPorts } from '../../infra/process';
+import { freePortRun, freeServerPorts } from '../../infra/process';
 import { createLogger } from '../../platform/logger';
 import { runChaos } from './run';
 import { faultNames } from './faults';
@@ -98,7 +97,7 @@ async function main(): Promise<number> {
   const log = createLogger({ level: 'info', format: 'json' }, { process: 'chaos' });
   const ports = await freeServerPorts();
   // The api, the three back offices (BACK_OFFICE_BASE_PORT + 0, 1, 2) and the registry, in a row.
-  const first = await freeRunOfPorts(5);
+  const first = await freePortRun(5);
   const [api, backOffice, registry] = [first, first + 1, first + 4];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -159,26 +158,3 @@ main().then(
     process.exit(2);
   },
 );
-
-/** Whether 127.0.0.1:port can be listened on now. */
-const canListen = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-
-/**
- * `count` consecutive free ports, below the kernel's range for outgoing connections (32768 and
- * up): a port only checked free there can be taken by a Kafka or PostgreSQL client's connection
- * before the service binds it, and an agency whose back office could not listen died at start-up.
- */
-async function freeRunOfPorts(count: number): Promise<number> {
-  for (let tries = 0; tries < 100; tries += 1) {
-    const first = 20_000 + Math.floor(Math.random() * (12_000 - count));
-    let free = true;
-    for (let port = first; free && port < first + count; port += 1) free = await canListen(port);
-    if (free) return first;
-  }
-  throw new Error(`no ${count} consecutive free ports between 20000 and 32000 on 127.0.0.1`);
-}
