@@ -6,11 +6,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { Connection, Client } from '@temporalio/client';
 import { Presets, SingleBar } from 'cli-progress';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { localDate } from '../contracts/calendar';
 import { closedDossierStatuses } from '../contracts/dossier-status';
 import { consumerGroups } from '../contracts/principals';
-import { freeRunOfPorts, freeServerPorts } from '../infra/process';
+import { freePortRun, freeServerPorts } from '../infra/process';
 import { readState } from '../infra/state';
 import { kafkaFor } from '../platform/kafka';
 import { createLogger, type Logger } from '../platform/logger';
@@ -20,6 +20,7 @@ import { planDossiers } from '../ops/chaos/dossiers';
 import { readEffects, type DossierSubject } from '../ops/chaos/effects';
 import { pool } from '../ops/chaos/pool';
 import { createSupervisor, type ServiceSpec } from '../ops/chaos/processes';
+import { wholeNumber } from './stack';
 
 /**
  * Scaling out on one box, measured: throw-away servers, and every service as its own process with
@@ -29,25 +30,19 @@ import { createSupervisor, type ServiceSpec } from '../ops/chaos/processes';
  * each consumer group) and that no effect happened twice.
  */
 const run = promisify(execFile);
-const positive = (flag: string, min: number, max: number) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new InvalidArgumentError(`${flag} must be a whole number from ${min} to ${max} (got ${value})`);
-  return n;
-};
 const program = new Command('bench:scaleout')
   .description(
     'several instances of the orchestrator, the bridge and an agency on one box: the work spreads, nothing twice',
   )
-  .option('--count <n>', 'dossiers to submit', positive('--count', 10, 20_000), 200)
-  .option('--concurrency <n>', 'submissions in flight', positive('--concurrency', 1, 500), 20)
+  .option('--count <n>', 'dossiers to submit', wholeNumber('--count', 10, 20_000), 200)
+  .option('--concurrency <n>', 'submissions in flight', wholeNumber('--concurrency', 1, 500), 20)
   .option(
     '--instances <n>',
     'instances of the orchestrator, the bridge and civil status',
-    positive('--instances', 1, 4),
+    wholeNumber('--instances', 1, 4),
     2,
   )
-  .option('--timeout <seconds>', 'how long to wait for every dossier to close', positive('--timeout', 30, 7200), 900)
+  .option('--timeout <seconds>', 'how long to wait for every dossier to close', wholeNumber('--timeout', 30, 7200), 900)
   .option('--keep', 'keep the data folder afterwards', false)
   .showHelpAfterError();
 
@@ -126,7 +121,7 @@ async function main(): Promise<number> {
   const ports = await freeServerPorts();
   // The api, the registry, then the back offices: civil-status instances on ports of their own,
   // and residence and social insurance at BACK_OFFICE_BASE_PORT + 1 and + 2, all checked free.
-  const first = await freeRunOfPorts(4 + opts.instances);
+  const first = await freePortRun(4 + opts.instances);
   const [api, registry] = [first, first + 1];
   const backOffices = Array.from({ length: opts.instances }, (_, i) => (i === 0 ? first + 2 : first + 4 + i));
   const env: NodeJS.ProcessEnv = {

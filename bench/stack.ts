@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { InvalidArgumentError } from 'commander';
 import { freeServerPorts } from '../infra/process';
 import { startLocalStack } from '../infra/stack';
 import { loggableEndpoints, type Endpoints } from '../platform/endpoints';
@@ -45,6 +46,14 @@ export async function benchStack(log: Logger): Promise<{
     },
   };
 }
+
+/** A commander parser for a whole-number flag; the message names the flag and its range. */
+export const wholeNumber = (flag: string, min: number, max: number) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new InvalidArgumentError(`${flag} must be a whole number from ${min} to ${max} (got ${value})`);
+  return n;
+};
 
 /** Percentile of already sorted values. */
 export function percentile(sorted: number[], p: number): number {

@@ -205,11 +205,12 @@ const canListen = (port: number) =>
   });
 
 /**
- * `count` consecutive free ports, below the kernel's range for outgoing connections (32768 and
- * up): a port only checked free there can be taken by a Kafka or PostgreSQL client's connection
- * before the service binds it, and an agency whose back office could not listen died at start-up.
+ * The first of `count` consecutive free ports (a base port and the ones after it, as
+ * BACK_OFFICE_BASE_PORT needs), below the kernel's range for outgoing connections (32768 and up):
+ * a port only checked free there can be taken by a Kafka or PostgreSQL client's connection before
+ * the service binds it, and an agency whose back office could not listen died at start-up.
  */
-export async function freeRunOfPorts(count: number): Promise<number> {
+export async function freePortRun(count: number): Promise<number> {
   for (let tries = 0; tries < 100; tries += 1) {
     const first = 20_000 + Math.floor(Math.random() * (12_000 - count));
     let free = true;

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { pool } from './pool';
 
 /** What chaos reads of a dossier through the api. */
 export interface DossierState {
@@ -11,7 +12,13 @@ export interface DossierState {
  * audited operator who retries. Answers it cannot get (the api killed, a dependency down: refused
  * connections, 5xx) are retried; a submission keeps its Idempotency-Key, so one application makes one dossier.
  */
-export function createChaosApi(baseUrl: string) {
+export function createChaosApi(
+  baseUrl: string,
+  options: {
+    /** A token for a user the development login does not know (a citizen, one more worker); undefined: dev-login. */
+    tokenFor?: (user: string) => Promise<string | undefined>;
+  } = {},
+) {
   const tokens = new Map<string, string>();
   async function call(
     method: string,
@@ -20,7 +27,7 @@ export function createChaosApi(baseUrl: string) {
     body?: unknown,
     headers: Record<string, string> = {},
   ) {
-    let token = tokens.get(user);
+    let token = tokens.get(user) ?? (await options.tokenFor?.(user));
     if (!token) {
       const response = await fetch(new URL('/auth/dev-login', baseUrl), {
         method: 'POST',
@@ -30,8 +37,8 @@ export function createChaosApi(baseUrl: string) {
       });
       if (!response.ok) throw new Error(`dev-login for ${user} answered ${response.status}`);
       token = ((await response.json()) as { token: string }).token;
-      tokens.set(user, token);
     }
+    tokens.set(user, token);
     return fetch(new URL(path, baseUrl), {
       method,
       headers: {
@@ -67,10 +74,11 @@ export function createChaosApi(baseUrl: string) {
     throw new Error(`${what}: no answer within ${timeoutMs / 1000} s (last: ${last})`);
   }
   return {
-    async submit(input: unknown, idempotencyKey: string, timeoutMs = 300_000): Promise<string> {
+    /** As the citizen `user` (the application's applicant). */
+    async submit(input: unknown, idempotencyKey: string, timeoutMs = 300_000, user = 'citizen-lan'): Promise<string> {
       const answer = await persist(
         `submit ${idempotencyKey}`,
-        () => call('POST', '/api/dossiers', 'citizen-lan', input, { 'idempotency-key': idempotencyKey }),
+        () => call('POST', '/api/dossiers', user, input, { 'idempotency-key': idempotencyKey }),
         timeoutMs,
       );
       const dossierId = (answer.body as { dossierId?: string } | undefined)?.dossierId;
@@ -119,21 +127,54 @@ export function createChaosApi(baseUrl: string) {
       );
       return answer.status;
     },
-    /** As the agency's worker: claims and approves every task in the inbox once; how many it decided. */
-    async approveTasks(agency: string): Promise<number> {
-      const user = `worker-${agency}`;
-      const list = await call('GET', `/api/agencies/${agency}/tasks`, user);
+    /**
+     * As the agency's workers (`users`, the first lists): claims and approves every task of one page
+     * of the inbox (`limit`, else the api's default), each worker its share, `concurrency` at a time;
+     * how many it decided.
+     */
+    async approveTasks(
+      agency: string,
+      {
+        users = [`worker-${agency}`],
+        limit,
+        concurrency = 1,
+      }: { users?: readonly string[]; limit?: number; concurrency?: number } = {},
+    ): Promise<number> {
+      const list = await call('GET', `/api/agencies/${agency}/tasks${limit ? `?limit=${limit}` : ''}`, users[0]!);
       if (!list.ok) return 0;
-      const tasks = (await list.json()) as { taskId: string }[];
-      let decided = 0;
-      for (const task of tasks) {
+      const tasks = (await list.json()) as { taskId: string; claimedBy: string | null }[];
+      // A task one of them claimed before (its answer lost to a timeout, say) is decided by the same worker.
+      const shares = tasks.flatMap((task, i) =>
+        task.claimedBy === null
+          ? [{ task, user: users[i % users.length]!, claimed: false }]
+          : users.includes(task.claimedBy)
+            ? [{ task, user: task.claimedBy, claimed: true }]
+            : [],
+      );
+      const decided = await pool(shares, concurrency, async ({ task, user, claimed }) => {
         const path = `/api/agencies/${agency}/tasks/${encodeURIComponent(task.taskId)}`;
-        const claim = await call('POST', `${path}/claim`, user);
-        if (!claim.ok) continue;
-        const decision = await call('POST', `${path}/decision`, user, { decision: 'approve' });
-        if (decision.ok) decided += 1;
-      }
-      return decided;
+        try {
+          // Each answer read to its end, so its connection goes back to the pool at once.
+          if (!claimed) {
+            const claim = await call('POST', `${path}/claim`, user);
+            await claim.arrayBuffer();
+            if (!claim.ok) return 0;
+          }
+          const decision = await call('POST', `${path}/decision`, user, { decision: 'approve' });
+          await decision.arrayBuffer();
+          return decision.ok ? 1 : 0;
+        } catch {
+          return 0;
+        }
+      });
+      return decided.reduce<number>((n, d) => n + d, 0);
+    },
+    /** One GET as `user`, timed from the request to the last byte of the answer; never retried. */
+    async timedGet(path: string, user: string): Promise<{ status: number; ms: number }> {
+      const started = performance.now();
+      const response = await call('GET', path, user);
+      await response.arrayBuffer();
+      return { status: response.status, ms: performance.now() - started };
     },
   };
 }

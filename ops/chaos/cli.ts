@@ -1,16 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { Command, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
-import { freeRunOfPorts, freeServerPorts } from '../../infra/process';
 import { createLogger } from '../../platform/logger';
 import { runChaos } from './run';
+import { infraDown, infraUp, throwAwayStackEnv } from './stack';
 import { faultNames } from './faults';
-
-const run = promisify(execFile);
 
 /** Each flag's rule, checked before anything starts; the message names the flag. */
 const int = (flag: string, min: number, max: number) => (value: string) => {
@@ -95,27 +91,7 @@ async function main(): Promise<number> {
   const dataDir = resolve(opts.dataDir ?? mkdtempSync(join(tmpdir(), 'lienthong-chaos-')));
   mkdirSync(join(dataDir, 'logs'), { recursive: true });
   const log = createLogger({ level: 'info', format: 'json' }, { process: 'chaos' });
-  const ports = await freeServerPorts();
-  // The api, the three back offices (BACK_OFFICE_BASE_PORT + 0, 1, 2) and the registry, in a row.
-  const first = await freeRunOfPorts(5);
-  const [api, backOffice, registry] = [first, first + 1, first + 4];
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATA_DIR: dataDir,
-    INFRA_MODE: 'local',
-    INFRA_CACHE_DIR: resolve(process.env.INFRA_CACHE_DIR ?? join(root, '.infra')),
-    LOG_FORMAT: 'json',
-    LOG_LEVEL: 'info',
-    KAFKAJS_NO_PARTITIONER_WARNING: '1',
-    TEMPORAL_PORT: String(ports.temporal),
-    TEMPORAL_UI_PORT: String(ports.temporalUi),
-    KAFKA_PORT: String(ports.kafka),
-    KAFKA_CONTROLLER_PORT: String(ports.kafkaController),
-    POSTGRES_PORT: String(ports.postgres),
-    API_PORT: String(api),
-    BACK_OFFICE_BASE_PORT: String(backOffice),
-    REGISTRY_PORT: String(registry),
-    AUTH_DEV_LOGIN: 'true',
+  const { env, apiUrl } = await throwAwayStackEnv(root, dataDir, {
     API_RATE_LIMIT_PER_MINUTE: '1000000',
     CLOCK_FACTOR: String(opts.clockFactor),
     // One epoch for every process of the run: a restarted service keeps the others' simulated time.
@@ -123,12 +99,12 @@ async function main(): Promise<number> {
     RESEND_BACKOFF_SECONDS: String(opts.resendBackoff),
     POPULATION_SIZE: String(Math.max(2_000, opts.count * 4)),
     AGENCY_POLICY_RESIDENCE: 'manual',
-  };
+  });
   process.stderr.write(`chaos: servers, services and logs in ${dataDir}\n`);
   let found = true;
   try {
     const started = Date.now();
-    await run(process.execPath, ['--import', 'tsx', 'infra/cli.ts', 'up'], { cwd: root, env, timeout: 600_000 });
+    await infraUp(root, env);
     log.info({ seconds: (Date.now() - started) / 1000 }, 'servers up');
     found = await runChaos({
       ...opts,
@@ -136,16 +112,12 @@ async function main(): Promise<number> {
       root,
       dataDir,
       env,
-      apiUrl: `http://127.0.0.1:${api}`,
+      apiUrl,
       log,
     });
     return found ? 1 : 0;
   } finally {
-    await run(process.execPath, ['--import', 'tsx', 'infra/cli.ts', 'down'], {
-      cwd: root,
-      env,
-      timeout: 120_000,
-    }).catch((err: unknown) => log.warn({ error: (err as Error).message }, 'infra:down failed'));
+    await infraDown(root, env, log);
     if (!found && !opts.keep && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     else process.stderr.write(`chaos: logs kept in ${dataDir}/logs\n`);
   }

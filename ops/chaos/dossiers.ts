@@ -6,6 +6,8 @@ import { generatePopulation } from '../../contracts/population-generator';
 export interface PlannedDossier {
   key: string;
   kind: string;
+  /** The personal ID number of the citizen who submits it (its applicant). */
+  applicant: string;
   /** The application as submitted on the simulated `today` (YYYY-MM-DD): its dates are relative to it. */
   input: (today: string) => unknown;
   expected: readonly string[];
@@ -21,32 +23,38 @@ const ref = (c: { personalId: string; fullName: string }) => ({ personalIdNumber
 /** Every step approved by the rules (or the scripted worker): the results are returned. */
 const allApproved = ['result-returned'] as const;
 
-function birth(run: string, i: number): PlannedDossier {
-  const { lan, hung } = demoPeople;
-  const fullName = `Trần ${[...String(i)].map((digit) => syllables[Number(digit)]).join(' ')}`;
+type Parent = Pick<Citizen, 'personalId' | 'fullName' | 'provinceCode' | 'commune' | 'street' | 'owner'>;
+
+/** A birth to `mother` (the applicant; the child registered at her residence), its name unique by `i` in the run. */
+function birth(run: string, i: number, mother: Parent = demoPeople.lan, father?: Parent): PlannedDossier {
+  // Rule 4: the child bears the father's surname, or the mother's.
+  const surname = (father ?? mother).fullName.split(' ')[0];
+  const fullName = `${surname} ${[...String(i)].map((digit) => syllables[Number(digit)]).join(' ')}`;
   return {
     key: `chaos-${run}-${i}`,
     kind: 'birth',
+    applicant: mother.personalId,
     expected: allApproved,
     subject: (today) => ({ childName: fullName, childBirthDate: daysBefore(today, 5) }),
     input: (today) => ({
       procedure: 'birth-bundle',
-      applicant: { ...ref(lan), relationship: 'mother' },
+      applicant: { ...ref(mother), relationship: 'mother' },
       child: {
         fullName,
         sex: i % 2 === 0 ? 'male' : 'female',
         birthDate: daysBefore(today, 5),
         birthPlace: { provinceCode: '001', commune: 'Phường Hoàn Kiếm', street: 'Bệnh viện Phụ sản Hà Nội' },
       },
-      mother: ref(lan),
-      father: ref(hung),
+      mother: ref(mother),
+      father: father && ref(father),
       birthCertificateReference: `GCS-CHAOS-${run}-${i}`,
       residence: {
-        address: { provinceCode: lan.provinceCode, commune: lan.commune, street: lan.street },
+        address: { provinceCode: mother.provinceCode, commune: mother.commune, street: mother.street },
         parent: 'mother',
         parentConfirmed: true,
-        householdHeadConsent: false,
-        ownerConsent: false,
+        // Rule 5: a mother who does not own the dwelling brings both consents, so no information is asked.
+        householdHeadConsent: !mother.owner,
+        ownerConsent: !mother.owner,
       },
     }),
   };
@@ -57,6 +65,7 @@ function death(run: string, i: number, deceased: Citizen, variant: 2 | 3 | 4): P
   return {
     key: `chaos-${run}-${i}`,
     kind: `death-${variant}`,
+    applicant: lan.personalId,
     expected: allApproved,
     subject: () => ({ deceasedId: deceased.personalId }),
     input: (today) => ({
@@ -99,13 +108,37 @@ export function planDossiers(count: number, seed: number, populationSize: number
   const planned: PlannedDossier[] = [];
   for (let i = 0; i < count; i += 1) {
     const variant = ([2, 3, 4] as const)[Math.floor(i / 2) % 3]!;
-    planned.push(i % 2 === 0 || picked.length === 0 ? birth(run, i) : death(run, i, picked.pop()!, variant));
+    planned.push(
+      i % 2 === 0 || picked.length === 0
+        ? birth(run, i, demoPeople.lan, demoPeople.hung)
+        : death(run, i, picked.pop()!, variant),
+    );
   }
   for (let i = planned.length - 1; i > 0; i -= 1) {
     const j = Math.floor(random() * (i + 1));
     [planned[i], planned[j]] = [planned[j]!, planned[i]!];
   }
   return planned;
+}
+
+/**
+ * Alive women of the generated population born 1975–2005, the demo citizens left out: mothers whose
+ * births the rules accept, each a citizen who applies for her own children.
+ */
+export function birthMothers(populationSize: number): Citizen[] {
+  const demoIds = new Set(Object.values(demoPeople).map((p) => p.personalId));
+  return generatePopulation(populationSize, 1).filter(
+    (c) => c.alive && c.sex === 'female' && c.birthDate >= '1975' && c.birthDate < '2006' && !demoIds.has(c.personalId),
+  );
+}
+
+/**
+ * `count` births of distinct children, the i-th to `motherOf(i)` (her own application, no father
+ * named), in that order: every one passes the duplicate rules and is approved by the rules.
+ */
+export function planBirths(count: number, seed: number, motherOf: (i: number) => Citizen): PlannedDossier[] {
+  const run = `${seed}-${Date.now().toString(36)}`;
+  return Array.from({ length: count }, (_, i) => birth(run, i, motherOf(i)));
 }
 
 /** A small seeded generator, so `--seed` replays the same plan and fault timings. */

@@ -62,6 +62,11 @@ export function createSupervisor(options: { root: string; dataDir: string; env: 
       await Promise.all([...running.keys()].map((name) => stop(name, 'SIGTERM')));
     },
     names: () => [...specs.keys()],
+    /** The PID of the service's current process, while it runs (to read its memory, say). */
+    pid(name: string): number | undefined {
+      const entry = running.get(name);
+      return entry && entry.child.exitCode === null && entry.child.signalCode === null ? entry.child.pid : undefined;
+    },
   };
 }
 export type Supervisor = ReturnType<typeof createSupervisor>;

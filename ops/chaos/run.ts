@@ -1,12 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../platform/logger';
-import { createChaosApi, type ChaosApi } from './api';
+import { createChaosApi } from './api';
 import { checkOutcomes, findingsByFault, type DossierOutcome, type UnseenStuck } from './check';
 import { planDossiers } from './dossiers';
 import { readEffects, type DossierSubject } from './effects';
 import { faults, type FaultContext } from './faults';
 import { createSupervisor } from './processes';
 import { runPhase } from './phase';
+import { startServices } from './stack';
 import { printReport, type PhaseTiming } from './report';
 import { isClosed, type Watcher } from './watch';
 
@@ -24,29 +25,6 @@ export interface ChaosOptions {
   env: NodeJS.ProcessEnv;
   apiUrl: string;
   log: Logger;
-}
-
-const services = [
-  { name: 'registry', entry: 'workers/registry.ts' },
-  { name: 'agency-civil-status', entry: 'workers/agency.ts', args: ['--agency', 'civil-status'] },
-  { name: 'agency-residence', entry: 'workers/agency.ts', args: ['--agency', 'residence'] },
-  { name: 'agency-social-insurance', entry: 'workers/agency.ts', args: ['--agency', 'social-insurance'] },
-  { name: 'orchestrator', entry: 'workers/orchestrator.ts' },
-  { name: 'bridge', entry: 'workers/event-bridge.ts' },
-  { name: 'api', entry: 'workers/api.ts' },
-];
-
-async function waitForApi(api: ChaosApi, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      await api.stuckDossierIds();
-      return;
-    } catch {
-      await sleep(1_000);
-    }
-  }
-  throw new Error(`the api did not answer within ${timeoutMs / 1000} s`);
 }
 
 /** The whole run; resolves true when something was found (a loss, a duplicate, an unseen stuck dossier). */
@@ -70,12 +48,8 @@ export async function runChaos(options: ChaosOptions): Promise<boolean> {
     outageSeconds: options.outageSeconds,
     downSeconds: options.downSeconds,
   };
-  // The registry first: agencies and the api reach it over HTTP.
-  supervisor.start(services[0]!);
-  await sleep(3_000);
-  for (const spec of services.slice(1)) supervisor.start(spec);
   process.stderr.write('chaos: waiting for the services (population loading takes a while)\n');
-  await waitForApi(api, 300_000);
+  await startServices(supervisor, api);
 
   // The scripted agency worker answers the manual agency's inbox through the worker api, all run long.
   let working = true;
