@@ -20,13 +20,7 @@ export function createChaosApi(
   } = {},
 ) {
   const tokens = new Map<string, string>();
-  async function call(
-    method: string,
-    path: string,
-    user: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ) {
+  async function tokenOf(user: string): Promise<string> {
     let token = tokens.get(user) ?? (await options.tokenFor?.(user));
     if (!token) {
       const response = await fetch(new URL('/auth/dev-login', baseUrl), {
@@ -39,16 +33,32 @@ export function createChaosApi(
       token = ((await response.json()) as { token: string }).token;
     }
     tokens.set(user, token);
-    return fetch(new URL(path, baseUrl), {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...headers,
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(15_000),
-    });
+    return token;
+  }
+  async function call(
+    method: string,
+    path: string,
+    user: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) {
+    for (let signedInAgain = false; ; signedInAgain = true) {
+      const response = await fetch(new URL(path, baseUrl), {
+        method,
+        headers: {
+          authorization: `Bearer ${await tokenOf(user)}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(15_000),
+      });
+      // A token expires (an hour), and a run lasts longer: on 401 sign in again, once. A full run
+      // lost its last three phases to expired tokens: submissions, retries and the stuck list refused.
+      if (response.status !== 401 || signedInAgain) return response;
+      await response.body?.cancel();
+      tokens.delete(user);
+    }
   }
   /** Retries while the api or its dependencies are down, up to `timeoutMs`; a 4xx is the answer. */
   async function persist(
@@ -106,6 +116,9 @@ export function createChaosApi(
         () => call('GET', '/api/operator/dossiers/stuck?limit=500', 'operator'),
         timeoutMs,
       );
+      // A refusal is not an empty list: every open dossier would count as unseen.
+      if (answer.status !== 200)
+        throw new Error(`stuck list answered ${answer.status}: ${JSON.stringify(answer.body)}`);
       const ids = new Set<string>();
       const walk = (value: unknown): void => {
         if (Array.isArray(value)) value.forEach(walk);
