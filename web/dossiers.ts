@@ -2,6 +2,7 @@ import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 // Not re-exported by the package index; turns one raw visibility row into what `list()` yields.
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import type { DossierSummary, DossierView, SearchQuery } from '../contracts/api';
+import type { DossierStatusView } from '../contracts/dossier-status';
 import type { DossierSettings } from '../contracts/dossier-workflow';
 import { labelled, type Catalogue } from '../contracts/procedures';
 import { dossierSearchKeys, reportedTaskProblems } from '../contracts/search-attributes';
@@ -175,7 +176,18 @@ export function createDossierGateway(deps: DossierGatewayDeps) {
     async view(dossierId: string): Promise<DossierView> {
       // A closed dossier's record is final, and readable with no worker and after the retention.
       const closed = await records?.get(dossierId);
-      return labelled(catalogue, closed ?? (await client.workflow.getHandle(dossierId).query(statusQuery)));
+      if (closed) return labelled(catalogue, closed);
+      const handle = client.workflow.getHandle(dossierId);
+      try {
+        return labelled(catalogue, await handle.query(statusQuery));
+      } catch (err) {
+        // A query on a closed workflow replays its whole history on a worker (and fails with it). A
+        // completed dossier returned its final view: read that, as its record would have held it.
+        // (Its record is written when the end is reported; a database outage then leaves none.)
+        const { status } = await handle.describe().catch(() => ({ status: undefined }));
+        if (status?.name !== 'COMPLETED') throw err;
+        return labelled(catalogue, (await handle.result()) as DossierStatusView);
+      }
     },
     handle: (dossierId: string) => client.workflow.getHandle(dossierId),
   };
