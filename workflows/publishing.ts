@@ -18,10 +18,14 @@ export interface OutgoingCommand {
 /**
  * Sends a step's command. Under the 'batched-publish' patch it joins the workflow task's batch, so
  * the commands of parallel steps and the status changes before them cost one local activity
- * marker; while a failed batch falls back to regular activities, a command goes on its own.
+ * marker; while a failed batch falls back to regular activities, a command goes on its own, as a
+ * regular activity too.
  */
 export function sendCommand(state: DossierState, request: CommandRequest): Promise<void> {
-  if (!state.batched || state.degraded) return sendAgencyCommandCheaply(request, state.counted);
+  if (!state.batched) return sendAgencyCommandCheaply(request, state.counted);
+  // Not a second local activity beside the batch's: concurrent local activities resolve in another
+  // order on replay than when they ran, and the dossier's workflow tasks would not replay.
+  if (state.degraded) return sendAgencyCommand(request).then(() => undefined);
   return new Promise((resolve, reject) => state.outbox.push({ request, resolve, reject }));
 }
 
