@@ -34,6 +34,12 @@ export async function startOrchestrator(deps: {
   workflowsPath?: string;
   /** The same workflows bundled beforehand (`bundleWorkflowCode`): a test run bundles once, not per worker. */
   workflowBundle?: { codePath: string };
+  /**
+   * Workflows kept in memory between tasks (ORCHESTRATOR_MAX_CACHED_WORKFLOWS). The SDK's default
+   * follows the heap size: with 10,000 dossiers in flight (npm run bench:scale) a worker grew to
+   * 4.7 GiB holding them all.
+   */
+  maxCachedWorkflows?: number;
 }): Promise<RunningOrchestrator> {
   const bus = deps.publisher ? undefined : await createPublisher(deps.kafka, deps.log, deps.keyring);
   const publisher: ActivityPublisher = deps.publisher ?? bus!;
@@ -49,6 +55,7 @@ export async function startOrchestrator(deps: {
       : { workflowsPath: deps.workflowsPath ?? workflowsPath }),
     activities: createActivities({ publisher }),
     dataConverter: { payloadCodecs: [deps.codec] },
+    ...(deps.maxCachedWorkflows ? { maxCachedWorkflows: deps.maxCachedWorkflows } : {}),
   });
   const done = worker.run().finally(async () => {
     await connection.close();

@@ -210,6 +210,7 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
         kafka: kafka('orchestrator'),
         keyring: keyring('orchestrator'),
         log,
+        maxCachedWorkflows: config.orchestrator.maxCachedWorkflows,
       });
       stops.push(() => orchestrator.stop());
     }
