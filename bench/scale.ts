@@ -195,7 +195,8 @@ async function main(): Promise<number> {
           const reached = checkpoints.indexOf(dossierIds.size);
           if (reached > 0) {
             sampler!.phase(reached < 4 ? quarter(reached) : fullPhase);
-            printLines([checkpointLine(dossierIds.size, (Date.now() - runStarted) / 1000, sampler!.latest())]);
+            const rate = latenciesMs.length / ((performance.now() - started) / 1000);
+            printLines([checkpointLine(dossierIds.size, (Date.now() - runStarted) / 1000, rate, sampler!.latest())]);
           }
         } catch (err) {
           failedSubmissions += 1;
