@@ -43,7 +43,7 @@ const program = new Command('bench:scale')
     'dossiers parked in flight at once (civil status on manual policy): memory, throughput and api latency against the empty system, sizes, then the drain',
   )
   .option('--count <n>', 'dossiers in flight at once', wholeNumber('--count', 10, 50_000), 10_000)
-  .option('--concurrency <n>', 'submissions (and approvals) in flight', wholeNumber('--concurrency', 1, 500), 32)
+  .option('--concurrency <n>', 'submissions (and approvals) in flight', wholeNumber('--concurrency', 1, 500), 8)
   .option(
     '--probe <n>',
     'dossiers of each throughput probe: on the empty system, then with --count in flight',
