@@ -213,6 +213,8 @@ async function main(): Promise<number> {
       for (let parked = await parkedTasks(dataDir); parked < dossierIds.size; parked = await parkedTasks(dataDir)) {
         if (Date.now() > deadline)
           throw new Error(`${what}: ${parked} of ${dossierIds.size} tasks parked after 30 min`);
+        const dead = supervisor.names().filter((name) => supervisor.pid(name) === undefined);
+        if (dead.length > 0) throw new Error(`${what}: ${dead.join(', ')} exited (see ${dataDir}/logs)`);
         process.stderr.write(`  ${what}: ${parked}/${dossierIds.size} tasks parked\n`);
         await sleep(5_000);
       }
