@@ -55,7 +55,7 @@ export function storageTable(columns: readonly (readonly [label: string, sizes: 
 }
 
 /** One line as a checkpoint of the fill is reached: how long it took, each process's memory now. */
-export function checkpointLine(inFlight: number, seconds: number, memory: Map<string, number>): string {
+export function checkpointLine(inFlight: number, seconds: number, perSecond: number, memory: Map<string, number>) {
   const rss = [...memory].map(([name, bytes]) => `${name} ${mebibytes(bytes).toFixed(0)}`).join(', ');
-  return `checkpoint: ${inFlight} in flight after ${seconds.toFixed(0)} s (${(inFlight / seconds).toFixed(1)}/s); RSS MiB: ${rss}`;
+  return `checkpoint: ${inFlight} in flight ${seconds.toFixed(0)} s into the run (submitting ${perSecond.toFixed(1)}/s); RSS MiB: ${rss}`;
 }

@@ -43,7 +43,7 @@ const program = new Command('bench:scale')
     'dossiers parked in flight at once (civil status on manual policy): memory, throughput and api latency against the empty system, sizes, then the drain',
   )
   .option('--count <n>', 'dossiers in flight at once', wholeNumber('--count', 10, 50_000), 10_000)
-  .option('--concurrency <n>', 'submissions (and approvals) in flight', wholeNumber('--concurrency', 1, 500), 32)
+  .option('--concurrency <n>', 'submissions (and approvals) in flight', wholeNumber('--concurrency', 1, 500), 8)
   .option(
     '--probe <n>',
     'dossiers of each throughput probe: on the empty system, then with --count in flight',
@@ -195,7 +195,8 @@ async function main(): Promise<number> {
           const reached = checkpoints.indexOf(dossierIds.size);
           if (reached > 0) {
             sampler!.phase(reached < 4 ? quarter(reached) : fullPhase);
-            printLines([checkpointLine(dossierIds.size, (Date.now() - runStarted) / 1000, sampler!.latest())]);
+            const rate = latenciesMs.length / ((performance.now() - started) / 1000);
+            printLines([checkpointLine(dossierIds.size, (Date.now() - runStarted) / 1000, rate, sampler!.latest())]);
           }
         } catch (err) {
           failedSubmissions += 1;
@@ -212,6 +213,8 @@ async function main(): Promise<number> {
       for (let parked = await parkedTasks(dataDir); parked < dossierIds.size; parked = await parkedTasks(dataDir)) {
         if (Date.now() > deadline)
           throw new Error(`${what}: ${parked} of ${dossierIds.size} tasks parked after 30 min`);
+        const dead = supervisor.names().filter((name) => supervisor.pid(name) === undefined);
+        if (dead.length > 0) throw new Error(`${what}: ${dead.join(', ')} exited (see ${dataDir}/logs)`);
         process.stderr.write(`  ${what}: ${parked}/${dossierIds.size} tasks parked\n`);
         await sleep(5_000);
       }
