@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DossierSettings } from '../../contracts/dossier-workflow';
 import type { DossierStatusView } from '../../contracts/dossier-status';
 import { createAuditLog } from '../../platform/audit';
@@ -27,12 +27,13 @@ import { testKeyring } from '../support/bus-keys';
 import { startDeadLetters as startSharedDeadLetters } from '../support/dead-letters';
 import type { DeadLetterRow, RedriveReply } from '../../contracts/dead-letters';
 import type { DossierDepth } from '../../ops/operations/depth';
+import { lane } from '../support/lane';
 
 /**
  * The portal api over the real system: Temporal, Kafka, PostgreSQL and the three agencies, called
  * over HTTP with development tokens, as the three kinds of users would.
  */
-const endpoints = inject('endpoints');
+const { endpoints } = lane();
 /** Every log line of the run, for the personal-data check at the end. */
 const logLines: string[] = [];
 const log = createLogger({

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogue } from '../../contracts/procedures';
 import { createAuditLog, type AuditLog } from '../../platform/audit';
 import { createTokenVerifier, issueDevelopmentToken } from '../../platform/auth';
@@ -27,6 +27,7 @@ import { startDeadLetters } from '../support/dead-letters';
 import { birthResult, publishPoisonBirthResult } from '../support/poison';
 import { startSystem } from '../support/system';
 import { testDataConverter } from '../support/workflow-env';
+import { lane } from '../support/lane';
 
 /**
  * The operator's pages in a real browser over the real system: an agency outage leaves a dossier
@@ -34,7 +35,7 @@ import { testDataConverter } from '../support/workflow-env';
  * an auditor sees the same pages without actions and the server refuses a forged one. A poison
  * result shows up live on the overview, and the operator fixes its dead letter on its page.
  */
-const endpoints = inject('endpoints');
+const { endpoints } = lane();
 const log = createLogger({ level: 'warn', format: 'json' });
 const auth = {
   issuer: 'lienthong-test',

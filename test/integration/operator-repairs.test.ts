@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgencyId } from '../../contracts/agencies';
 import {
   createBulkJobs,
@@ -20,6 +20,7 @@ import { testKeyring } from '../support/bus-keys';
 import { startPortal } from '../support/portal';
 import { startSystem } from '../support/system';
 import { testDataConverter } from '../support/workflow-env';
+import { lane } from '../support/lane';
 
 /**
  * Operators repair what goes wrong, through the command line, on the real system: dossiers a bad
@@ -27,7 +28,7 @@ import { testDataConverter } from '../support/workflow-env';
  * workflow task; dossiers an agency outage left failed are retried in bulk once it is over; and a
  * bulk job runs in one api process at a time.
  */
-const endpoints = inject('endpoints');
+const { endpoints } = lane();
 const log = createLogger({ level: 'warn', format: 'json' });
 const codec = testDataConverter.payloadCodecs[0]!;
 const badDeploy = fileURLToPath(new URL('../fixtures/workflows/bad-deploy.ts', import.meta.url));
