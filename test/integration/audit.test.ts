@@ -6,6 +6,7 @@ import { createPool, type Pool } from '../../platform/database';
 import { verifyAuditLog } from '../../ops/audit-verify';
 import { testAuditKey } from '../support/audit-key';
 import { lane } from '../support/lane';
+import { tsx } from '../support/cli';
 
 const { endpoints } = lane();
 const run = promisify(execFile);
@@ -160,7 +161,7 @@ describe('audit log (real PostgreSQL)', () => {
 
     // The command an operator runs, with the configuration of an external deployment.
     const key = Buffer.from(testAuditKey).toString('base64');
-    const command = run('npx', ['tsx', 'ops/cli.ts', 'audit', 'verify', '--json'], {
+    const command = run(tsx, ['ops/cli.ts', 'audit', 'verify', '--json'], {
       env: {
         ...process.env,
         INFRA_MODE: 'external',

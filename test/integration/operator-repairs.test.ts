@@ -21,6 +21,7 @@ import { startPortal } from '../support/portal';
 import { startSystem } from '../support/system';
 import { testDataConverter } from '../support/workflow-env';
 import { lane } from '../support/lane';
+import { tsx } from '../support/cli';
 
 /**
  * Operators repair what goes wrong, through the command line, on the real system: dossiers a bad
@@ -56,7 +57,7 @@ const waitFor = async <T>(probe: () => Promise<T | undefined>, timeoutMs = 90_00
 /** `npm run ops -- ...` against a portal, as an operator would run it. */
 const ops = async (api: { url: string; token: typeof portal.token }, ...args: string[]) => {
   const env = { ...process.env, LIENTHONG_API_URL: api.url, LIENTHONG_TOKEN: await api.token('operator') };
-  return promisify(execFile)('npx', ['tsx', 'ops/cli.ts', ...args], { env }).then(
+  return promisify(execFile)(tsx, ['ops/cli.ts', ...args], { env }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
     (err: { code: number; stdout: string; stderr: string }) => err,
   );

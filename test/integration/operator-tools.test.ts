@@ -9,6 +9,7 @@ import { birthInput } from '../fixtures/dossiers';
 import { startPortal } from '../support/portal';
 import { startSystem } from '../support/system';
 import { lane } from '../support/lane';
+import { tsx } from '../support/cli';
 
 /**
  * Operator tools over the real system: the stuck list sees what visibility alone cannot (dead
@@ -173,7 +174,7 @@ describe('a bulk retry job', () => {
 describe('the ops command line', () => {
   const ops = async (...args: string[]) => {
     const env = { ...process.env, LIENTHONG_API_URL: portal.url, LIENTHONG_TOKEN: await portal.token('operator') };
-    return promisify(execFile)('npx', ['tsx', 'ops/cli.ts', ...args], { env }).then(
+    return promisify(execFile)(tsx, ['ops/cli.ts', ...args], { env }).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
       (err: { code: number; stdout: string; stderr: string }) => err,
     );
