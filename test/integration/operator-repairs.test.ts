@@ -204,18 +204,17 @@ describe('an agency outage', () => {
     const since = new Date(Date.now() - 1_000).toISOString();
     // Simulated time runs 10,000 times faster: a step's legal deadline passes in seconds. One
     // attempt, then the step waits for an operator.
-    const fast = await startPortal(system, endpoints, pool, log, {
-      settings: {
-        clock: { realEpochMs: Date.now(), simulatedEpochMs: Date.parse('2026-11-23T08:01:00Z'), factor: 10_000 },
-        maxAttempts: 1,
-      },
-    });
+    const clock = { realEpochMs: Date.now(), simulatedEpochMs: Date.parse('2026-11-23T08:01:00Z'), factor: 10_000 };
+    const fast = await startPortal(system, endpoints, pool, log, { settings: { clock, maxAttempts: 1 } });
     await system.restartAgency('residence', 'auto', {
       latencyMs: 0,
       failureRate: 0,
       outages: [{ from: new Date(Date.now() - 1_000), to: new Date(Date.now() + 600_000) }],
     });
     try {
+      // The portal reads the clock at each submission: it starts now, not seconds of setup (hours of
+      // simulated time, perhaps past a cut-off) ago.
+      clock.realEpochMs = Date.now();
       const dossierIds = [await submit(fast, 47), await submit(fast, 48), await submit(fast, 49)];
       for (const dossierId of dossierIds)
         await waitFor(
