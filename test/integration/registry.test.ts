@@ -1,6 +1,5 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import { demoPeople } from '../../contracts/demo-citizens';
 import type { RegisterBirthRequest } from '../../contracts/registry';
 import { idMatchesPerson } from '../../contracts/values';
@@ -9,8 +8,9 @@ import { createLogger } from '../../platform/logger';
 import { buildRegistryServer, httpRegistry } from '../../registry';
 import { collectEvents } from '../support/agency-fixtures';
 import { isolatedRegistry, testAccess, testCitizenKey } from '../support/registry-fixtures';
+import { lane } from '../support/lane';
 
-const endpoints = inject('endpoints');
+const { endpoints } = lane();
 const log = createLogger({ level: 'warn', format: 'json' });
 const kafka = kafkaFor(endpoints.kafka, 'admin', { clientId: 'registry-test' }, log);
 let registry: Awaited<ReturnType<typeof isolatedRegistry>>;

@@ -1,12 +1,13 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaFor } from '../../../platform/kafka';
 import { createLogger } from '../../../platform/logger';
 import { birthInput } from '../../fixtures/dossiers';
 import { buildBackOfficeServer, httpBackOffice } from '../../../agencies/runtime/back-office-http';
 import { isolatedAgency } from '../../support/agency-fixtures';
+import { lane } from '../../support/lane';
 
 /** The agency's guarantees: each command once, nothing lost between commit and publish, one worker per task. */
-const endpoints = inject('endpoints');
+const { endpoints } = lane();
 const log = createLogger({ level: 'warn', format: 'json' });
 const kafka = kafkaFor(endpoints.kafka, 'admin', { clientId: 'agency-reliability' }, log);
 
