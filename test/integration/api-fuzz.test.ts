@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { catalogue } from '../../contracts/procedures';
 import { createAuditLog } from '../../platform/audit';
 import { testAuditKey } from '../support/audit-key';
@@ -18,7 +18,6 @@ import { createSubmissionLedger } from '../../web/submission-ledger';
 import { birthInput, deathInput } from '../fixtures/dossiers';
 import { startSystem } from '../support/system';
 import { testDataConverter } from '../support/workflow-env';
-import { lane } from '../support/lane';
 
 /**
  * The api over the real system (Temporal, Kafka, PostgreSQL, the agencies' back offices), fed
@@ -27,7 +26,7 @@ import { lane } from '../support/lane';
  * almost all must reach validation (or the route) rather than the rate limit. The generator is
  * seeded: the seed is printed, and FUZZ_SEED=<seed> replays a run.
  */
-const { endpoints } = lane();
+const endpoints = inject('endpoints');
 const log = createLogger({ level: 'silent', format: 'json' });
 const auth = {
   issuer: 'lienthong-test',

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DossierSettings } from '../../contracts/dossier-workflow';
 import type { DossierStatusView } from '../../contracts/dossier-status';
 import { createAuditLog } from '../../platform/audit';
@@ -27,13 +27,12 @@ import { testKeyring } from '../support/bus-keys';
 import { startDeadLetters as startSharedDeadLetters } from '../support/dead-letters';
 import type { DeadLetterRow, RedriveReply } from '../../contracts/dead-letters';
 import type { DossierDepth } from '../../ops/operations/depth';
-import { lane } from '../support/lane';
 
 /**
  * The portal api over the real system: Temporal, Kafka, PostgreSQL and the three agencies, called
  * over HTTP with development tokens, as the three kinds of users would.
  */
-const { endpoints } = lane();
+const endpoints = inject('endpoints');
 /** Every log line of the run, for the personal-data check at the end. */
 const logLines: string[] = [];
 const log = createLogger({
@@ -518,19 +517,18 @@ describe('operators', () => {
     async () => {
       // Simulated time starts on a Monday at 15:01 (after the cut-off) and runs 10,000 times faster:
       // the residence step's 2 working days pass in about 17 s. One attempt, then an operator.
-      const clock = { realEpochMs: Date.now(), simulatedEpochMs: Date.parse('2026-11-23T08:01:00Z'), factor: 10_000 };
-      const fast = await startPortal({ clock, maxAttempts: 1 });
-      // Long enough for two deadlines (the reset run's may span a weekend) inside the outage; the
-      // test ends it itself, by restarting the agency without it, once the step has failed.
+      const fast = await startPortal({
+        clock: { realEpochMs: Date.now(), simulatedEpochMs: Date.parse('2026-11-23T08:01:00Z'), factor: 10_000 },
+        maxAttempts: 1,
+      });
+      // Long enough for two deadlines (the reset run's may span a weekend) inside the outage.
+      const outageEnds = Date.now() + 75_000;
       await system.restartAgency('residence', 'auto', {
         latencyMs: 0,
         failureRate: 0,
-        outages: [{ from: new Date(Date.now() - 1_000), to: new Date(Date.now() + 75_000) }],
+        outages: [{ from: new Date(Date.now() - 1_000), to: new Date(outageEnds) }],
       });
       try {
-        // The portal reads the clock at each submission: it starts now, not seconds of setup (hours
-        // of simulated time, perhaps past a cut-off) ago.
-        clock.realEpochMs = Date.now();
         const { body } = await fast.call('citizen-lan', 'POST', '/api/dossiers', apiBirth(9));
         const dossierId = body!.dossierId as string;
         const stuckFor = (reason: string) =>
@@ -572,8 +570,7 @@ describe('operators', () => {
           ).status,
         ).toBe(403);
 
-        // The outage ends.
-        await system.restartAgency('residence', 'auto');
+        await new Promise((r) => setTimeout(r, Math.max(0, outageEnds - Date.now() + 500)));
         const retried = await fast.call(
           'operator',
           'POST',

@@ -1,14 +1,12 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAuditLog, type AuditLog } from '../../platform/audit';
 import { createPool, type Pool } from '../../platform/database';
 import { verifyAuditLog } from '../../ops/audit-verify';
 import { testAuditKey } from '../support/audit-key';
-import { lane } from '../support/lane';
-import { tsx } from '../support/cli';
 
-const { endpoints } = lane();
+const endpoints = inject('endpoints');
 const run = promisify(execFile);
 const newDossierId = () =>
   `HS-20261123-${(Date.now().toString(36) + Math.random().toString(36).slice(2)).toUpperCase().slice(-10)}`;
@@ -161,7 +159,7 @@ describe('audit log (real PostgreSQL)', () => {
 
     // The command an operator runs, with the configuration of an external deployment.
     const key = Buffer.from(testAuditKey).toString('base64');
-    const command = run(tsx, ['ops/cli.ts', 'audit', 'verify', '--json'], {
+    const command = run('npx', ['tsx', 'ops/cli.ts', 'audit', 'verify', '--json'], {
       env: {
         ...process.env,
         INFRA_MODE: 'external',
@@ -171,7 +169,7 @@ describe('audit log (real PostgreSQL)', () => {
         AUDIT_HMAC_KEY: key,
         PAYLOAD_KEYS: `k1:${key}`,
         CITIZEN_SEARCH_KEY: key,
-        BUS_KEYS_DIR: lane().busKeysDir,
+        BUS_KEYS_DIR: inject('busKeysDir'),
         AUTH_JWKS_URL: 'https://id.example/.well-known/jwks.json',
         LOG_LEVEL: 'warn',
       },

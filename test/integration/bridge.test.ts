@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { Partitioners } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { orchestratorTaskQueue } from '../../contracts/dossier-workflow';
 import { eventTopic, topicSpec } from '../../contracts/topics';
 import { createPublisher, sealMessage, type EventPublisher, type RunningConsumer } from '../../platform/bus';
@@ -13,10 +13,9 @@ import { birthInput } from '../fixtures/dossiers';
 import { testDataConverter } from '../support/workflow-env';
 import { testKeyring } from '../support/bus-keys';
 import { listDeadLetters } from '../../ops/dead-letters/topic';
-import { lane } from '../support/lane';
 
 /** What the event bridge cannot route goes to the dead-letter topic with a reason, and the bridge moves on. */
-const { endpoints } = lane();
+const endpoints = inject('endpoints');
 const log = createLogger({ level: 'error', format: 'json' });
 const kafka = kafkaFor(endpoints.kafka, 'admin', { clientId: 'bridge-test' }, log);
 const events = topicSpec(eventTopic('civil-status'));

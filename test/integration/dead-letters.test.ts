@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Message } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { orchestratorTaskQueue } from '../../contracts/dossier-workflow';
 import type { DeadLetterDetail, DeadLetterRow, RedriveReply } from '../../contracts/dead-letters';
 import { catalogue } from '../../contracts/procedures';
@@ -20,14 +20,13 @@ import { testKeyring } from '../support/bus-keys';
 import { startSystem } from '../support/system';
 import { testDataConverter } from '../support/workflow-env';
 import { testAuditKeyEnv } from '../support/audit-key';
-import { lane } from '../support/lane';
 
 /**
  * Dead letters as records on the real stack: the api process (its recorder and the operations
  * principal) over real Kafka, PostgreSQL and Temporal, with civil status left to a worker so that a
  * birth's first step waits for a result the test plays.
  */
-const { endpoints } = lane();
+const endpoints = inject('endpoints');
 const log = createLogger({ level: 'warn', format: 'json' });
 const dataDir = mkdtempSync(join(tmpdir(), 'lienthong-dead-letters-'));
 const civilStatusEvents = topicSpec(eventTopic('civil-status'));

@@ -1,6 +1,6 @@
 import { testAccess } from '../support/registry-fixtures';
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { agencyIds } from '../../contracts/agencies';
 import { orchestratorTaskQueue } from '../../contracts/dossier-workflow';
 import type { DossierStatusView } from '../../contracts/dossier-status';
@@ -9,9 +9,8 @@ import { createLogger } from '../../platform/logger';
 import { statusQuery, supplyInformationUpdate } from '../../workflows/messages';
 import { birthInput, deathInput } from '../fixtures/dossiers';
 import { startSystem } from '../support/system';
-import { lane } from '../support/lane';
 
-const { endpoints } = lane();
+const endpoints = inject('endpoints');
 const log = createLogger({ level: 'warn', format: 'json' });
 let system: Awaited<ReturnType<typeof startSystem>>;
 const newDossierId = () => `HS-20261123-${randomBytes(5).toString('hex').toUpperCase()}`;

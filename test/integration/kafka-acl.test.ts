@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type KafkaConfig, type Message } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { orchestratorTaskQueue } from '../../contracts/dossier-workflow';
 import { catalogue } from '../../contracts/procedures';
 import type { KafkaPrincipal } from '../../contracts/principals';
@@ -13,9 +13,8 @@ import { birthInput } from '../fixtures/dossiers';
 import { testKeyring } from '../support/bus-keys';
 import { startSystem } from '../support/system';
 import { listDeadLetters } from '../../ops/dead-letters/topic';
-import { lane } from '../support/lane';
 
-const { endpoints } = lane();
+const endpoints = inject('endpoints');
 const log = createLogger({ level: 'warn', format: 'json' });
 const civilStatusEvents = topicSpec(eventTopic('civil-status'));
 let system: Awaited<ReturnType<typeof startSystem>>;

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IHeaders, Kafka } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { demoContacts } from '../../contracts/demo-citizens';
 import { orchestratorTaskQueue } from '../../contracts/dossier-workflow';
 import type { DossierStatusView } from '../../contracts/dossier-status';
@@ -15,14 +15,14 @@ import { citizenKeyer } from '../../platform/pseudonym';
 import { birthInput, deathInput } from '../fixtures/dossiers';
 import { startSystem } from '../support/system';
 import { listDeadLetters } from '../../ops/dead-letters/topic';
-import { lane } from '../support/lane';
 
 /**
  * After a full run of both bundles, no citizen's name, ID number or address is in clear anywhere
  * the system leaves data outside its databases: on any topic (dead letters included), in Kafka's
  * segment files on disk, in Temporal histories and visibility, or in the logs.
  */
-const { endpoints, dataDir } = lane();
+const endpoints = inject('endpoints');
+const dataDir = inject('dataDir');
 const logLines: string[] = [];
 const log = createLogger({
   level: 'debug',

@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Partitioners } from 'kafkajs';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { dueAt, workingDaysCalendar } from '../../contracts/calendar';
 import { demoPeople } from '../../contracts/demo-citizens';
 import { orchestratorTaskQueue } from '../../contracts/dossier-workflow';
@@ -27,13 +27,12 @@ import { testCitizenKey } from '../support/registry-fixtures';
 import { startSmtpSink } from '../support/smtp-sink';
 import { startSystem } from '../support/system';
 import { testDataConverter } from '../support/workflow-env';
-import { lane } from '../support/lane';
 
 /**
  * The notifications service on the real stack: a dossier asks its citizen for information and
  * completes; the citizen is told once per change and channel, however often the changes are read.
  */
-const { endpoints } = lane();
+const endpoints = inject('endpoints');
 const log = createLogger({ level: 'warn', format: 'json' });
 let system: Awaited<ReturnType<typeof startSystem>>;
 let portal: Awaited<ReturnType<typeof startPortal>>;

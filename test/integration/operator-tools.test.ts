@@ -1,21 +1,19 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Partitioners } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { commandTopic } from '../../contracts/topics';
 import { createPool, type Pool } from '../../platform/database';
 import { createLogger } from '../../platform/logger';
 import { birthInput } from '../fixtures/dossiers';
 import { startPortal } from '../support/portal';
 import { startSystem } from '../support/system';
-import { lane } from '../support/lane';
-import { tsx } from '../support/cli';
 
 /**
  * Operator tools over the real system: the stuck list sees what visibility alone cannot (dead
  * letters, results waiting in an outbox).
  */
-const { endpoints } = lane();
+const endpoints = inject('endpoints');
 const log = createLogger({ level: 'warn', format: 'json' });
 let system: Awaited<ReturnType<typeof startSystem>>;
 let pool: Pool;
@@ -174,7 +172,7 @@ describe('a bulk retry job', () => {
 describe('the ops command line', () => {
   const ops = async (...args: string[]) => {
     const env = { ...process.env, LIENTHONG_API_URL: portal.url, LIENTHONG_TOKEN: await portal.token('operator') };
-    return promisify(execFile)(tsx, ['ops/cli.ts', ...args], { env }).then(
+    return promisify(execFile)('npx', ['tsx', 'ops/cli.ts', ...args], { env }).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
       (err: { code: number; stdout: string; stderr: string }) => err,
     );

@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { catalogue } from '../../contracts/procedures';
 import { demoPeople } from '../../contracts/demo-citizens';
@@ -21,13 +21,12 @@ import { createSubmissionLedger } from '../../web/submission-ledger';
 import { launchChromium } from '../support/browser';
 import { startSystem } from '../support/system';
 import { testDataConverter } from '../support/workflow-env';
-import { lane } from '../support/lane';
 
 /**
  * The citizen's pages in a real browser (playwright-core driving Chromium) over the real system:
  * Temporal, Kafka, PostgreSQL, the registry and the three agencies, with JavaScript on and off.
  */
-const { endpoints } = lane();
+const endpoints = inject('endpoints');
 const log = createLogger({ level: 'warn', format: 'json' });
 const auth = {
   issuer: 'lienthong-test',

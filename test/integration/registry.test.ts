@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
 import { demoPeople } from '../../contracts/demo-citizens';
 import type { RegisterBirthRequest } from '../../contracts/registry';
 import { idMatchesPerson } from '../../contracts/values';
@@ -8,9 +9,8 @@ import { createLogger } from '../../platform/logger';
 import { buildRegistryServer, httpRegistry } from '../../registry';
 import { collectEvents } from '../support/agency-fixtures';
 import { isolatedRegistry, testAccess, testCitizenKey } from '../support/registry-fixtures';
-import { lane } from '../support/lane';
 
-const { endpoints } = lane();
+const endpoints = inject('endpoints');
 const log = createLogger({ level: 'warn', format: 'json' });
 const kafka = kafkaFor(endpoints.kafka, 'admin', { clientId: 'registry-test' }, log);
 let registry: Awaited<ReturnType<typeof isolatedRegistry>>;

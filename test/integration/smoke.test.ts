@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import pg from 'pg';
 import { allDatabases, platformDatabase } from '../../contracts/agencies';
 import { allTopicNames } from '../../contracts/topics';
@@ -10,9 +10,8 @@ import { databaseUrl } from '../../platform/endpoints';
 import { kafkaFor } from '../../platform/kafka';
 import { createLogger } from '../../platform/logger';
 import { createSmokeActivities } from '../fixtures/smoke-activities';
-import { lane } from '../support/lane';
 
-const { endpoints } = lane();
+const endpoints = inject('endpoints');
 const log = createLogger({ level: 'warn', format: 'json' });
 
 describe('real Temporal', () => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../infra/process';
 import type { AesGcmPayloadCodec } from '../../platform/codec';
 import { loadConfig } from '../../platform/config';
@@ -12,14 +12,13 @@ import { startSystem } from '../support/system';
 import { testDataConverter } from '../support/workflow-env';
 import { testKeyring } from '../support/bus-keys';
 import { testAuditKeyEnv } from '../support/audit-key';
-import { lane } from '../support/lane';
 
 /**
  * Submitting through the api as the composition root builds it (its ledger in the platform
  * database), on real Temporal, Kafka and PostgreSQL: one dossier per application, per
  * Idempotency-Key and per birth.
  */
-const { endpoints } = lane();
+const endpoints = inject('endpoints');
 const log = createLogger({ level: 'warn', format: 'json' });
 const dataDir = mkdtempSync(join(tmpdir(), 'lienthong-submissions-'));
 let system: Awaited<ReturnType<typeof startSystem>>;

@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { orchestratorTaskQueue } from '../../contracts/dossier-workflow';
 import type { DossierStatusView } from '../../contracts/dossier-status';
 import { createLogger } from '../../platform/logger';
 import { birthCardInput, testCatalogue, testWorkflowsPath } from '../fixtures/procedures';
 import { startSystem } from '../support/system';
-import { lane } from '../support/lane';
 
-const { endpoints } = lane();
+const endpoints = inject('endpoints');
 const log = createLogger({ level: 'warn', format: 'json' });
 let system: Awaited<ReturnType<typeof startSystem>>;
 

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { Client, Connection } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { catalogue } from '../../contracts/procedures';
 import { buildBackOfficeServer, httpBackOffice } from '../../agencies/runtime/back-office-http';
 import { createBackOffice } from '../../agencies/runtime/back-office';
@@ -23,7 +23,6 @@ import { testAuditKey } from '../support/audit-key';
 import { isolatedRegistry, testCitizenKey } from '../support/registry-fixtures';
 import { tcpProxy } from '../support/tcp-proxy';
 import { testDataConverter } from '../support/workflow-env';
-import { lane } from '../support/lane';
 
 /**
  * An api whose PostgreSQL and Temporal go away while it runs (each behind a proxy this test cuts,
@@ -31,7 +30,7 @@ import { lane } from '../support/lane';
  * problem+json naming the dependency with Retry-After, never 500, and the log gets one warning per
  * dependency and interval rather than a stack trace per request.
  */
-const { endpoints } = lane();
+const endpoints = inject('endpoints');
 const auth = {
   issuer: 'lienthong-test',
   audience: 'lienthong-api',

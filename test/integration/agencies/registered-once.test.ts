@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { agencyModules, type RunningAgency } from '../../../agencies';
 import { createPopulationReadModel } from '../../../agencies/reference';
 import type { CaseContext } from '../../../agencies/runtime/handlers';
@@ -10,13 +10,12 @@ import { kafkaFor } from '../../../platform/kafka';
 import { createLogger } from '../../../platform/logger';
 import { birthInput, deathInput } from '../../fixtures/dossiers';
 import { isolatedAgency, ruleCitizens } from '../../support/agency-fixtures';
-import { lane } from '../../support/lane';
 
 /**
  * Civil status registers each birth and each death once, whichever dossier asks and however the
  * cases interleave: real Kafka and PostgreSQL, two agency processes over one database.
  */
-const { endpoints } = lane();
+const endpoints = inject('endpoints');
 const log = createLogger({ level: 'warn', format: 'json' });
 const kafka = kafkaFor(endpoints.kafka, 'admin', { clientId: 'agency-registered-once' }, log);
 

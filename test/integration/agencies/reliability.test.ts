@@ -1,13 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { kafkaFor } from '../../../platform/kafka';
 import { createLogger } from '../../../platform/logger';
 import { birthInput } from '../../fixtures/dossiers';
 import { buildBackOfficeServer, httpBackOffice } from '../../../agencies/runtime/back-office-http';
 import { isolatedAgency } from '../../support/agency-fixtures';
-import { lane } from '../../support/lane';
 
 /** The agency's guarantees: each command once, nothing lost between commit and publish, one worker per task. */
-const { endpoints } = lane();
+const endpoints = inject('endpoints');
 const log = createLogger({ level: 'warn', format: 'json' });
 const kafka = kafkaFor(endpoints.kafka, 'admin', { clientId: 'agency-reliability' }, log);
 

@@ -1,18 +1,17 @@
 import { testAccess } from '../../support/registry-fixtures';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { AgencyId } from '../../../contracts/agencies';
 import { kafkaFor } from '../../../platform/kafka';
 import { createLogger } from '../../../platform/logger';
 import { birthInput, deathInput } from '../../fixtures/dossiers';
 import { isolatedAgency, ruleCitizens, unknownIdNumber } from '../../support/agency-fixtures';
-import { lane } from '../../support/lane';
 
 /**
  * Every rule each agency applies, as a table: a command that passes or breaks one rule, and the
  * answer expected on the agency's event topic. Real Kafka and PostgreSQL; each agency on topics
  * and a database of its own.
  */
-const { endpoints } = lane();
+const endpoints = inject('endpoints');
 const log = createLogger({ level: 'warn', format: 'json' });
 const kafka = kafkaFor(endpoints.kafka, 'admin', { clientId: 'agency-rules' }, log);
 const agencies = {} as Record<AgencyId, Awaited<ReturnType<typeof isolatedAgency>>>;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { deadLetterTopic, type TopicSpec } from '../../../contracts/topics';
 import {
   createPublisher,
@@ -20,9 +20,8 @@ import { kafkaFor } from '../../../platform/kafka';
 import { createLogger } from '../../../platform/logger';
 import { testKeyring } from '../../support/bus-keys';
 import { noted, testTopic } from '../../support/bus-fixtures';
-import { lane } from '../../support/lane';
 
-const { endpoints } = lane();
+const endpoints = inject('endpoints');
 const log = createLogger({ level: 'warn', format: 'json' });
 let kafka: Kafka;
 let pool: Pool;
