@@ -10,6 +10,7 @@ import type { DossierSettings } from '../../contracts/dossier-workflow';
 import type { DossierStatusChanged } from '../../contracts/dossier-status';
 import { catalogue as productionCatalogue, type Catalogue } from '../../contracts/procedures';
 import type { ProcedureInputBase } from '../../contracts/procedures/define';
+import { workflowBundlerOptions } from '../../services/orchestrator';
 import { agencyEventSignal, statusQuery } from '../../workflows/messages';
 import { createTimeSkippingEnvironment, testDataConverter } from './workflow-env';
 
@@ -20,6 +21,7 @@ export const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', i
 export async function bundleWorkflows(path = workflowsPath): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({
     workflowsPath: path,
+    ...workflowBundlerOptions,
     logger: {
       log: () => undefined,
       trace: () => undefined,

@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { workflowsPath } from '../../services/orchestrator';
+import { workflowBundlerOptions, workflowsPath } from '../../services/orchestrator';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -34,7 +34,7 @@ export async function setup(project: TestProject): Promise<void> {
   dataDir = mkdtempSync(join(tmpdir(), 'lienthong-test-'));
   const started = Date.now();
   // Bundled while the servers start, once for every orchestrator worker of the run.
-  const bundled = bundleWorkflowCode({ workflowsPath, logger: quiet }).then(({ code }) => {
+  const bundled = bundleWorkflowCode({ workflowsPath, ...workflowBundlerOptions, logger: quiet }).then(({ code }) => {
     const path = join(dataDir!, 'workflows-bundle.js');
     writeFileSync(path, code);
     return path;
