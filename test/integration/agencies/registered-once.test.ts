@@ -126,11 +126,18 @@ describe('two cases decided at the same moment', () => {
 
   /**
    * Each dossier's case in its own transaction, as two decider processes run them: the first holds its
-   * transaction open until the second is seen waiting on it, so both decide before either commits.
+   * transaction open until the second is seen waiting on a lock (in the agency's database or the
+   * registry's), so both decide before either commits, or until the second has already answered: it
+   * may find the first's registration at the registry, which commits outside the first's transaction,
+   * and refuse at once.
    */
   it.each(races)('cannot both register $name', async ({ type, command, duplicate }) => {
     const handler = agencyModules['civil-status'].handlers[type];
-    const decide = (dossierId: string, decided: () => void, holdUntilOtherWaits: boolean) =>
+    const databases = [
+      (await civil.pool.query<{ name: string }>('select current_database() as name')).rows[0]!.name,
+      (await civil.registry.pool.query<{ name: string }>('select current_database() as name')).rows[0]!.name,
+    ];
+    const decide = (dossierId: string, decided: () => void, holdUntil?: () => boolean) =>
       inTransaction(civil.pool, async (client) => {
         const commandId = `${dossierId}/step/1`;
         const ctx: CaseContext = {
@@ -145,29 +152,36 @@ describe('two cases decided at the same moment', () => {
         const verdict = await opened.decide(ctx);
         if (verdict.outcome === 'approved') await verdict.carryOut(ctx);
         decided();
-        if (holdUntilOtherWaits)
+        if (holdUntil)
           await expect
             .poll(
               async () =>
+                holdUntil() ||
                 (
                   await civil.pool.query(
-                    "select 1 from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()",
+                    "select 1 from pg_stat_activity where wait_event_type = 'Lock' and datname = any($1)",
+                    [databases],
                   )
-                ).rowCount,
+                ).rowCount! > 0,
               { timeout: 10_000, interval: 20 },
             )
-            .toBe(1);
+            .toBe(true);
         return verdict;
       });
     const run = `${Date.now()}`;
     // The second starts once the first has decided and claimed, and must wait for the first's commit.
     let second: ReturnType<typeof decide> | undefined;
+    let secondAnswered = false;
     const first = await decide(
       `HS-RACE-${run}-A`,
       () => {
-        second = decide(`HS-RACE-${run}-B`, () => undefined, false);
+        second = decide(`HS-RACE-${run}-B`, () => undefined);
+        second.then(
+          () => (secondAnswered = true),
+          () => (secondAnswered = true),
+        );
       },
-      true,
+      () => secondAnswered,
     );
     const verdicts = [first, await second!];
     expect(verdicts.map((v) => v.outcome)).toEqual(['approved', 'rejected']);
