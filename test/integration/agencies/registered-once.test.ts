@@ -169,7 +169,8 @@ describe('two cases decided at the same moment', () => {
         return verdict;
       });
     const run = `${Date.now()}`;
-    // The second starts once the first has decided and claimed, and must wait for the first's commit.
+    // The second starts once the first has decided and claimed: it waits for the first's commit, or
+    // refuses at once if it already sees the first's registration at the registry.
     let second: ReturnType<typeof decide> | undefined;
     let secondAnswered = false;
     const first = await decide(
