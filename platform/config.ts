@@ -116,7 +116,13 @@ export const EnvSchema = z.object({
     .int('must be a whole number')
     .min(1, 'must be at least 1')
     .max(100_000, 'must be at most 100000')
-    .default(500),
+    .default(200),
+  ORCHESTRATOR_WORKFLOW_HEAP_MB: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(256, 'must be at least 256')
+    .max(65_536, 'must be at most 65536')
+    .default(640),
   TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
   TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
   TEMPORAL_TLS_CA_PATH: z.string().min(1).optional(),
@@ -395,10 +401,11 @@ export interface Config {
   log: { level: (typeof logLevels)[number]; format: 'json' | 'pretty' | 'auto' };
   temporal: TemporalSettings;
   /**
-   * Workflows an orchestrator worker keeps in memory between their tasks (0.45 to 0.75 MiB each,
-   * for our dossiers); one evicted replays its history at its next task.
+   * `maxCachedWorkflows`: workflows an orchestrator worker keeps in memory between their tasks
+   * (about 1.5 MiB each, measured); one evicted replays its history at its next task.
+   * `workflowHeapMb`: the V8 heap limit of the thread that runs them.
    */
-  orchestrator: { maxCachedWorkflows: number };
+  orchestrator: { maxCachedWorkflows: number; workflowHeapMb: number };
   kafka: KafkaSettings;
   /**
    * `url`: the services' role (external mode). `adminUrl`: an administrator's, only for
@@ -533,7 +540,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: e.DATA_DIR,
     cacheDir: e.INFRA_CACHE_DIR,
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
-    orchestrator: { maxCachedWorkflows: e.ORCHESTRATOR_MAX_CACHED_WORKFLOWS },
+    orchestrator: {
+      maxCachedWorkflows: e.ORCHESTRATOR_MAX_CACHED_WORKFLOWS,
+      workflowHeapMb: e.ORCHESTRATOR_WORKFLOW_HEAP_MB,
+    },
     temporal: {
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,
@@ -675,8 +685,18 @@ function parseOutages(spec: string | undefined): Config['agencies']['outages'] {
   });
 }
 
+/** Heap a cached dossier workflow may take (measured about 1.5 MiB), and the workflow thread's own. */
+export const workflowHeapBudget = { perWorkflowMb: 2, baseMb: 200 };
+
 function crossFieldProblems(e: Env): string[] {
   const problems: string[] = [];
+  const heapNeeded = e.ORCHESTRATOR_MAX_CACHED_WORKFLOWS * workflowHeapBudget.perWorkflowMb + workflowHeapBudget.baseMb;
+  if (heapNeeded > e.ORCHESTRATOR_WORKFLOW_HEAP_MB)
+    problems.push(
+      `ORCHESTRATOR_MAX_CACHED_WORKFLOWS: ${e.ORCHESTRATOR_MAX_CACHED_WORKFLOWS} cached workflows need about ${heapNeeded} MB of workflow heap ` +
+        `(${workflowHeapBudget.perWorkflowMb} MB each and ${workflowHeapBudget.baseMb}), more than ORCHESTRATOR_WORKFLOW_HEAP_MB (${e.ORCHESTRATOR_WORKFLOW_HEAP_MB}); ` +
+        `cache fewer or raise the heap`,
+    );
   for (const outage of parseOutages(e.AGENCY_OUTAGES)) {
     if (Number.isNaN(outage.from.getTime()) || Number.isNaN(outage.to.getTime()) || outage.to <= outage.from) {
       problems.push(`AGENCY_OUTAGES: ${outage.agency}'s window must be two ISO times, the end after the start`);

@@ -211,6 +211,7 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
         keyring: keyring('orchestrator'),
         log,
         maxCachedWorkflows: config.orchestrator.maxCachedWorkflows,
+        workflowHeapMb: config.orchestrator.workflowHeapMb,
       });
       stops.push(() => orchestrator.stop());
     }
