@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -20,6 +20,7 @@ import { planDossiers } from '../ops/chaos/dossiers';
 import { readEffects, type DossierSubject } from '../ops/chaos/effects';
 import { pool } from '../ops/chaos/pool';
 import { createSupervisor, type ServiceSpec } from '../ops/chaos/processes';
+import { cpuMeter } from './cpu';
 import { wholeNumber } from './stack';
 
 /**
@@ -188,6 +189,12 @@ async function main(): Promise<number> {
       Presets.shades_classic,
     );
     bar.start(planned.length, 0, { submitted: 0 });
+    // CPU of every process from the first submission to the last close: what each part costs a dossier.
+    const servers = readState(dataDir)!.processes;
+    const measuring = cpuMeter({
+      ...Object.fromEntries(supervisor.names().map((name) => [name, supervisor.pid(name)!])),
+      ...Object.fromEntries(Object.entries(servers).map(([name, record]) => [`${name} (server)`, record.pid])),
+    }).start();
     const started = Date.now();
     const ids = new Map<string, (typeof planned)[number]>();
     const subjects: DossierSubject[] = [];
@@ -214,6 +221,7 @@ async function main(): Promise<number> {
     }
     bar.stop();
     const seconds = (Date.now() - started) / 1000;
+    const cpu = measuring.stop();
 
     const outcomes: DossierOutcome[] = [...ids].map(([dossierId, dossier]) => ({
       dossierId,
@@ -249,6 +257,7 @@ async function main(): Promise<number> {
             `  ${`…${m.member}`.padEnd(28)} ${String(m.partitions).padStart(15)} ${String(m.messages).padStart(11)}`,
         ),
       );
+    out.push(...cpuLines(cpu, ids.size, seconds));
     out.push(
       `\nlost ${findings.lost.length}, duplicate effects ${findings.duplicates.length}, still open ${outcomes.filter((o) => !o.closed).length}`,
     );
@@ -270,6 +279,20 @@ async function main(): Promise<number> {
     if (!failed && !opts.keep) rmSync(dataDir, { recursive: true, force: true });
     else process.stderr.write(`bench:scaleout: logs kept in ${dataDir}/logs\n`);
   }
+}
+
+/** CPU per dossier of each process (servers with their children), largest first, and the share of the total. */
+function cpuLines(cpu: Record<string, number>, dossiers: number, seconds: number): string[] {
+  const total = Object.values(cpu).reduce((a, b) => a + b, 0);
+  const rows = Object.entries(cpu).sort((a, b) => b[1] - a[1]);
+  return [
+    `\nCPU from the first submission to the last close (${total.toFixed(1)} s over ${seconds.toFixed(0)} s on ${availableParallelism()} cores)`,
+    `  ${'process'.padEnd(28)} ${'ms per dossier'.padStart(15)} ${'share'.padStart(11)}`,
+    ...rows.map(
+      ([name, s]) =>
+        `  ${(name === 'node (bench)' ? 'bench driver (submit, poll)' : name).padEnd(28)} ${((s * 1000) / Math.max(1, dossiers)).toFixed(1).padStart(15)} ${`${((s / Math.max(total, 1e-9)) * 100).toFixed(0)}%`.padStart(11)}`,
+    ),
+  ];
 }
 
 main().then(

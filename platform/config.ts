@@ -116,13 +116,13 @@ export const EnvSchema = z.object({
     .int('must be a whole number')
     .min(1, 'must be at least 1')
     .max(100_000, 'must be at most 100000')
-    .default(200),
+    .default(150),
   ORCHESTRATOR_WORKFLOW_HEAP_MB: z.coerce
     .number({ error: 'must be a number' })
     .int('must be a whole number')
     .min(256, 'must be at least 256')
     .max(65_536, 'must be at most 65536')
-    .default(640),
+    .default(512),
   TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
   TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
   TEMPORAL_TLS_CA_PATH: z.string().min(1).optional(),

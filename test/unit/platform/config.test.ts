@@ -238,12 +238,12 @@ describe('loadConfig', () => {
   });
 
   it("sizes the orchestrator's workflow cache within its workflow heap, and says which to change", () => {
-    expect(loadConfig({}).orchestrator).toEqual({ maxCachedWorkflows: 200, workflowHeapMb: 640 });
+    expect(loadConfig({}).orchestrator).toEqual({ maxCachedWorkflows: 150, workflowHeapMb: 512 });
     expect(
       loadConfig({ ORCHESTRATOR_MAX_CACHED_WORKFLOWS: '1000', ORCHESTRATOR_WORKFLOW_HEAP_MB: '2200' }).orchestrator,
     ).toEqual({ maxCachedWorkflows: 1000, workflowHeapMb: 2200 });
     expect(problemsOf({ ORCHESTRATOR_MAX_CACHED_WORKFLOWS: '500' })).toEqual([
-      'ORCHESTRATOR_MAX_CACHED_WORKFLOWS: 500 cached workflows need about 1200 MB of workflow heap (2 MB each and 200), more than ORCHESTRATOR_WORKFLOW_HEAP_MB (640); cache fewer or raise the heap',
+      'ORCHESTRATOR_MAX_CACHED_WORKFLOWS: 500 cached workflows need about 1200 MB of workflow heap (2 MB each and 200), more than ORCHESTRATOR_WORKFLOW_HEAP_MB (512); cache fewer or raise the heap',
     ]);
     expect(problemsOf({ ORCHESTRATOR_WORKFLOW_HEAP_MB: '100' })).toEqual([
       'ORCHESTRATOR_WORKFLOW_HEAP_MB: must be at least 256 (got "100")',
