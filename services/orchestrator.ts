@@ -46,15 +46,17 @@ export async function startOrchestrator(deps: {
   /** The same workflows bundled beforehand (`bundleWorkflowCode`): a test run bundles once, not per worker. */
   workflowBundle?: { codePath: string };
   /**
-   * Workflows kept in memory between tasks (ORCHESTRATOR_MAX_CACHED_WORKFLOWS). The SDK's default
-   * follows the heap size: with 10,000 dossiers in flight (npm run bench:scale) a worker grew to
-   * 4.7 GiB holding them all.
+   * Workflows kept in memory between tasks (ORCHESTRATOR_MAX_CACHED_WORKFLOWS), each about 1.5 MB
+   * of the workflow thread's heap (a 768 MB heap overflowed at about 490). The SDK's default follows
+   * the heap size: with 10,000 dossiers in flight (npm run bench:scale) a worker grew to 4.7 GiB
+   * holding them all.
    */
   maxCachedWorkflows?: number;
   /**
    * The V8 heap limit of the workflow thread (ORCHESTRATOR_WORKFLOW_HEAP_MB). Without one, V8 sizes
    * the heap from the machine (4 GiB here) and collects lazily: with 250 cached workflows a worker
-   * grew to 2.0 GiB resident; limited to 768 MB, the same run peaked at 1.1 GiB.
+   * grew to 2.0 GiB resident; limited to 768 MB, the same run peaked at 1.1 GiB. A heap the cache
+   * outgrows stops the thread, and the worker with it (config refuses a cache too big for the heap).
    */
   workflowHeapMb?: number;
 }): Promise<RunningOrchestrator> {
