@@ -96,13 +96,15 @@ export function createActivities(deps: { publisher: ActivityPublisher }) {
     },
 
     /**
-     * A workflow task's status changes and agency commands in one local activity: its marker's
+     * A workflow task's agency commands and status changes in one local activity: its marker's
      * result names the commands' steps, where the operator's reset finds them. Every publish is
      * idempotent (deterministic ids), so a retried batch sends nothing twice in effect.
      */
     async publishDossierBatch(batch: DossierBatch): Promise<{ sent: SentCommand[] }> {
+      // Commands first: the batch's status changes may already count them as sent.
+      const sent = await Promise.all(batch.commands.map(sendCommand));
       await publishNotifications(batch.notifications);
-      return { sent: await Promise.all(batch.commands.map(sendCommand)) };
+      return { sent };
     },
   };
 }

@@ -81,6 +81,12 @@ export class DossierState {
    * a workflow task's status changes and commands go out together in one local activity.
    */
   batched = false;
+  /**
+   * Set when the run started under the 'sent-with-command' patch (which implies 'batched-publish'):
+   * a step is marked sent as its command joins the batch, which publishes the commands before the
+   * status changes, so the change it makes ('received') costs no second local activity.
+   */
+  sentWithCommand = false;
   /** Commands waiting for the workflow task's batch ('batched-publish'). */
   readonly outbox: OutgoingCommand[] = [];
   /** Set while a failed batch falls back to regular activities: commands then go out on their own. */

@@ -44,8 +44,9 @@ export function procedureWorkflow<Input extends ProcedureInputBase>(procedure: P
     });
     // Decided once per run, before anything is emitted: runs started before these patches keep
     // their activities, per-wait timers and immediate upserts when they replay. Each patch implies
-    // the ones before it, so a new run records one patch marker (and one version upsert), not three.
-    state.batched = patched('batched-publish');
+    // the ones before it, so a new run records one patch marker (and one version upsert), not four.
+    state.sentWithCommand = patched('sent-with-command');
+    state.batched = state.sentWithCommand || patched('batched-publish');
     state.localCommands = state.batched || patched('local-commands');
     state.cheap = state.localCommands || patched('cheap-dossier');
     if (args.carried) resume(state, args.carried);

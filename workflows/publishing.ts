@@ -31,7 +31,7 @@ export function sendCommand(state: DossierState, request: CommandRequest): Promi
 
 /**
  * The publishing loop of a dossier under 'batched-publish': once the workflow task's work is done
- * (no local activity in flight), everything queued (status changes in order, then commands) goes
+ * (no local activity in flight), everything queued (commands, then status changes in order) goes
  * out in one local activity. When it gives up, each part falls back to its regular activity:
  * commands with their retry policy (a failure leaves the step to an operator), notifications for
  * as long as the bus is down; meanwhile new commands go out on their own, not behind them.
@@ -53,8 +53,12 @@ export async function publishInBatches(state: DossierState, done: () => boolean)
         throw err;
       }
       state.degraded = true;
-      for (const command of commands) sendAgencyCommand(command.request).then(() => command.resolve(), command.reject);
+      const sends = commands.map((command) =>
+        sendAgencyCommand(command.request).then(() => command.resolve(), command.reject),
+      );
       try {
+        // The status changes may count the commands as sent ('sent-with-command'): they follow them.
+        if (state.sentWithCommand) await Promise.all(sends);
         if (notifications.length > 0) await publishDossierNotifications(notifications);
       } finally {
         state.degraded = false;

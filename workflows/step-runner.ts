@@ -67,6 +67,10 @@ export class StepRunner<Input> {
           step.attempts += 1;
           step.commandId = `${this.dossier.dossierId}/${this.stepId}/${step.attempts}`;
           const command = this.command(results, cursor.supplement);
+          const unsent = { sentAt: step.sentAt, resendingOverdue: cursor.resendingOverdue };
+          // Under 'sent-with-command' the step counts as sent as its command joins the batch, which
+          // publishes it before the status change; runs from before it mark the step once it is out.
+          if (this.dossier.sentWithCommand) this.markSent(step, cursor);
           try {
             const request = {
               agency: this.service.agency,
@@ -82,19 +86,15 @@ export class StepRunner<Input> {
             if (this.dossier.localCommands) await sendCommand(this.dossier, request);
             else await sendAgencyCommand(request);
           } catch (err) {
+            step.sentAt = unsent.sentAt;
+            cursor.resendingOverdue = unsent.resendingOverdue;
             step.lastError = `could not send ${command.type}: ${failureMessage(err)}`;
             this.dossier.setStep(step, 'failed');
             cursor.phase = 'awaiting-operator';
             cursor.resetBackoffOnRetry = false;
             continue;
           }
-          step.sentAt = this.dossier.now().toISOString();
-          this.dossier.setStep(step, cursor.resendingOverdue ? 'retrying' : 'sent');
-          cursor.resendingOverdue = false;
-          const attemptDeadline = dueAt(this.dossier.now(), this.service.workingDays, this.dossier.calendar);
-          const legalDeadline = step.dueAt ? new Date(step.dueAt) : attemptDeadline;
-          cursor.until = (legalDeadline > this.dossier.now() ? legalDeadline : attemptDeadline).toISOString();
-          cursor.phase = 'awaiting-agency';
+          if (!this.dossier.sentWithCommand) this.markSent(step, cursor);
           continue;
         }
         case 'awaiting-agency': {
@@ -197,6 +197,17 @@ export class StepRunner<Input> {
    */
   private waitUntil(predicate: () => boolean, delayMs: number): Promise<boolean> {
     return this.dossier.cheap ? this.dossier.alarm.wait(predicate, delayMs) : condition(predicate, delayMs);
+  }
+
+  /** The step's command is out (or, under 'sent-with-command', in the batch): wait for the agency. */
+  private markSent(step: StepView, cursor: StepCursor): void {
+    step.sentAt = this.dossier.now().toISOString();
+    this.dossier.setStep(step, cursor.resendingOverdue ? 'retrying' : 'sent');
+    cursor.resendingOverdue = false;
+    const attemptDeadline = dueAt(this.dossier.now(), this.service.workingDays, this.dossier.calendar);
+    const legalDeadline = step.dueAt ? new Date(step.dueAt) : attemptDeadline;
+    cursor.until = (legalDeadline > this.dossier.now() ? legalDeadline : attemptDeadline).toISOString();
+    cursor.phase = 'awaiting-agency';
   }
 
   /** A step stops here for the next run, which resumes it from `cursor`. */

@@ -76,6 +76,28 @@ describe('birth bundle', () => {
     await h.record(handle, 'birth-bundle-completed');
   });
 
+  it('costs a happy birth one local activity per status change batch, within 30 events and 5 workflow tasks', async () => {
+    const id = dossierId();
+    const handle = await h.start({ dossierId: id, input: birthInput() });
+    const birth = await h.command(id, 'register-birth');
+    await h.answer(handle, birth, 'BirthRegistered.v1', birthResult);
+    const residence = await h.command(id, 'register-residence');
+    const card = await h.command(id, 'issue-health-insurance-card');
+    await h.answer(handle, residence, 'PermanentResidenceRegistered.v1', residenceResult);
+    await h.answer(handle, card, 'HealthInsuranceCardIssued.v1', cardResult);
+    expect((await handle.result()).status).toBe('result-returned');
+
+    const events = (await handle.fetchHistory()).events ?? [];
+    const count = (kind: (e: (typeof events)[number]) => unknown) => events.filter(kind).length;
+    // One batch when the dossier is received (the birth command with its 'received' change), one
+    // when the birth result starts the parallel stage, one when the dossier closes.
+    expect(count((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toBe(3);
+    expect(count((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')).toBe(1);
+    expect(count((e) => e.activityTaskScheduledEventAttributes)).toBe(0);
+    expect(count((e) => e.workflowTaskCompletedEventAttributes)).toBeLessThanOrEqual(5);
+    expect(events.length).toBeLessThanOrEqual(30);
+  });
+
   it('rejects the dossier when the birth registration is rejected, cancelling the later steps', async () => {
     const id = dossierId();
     const handle = await h.start({ dossierId: id, input: birthInput() });

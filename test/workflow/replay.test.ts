@@ -12,7 +12,8 @@ import { testDataConverter } from '../support/workflow-env';
 // a timer per wait) and stay: dossiers started then must still replay; so do
 // `*.before-local-commands.json`, recorded before agency commands went out as local activities, and
 // `*.before-batched-publish.json`, recorded before a workflow task's commands and status changes
-// went out in one local activity.
+// went out in one local activity, and `*.before-sent-with-command.json`, recorded before a step
+// counted as sent when its command joined that batch (so 'received' took a second one).
 const dir = fileURLToPath(new URL('../histories/', import.meta.url));
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.json'))
@@ -43,6 +44,8 @@ describe('replay of stored histories', () => {
         'death-bundle-variant-4.before-local-commands.json',
         'birth-bundle-completed.before-batched-publish.json',
         'death-bundle-variant-4.before-batched-publish.json',
+        'birth-bundle-completed.before-sent-with-command.json',
+        'death-bundle-variant-4.before-sent-with-command.json',
       ]),
     );
   });
