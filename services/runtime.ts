@@ -19,7 +19,7 @@ import { provisionKafka } from '../platform/kafka-admin';
 import type { Logger } from '../platform/logger';
 import { citizenKeyerFor } from '../platform/pseudonym';
 import type { KafkaService } from '../contracts/principals';
-import { temporalConnectionOptions } from '../platform/temporal';
+import { temporalConnectionOptions, type TemporalCaller } from '../platform/temporal';
 import { buildRegistryServer, httpRegistry, startRegistry } from '../registry';
 import { startApi, type RunningApi } from './api';
 import { startEventBridge } from './event-bridge';
@@ -216,16 +216,20 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
       stops.push(() => orchestrator.stop());
     }
     if (selection.bridge || selection.api) {
-      const connection = await Connection.connect(
-        temporalConnectionOptions(endpoints.temporal.address, config.temporal),
-      );
-      stops.push(() => connection.close());
-      const client = new Client({
-        connection,
-        namespace: endpoints.temporal.namespace,
-        dataConverter: { payloadCodecs: [codec] },
-      });
+      // The api's own connection gives up sooner than the bridge's (see TemporalCaller).
+      const temporalClient = async (caller: TemporalCaller) => {
+        const connection = await Connection.connect(
+          temporalConnectionOptions(endpoints.temporal.address, config.temporal, caller),
+        );
+        stops.push(() => connection.close());
+        return new Client({
+          connection,
+          namespace: endpoints.temporal.namespace,
+          dataConverter: { payloadCodecs: [codec] },
+        });
+      };
       if (selection.bridge) {
+        const client = await temporalClient('background');
         const bridge: RunningConsumer = await startEventBridge({
           kafka: kafka('event-bridge'),
           keyring: keyring('event-bridge'),
@@ -235,6 +239,7 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
         stops.push(() => bridge.stop());
       }
       if (selection.api) {
+        const client = await temporalClient('interactive');
         const backOffices = Object.fromEntries(
           agencyIds.map((agency) => [
             agency,
