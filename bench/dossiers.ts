@@ -22,7 +22,7 @@ import { startOrchestrator } from '../services/orchestrator';
 import { startServices } from '../services/runtime';
 import { agencyEventSignal } from '../workflows/messages';
 import { cpuMeter, printCpu } from './cpu';
-import { benchStack, printTable, type BenchRow } from './stack';
+import { benchStack, percentile, printTable, type BenchRow } from './stack';
 import { busKeySettings, loadBusKeyring } from '../platform/bus';
 
 /**
@@ -236,6 +236,44 @@ function printMix(rows: (BenchRow & { mix: Record<string, number> })[]): void {
     );
 }
 
+/** The issue's targets for the full system, against the bare engine of the same run. */
+const targets = { share: 0.6, p99Ratio: 2, events: 30, workflowTasks: 5 };
+
+/** Prints each target with the full system's figure and whether it is met. */
+function printVerdict(bare: BenchRow, full: BenchRow): void {
+  const p99 = (row: BenchRow) =>
+    percentile(
+      [...row.latenciesMs].sort((a, b) => a - b),
+      99,
+    );
+  const share = full.count / full.seconds / (bare.count / bare.seconds);
+  const checks: [string, string, boolean][] = [
+    [
+      `throughput at least ${targets.share * 100}% of the bare engine`,
+      `${(share * 100).toFixed(0)}%`,
+      share >= targets.share,
+    ],
+    [
+      `p99 at most ${targets.p99Ratio}x the bare engine's`,
+      `${(p99(full) / p99(bare)).toFixed(2)}x`,
+      p99(full) <= targets.p99Ratio * p99(bare),
+    ],
+    [
+      `at most ${targets.events} history events per dossier`,
+      (full.events ?? Number.NaN).toFixed(1),
+      (full.events ?? Infinity) <= targets.events,
+    ],
+    [
+      `at most ${targets.workflowTasks} workflow tasks per dossier`,
+      (full.workflowTasks ?? Number.NaN).toFixed(1),
+      (full.workflowTasks ?? Infinity) <= targets.workflowTasks,
+    ],
+  ];
+  console.log('\ntargets (full system)');
+  for (const [target, figure, met] of checks)
+    console.log(`${target.padEnd(48)} ${figure.padStart(8)}  ${met ? 'met' : 'MISSED'}`);
+}
+
 /** A worker for the bare-engine row: the bare shape and its no-op activity, default tuning like the orchestrator. */
 async function startBareWorker(address: string, namespace: string, config: ReturnType<typeof loadConfig>) {
   const connection = await NativeConnection.connect({ address });
@@ -351,6 +389,8 @@ async function main(): Promise<number> {
       'CPU milliseconds per dossier, by process (servers with their children; node runs every worker and service)',
       rows,
     );
+    // The figures are the result: a missed target is reported, not an error (machines are noisy).
+    printVerdict(rows[0]!, rows[2]!);
     return 0;
   } finally {
     await bare.stop();
