@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -21,6 +19,7 @@ import { startOrchestrator, workflowBundlerOptions } from '../../services/orches
 import { bundleInThread } from '../../services/workflow-bundle';
 import { birthInput } from '../fixtures/dossiers';
 import { testKeyring } from '../support/bus-keys';
+import { runOps } from '../support/ops-cli';
 import { startPortal } from '../support/portal';
 import { startSystem } from '../support/system';
 import { testDataConverter } from '../support/workflow-env';
@@ -65,18 +64,9 @@ const waitFor = async <T>(probe: () => Promise<T | undefined>, timeoutMs = 90_00
   return found!;
 };
 
-/**
- * `npm run ops -- ...` against a portal, as an operator would run it: the same command line in a
- * process of its own, started with the TypeScript loader directly (npx and tsx's own launcher
- * cost two more Node start-ups per call).
- */
-const ops = async (api: { url: string; token: typeof portal.token }, ...args: string[]) => {
-  const env = { ...process.env, LIENTHONG_API_URL: api.url, LIENTHONG_TOKEN: await api.token('operator') };
-  return promisify(execFile)(process.execPath, ['--import', 'tsx', 'ops/cli.ts', ...args], { env }).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (err: { code: number; stdout: string; stderr: string }) => err,
-  );
-};
+/** `npm run ops -- ...` against a portal, as an operator would run it. */
+const ops = async (api: { url: string; token: typeof portal.token }, ...args: string[]) =>
+  runOps({ url: api.url, token: await api.token('operator') }, args);
 const jsonOf = (stdout: string) => JSON.parse(stdout.slice(stdout.search(/[[{]/))) as Record<string, unknown>;
 
 type Api = Pick<typeof portal, 'call'>;
