@@ -209,11 +209,14 @@ describe('a bad deploy', () => {
 describe('an agency outage', () => {
   it('leaves dossiers failed awaiting an operator; ops stuck lists them and ops bulk retry replays them once it is over', async () => {
     const since = new Date(Date.now() - 1_000).toISOString();
-    // Simulated time runs 10,000 times faster: a step's legal deadline passes in seconds. One
+    // Simulated time starts on a Friday at 15:01 (after the cut-off) and runs 28,000 times faster:
+    // the birth registration, due on Monday at 17:00, has about 9 s to complete; the residence step
+    // runs out on Wednesday at 17:00, about 16 s after submission, and the retry has at least 2 more
+    // working days. (From a Monday, the same 9 s for the birth left the residence step 27 s.) One
     // attempt, then the step waits for an operator.
     const fast = await startPortal(system, endpoints, pool, log, {
       settings: {
-        clock: { realEpochMs: Date.now(), simulatedEpochMs: Date.parse('2026-11-23T08:01:00Z'), factor: 10_000 },
+        clock: { realEpochMs: Date.now(), simulatedEpochMs: Date.parse('2026-11-27T08:01:00Z'), factor: 28_000 },
         maxAttempts: 1,
       },
     });
