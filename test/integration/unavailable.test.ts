@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { catalogue } from '../../contracts/procedures';
 import { buildBackOfficeServer, httpBackOffice } from '../../agencies/runtime/back-office-http';
@@ -95,7 +95,12 @@ beforeAll(async () => {
   const kafka = kafkaFor(endpoints.kafka, 'admin', { clientId: 'unavailable-test' }, log);
   const registry = await isolatedRegistry(kafka, endpoints, log);
   cleanups.push(() => registry.stop());
-  const connection = await Connection.connect({ address: `127.0.0.1:${proxies.temporal.port}` });
+  // The SDK's default retries an unreachable server 10 times, over about 40 s, before a call fails;
+  // what this file checks is the api's answer then, so this client gives up after a second try.
+  const connection = await Connection.connect({
+    address: `127.0.0.1:${proxies.temporal.port}`,
+    interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 2 }))],
+  });
   cleanups.push(() => connection.close());
   const client = new Client({ connection, namespace: endpoints.temporal.namespace, dataConverter: testDataConverter });
 
