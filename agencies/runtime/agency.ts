@@ -169,8 +169,7 @@ export async function runAgency(module: AgencyModule, options: AgencyOptions) {
     relayOnce: relay,
     async stop() {
       await Promise.all(loops.map((l) => l.stop()));
-      await consumer.stop();
-      await readModel.stop();
+      await Promise.all([consumer.stop(), readModel.stop()]);
       await publisher.disconnect();
       log.info('agency stopped');
     },

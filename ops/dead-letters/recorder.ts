@@ -4,6 +4,7 @@ import { cloudEventHeaders } from '../../contracts/cloudevents';
 import { consumerGroups } from '../../contracts/principals';
 import { deadLetterTopic, topicSpecs, type TopicSpec } from '../../contracts/topics';
 import { isDatabaseUnavailable } from '../../platform/database';
+import { consumerFetchMaxWaitMs } from '../../platform/kafka';
 import { headerText, openMessage, type BusKeyring } from '../../platform/bus';
 import type { Logger } from '../../platform/logger';
 import type { DeadLetterSighting, DeadLetterStore } from './store';
@@ -97,6 +98,7 @@ export async function startDeadLetterRecorder(deps: {
     groupId: deps.groupId ?? consumerGroups.deadLetterRecorder,
     sessionTimeout: 15_000,
     heartbeatInterval: 3_000,
+    maxWaitTimeInMs: consumerFetchMaxWaitMs,
   });
   await consumer.connect();
   for (const spec of topicSpecs) await consumer.subscribe({ topic: deadLetterTopic(spec.name), fromBeginning: true });

@@ -3,6 +3,7 @@ import { Partitioners, type IHeaders, type Kafka } from 'kafkajs';
 import { cloudEventHeaders } from '../../contracts/cloudevents';
 import { deadLetterTopic } from '../../contracts/topics';
 import { headerText } from '../../platform/bus';
+import { consumerFetchMaxWaitMs } from '../../platform/kafka';
 import { consumerGroups } from '../../contracts/principals';
 
 /** One dead-lettered message, as operators list it. */
@@ -40,7 +41,12 @@ async function readDeadLetters(kafka: Kafka, topic: string): Promise<RawDeadLett
   const rows: RawDeadLetter[] = [];
   if (pending.size === 0) return rows;
   const groupId = `${consumerGroups.deadLetterReaderPrefix}${randomUUID()}`;
-  const consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+  const consumer = kafka.consumer({
+    groupId,
+    sessionTimeout: 10_000,
+    heartbeatInterval: 1_000,
+    maxWaitTimeInMs: consumerFetchMaxWaitMs,
+  });
   await consumer.connect();
   try {
     await consumer.subscribe({ topic: dlq, fromBeginning: true });

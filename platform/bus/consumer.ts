@@ -3,6 +3,7 @@ import { Partitioners, type Consumer, type IHeaders, type Kafka, type KafkaMessa
 import type { CloudEvent } from '../../contracts/cloudevents';
 import { deadLetterTopic, type TopicSpec } from '../../contracts/topics';
 import { isDatabaseUnavailable } from '../database';
+import { consumerFetchMaxWaitMs } from '../kafka';
 import type { Logger } from '../logger';
 import { createLogLimiter } from '../log-limiter';
 import { decodeEvent } from './envelope';
@@ -109,6 +110,7 @@ export async function runConsumer(options: ConsumerOptions): Promise<RunningCons
     groupId,
     sessionTimeout,
     heartbeatInterval: Math.min(3_000, sessionTimeout / 3),
+    maxWaitTimeInMs: consumerFetchMaxWaitMs,
   });
   await consumer.connect();
   for (const spec of options.topics)

@@ -515,19 +515,19 @@ describe('operators', () => {
     'find a dossier stuck behind an agency outage, reset it, retry it after the outage, redrive the dead letter; the audit log shows each action',
     { timeout: 180_000 },
     async () => {
-      // Simulated time starts on a Monday at 15:01 (after the cut-off) and runs 10,000 times faster:
-      // the residence step's 2 working days pass in about 17 s. One attempt, then an operator.
+      // Simulated time starts on a Friday at 15:01 (after the cut-off) and runs 28,000 times faster:
+      // the birth registration, due on Monday at 17:00, has about 9 s to complete; the residence step
+      // runs out on Wednesday at 17:00, about 16 s after submission, and a retry has at least 2 more
+      // working days. (From a Monday, the same 9 s for the birth left the residence step 27 s.) One
+      // attempt, then an operator.
       const fast = await startPortal({
-        clock: { realEpochMs: Date.now(), simulatedEpochMs: Date.parse('2026-11-23T08:01:00Z'), factor: 10_000 },
+        clock: { realEpochMs: Date.now(), simulatedEpochMs: Date.parse('2026-11-27T08:01:00Z'), factor: 28_000 },
         maxAttempts: 1,
       });
-      // Long enough for two deadlines (the reset run's may span a weekend) inside the outage.
-      const outageEnds = Date.now() + 75_000;
-      await system.restartAgency('residence', 'auto', {
-        latencyMs: 0,
-        failureRate: 0,
-        outages: [{ from: new Date(Date.now() - 1_000), to: new Date(outageEnds) }],
-      });
+      // The agency reads its outage windows at each command: the outage ends when the test says
+      // so, once both runs' attempts have run out in it, rather than at a guessed wall-clock time.
+      const outage = { from: new Date(Date.now() - 1_000), to: new Date(Date.now() + 170_000) };
+      await system.restartAgency('residence', 'auto', { latencyMs: 0, failureRate: 0, outages: [outage] });
       try {
         const { body } = await fast.call('citizen-lan', 'POST', '/api/dossiers', apiBirth(9));
         const dossierId = body!.dossierId as string;
@@ -570,7 +570,8 @@ describe('operators', () => {
           ).status,
         ).toBe(403);
 
-        await new Promise((r) => setTimeout(r, Math.max(0, outageEnds - Date.now() + 500)));
+        // The police registry is back.
+        outage.to = new Date();
         const retried = await fast.call(
           'operator',
           'POST',

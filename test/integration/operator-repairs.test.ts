@@ -1,6 +1,7 @@
-import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -14,9 +15,11 @@ import {
 } from '../../ops/operations';
 import { createPool, type Pool } from '../../platform/database';
 import { createLogger } from '../../platform/logger';
-import { startOrchestrator } from '../../services/orchestrator';
+import { startOrchestrator, workflowBundlerOptions } from '../../services/orchestrator';
+import { bundleInThread } from '../../services/workflow-bundle';
 import { birthInput } from '../fixtures/dossiers';
 import { testKeyring } from '../support/bus-keys';
+import { runOps } from '../support/ops-cli';
 import { startPortal } from '../support/portal';
 import { startSystem } from '../support/system';
 import { testDataConverter } from '../support/workflow-env';
@@ -35,7 +38,16 @@ let system: Awaited<ReturnType<typeof startSystem>>;
 let pool: Pool;
 let portal: Awaited<ReturnType<typeof startPortal>>;
 
+/** The bad deploy's workflows, bundled in a thread while the system starts (seconds of CPU the test would wait for). */
+let badDeployBundle: Promise<string>;
+
 beforeAll(async () => {
+  badDeployBundle = bundleInThread({ workflowsPath: badDeploy, ...workflowBundlerOptions }, log).then(({ code }) => {
+    const path = join(inject('dataDir'), `bad-deploy-${randomUUID()}.js`);
+    writeFileSync(path, code);
+    return path;
+  });
+  badDeployBundle.catch(() => undefined); // awaited by the test, which reports a failure
   system = await startSystem(endpoints, log);
   pool = createPool(endpoints.postgres.url);
   portal = await startPortal(system, endpoints, pool, log);
@@ -53,13 +65,8 @@ const waitFor = async <T>(probe: () => Promise<T | undefined>, timeoutMs = 90_00
 };
 
 /** `npm run ops -- ...` against a portal, as an operator would run it. */
-const ops = async (api: { url: string; token: typeof portal.token }, ...args: string[]) => {
-  const env = { ...process.env, LIENTHONG_API_URL: api.url, LIENTHONG_TOKEN: await api.token('operator') };
-  return promisify(execFile)('npx', ['tsx', 'ops/cli.ts', ...args], { env }).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (err: { code: number; stdout: string; stderr: string }) => err,
-  );
-};
+const ops = async (api: { url: string; token: typeof portal.token }, ...args: string[]) =>
+  runOps({ url: api.url, token: await api.token('operator') }, args);
 const jsonOf = (stdout: string) => JSON.parse(stdout.slice(stdout.search(/[[{]/))) as Record<string, unknown>;
 
 type Api = Pick<typeof portal, 'call'>;
@@ -131,7 +138,7 @@ describe('a bad deploy', () => {
         kafka: system.kafkaOf('orchestrator'),
         keyring: testKeyring('orchestrator'),
         log,
-        workflowsPath: badDeploy,
+        workflowBundle: { codePath: await badDeployBundle },
       });
       try {
         for (const dossierId of dossierIds) await approve('civil-status', dossierId);
@@ -150,11 +157,6 @@ describe('a bad deploy', () => {
           async () => (await stuckReasons(portal, dossierId)).includes('workflow-task-failing') || undefined,
           180_000,
         );
-      const stuck = await ops(portal, 'stuck', '--limit', '500');
-      expect(stuck.code, stuck.stderr).toBe(0);
-      for (const dossierId of dossierIds) expect(stuck.stdout).toContain(dossierId);
-      expect(stuck.stdout).toMatch(/\d+ workflow-task-failing/);
-
       const selection = ['--task-failing', '--procedure', 'birth-bundle', '--from', since];
       const reset = [
         'bulk',
@@ -166,7 +168,14 @@ describe('a bad deploy', () => {
         '--reason',
         'undo the bad deploy',
       ];
-      const dry = await ops(portal, ...reset, '--dry-run');
+      // Both only read: they run side by side.
+      const [stuck, dry] = await Promise.all([
+        ops(portal, 'stuck', '--limit', '500'),
+        ops(portal, ...reset, '--dry-run'),
+      ]);
+      expect(stuck.code, stuck.stderr).toBe(0);
+      for (const dossierId of dossierIds) expect(stuck.stdout).toContain(dossierId);
+      expect(stuck.stdout).toMatch(/\d+ workflow-task-failing/);
       expect(dry.code, dry.stderr).toBe(0);
       expect(dry.stdout).toMatch(/^3 running dossier\(s\) match: .*TemporalReportedProblems IN/);
 
@@ -200,11 +209,14 @@ describe('a bad deploy', () => {
 describe('an agency outage', () => {
   it('leaves dossiers failed awaiting an operator; ops stuck lists them and ops bulk retry replays them once it is over', async () => {
     const since = new Date(Date.now() - 1_000).toISOString();
-    // Simulated time runs 10,000 times faster: a step's legal deadline passes in seconds. One
+    // Simulated time starts on a Friday at 15:01 (after the cut-off) and runs 28,000 times faster:
+    // the birth registration, due on Monday at 17:00, has about 9 s to complete; the residence step
+    // runs out on Wednesday at 17:00, about 16 s after submission, and the retry has at least 2 more
+    // working days. (From a Monday, the same 9 s for the birth left the residence step 27 s.) One
     // attempt, then the step waits for an operator.
     const fast = await startPortal(system, endpoints, pool, log, {
       settings: {
-        clock: { realEpochMs: Date.now(), simulatedEpochMs: Date.parse('2026-11-23T08:01:00Z'), factor: 10_000 },
+        clock: { realEpochMs: Date.now(), simulatedEpochMs: Date.parse('2026-11-27T08:01:00Z'), factor: 28_000 },
         maxAttempts: 1,
       },
     });
@@ -220,21 +232,6 @@ describe('an agency outage', () => {
           async () => (await stuckReasons(fast, dossierId)).includes('failed-awaiting-operator') || undefined,
         );
 
-      const stuck = await ops(fast, 'stuck', '--json', '--limit', '500');
-      expect(stuck.code, stuck.stderr).toBe(0);
-      const listed = (jsonOf(stuck.stdout).dossiers as { dossierId: string; reasons: string[] }[]).filter((d) =>
-        dossierIds.includes(d.dossierId),
-      );
-      expect(listed).toHaveLength(3);
-      for (const entry of listed) expect(entry.reasons).toContain('failed-awaiting-operator');
-      const shown = await ops(fast, 'show', dossierIds[0]!, '--json');
-      expect(shown.code, shown.stderr).toBe(0);
-      expect(
-        (jsonOf(shown.stdout).dossier as { steps: { stepId: string; status: string }[] }).steps.find(
-          (s) => s.stepId === 'register-residence',
-        )?.status,
-      ).toBe('failed');
-
       const retry = [
         'bulk',
         '--action',
@@ -249,7 +246,25 @@ describe('an agency outage', () => {
         '--reason',
         'the police registry is back',
       ];
-      const dry = await ops(fast, ...retry, '--dry-run');
+      // All three only read: they run side by side.
+      const [stuck, shown, dry] = await Promise.all([
+        ops(fast, 'stuck', '--json', '--limit', '500'),
+        ops(fast, 'show', dossierIds[0]!, '--json'),
+        ops(fast, ...retry, '--dry-run'),
+      ]);
+      expect(stuck.code, stuck.stderr).toBe(0);
+      const listed = (jsonOf(stuck.stdout).dossiers as { dossierId: string; reasons: string[] }[]).filter((d) =>
+        dossierIds.includes(d.dossierId),
+      );
+      expect(listed).toHaveLength(3);
+      for (const entry of listed) expect(entry.reasons).toContain('failed-awaiting-operator');
+      expect(shown.code, shown.stderr).toBe(0);
+      expect(
+        (jsonOf(shown.stdout).dossier as { steps: { stepId: string; status: string }[] }).steps.find(
+          (s) => s.stepId === 'register-residence',
+        )?.status,
+      ).toBe('failed');
+
       expect(dry.code, dry.stderr).toBe(0);
       expect(dry.stdout).toMatch(/^3 running dossier\(s\) match: /);
 

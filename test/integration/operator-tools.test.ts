@@ -1,11 +1,10 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { commandTopic } from '../../contracts/topics';
 import { createPool, type Pool } from '../../platform/database';
 import { createLogger } from '../../platform/logger';
 import { birthInput } from '../fixtures/dossiers';
+import { runOps } from '../support/ops-cli';
 import { startPortal } from '../support/portal';
 import { startSystem } from '../support/system';
 
@@ -170,13 +169,7 @@ describe('a bulk retry job', () => {
 });
 
 describe('the ops command line', () => {
-  const ops = async (...args: string[]) => {
-    const env = { ...process.env, LIENTHONG_API_URL: portal.url, LIENTHONG_TOKEN: await portal.token('operator') };
-    return promisify(execFile)('npx', ['tsx', 'ops/cli.ts', ...args], { env }).then(
-      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-      (err: { code: number; stdout: string; stderr: string }) => err,
-    );
-  };
+  const ops = async (...args: string[]) => runOps({ url: portal.url, token: await portal.token('operator') }, args);
 
   it('lists the stuck dossiers, runs a bulk retry to the end, and names a bad flag without a stack trace', async () => {
     // Two dossiers wait at residence, so a bulk retry acts on more than one and must ask first.
@@ -184,24 +177,29 @@ describe('the ops command line', () => {
     const { body } = await portal.call('citizen-lan', 'POST', '/api/dossiers', birthInput(37));
     expect(typeof body.dossierId).toBe('string');
 
-    const stuck = await ops('stuck', '--json', '--limit', '500');
+    // None of these acts on anything: they run side by side.
+    const [stuck, table, refused, bad, closed] = await Promise.all([
+      ops('stuck', '--json', '--limit', '500'),
+      ops('stuck'),
+      ops(
+        'bulk',
+        '--action',
+        'retry',
+        '--step-id',
+        'register-residence',
+        '--step',
+        'register-residence',
+        '--reason',
+        'again please',
+      ),
+      ops('search', '--limit', 'lots'),
+      ops('retry', 'HS-20991231-NONE000001', 'register-birth', '--reason', 'try it'),
+    ]);
     expect(stuck.code, stuck.stderr).toBe(0);
     expect(JSON.parse(stuck.stdout)).toHaveProperty('counts');
-    const table = await ops('stuck');
     expect(table.stdout).toMatch(/^\d+ stuck: \d+ overdue/);
     expect(table.stdout).toMatch(/AGENCY\s+OUTBOXUNPUBLISHED/);
 
-    const refused = await ops(
-      'bulk',
-      '--action',
-      'retry',
-      '--step-id',
-      'register-residence',
-      '--step',
-      'register-residence',
-      '--reason',
-      'again please',
-    );
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/Refusing without --yes/);
 
@@ -225,11 +223,9 @@ describe('the ops command line', () => {
     expect(summary.state).toBe('done');
     expect(summary.done).toBeGreaterThanOrEqual(1);
 
-    const bad = await ops('search', '--limit', 'lots');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--limit must be a whole number/);
     expect(bad.stderr).not.toMatch(/at .*\.ts:\d+/);
-    const closed = await ops('retry', 'HS-20991231-NONE000001', 'register-birth', '--reason', 'try it');
     expect(closed.code).toBe(1);
     expect(closed.stderr.trim().split('\n')).toHaveLength(1);
   });

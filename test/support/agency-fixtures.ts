@@ -14,7 +14,7 @@ import { createPublisher, decodeEvent, openMessage, type EventPublisher } from '
 import { testKeyring } from './bus-keys';
 import { createPool, type Pool } from '../../platform/database';
 import type { Endpoints } from '../../platform/endpoints';
-import { ensureTopics } from '../../platform/kafka';
+import { consumerFetchMaxWaitMs, ensureTopics } from '../../platform/kafka';
 import type { Logger } from '../../platform/logger';
 import { isolatedRegistry } from './registry-fixtures';
 
@@ -168,7 +168,7 @@ export async function collectEvents(kafka: Kafka, spec: TopicSpec) {
   // Read as the topic's consumer would, with its keys: signed by the agency, then decrypted.
   const keyring = testKeyring(spec.consumers[0]!, spec);
   const seen: CloudEvent[] = [];
-  const consumer = kafka.consumer({ groupId: `collector-${randomUUID()}` });
+  const consumer = kafka.consumer({ groupId: `collector-${randomUUID()}`, maxWaitTimeInMs: consumerFetchMaxWaitMs });
   await consumer.connect();
   await consumer.subscribe({ topic: spec.name, fromBeginning: true });
   await consumer.run({
