@@ -6,6 +6,7 @@ import type { ProcedureInputBase } from '../contracts/procedures/define';
 import { dossierSearchKeys } from '../contracts/search-attributes';
 import type { DossierRecords } from '../platform/dossier-records';
 import type { CitizenKeyer } from '../platform/pseudonym';
+import { statusQuery } from '../workflows/messages';
 import type { PeopleCheck } from './people-check';
 import { HttpProblem, unprocessable } from './problems';
 import { applicationHash, idempotentDossierId, newDossierId } from './submission-ids';
@@ -13,6 +14,9 @@ import type { LedgerTransaction, SubmissionLedger } from './submission-ledger';
 
 /** The statuses after which the same birth or death may be applied for again: nothing was registered. */
 const reopeningStatuses: readonly DossierStatus[] = ['rejected', 'not-accepted', 'withdrawn'];
+
+/** How long a conflicting submission asks the holding dossier's workflow for its status. */
+const liveStatusTimeoutMs = 2_000;
 
 export interface Submission {
   dossierId: string;
@@ -66,19 +70,41 @@ export function createSubmit(deps: {
    * is in neither holds nothing.
    */
   async function holds(dossierId: string): Promise<boolean> {
-    const status = await currentStatus(dossierId);
-    return status !== undefined && !reopeningStatuses.includes(status as DossierStatus);
+    const current = await currentStatus(dossierId);
+    if (current === undefined || reopeningStatuses.includes(current.status as DossierStatus)) return false;
+    if (!current.running) return true;
+    // The attribute trails a running workflow by a moment (it is upserted once the task's commands
+    // are out): a dossier withdrawn just now still reads as holding. The workflow itself knows.
+    const live = await liveStatus(dossierId);
+    return live === undefined || !reopeningStatuses.includes(live);
   }
 
-  /** The dossier's status from Temporal, else from its record; undefined if neither knows it. */
-  async function currentStatus(dossierId: string): Promise<string | undefined> {
+  /** A dossier's status from its workflow's own state; undefined if it cannot say within 2 s. */
+  async function liveStatus(dossierId: string): Promise<DossierStatus | undefined> {
+    try {
+      const view = await client.connection.withDeadline(Date.now() + liveStatusTimeoutMs, () =>
+        client.workflow.getHandle(dossierId).query(statusQuery),
+      );
+      return view.status;
+    } catch {
+      // No worker, or Temporal away: the attribute's answer stands.
+      return undefined;
+    }
+  }
+
+  /** The dossier's status from Temporal (and whether it runs), else from its record; undefined if neither knows it. */
+  async function currentStatus(dossierId: string): Promise<{ status: string; running: boolean } | undefined> {
     try {
       const described = await client.workflow.getHandle(dossierId).describe();
-      // Every dossier starts with the attribute set; 'submitted' only guards a run started otherwise.
-      return described.typedSearchAttributes.get(dossierSearchKeys.DossierStatus) ?? 'submitted';
+      return {
+        // Every dossier starts with the attribute set; 'submitted' only guards a run started otherwise.
+        status: described.typedSearchAttributes.get(dossierSearchKeys.DossierStatus) ?? 'submitted',
+        running: described.status.name === 'RUNNING',
+      };
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
-      return (await records?.get(dossierId))?.status;
+      const record = await records?.get(dossierId);
+      return record && { status: record.status, running: false };
     }
   }
 

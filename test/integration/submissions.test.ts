@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { dossierSearchKeys } from '../../contracts/search-attributes';
 import { freePort } from '../../infra/process';
 import type { AesGcmPayloadCodec } from '../../platform/codec';
 import { loadConfig } from '../../platform/config';
@@ -180,17 +179,6 @@ describe('one application per birth', () => {
       });
       expect(withdrawn.status).toBe(200);
       await expect.poll(() => statusOf(firstId), { timeout: 30_000 }).toBe('withdrawn');
-      // A submission reads the DossierStatus search attribute, which the workflow upserts once the
-      // withdrawal's cancel command is out: a moment after the status reads withdrawn.
-      await expect
-        .poll(
-          async () =>
-            (await system.client.workflow.getHandle(firstId).describe()).typedSearchAttributes.get(
-              dossierSearchKeys.DossierStatus,
-            ),
-          { timeout: 30_000 },
-        )
-        .toBe('withdrawn');
 
       const anew = await submit(birth(32));
       expect(anew.status).toBe(201);

@@ -47,10 +47,16 @@ function fakeLedger() {
   return { ledger, natural: () => natural, forget };
 }
 
-/** Temporal as far as submitting needs it: started workflow ids and each dossier's status attribute. */
+/**
+ * Temporal as far as submitting needs it: started workflow ids, each dossier's status attribute,
+ * and the status its running workflow answers a query with (the attribute's, unless set in `live`;
+ * `unanswered` when no worker answers).
+ */
 function fakeTemporal() {
   const statuses = new Map<string, string>();
+  const live = new Map<string, string | 'unanswered'>();
   const client = {
+    connection: { withDeadline: <T>(_deadline: number, fn: () => Promise<T>) => fn() },
     workflow: {
       start: async (_type: string, options: { workflowId: string }) => {
         if (statuses.has(options.workflowId))
@@ -60,17 +66,21 @@ function fakeTemporal() {
       getHandle: (dossierId: string) => ({
         describe: async () => {
           if (!statuses.has(dossierId)) throw new WorkflowNotFoundError('not found', dossierId, undefined);
-          return { typedSearchAttributes: { get: () => statuses.get(dossierId) } };
+          return { typedSearchAttributes: { get: () => statuses.get(dossierId) }, status: { name: 'RUNNING' } };
+        },
+        query: async () => {
+          if (live.get(dossierId) === 'unanswered') throw new Error('no worker answered in time');
+          return { status: live.get(dossierId) ?? statuses.get(dossierId) };
         },
       }),
     },
   } as unknown as Client;
-  return { client, statuses };
+  return { client, statuses, live };
 }
 
 function setup(checkPeople: () => Promise<undefined> = async () => undefined) {
   const { ledger, natural, forget } = fakeLedger();
-  const { client, statuses } = fakeTemporal();
+  const { client, statuses, live } = fakeTemporal();
   /** Closed dossiers' final status, as the dossier records keep it beyond Temporal's retention. */
   const archived = new Map<string, string>();
   const submit = createSubmit({
@@ -85,7 +95,7 @@ function setup(checkPeople: () => Promise<undefined> = async () => undefined) {
     // The people an application names are checked in people-check.test.ts.
     checkPeople,
   });
-  return { submit, statuses, natural, archived, forget };
+  return { submit, statuses, live, natural, archived, forget };
 }
 
 const problemOf = async (promise: Promise<unknown>) => {
@@ -149,6 +159,18 @@ describe('submitting an application', () => {
     const second = await submit(oneBirth(), 'citizen-lan', 'another-key-1');
     expect(second.created).toBe(true);
     expect([...natural().values()]).toEqual([second.dossierId, second.dossierId]);
+  });
+
+  it('accepts the birth again at once after its dossier was withdrawn, before the status attribute says so', async () => {
+    const { submit, statuses, live } = setup();
+    const first = await submit(oneBirth(), 'citizen-lan');
+    statuses.set(first.dossierId, 'processing');
+    // The workflow knows before its attribute does; a workflow that cannot answer keeps the claim.
+    live.set(first.dossierId, 'unanswered');
+    expect((await problemOf(submit(oneBirth(), 'citizen-lan'))).extensions.dossierId).toBe(first.dossierId);
+    live.set(first.dossierId, 'withdrawn');
+    const second = await submit(oneBirth(), 'citizen-lan');
+    expect(second.created).toBe(true);
   });
 
   it('refuses the same mother, child and birth date under another certificate reference', async () => {
