@@ -177,21 +177,22 @@ describe('the ops command line', () => {
     const { body } = await portal.call('citizen-lan', 'POST', '/api/dossiers', birthInput(37));
     expect(typeof body.dossierId).toBe('string');
 
+    const bulkRetry = [
+      'bulk',
+      '--action',
+      'retry',
+      '--step-id',
+      'register-residence',
+      '--step',
+      'register-residence',
+      '--reason',
+      'again please',
+    ];
     // None of these acts on anything: they run side by side.
     const [stuck, table, refused, bad, closed] = await Promise.all([
       ops('stuck', '--json', '--limit', '500'),
       ops('stuck'),
-      ops(
-        'bulk',
-        '--action',
-        'retry',
-        '--step-id',
-        'register-residence',
-        '--step',
-        'register-residence',
-        '--reason',
-        'again please',
-      ),
+      ops(...bulkRetry),
       ops('search', '--limit', 'lots'),
       ops('retry', 'HS-20991231-NONE000001', 'register-birth', '--reason', 'try it'),
     ]);
@@ -203,19 +204,7 @@ describe('the ops command line', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/Refusing without --yes/);
 
-    const run = await ops(
-      'bulk',
-      '--action',
-      'retry',
-      '--step-id',
-      'register-residence',
-      '--step',
-      'register-residence',
-      '--reason',
-      'again please',
-      '--yes',
-      '--json',
-    );
+    const run = await ops(...bulkRetry, '--yes', '--json');
     expect(run.code, run.stderr).toBe(0);
     // Its progress, as lines: stderr is not a terminal here.
     expect(run.stderr).toMatch(/^bulk .* \d+\/\d+ dossiers \| done \d+/m);
