@@ -15,7 +15,7 @@ import type { TemporalSettings } from './config';
  * `interactive` gives up after six attempts, about 2 s of backoff.
  */
 export type TemporalCaller = 'background' | 'interactive';
-export const interactiveAttempts = 6;
+const interactiveAttempts = 6;
 
 /** Connection options for the Temporal frontend, with TLS and API key when configured. */
 export function temporalConnectionOptions(

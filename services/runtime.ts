@@ -1,5 +1,5 @@
 import { checkDatesOn } from '../contracts/dossiers';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
 import { agencyDatabase, agencyIds, registryDatabase, type AgencyId } from '../contracts/agencies';
 import { workingDaysCalendar } from '../contracts/calendar';
@@ -19,7 +19,7 @@ import { provisionKafka } from '../platform/kafka-admin';
 import type { Logger } from '../platform/logger';
 import { citizenKeyerFor } from '../platform/pseudonym';
 import type { KafkaService } from '../contracts/principals';
-import { temporalConnectionOptions, type TemporalCaller } from '../platform/temporal';
+import { connectTemporal, type TemporalCaller } from '../platform/temporal';
 import { buildRegistryServer, httpRegistry, startRegistry } from '../registry';
 import { startApi, type RunningApi } from './api';
 import { startEventBridge } from './event-bridge';
@@ -218,9 +218,7 @@ export async function startServices(config: Config, endpoints: Endpoints, log: L
     if (selection.bridge || selection.api) {
       // The api's own connection gives up sooner than the bridge's (see TemporalCaller).
       const temporalClient = async (caller: TemporalCaller) => {
-        const connection = await Connection.connect(
-          temporalConnectionOptions(endpoints.temporal.address, config.temporal, caller),
-        );
+        const connection = await connectTemporal(endpoints.temporal.address, config.temporal, caller);
         stops.push(() => connection.close());
         return new Client({
           connection,
