@@ -13,6 +13,12 @@ export function createIdleLoop(options: {
   maxMs: number;
   /** How long to wait after a failed pass (a dependency down), instead of the idle backoff. */
   failedMs?: number;
+  /**
+   * The most one pass takes. A pass that took fewer drained what was there, so the loop waits
+   * (`minMs`, or less if woken) instead of making an empty pass at once: under load that was every
+   * other pass of an agency's decider and relay, three database round trips each.
+   */
+  batchSize?: number;
 }) {
   let running = true;
   let woken = false;
@@ -41,7 +47,7 @@ export function createIdleLoop(options: {
       }
       if (handled > 0) {
         idleMs = options.minMs;
-        continue;
+        if (options.batchSize === undefined || handled >= options.batchSize) continue;
       }
       await wait(failed ? (options.failedMs ?? options.maxMs) : idleMs);
       idleMs = woken ? options.minMs : Math.min(idleMs * 2, options.maxMs);

@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import type { Citizen, Relations } from '../contracts/population';
 import { populationChangesTopic, topicSpec, type TopicSpec } from '../contracts/topics';
-import { createOutboxRelay, createPublisher, type BusKeyring } from '../platform/bus';
+import { createOutboxRelay, createPublisher, outboxRelayBatch, type BusKeyring } from '../platform/bus';
 import type { Pool } from '../platform/database';
 import { createIdleLoop, wakingAfter } from '../platform/idle-loop';
 import { createLogLimiter } from '../platform/log-limiter';
@@ -54,6 +54,7 @@ export async function startRegistry(options: RegistryOptions) {
   const outage = createLogLimiter(log);
   const pollMs = options.pollIntervalMs ?? 50;
   const relaying = createIdleLoop({
+    batchSize: outboxRelayBatch,
     minMs: pollMs,
     maxMs: Math.max(pollMs, 1_000),
     failedMs: 1_000,

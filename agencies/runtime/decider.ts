@@ -23,6 +23,9 @@ export type CaseRow = CaseRef & { command_type: string; command: unknown };
 
 type Concluded = Exclude<Verdict, { outcome: 'needs-review' }>;
 
+/** The most queued cases one pass of the rules decides. */
+export const decideBatch = 20;
+
 /**
  * A decision whose event would not fit the agency's own contract (a reason code the agency does not
  * have, say): refused before anything is written, so the outbox never holds an event it cannot send.
@@ -163,7 +166,7 @@ export function createDecider(deps: {
     decideDue: (): Promise<number> =>
       inTransaction(deps.pool, async (client) => {
         const { rows } = await client.query<CaseRow>(
-          "select command_id, dossier_id, step_id, command_type, command from cases where status = 'queued' and decide_at <= now() order by decide_at limit 20 for update skip locked",
+          `select command_id, dossier_id, step_id, command_type, command from cases where status = 'queued' and decide_at <= now() order by decide_at limit ${decideBatch} for update skip locked`,
         );
         for (const c of rows) {
           const handler = handlerOf(c);

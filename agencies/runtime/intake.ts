@@ -75,10 +75,12 @@ export function createIntake(deps: IntakeDeps) {
       log.info({ ...context, latestAttempt: latest.attempt }, 'obsolete attempt of a step set aside');
       return true;
     }
-    await client.query(
-      "update cases set status = 'cancelled', updated_at = now() where dossier_id = $1 and step_id = $2 and status in ('queued', 'awaiting-worker')",
-      [row.dossier_id, row.step_id],
-    );
+    // The rows are locked: when none is open (a step's first attempt), there is nothing to stop.
+    if (rows.some((c) => c.status === 'queued' || c.status === 'awaiting-worker'))
+      await client.query(
+        "update cases set status = 'cancelled', updated_at = now() where dossier_id = $1 and step_id = $2 and status in ('queued', 'awaiting-worker')",
+        [row.dossier_id, row.step_id],
+      );
     return false;
   };
 

@@ -28,4 +28,4 @@ export {
 } from './errors';
 export { migrateProcessedEvents, withIdempotency } from './idempotency';
 export { createPublisher, type EventPublisher } from './publisher';
-export { createOutboxRelay } from './outbox-relay';
+export { createOutboxRelay, outboxRelayBatch } from './outbox-relay';

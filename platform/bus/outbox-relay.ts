@@ -2,6 +2,9 @@ import type { TopicSpec } from '../../contracts/topics';
 import { inTransaction, type Pool } from '../database';
 import type { EventPublisher } from './publisher';
 
+/** The most events one pass of a relay publishes. */
+export const outboxRelayBatch = 200;
+
 /**
  * One pass of a transactional outbox's relay over the `outbox` table of a service's database:
  * publishes committed events in order, marks them published once the broker has them; returns
@@ -29,7 +32,7 @@ export function createOutboxRelay(deps: {
       }>(
         `select id, event_id, event_type, subject, data from outbox where published_at is null${
           hold ? ' and (event_type <> $1 or created_at <= now() - make_interval(secs => $2))' : ''
-        } order by id limit 200 for update skip locked`,
+        } order by id limit ${outboxRelayBatch} for update skip locked`,
         hold ? [hold.eventType, hold.ms / 1000] : [],
       );
       if (rows.length === 0) return 0;

@@ -37,6 +37,33 @@ describe('an idle loop', () => {
     await loop.stop();
   });
 
+  it('waits after a pass that took less than a full batch, and runs again at once after a full one', async () => {
+    const results = [5, 5, 3];
+    const passes: number[] = [];
+    const loop = createIdleLoop({
+      minMs: 300,
+      maxMs: 10_000,
+      batchSize: 5,
+      pass: async () => {
+        passes.push(Date.now());
+        return results.shift() ?? 0;
+      },
+    });
+    await sleep(150);
+    // Two full batches and the partial one at once; then no empty pass right behind the partial one.
+    expect(passes).toHaveLength(3);
+    expect(passes[2]! - passes[0]!).toBeLessThan(100);
+    await sleep(300);
+    expect(passes).toHaveLength(4);
+    // A wake ends the wait at once.
+    results.push(2);
+    const woken = Date.now();
+    loop.wake();
+    while (passes.length < 5) await sleep(1);
+    expect(passes[4]! - woken).toBeLessThan(100);
+    await loop.stop();
+  });
+
   it('waits its failure interval after a pass that throws, and stops at once', async () => {
     let passes = 0;
     const loop = createIdleLoop({
