@@ -46,6 +46,13 @@ export interface ConsumerOptions {
    * never dead-lettered, and the outage is logged as a summary per interval.
    */
   isUnavailable?: (err: unknown) => boolean;
+  /**
+   * How often handled offsets are committed (default 1 s), and once more as the consumer stops.
+   * kafkajs commits after every batch, and under load a batch is a message or two: a commit
+   * request per message, a third of all the requests the brokers served in `npm run bench`.
+   * A process that dies redelivers what it handled since its last commit; handlers are idempotent.
+   */
+  commitIntervalMs?: number;
 }
 
 export interface RunningConsumer {
@@ -80,8 +87,9 @@ export function deadLetterHeaders(
 /**
  * Consumes topics through the bus: every message is verified (signed by a producer of its topic),
  * decrypted, parsed and validated against its topic's schemas; what cannot be parsed or handled goes to `<topic>.dlq` with the reason in its headers,
- * and the consumer moves on. An offset is resolved (and so committed) only after its message was
- * handled or dead-lettered, so a consumer that dies mid-batch redelivers, never loses.
+ * and the consumer moves on. An offset is committed (every `commitIntervalMs`, and as the consumer
+ * stops) only after its message was handled or dead-lettered, so a consumer that dies mid-batch
+ * redelivers, never loses.
  */
 export async function runConsumer(options: ConsumerOptions): Promise<RunningConsumer> {
   const { kafka, groupId, handler } = options;
@@ -186,31 +194,68 @@ export async function runConsumer(options: ConsumerOptions): Promise<RunningCons
     }
   };
 
+  // Handled offsets not yet committed, by partition: the next offset each partition reads from.
+  const handled = new Map<string, { topic: string; partition: number; offset: string }>();
+  const commitHandled = async () => {
+    if (handled.size === 0) return;
+    const offsets = [...handled.values()];
+    try {
+      await consumer.commitOffsets(offsets);
+      // Only what was committed: a partition handled further meanwhile waits for the next commit.
+      for (const o of offsets)
+        if (handled.get(`${o.topic}/${o.partition}`)?.offset === o.offset) handled.delete(`${o.topic}/${o.partition}`);
+    } catch (err) {
+      // A rebalance in progress, a coordinator moving: these messages are redelivered, not lost.
+      log.debug({ err }, 'offsets not committed; they are redelivered');
+    }
+  };
+  // A rebalance hands partitions to whoever owns them now, from their last committed offsets.
+  consumer.on(consumer.events.GROUP_JOIN, () => handled.clear());
+  let inFlight = 0;
+  let batchesDone: (() => void) | undefined;
   await consumer.run({
     partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
     eachBatchAutoResolve: false,
-    autoCommit: true,
+    autoCommit: false,
     eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-      let lastHeartbeat = Date.now();
-      for (const message of batch.messages) {
-        if (!isRunning() || isStale() || stopping) return;
-        await handle(batch.topic, batch.partition, message, heartbeat);
-        resolveOffset(message.offset);
-        // kafkajs sends at most one heartbeat per interval anyway; asking after every message costs throughput.
-        if (Date.now() - lastHeartbeat >= 1_000) {
-          await heartbeat();
-          lastHeartbeat = Date.now();
+      inFlight += 1;
+      try {
+        let lastHeartbeat = Date.now();
+        for (const message of batch.messages) {
+          if (!isRunning() || isStale() || stopping) return;
+          await handle(batch.topic, batch.partition, message, heartbeat);
+          // Where kafkajs fetches on from; the commit is ours (commitHandled).
+          resolveOffset(message.offset);
+          handled.set(`${batch.topic}/${batch.partition}`, {
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: (BigInt(message.offset) + 1n).toString(),
+          });
+          // kafkajs sends at most one heartbeat per interval anyway; asking after every message costs throughput.
+          if (Date.now() - lastHeartbeat >= 1_000) {
+            await heartbeat();
+            lastHeartbeat = Date.now();
+          }
         }
+        await heartbeat();
+      } finally {
+        inFlight -= 1;
+        if (inFlight === 0) batchesDone?.();
       }
-      await heartbeat();
     },
   });
+  const committing = setInterval(() => void commitHandled(), options.commitIntervalMs ?? 1_000).unref();
   log.info({ topics: [...specs.keys()] }, 'consumer running');
 
   return {
     stats,
     async stop() {
       stopping = true;
+      clearInterval(committing);
+      // The message in hand is finished (or given back), then what was handled is committed while
+      // this member still holds its partitions, then it leaves the group.
+      if (inFlight > 0) await new Promise<void>((resolve) => (batchesDone = resolve));
+      await commitHandled();
       await consumer.disconnect();
       await dlqProducer.disconnect();
       log.info(stats, 'consumer stopped');
