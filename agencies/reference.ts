@@ -6,7 +6,7 @@ import type { Citizen } from '../contracts/population';
 import type { ProvinceCode, Sex } from '../contracts/values';
 
 /** A citizen's values in the column order of `reference.citizens`. */
-const citizenColumns = (c: Citizen) => [
+export const citizenColumns = (c: Citizen) => [
   c.personalId,
   c.fullName,
   c.sex,
@@ -100,9 +100,23 @@ export function loggedPopulationReadModel(db: Queryable, access: AccessContext):
   };
 }
 
-/** Adds a citizen to the read model (a newborn the registry announced); a repeat leaves it as it is. */
-export const insertCitizen = (db: Queryable, citizen: Citizen) =>
-  db.query(
-    'insert into reference.citizens values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) on conflict (personal_id) do nothing',
-    citizenColumns(citizen),
-  );
+/** The SQL types of `citizenColumns`, in order. */
+const citizenTypes = [
+  'text',
+  'text',
+  'text',
+  'date',
+  'text',
+  'text',
+  'text',
+  'text',
+  'bool',
+  'bool',
+  'int',
+  'bool',
+  'bool',
+];
+
+/** Typed placeholders for `citizenColumns` from `$first` on, for an `insert ... select` (which infers no types). */
+export const citizenPlaceholders = (first: number) =>
+  citizenTypes.map((type, i) => `$${first + i}::${type}`).join(', ');

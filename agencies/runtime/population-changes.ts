@@ -3,63 +3,78 @@ import type { AgencyId } from '../../contracts/agencies';
 import type { CloudEvent } from '../../contracts/cloudevents';
 import { populationChanges, type PopulationChangeType } from '../../contracts/population-changes';
 import type { TopicSpec } from '../../contracts/topics';
-import {
-  DeadLetterError,
-  migrateProcessedEvents,
-  runConsumer,
-  withIdempotency,
-  type BusKeyring,
-} from '../../platform/bus';
+import { DeadLetterError, migrateProcessedEvents, runConsumer, type BusKeyring } from '../../platform/bus';
 import type { Pool, Queryable } from '../../platform/database';
 import type { Logger } from '../../platform/logger';
-import { insertCitizen } from '../reference';
+import { citizenColumns, citizenPlaceholders } from '../reference';
 
 const consumerName = 'population-read-model';
 
-/** A change about a person the read model does not hold: nothing to apply it to, so it is dead-lettered. */
-async function expectOne(result: Promise<{ rowCount: number | null }>, personalId: string): Promise<void> {
-  if ((await result).rowCount === 0)
-    throw new DeadLetterError('unknown-person', `the read model holds no person ${personalId}`);
+/**
+ * Each change as one statement that records the event id in `processed_events` and changes the
+ * read model together, atomically and without a transaction of its own: one round trip where a
+ * transaction took four (`begin`, the record, the change, `commit`): 24 of the 121 database
+ * queries a dossier cost in `npm run bench` went to these. An update records the event only when its
+ * person is there, so a change about an unknown person writes nothing and can be dead-lettered
+ * (and redriven once the person exists).
+ */
+const updateOnce = (set: string) => `
+  with target as (select personal_id from reference.citizens where personal_id = $3),
+       seen as (insert into processed_events (consumer, event_id)
+                select $1::text, $2::text where exists (select 1 from target) on conflict do nothing returning 1),
+       changed as (update reference.citizens set ${set}
+                   where personal_id = $3 and exists (select 1 from seen) returning 1)
+  select exists (select 1 from target) as known`;
+
+type Applier = (db: Queryable, recorded: [consumer: string, eventId: string], event: CloudEvent) => Promise<void>;
+
+/** Runs an update-once statement; a change about a person the read model does not hold is dead-lettered. */
+async function update(db: Queryable, sql: string, params: unknown[], personalId: string): Promise<void> {
+  const { rows } = await db.query<{ known: boolean }>(sql, params);
+  if (!rows[0]?.known) throw new DeadLetterError('unknown-person', `the read model holds no person ${personalId}`);
 }
 
 /** How each change of the registry lands in the read model, one exhaustive entry per change type. */
-const appliers: { [Type in PopulationChangeType]: (db: Queryable, event: CloudEvent) => Promise<unknown> } = {
-  'CitizenBorn.v1': (db, event) => insertCitizen(db, populationChanges['CitizenBorn.v1'].parse(event.data).citizen),
-  'CitizenDied.v1': (db, event) => {
+const appliers: { [Type in PopulationChangeType]: Applier } = {
+  'CitizenBorn.v1': async (db, recorded, event) => {
+    const { citizen } = populationChanges['CitizenBorn.v1'].parse(event.data);
+    await db.query(
+      `with seen as (insert into processed_events (consumer, event_id) values ($1, $2)
+                     on conflict do nothing returning 1)
+       insert into reference.citizens
+       select ${citizenPlaceholders(3)} where exists (select 1 from seen)
+       on conflict (personal_id) do nothing`,
+      [...recorded, ...citizenColumns(citizen)],
+    );
+  },
+  'CitizenDied.v1': (db, recorded, event) => {
     const { personalId, diedOn } = populationChanges['CitizenDied.v1'].parse(event.data);
-    return expectOne(
-      db.query('update reference.citizens set alive = false, died_on = $2 where personal_id = $1', [
-        personalId,
-        diedOn,
-      ]),
-      personalId,
-    );
+    return update(db, updateOnce('alive = false, died_on = $4::date'), [...recorded, personalId, diedOn], personalId);
   },
-  'CitizenPermanentResidenceRegistered.v1': (db, event) => {
+  'CitizenPermanentResidenceRegistered.v1': (db, recorded, event) => {
     const { personalId, residence } = populationChanges['CitizenPermanentResidenceRegistered.v1'].parse(event.data);
-    return expectOne(
-      db.query(
-        `update reference.citizens set household_id = $2, province_code = $3, commune = $4, street = $5,
+    return update(
+      db,
+      updateOnce(`household_id = $4::text, province_code = $5::text, commune = $6::text, street = $7::text,
            permanent_resident = true,
-           household_head = household_head and household_id = $2, owner = owner and household_id = $2
-         where personal_id = $1`,
-        [personalId, residence.householdId, residence.provinceCode, residence.commune, residence.street],
-      ),
+           household_head = household_head and household_id = $4::text, owner = owner and household_id = $4::text`),
+      [...recorded, personalId, residence.householdId, residence.provinceCode, residence.commune, residence.street],
       personalId,
     );
   },
-  'CitizenPermanentResidenceDeleted.v1': (db, event) => {
+  'CitizenPermanentResidenceDeleted.v1': (db, recorded, event) => {
     const { personalId } = populationChanges['CitizenPermanentResidenceDeleted.v1'].parse(event.data);
-    return expectOne(
-      db.query('update reference.citizens set permanent_resident = false where personal_id = $1', [personalId]),
-      personalId,
-    );
+    return update(db, updateOnce('permanent_resident = false'), [...recorded, personalId], personalId);
   },
 };
 
+/** Applies one change of the registry to an agency's read model, once per event id. */
+export const applyPopulationChange = (db: Queryable, event: CloudEvent): Promise<void> =>
+  appliers[event.attributes.type as PopulationChangeType](db, [consumerName, event.attributes.id], event);
+
 /**
  * Keeps the agency's read model of the population in step with the registry: each change is applied
- * once (by event id, in the same transaction as the change); one it cannot apply is dead-lettered.
+ * once (by event id, in the same statement as the change); one it cannot apply is dead-lettered.
  */
 export async function followPopulationChanges(deps: {
   agency: AgencyId;
@@ -82,8 +97,7 @@ export async function followPopulationChanges(deps: {
     // Changes are keyed by person, so partitions are independent: apply them side by side.
     partitionsConsumedConcurrently: 3,
     handler: async (event) => {
-      const apply = appliers[event.attributes.type as PopulationChangeType];
-      await withIdempotency(deps.pool, consumerName, event.attributes.id, (client) => apply(client, event));
+      await applyPopulationChange(deps.pool, event);
       deps.onApplied?.(event);
     },
   });
