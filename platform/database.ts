@@ -36,12 +36,15 @@ export async function checkout(pool: pg.Pool): Promise<pg.PoolClient> {
   return client;
 }
 
-/** Runs work in one transaction: committed when it returns, rolled back when it throws. */
-export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+/** Runs work in one transaction that `begin` opens: committed when it returns, rolled back when it throws. */
+async function transaction<S, T>(
+  pool: pg.Pool,
+  begin: (client: pg.PoolClient) => Promise<S>,
+  work: (client: pg.PoolClient, begun: S) => Promise<T>,
+): Promise<T> {
   const client = await checkout(pool);
   try {
-    await client.query('begin');
-    const value = await work(client);
+    const value = await work(client, await begin(client));
     await client.query('commit');
     return value;
   } catch (err) {
@@ -51,6 +54,32 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
     client.release();
   }
 }
+
+/** Runs work in one transaction: committed when it returns, rolled back when it throws. */
+export const inTransaction = <T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> =>
+  transaction(pool, (client) => client.query('begin'), work);
+
+/**
+ * `inTransaction` for work that starts with a statement without parameters (a poll for work): the
+ * statement goes out with its `begin` as one simple query, one round trip instead of two. An
+ * agency's decider and relay make several such passes a dossier, and every round trip is a socket
+ * write that wakes the server. `first` must be one constant statement, never built from input.
+ */
+export const inTransactionFrom = <R extends pg.QueryResultRow, T>(
+  pool: pg.Pool,
+  first: string,
+  work: (client: pg.PoolClient, result: pg.QueryResult<R>) => Promise<T>,
+): Promise<T> =>
+  transaction(
+    pool,
+    async (client) => {
+      // A simple query of two statements answers with a result for each.
+      const results = (await client.query(`begin; ${first}`)) as unknown as pg.QueryResult<R>[];
+      if (results.length !== 2) throw new Error(`inTransactionFrom takes one statement, got ${results.length - 1}`);
+      return results[1]!;
+    },
+    work,
+  );
 
 /** Node socket errors that mean the server could not be reached or the connection broke. */
 const unreachable = new Set([

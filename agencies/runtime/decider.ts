@@ -6,7 +6,7 @@ import { catalogue } from '../../contracts/procedures';
 import type { PopulationRegistryClient } from '../../contracts/registry';
 import type { TopicSpec } from '../../contracts/topics';
 import { rules } from '../../contracts/rules';
-import { inTransaction, type Pool } from '../../platform/database';
+import { inTransactionFrom, type Pool } from '../../platform/database';
 import { loggedPopulationReadModel } from '../reference';
 import {
   RegistryRefusedError,
@@ -25,6 +25,10 @@ type Concluded = Exclude<Verdict, { outcome: 'needs-review' }>;
 
 /** The most queued cases one pass of the rules decides. */
 export const decideBatch = 20;
+
+/** The queued cases whose processing time has passed, taken by this pass (no parameters: see inTransactionFrom). */
+const dueCases = `select command_id, dossier_id, step_id, command_type, command from cases
+  where status = 'queued' and decide_at <= now() order by decide_at limit ${decideBatch} for update skip locked`;
 
 /**
  * A decision whose event would not fit the agency's own contract (a reason code the agency does not
@@ -164,10 +168,7 @@ export function createDecider(deps: {
   return {
     /** Rules decide the queued cases whose processing time has passed; flagged ones go to a worker. */
     decideDue: (): Promise<number> =>
-      inTransaction(deps.pool, async (client) => {
-        const { rows } = await client.query<CaseRow>(
-          `select command_id, dossier_id, step_id, command_type, command from cases where status = 'queued' and decide_at <= now() order by decide_at limit ${decideBatch} for update skip locked`,
-        );
+      inTransactionFrom<CaseRow, number>(deps.pool, dueCases, async (client, { rows }) => {
         for (const c of rows) {
           const handler = handlerOf(c);
           const ctx = contextOf(client, c, 'rules');

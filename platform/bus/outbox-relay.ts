@@ -1,6 +1,14 @@
 import type { TopicSpec } from '../../contracts/topics';
-import { inTransaction, type Pool } from '../database';
+import { inTransactionFrom, type Pool } from '../database';
 import type { EventPublisher } from './publisher';
+
+interface OutboxRow {
+  id: string;
+  event_id: string;
+  event_type: string;
+  subject: string;
+  data: Record<string, unknown>;
+}
 
 /** The most events one pass of a relay publishes. */
 export const outboxRelayBatch = 200;
@@ -21,20 +29,17 @@ export function createOutboxRelay(deps: {
   holdBack?: { eventType: string; ms: number };
 }) {
   const hold = deps.holdBack && deps.holdBack.ms > 0 ? deps.holdBack : undefined;
+  // The poll goes out with its `begin` (inTransactionFrom), so it has no parameters: the held-back
+  // type and age are written in, checked here to be a type name and a number.
+  if (hold && (!/^[A-Za-z][A-Za-z0-9]*\.v\d+$/.test(hold.eventType) || !Number.isFinite(hold.ms)))
+    throw new Error(`outbox relay: cannot hold back ${JSON.stringify(hold)}`);
+  const due = `select id, event_id, event_type, subject, data from outbox where published_at is null${
+    hold
+      ? ` and (event_type <> '${hold.eventType}' or created_at <= now() - make_interval(secs => ${hold.ms / 1000}))`
+      : ''
+  } order by id limit ${outboxRelayBatch} for update skip locked`;
   return (): Promise<number> =>
-    inTransaction(deps.pool, async (client) => {
-      const { rows } = await client.query<{
-        id: string;
-        event_id: string;
-        event_type: string;
-        subject: string;
-        data: Record<string, unknown>;
-      }>(
-        `select id, event_id, event_type, subject, data from outbox where published_at is null${
-          hold ? ' and (event_type <> $1 or created_at <= now() - make_interval(secs => $2))' : ''
-        } order by id limit ${outboxRelayBatch} for update skip locked`,
-        hold ? [hold.eventType, hold.ms / 1000] : [],
-      );
+    inTransactionFrom<OutboxRow, number>(deps.pool, due, async (client, { rows }) => {
       if (rows.length === 0) return 0;
       await deps.publisher.publishBatch(
         deps.topic,
