@@ -99,24 +99,3 @@ export function loggedPopulationReadModel(db: Queryable, access: AccessContext):
     },
   };
 }
-
-/** The SQL types of `citizenColumns`, in order. */
-const citizenTypes = [
-  'text',
-  'text',
-  'text',
-  'date',
-  'text',
-  'text',
-  'text',
-  'text',
-  'bool',
-  'bool',
-  'int',
-  'bool',
-  'bool',
-];
-
-/** Typed placeholders for `citizenColumns` from `$first` on, for an `insert ... select` (which infers no types). */
-export const citizenPlaceholders = (first: number) =>
-  citizenTypes.map((type, i) => `$${first + i}::${type}`).join(', ');

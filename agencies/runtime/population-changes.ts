@@ -6,7 +6,7 @@ import type { TopicSpec } from '../../contracts/topics';
 import { DeadLetterError, migrateProcessedEvents, runConsumer, type BusKeyring } from '../../platform/bus';
 import type { Pool, Queryable } from '../../platform/database';
 import type { Logger } from '../../platform/logger';
-import { citizenColumns, citizenPlaceholders } from '../reference';
+import { citizenColumns } from '../reference';
 
 const consumerName = 'population-read-model';
 
@@ -36,15 +36,14 @@ async function update(db: Queryable, sql: string, params: unknown[], personalId:
 
 /** How each change of the registry lands in the read model, one exhaustive entry per change type. */
 const appliers: { [Type in PopulationChangeType]: Applier } = {
+  // Adding a newborn is idempotent by itself (a repeat leaves the row as it is): recorded beside it.
   'CitizenBorn.v1': async (db, recorded, event) => {
-    const { citizen } = populationChanges['CitizenBorn.v1'].parse(event.data);
+    const columns = citizenColumns(populationChanges['CitizenBorn.v1'].parse(event.data).citizen);
     await db.query(
-      `with seen as (insert into processed_events (consumer, event_id) values ($1, $2)
-                     on conflict do nothing returning 1)
-       insert into reference.citizens
-       select ${citizenPlaceholders(3)} where exists (select 1 from seen)
-       on conflict (personal_id) do nothing`,
-      [...recorded, ...citizenColumns(citizen)],
+      `with added as (insert into reference.citizens values (${columns.map((_, i) => `$${i + 3}`).join(', ')})
+                      on conflict (personal_id) do nothing)
+       insert into processed_events (consumer, event_id) values ($1, $2) on conflict do nothing`,
+      [...recorded, ...columns],
     );
   },
   'CitizenDied.v1': (db, recorded, event) => {
